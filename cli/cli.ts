@@ -1,0 +1,31 @@
+// Wires the commands; owns process.exit. Each command lives in commands/<name>.ts and returns data.
+import { Command, CommanderError } from "commander";
+import { CliError, EXIT } from "./CliError.js";
+import { registerUp } from "./commands/up.js";
+
+const program = new Command()
+  .name("imi")
+  .description("IMI ledger: citizen identity and consent on a permissioned chain")
+  .option("--json", "machine-readable output")
+  .exitOverride()
+  .showHelpAfterError();
+
+registerUp(program);
+
+function reportError(error: unknown): number {
+  const json = program.opts<{ json?: boolean }>().json === true;
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  const code = error instanceof CliError ? error.code : "IMI_UNEXPECTED";
+  const message = error instanceof Error ? error.message : String(error);
+  if (json) console.log(JSON.stringify({ ok: false, error: { code, message } }));
+  else console.error(`error [${code}]: ${message}`);
+  return error instanceof CliError ? error.exitCode : EXIT.failure;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = reportError(error);
+}

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
+import {IConsentRegistry} from "./interfaces/IConsentRegistry.sol";
+import {IIdentityRegistry} from "./interfaces/IIdentityRegistry.sol";
+import {ImiSigned} from "./utils/ImiSigned.sol";
+import {ImiRoles} from "./utils/ImiRoles.sol";
+
+/// @title ConsentRegistry
+/// @notice Consents citizens give agencies, and statutory access. See {IConsentRegistry}.
+contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
+    // keccak256("Grant(bytes32 citizen,address agency,uint256 scopes,bytes32 purpose,uint64 validFrom,uint64 validUntil,uint32 maxUses,uint256 nonce,uint256 deadline)")
+    bytes32 public constant GRANT_TYPEHASH = keccak256(
+        "Grant(bytes32 citizen,address agency,uint256 scopes,bytes32 purpose,uint64 validFrom,uint64 validUntil,uint32 maxUses,uint256 nonce,uint256 deadline)"
+    );
+    // keccak256("Revoke(bytes32 consentId,uint256 nonce,uint256 deadline)")
+    bytes32 public constant REVOKE_TYPEHASH = keccak256("Revoke(bytes32 consentId,uint256 nonce,uint256 deadline)");
+    // keccak256("Pause(bytes32 consentId,uint256 nonce,uint256 deadline)")
+    bytes32 public constant PAUSE_TYPEHASH = keccak256("Pause(bytes32 consentId,uint256 nonce,uint256 deadline)");
+    // keccak256("Resume(bytes32 consentId,uint256 nonce,uint256 deadline)")
+    bytes32 public constant RESUME_TYPEHASH = keccak256("Resume(bytes32 consentId,uint256 nonce,uint256 deadline)");
+
+    IIdentityRegistry public immutable identityRegistry;
+
+    mapping(bytes32 consentId => Consent) private _consents;
+    mapping(bytes32 grantId => StatutoryGrant) private _statutory;
+    mapping(bytes32 citizen => mapping(address agency => mapping(bytes32 purpose => bytes32 consentId))) private
+        _latest;
+    uint256 private _consentCount;
+    uint256 private _statutoryCount;
+
+    constructor(address authority, IIdentityRegistry identities)
+        ImiSigned("IMI ConsentRegistry", "1")
+        AccessManaged(authority)
+    {
+        if (address(identities) == address(0)) revert ConsentRegistryZeroAddress();
+        identityRegistry = identities;
+    }
+
+    // ---------------------------------------------------------------- consents
+
+    /// @inheritdoc IConsentRegistry
+    function grant(GrantRequest calldata request) external returns (bytes32) {
+        return _grant(msg.sender, request);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function grantBySig(GrantRequest calldata request, Authorization calldata auth) external returns (bytes32) {
+        bytes32 structHash = keccak256(
+            abi.encode(
+                GRANT_TYPEHASH,
+                request.citizen,
+                request.agency,
+                request.scopes,
+                request.purpose,
+                request.validFrom,
+                request.validUntil,
+                request.maxUses,
+                nonces(auth.signer),
+                auth.deadline
+            )
+        );
+        return _grant(_useAuthorization(auth, structHash), request);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function revoke(bytes32 consentId) external {
+        _setStatus(msg.sender, consentId, ConsentStatus.Revoked);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function revokeBySig(bytes32 consentId, Authorization calldata auth) external {
+        _setStatusBySig(REVOKE_TYPEHASH, consentId, auth, ConsentStatus.Revoked);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function pause(bytes32 consentId) external {
+        _setStatus(msg.sender, consentId, ConsentStatus.Paused);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function pauseBySig(bytes32 consentId, Authorization calldata auth) external {
+        _setStatusBySig(PAUSE_TYPEHASH, consentId, auth, ConsentStatus.Paused);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function resume(bytes32 consentId) external {
+        _setStatus(msg.sender, consentId, ConsentStatus.Active);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function resumeBySig(bytes32 consentId, Authorization calldata auth) external {
+        _setStatusBySig(RESUME_TYPEHASH, consentId, auth, ConsentStatus.Active);
+    }
+
+    // ---------------------------------------------------------------- statutory access
+
+    /// @inheritdoc IConsentRegistry
+    function grantStatutory(
+        bytes32 citizen,
+        address agency,
+        uint256 scopes,
+        bytes32 purpose,
+        bytes32 legalBasis,
+        uint64 validFrom,
+        uint64 validUntil
+    ) external restricted returns (bytes32 grantId) {
+        if (legalBasis == bytes32(0)) revert ConsentRegistryZeroHash();
+        _checkTerms(agency, scopes, purpose, validFrom, validUntil);
+        if (citizen != bytes32(0) && !identityRegistry.isActive(citizen)) revert ConsentRegistryInactiveCitizen(citizen);
+        grantId = keccak256(abi.encode(block.chainid, address(this), "statutory", ++_statutoryCount));
+        _statutory[grantId] = StatutoryGrant({
+            citizen: citizen,
+            agency: agency,
+            scopes: scopes,
+            purpose: purpose,
+            legalBasis: legalBasis,
+            validFrom: validFrom,
+            validUntil: validUntil,
+            grantedAt: _time(),
+            revokedAt: 0,
+            reviewedAt: 0,
+            reviewOutcome: bytes32(0)
+        });
+        emit StatutoryAccessGranted(grantId, citizen, agency, legalBasis, scopes, purpose, validFrom, validUntil, true);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function revokeStatutory(bytes32 grantId) external restricted {
+        StatutoryGrant storage record = _statutoryGrant(grantId);
+        if (record.revokedAt != 0) revert ConsentRegistryStatutoryRevoked(grantId);
+        record.revokedAt = _time();
+        emit StatutoryAccessRevoked(grantId, record.citizen, record.agency);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function reviewStatutory(bytes32 grantId, bytes32 outcome) external restricted {
+        if (outcome == bytes32(0)) revert ConsentRegistryZeroHash();
+        StatutoryGrant storage record = _statutoryGrant(grantId);
+        if (record.reviewedAt != 0) revert ConsentRegistryAlreadyReviewed(grantId);
+        record.reviewedAt = _time();
+        record.reviewOutcome = outcome;
+        emit StatutoryAccessReviewed(grantId, msg.sender, outcome);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IConsentRegistry
+    function getConsent(bytes32 consentId) external view returns (Consent memory) {
+        return _consents[consentId];
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function getStatutoryGrant(bytes32 grantId) external view returns (StatutoryGrant memory) {
+        return _statutory[grantId];
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function latestConsent(bytes32 citizen, address agency, bytes32 purpose) external view returns (bytes32) {
+        return _latest[citizen][agency][purpose];
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function check(bytes32 grantId, address agency, bytes32 citizen, uint256 scopes, bytes32 purpose)
+        public
+        view
+        returns (Decision)
+    {
+        Consent storage consent = _consents[grantId];
+        if (consent.status != ConsentStatus.None) {
+            return _decide(
+                consent.agency == agency,
+                consent.citizen == citizen,
+                consent.status,
+                consent.scopes,
+                consent.purpose,
+                consent.validFrom,
+                consent.validUntil,
+                agency,
+                citizen,
+                scopes,
+                purpose
+            );
+        }
+        StatutoryGrant storage statutory = _statutory[grantId];
+        if (statutory.grantedAt == 0) return Decision.UnknownGrant;
+        return _decide(
+            statutory.agency == agency,
+            statutory.citizen == bytes32(0) || statutory.citizen == citizen,
+            statutory.revokedAt == 0 ? ConsentStatus.Active : ConsentStatus.Revoked,
+            statutory.scopes,
+            statutory.purpose,
+            statutory.validFrom,
+            statutory.validUntil,
+            agency,
+            citizen,
+            scopes,
+            purpose
+        );
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function mayAccess(address agency, bytes32 citizen, uint256 scopes, bytes32 purpose)
+        external
+        view
+        returns (bool allowed, bytes32 consentId, Decision decision)
+    {
+        consentId = _latest[citizen][agency][purpose];
+        decision = check(consentId, agency, citizen, scopes, purpose);
+        allowed = decision == Decision.Allowed;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _grant(address actor, GrantRequest calldata request) private returns (bytes32 consentId) {
+        _checkTerms(request.agency, request.scopes, request.purpose, request.validFrom, request.validUntil);
+        bool asGuardian = _authorize(request.citizen, actor, request.scopes);
+        consentId = keccak256(abi.encode(block.chainid, address(this), ++_consentCount));
+        _consents[consentId] = Consent({
+            citizen: request.citizen,
+            agency: request.agency,
+            scopes: request.scopes,
+            purpose: request.purpose,
+            validFrom: request.validFrom,
+            validUntil: request.validUntil,
+            maxUses: request.maxUses,
+            status: ConsentStatus.Active,
+            byGuardian: asGuardian,
+            grantedAt: _time(),
+            updatedAt: _time(),
+            grantedBy: actor
+        });
+        _latest[request.citizen][request.agency][request.purpose] = consentId;
+        emit ConsentGranted(
+            consentId,
+            request.citizen,
+            request.agency,
+            request.scopes,
+            request.purpose,
+            request.validFrom,
+            request.validUntil,
+            request.maxUses,
+            actor,
+            asGuardian
+        );
+    }
+
+    function _setStatusBySig(bytes32 typehash, bytes32 consentId, Authorization calldata auth, ConsentStatus to)
+        private
+    {
+        bytes32 structHash = keccak256(abi.encode(typehash, consentId, nonces(auth.signer), auth.deadline));
+        _setStatus(_useAuthorization(auth, structHash), consentId, to);
+    }
+
+    /// @dev The consent state machine: Active <-> Paused, either -> Revoked, Revoked is final.
+    function _setStatus(address actor, bytes32 consentId, ConsentStatus to) private {
+        Consent storage consent = _consents[consentId];
+        ConsentStatus from = consent.status;
+        if (from == ConsentStatus.None) revert ConsentRegistryUnknownConsent(consentId);
+        bool allowed = (to == ConsentStatus.Revoked && from != ConsentStatus.Revoked)
+            || (to == ConsentStatus.Paused && from == ConsentStatus.Active)
+            || (to == ConsentStatus.Active && from == ConsentStatus.Paused);
+        if (!allowed) revert ConsentRegistryInvalidTransition(consentId, from, to);
+        bool asGuardian = _authorize(consent.citizen, actor, consent.scopes);
+        consent.status = to;
+        consent.updatedAt = _time();
+        emit ConsentStatusChanged(consentId, consent.citizen, consent.agency, to, actor, asGuardian);
+    }
+
+    /// @dev Reverts unless `actor` is the citizen's controller or a guardian covering `scopes`.
+    function _authorize(bytes32 citizen, address actor, uint256 scopes) private view returns (bool asGuardian) {
+        if (!identityRegistry.isActive(citizen)) revert ConsentRegistryInactiveCitizen(citizen);
+        bool allowed;
+        (allowed, asGuardian) = identityRegistry.authorizes(citizen, actor, scopes);
+        if (!allowed) revert ConsentRegistryUnauthorized(citizen, actor, scopes);
+    }
+
+    function _checkTerms(address agency, uint256 scopes, bytes32 purpose, uint64 validFrom, uint64 validUntil)
+        private
+        view
+    {
+        if (agency == address(0)) revert ConsentRegistryZeroAddress();
+        if (scopes == 0) revert ConsentRegistryInvalidScopes();
+        if (purpose == bytes32(0)) revert ConsentRegistryZeroHash();
+        if (validFrom >= validUntil || validUntil <= _time()) revert ConsentRegistryInvalidWindow(validFrom, validUntil);
+        if (!_isAgency(agency)) revert ConsentRegistryNotAnAgency(agency);
+    }
+
+    function _decide(
+        bool agencyMatches,
+        bool citizenMatches,
+        ConsentStatus status,
+        uint256 grantedScopes,
+        bytes32 grantedPurpose,
+        uint64 validFrom,
+        uint64 validUntil,
+        address agency,
+        bytes32 citizen,
+        uint256 scopes,
+        bytes32 purpose
+    ) private view returns (Decision) {
+        if (!agencyMatches) return Decision.WrongAgency;
+        if (!citizenMatches) return Decision.WrongCitizen;
+        if (!identityRegistry.isActive(citizen)) return Decision.CitizenInactive;
+        if (!_isAgency(agency)) return Decision.AgencyNotAuthorized;
+        if (status == ConsentStatus.Revoked) return Decision.Revoked;
+        if (status == ConsentStatus.Paused) return Decision.Paused;
+        if (scopes == 0 || scopes & ~grantedScopes != 0) return Decision.ScopeNotCovered;
+        if (purpose != grantedPurpose) return Decision.WrongPurpose;
+        uint64 now_ = _time();
+        if (now_ < validFrom) return Decision.NotYetValid;
+        if (now_ >= validUntil) return Decision.Expired;
+        return Decision.Allowed;
+    }
+
+    function _statutoryGrant(bytes32 grantId) private view returns (StatutoryGrant storage record) {
+        record = _statutory[grantId];
+        if (record.grantedAt == 0) revert ConsentRegistryUnknownStatutoryGrant(grantId);
+    }
+
+    /// @dev Agencies are accounts holding the agency role with no execution delay in the AccessManager.
+    function _isAgency(address account) private view returns (bool) {
+        (bool isMember, uint32 delay) = IAccessManager(authority()).hasRole(ImiRoles.AGENCY, account);
+        return isMember && delay == 0;
+    }
+}

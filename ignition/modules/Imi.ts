@@ -1,0 +1,47 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+
+/**
+ * Deploys and wires IMI on any EVM JSON-RPC endpoint (Hardhat's network, the embedded node, Besu).
+ *
+ * Parameters (module "Imi"):
+ * - `governor` (address, required): becomes the AccessManager admin. The deploying account ends
+ *   with no role at all.
+ * - `roles` / `accounts` (uint64[] / address[], same length): initial role grants, e.g.
+ *   roles [1, 5] and accounts [registrar, gateway]. Role ids: 1 registrar, 2 issuer, 3 agency,
+ *   4 auditor, 5 gateway, 6 attester (see contracts/utils/ImiRoles.sol).
+ * - `allowlist` (address[]): accounts admitted to send transactions (AccountRules).
+ * - `recoveryDelay` (seconds, default 3 days): how long a registrar-started key recovery waits
+ *   for the current key to object.
+ */
+export default buildModule("Imi", (m) => {
+  const governor = m.getParameter<string>("governor");
+  const roles = m.getParameter<number[]>("roles", []);
+  const accounts = m.getParameter<string[]>("accounts", []);
+  const allowlist = m.getParameter<string[]>("allowlist", []);
+  const recoveryDelay = m.getParameter<number>("recoveryDelay", 3 * 24 * 60 * 60);
+
+  const bootstrap = m.contract("ImiBootstrap");
+  const accessManager = m.contract("ImiAccessManager", [bootstrap]);
+  const identityRegistry = m.contract("IdentityRegistry", [accessManager, recoveryDelay]);
+  const credentialRegistry = m.contract("CredentialRegistry", [accessManager]);
+  const consentRegistry = m.contract("ConsentRegistry", [accessManager, identityRegistry]);
+  const accessLog = m.contract("AccessLog", [accessManager]);
+  const accountRules = m.contract("AccountRules", [accessManager]);
+
+  m.call(bootstrap, "configure", [
+    {
+      manager: accessManager,
+      identityRegistry,
+      credentialRegistry,
+      consentRegistry,
+      accessLog,
+      accountRules,
+    },
+    governor,
+    roles,
+    accounts,
+    allowlist,
+  ]);
+
+  return { accessManager, identityRegistry, credentialRegistry, consentRegistry, accessLog, accountRules, bootstrap };
+});
