@@ -1,0 +1,143 @@
+import { Level } from "level";
+import type { BatchDBOp, DB, EncodingOpts } from "@ethereumjs/util";
+import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from "@ethereumjs/util";
+import { NodeError } from "../../NodeError.js";
+
+/**
+ * Key layout of the chain's single LevelDB. One database (not one per kind) so that a block,
+ * its receipts, its indexes, the state it produced and the new head go to disk in ONE atomic,
+ * synced batch: after a crash the head always points at a complete block.
+ *
+ *   m <name>                 meta (head number, genesis JSON, genesis hash)
+ *   b <number:8>             sealed block RLP (header, transactions, uncles, withdrawals)
+ *   n <hash:32>              block number by block hash
+ *   r <number:8>             receipts of the block (see receipts.ts)
+ *   t <txhash:32>            block number ‖ index of a mined transaction
+ *   l <address:20><number:8> the block has logs from the address
+ *   s <trie key>             state trie nodes and contract code (content-addressed, never deleted)
+ */
+const P = {
+  meta: 0x6d,
+  block: 0x62,
+  hash: 0x6e,
+  receipts: 0x72,
+  tx: 0x74,
+  log: 0x6c,
+  state: 0x73,
+} as const;
+
+export function u64(n: bigint | number): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(n));
+  return out;
+}
+
+export function readU64(bytes: Uint8Array, offset = 0): bigint {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(offset);
+}
+
+function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
+  return concatBytes(Uint8Array.of(prefix), ...parts);
+}
+
+export const keys = {
+  meta: (name: string) => key(P.meta, utf8ToBytes(name)),
+  block: (n: bigint) => key(P.block, u64(n)),
+  hash: (hash: Uint8Array) => key(P.hash, hash),
+  receipts: (n: bigint) => key(P.receipts, u64(n)),
+  tx: (hash: Uint8Array) => key(P.tx, hash),
+  log: (address: Uint8Array, n: bigint) => key(P.log, address, u64(n)),
+  logRange: (address: Uint8Array, from: bigint, to: bigint) => ({ gte: key(P.log, address, u64(from)), lte: key(P.log, address, u64(to)) }),
+  state: (trieKey: Uint8Array) => key(P.state, trieKey),
+};
+
+export type PutOp = { type: "put"; key: Uint8Array; value: Uint8Array };
+
+export class ChainStore {
+  readonly level: Level<Uint8Array, Uint8Array>;
+
+  private constructor(level: Level<Uint8Array, Uint8Array>) {
+    this.level = level;
+  }
+
+  static async open(location: string): Promise<ChainStore> {
+    const level = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: "view", valueEncoding: "view" });
+    try {
+      await level.open();
+    } catch (cause) {
+      const locked = (cause as { cause?: { code?: string } }).cause?.code === "LEVEL_LOCKED";
+      throw new NodeError(
+        locked ? "CHAIN_DATA_DIR_LOCKED" : "CHAIN_STORE_OPEN_FAILED",
+        locked ? `the data directory ${location} is used by another running node` : `cannot open the chain database at ${location}`,
+        { cause },
+      );
+    }
+    return new ChainStore(level);
+  }
+
+  async get(k: Uint8Array): Promise<Uint8Array | undefined> {
+    return (await this.level.get(k)) ?? undefined;
+  }
+
+  /** The durability point: nothing is acknowledged before this resolves. */
+  async writeSynced(ops: PutOp[]): Promise<void> {
+    await this.level.batch(ops, { sync: true });
+  }
+
+  async close(): Promise<void> {
+    await this.level.close();
+  }
+}
+
+/**
+ * The state trie's database. Trie writes made while a block is executed stay in `pending`
+ * (reads see them) and are drained into the block's synced batch, so state and block are
+ * committed together or not at all.
+ */
+export class StateDB implements DB<string, Uint8Array> {
+  private readonly store: ChainStore;
+  private pending = new Map<string, Uint8Array>();
+
+  constructor(store: ChainStore) {
+    this.store = store;
+  }
+
+  async get(k: string, _opts?: EncodingOpts): Promise<Uint8Array | undefined> {
+    const p = this.pending.get(k);
+    if (p !== undefined) return p;
+    return this.store.get(keys.state(hexToBytes(`0x${k}`)));
+  }
+
+  async put(k: string, value: Uint8Array, _opts?: EncodingOpts): Promise<void> {
+    this.pending.set(k, value);
+  }
+
+  async del(_k: string, _opts?: EncodingOpts): Promise<void> {
+    // Nodes are content-addressed and older blocks' state must stay readable: never delete.
+  }
+
+  async batch(ops: BatchDBOp<string, Uint8Array>[]): Promise<void> {
+    for (const op of ops) if (op.type === "put") this.pending.set(op.key, op.value);
+  }
+
+  shallowCopy(): DB<string, Uint8Array> {
+    return this;
+  }
+
+  async open(): Promise<void> {}
+
+  /** Hands the pending trie writes to the caller's batch and forgets them. */
+  drain(): PutOp[] {
+    const ops: PutOp[] = [];
+    for (const [k, value] of this.pending) ops.push({ type: "put", key: keys.state(hexToBytes(`0x${k}`)), value });
+    this.pending = new Map();
+    return ops;
+  }
+
+  /** Drops writes of a block that failed to reach disk. */
+  discard(): void {
+    this.pending = new Map();
+  }
+}
+
+export { bytesToHex };
