@@ -1,13 +1,13 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ZeroHash, hexlify, randomBytes, type Contract } from "ethers";
-import { deployImi, type ImiFixture } from "../helpers/deployImi.js";
+import { ZeroHash, hexlify, randomBytes } from "ethers";
+import { deployImi, type ImiContract, type ImiFixture } from "../helpers/deployImi.js";
 import { expectRevert } from "../helpers/revert.js";
 
 const randomRoot = () => hexlify(randomBytes(32));
 
 describe("AccessLog", () => {
   let f: ImiFixture;
-  let log: Contract;
+  let log: ImiContract;
   let snapshotId: string;
 
   beforeAll(async () => {

@@ -1,11 +1,11 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ZeroAddress, type Contract } from "ethers";
-import { deployImi, type ImiFixture } from "../helpers/deployImi.js";
+import { ZeroAddress } from "ethers";
+import { deployImi, type ImiContract, type ImiFixture } from "../helpers/deployImi.js";
 import { expectRevert } from "../helpers/revert.js";
 
 describe("AccountRules", () => {
   let f: ImiFixture;
-  let rules: Contract;
+  let rules: ImiContract;
   let snapshotId: string;
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ZeroAddress, ZeroHash, hexlify, randomBytes, type Contract } from "ethers";
+import { ZeroAddress, ZeroHash, hexlify, randomBytes } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { deployImi, ROLE, type ImiFixture } from "../helpers/deployImi.js";
+import { deployImi, type ImiContract, ROLE, type ImiFixture } from "../helpers/deployImi.js";
 import { expectRevert } from "../helpers/revert.js";
 import { CONSENT_TYPES, code, domainOf, signTyped, toCompact, toHighS } from "../helpers/typedData.js";
 
@@ -31,8 +31,8 @@ const BENEFITS = code("social-benefits");
 
 describe("ConsentRegistry", () => {
   let f: ImiFixture;
-  let consents: Contract;
-  let identity: Contract;
+  let consents: ImiContract;
+  let identity: ImiContract;
   let snapshotId: string;
 
   beforeAll(async () => {
@@ -178,7 +178,7 @@ describe("ConsentRegistry", () => {
       expect((await consents.getConsent(id)).grantedBy).toBe(walletAddress);
       // Direct path through the wallet too.
       const data = consents.interface.encodeFunctionData("grant", [await request(citizen, { purpose: code("tax") })]);
-      await (await wallet.connect(owner).execute(await consents.getAddress(), data)).wait();
+      await (await (wallet.connect(owner) as ImiContract).execute(await consents.getAddress(), data)).wait();
       expect(await consents.latestConsent(citizen, req.agency, code("tax"))).not.toBe(ZeroHash);
     });
 

@@ -4,9 +4,9 @@
 // becomes active again. The chain is compared step by step against a small model.
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { hexlify, randomBytes, type Contract } from "ethers";
+import { hexlify, randomBytes } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { deployImi, type ImiFixture } from "../helpers/deployImi.js";
+import { deployImi, type ImiContract, type ImiFixture } from "../helpers/deployImi.js";
 import { decodeRevert } from "../helpers/revert.js";
 import { code } from "../helpers/typedData.js";
 
@@ -20,7 +20,7 @@ const GUARDIAN_LIFETIME = 2500;
 
 describe("consent state machine (property)", () => {
   let f: ImiFixture;
-  let consents: Contract;
+  let consents: ImiContract;
   let actors: Record<Actor, HardhatEthersSigner>;
   let consentId: string;
   let citizen: string;

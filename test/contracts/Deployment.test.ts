@@ -1,8 +1,8 @@
 // The deployment as a whole: who holds which role after the Ignition module ran, that every
 // privileged function is mapped to the intended role, and that the bootstrap cannot be reused.
 import { beforeAll, describe, expect, it } from "vitest";
-import { ZeroAddress, ZeroHash, type Contract } from "ethers";
-import { deployImi, ROLE, type ImiFixture } from "../helpers/deployImi.js";
+import { ZeroAddress, ZeroHash } from "ethers";
+import { deployImi, type ImiContract, ROLE, type ImiFixture } from "../helpers/deployImi.js";
 import { expectRevert } from "../helpers/revert.js";
 
 type Privileged = { contract: keyof ImiFixture["contracts"]; fn: string; args: unknown[]; role: bigint };
@@ -76,7 +76,7 @@ describe("deployment", () => {
     const manager = f.contracts.accessManager;
     const outsider = f.accounts.others[0];
     for (const p of PRIVILEGED) {
-      const contract: Contract = f.contracts[p.contract];
+      const contract: ImiContract = f.contracts[p.contract];
       const fragment = contract.interface.getFunction(p.fn);
       if (!fragment) throw new Error(`${p.contract}.${p.fn} missing`);
       expect(await manager.getTargetFunctionRole(await contract.getAddress(), fragment.selector), `${p.contract}.${p.fn}`).toBe(p.role);
@@ -88,7 +88,7 @@ describe("deployment", () => {
 
   it("classifies every state-changing function as privileged or open (new functions must be placed)", () => {
     for (const name of Object.keys(OPEN)) {
-      const contract: Contract = f.contracts[name as keyof ImiFixture["contracts"]];
+      const contract: ImiContract = f.contracts[name as keyof ImiFixture["contracts"]];
       const privileged = PRIVILEGED.filter((p) => p.contract === name).map((p) => p.fn);
       contract.interface.forEachFunction((fn) => {
         if (fn.stateMutability === "view" || fn.stateMutability === "pure") return;

@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ZeroAddress, ZeroHash, hexlify, randomBytes, type Contract } from "ethers";
-import { deployImi, RECOVERY_DELAY, type ImiFixture } from "../helpers/deployImi.js";
+import { ZeroAddress, ZeroHash, hexlify, randomBytes } from "ethers";
+import { deployImi, type ImiContract, RECOVERY_DELAY, type ImiFixture } from "../helpers/deployImi.js";
 import { expectRevert } from "../helpers/revert.js";
 import { IDENTITY_TYPES, code, domainOf, signTyped, toCompact, toHighS } from "../helpers/typedData.js";
 
@@ -9,7 +9,7 @@ const randomId = () => hexlify(randomBytes(32));
 
 describe("IdentityRegistry", () => {
   let f: ImiFixture;
-  let identity: Contract;
+  let identity: ImiContract;
   let snapshotId: string;
 
   beforeAll(async () => {

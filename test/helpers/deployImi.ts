@@ -2,7 +2,7 @@
 // hands back contracts, named accounts and clock helpers. Every test file gets its own chain.
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { Contract } from "ethers";
+import type { Contract, ContractRunner } from "ethers";
 import ImiModule from "../../ignition/modules/Imi.js";
 
 export const ROLE = {
@@ -32,14 +32,17 @@ export type ImiAccounts = {
   others: HardhatEthersSigner[];
 };
 
+/** An ethers Contract whose `connect` keeps the dynamic method typing (ethers returns BaseContract). */
+export type ImiContract = { connect(runner: ContractRunner | null): ImiContract } & Contract;
+
 export type ImiContracts = {
-  accessManager: Contract;
-  identityRegistry: Contract;
-  credentialRegistry: Contract;
-  consentRegistry: Contract;
-  accessLog: Contract;
-  accountRules: Contract;
-  bootstrap: Contract;
+  accessManager: ImiContract;
+  identityRegistry: ImiContract;
+  credentialRegistry: ImiContract;
+  consentRegistry: ImiContract;
+  accessLog: ImiContract;
+  accountRules: ImiContract;
+  bootstrap: ImiContract;
 };
 
 export async function deployImi() {
