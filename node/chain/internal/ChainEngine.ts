@@ -278,8 +278,9 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
         throw new NodeError("CHAIN_TX_INSUFFICIENT_FUNDS", `insufficient funds for gas * price + value: balance ${account.balance}, tx cost ${cost}`);
       }
       const fees = feeFields(tx);
-      const { replaced } = this.pool.add({ tx, hash, from, nonce: tx.nonce, ...fees });
+      const { replaced, evicted } = this.pool.add({ tx, hash, from, nonce: tx.nonce, ...fees }, account.nonce);
       if (replaced !== undefined) this.log.info({ event: "chain.tx_replaced", hash, replaced: replaced.hash }, "transaction replaced");
+      if (evicted !== undefined) this.log.warn({ event: "chain.tx_evicted", hash: evicted.hash, by: hash }, "queued transaction evicted for an executable one");
     });
     this.scheduleBlock();
     return hash;

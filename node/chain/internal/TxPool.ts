@@ -57,7 +57,12 @@ export class TxPool {
     return n;
   }
 
-  add(entry: PoolTx): { replaced?: PoolTx } {
+  /**
+   * Adds a transaction. `stateNonce` is the sender's account nonce: a transaction that is
+   * executable now is never refused for space; it evicts the highest nonce of the longest queue
+   * (its own when the sender's queue is the one that is full).
+   */
+  add(entry: PoolTx, stateNonce: bigint): { replaced?: PoolTx; evicted?: PoolTx } {
     if (this.byHash.has(entry.hash)) throw new NodeError("CHAIN_TX_KNOWN", "already known", { details: { hash: entry.hash } });
     let queue = this.bySender.get(entry.from);
     const old = queue?.get(entry.nonce);
@@ -74,13 +79,24 @@ export class TxPool {
       this.byHash.set(entry.hash, entry);
       return { replaced: old };
     }
-    if (this.byHash.size >= this.limits.maxSize) {
-      throw new NodeError("CHAIN_POOL_FULL", "txpool is full", { details: { maxSize: this.limits.maxSize } });
-    }
+    const executable = entry.nonce === stateNonce;
+    let evicted: PoolTx | undefined;
     if ((queue?.size ?? 0) >= this.limits.maxPerSender) {
-      throw new NodeError("CHAIN_POOL_SENDER_FULL", "too many pending transactions from this sender", {
-        details: { from: entry.from, maxPerSender: this.limits.maxPerSender },
-      });
+      if (!executable) {
+        throw new NodeError("CHAIN_POOL_SENDER_FULL", "too many pending transactions from this sender", {
+          details: { from: entry.from, maxPerSender: this.limits.maxPerSender },
+        });
+      }
+      evicted = highest(queue!);
+    } else if (this.byHash.size >= this.limits.maxSize) {
+      if (!executable) throw new NodeError("CHAIN_POOL_FULL", "txpool is full", { details: { maxSize: this.limits.maxSize } });
+      let longest: Map<bigint, PoolTx> | undefined;
+      for (const q of this.bySender.values()) if (longest === undefined || q.size > longest.size) longest = q;
+      evicted = highest(longest!);
+    }
+    if (evicted !== undefined) {
+      this.remove(evicted);
+      queue = this.bySender.get(entry.from);
     }
     if (queue === undefined) {
       queue = new Map();
@@ -88,7 +104,7 @@ export class TxPool {
     }
     queue.set(entry.nonce, entry);
     this.byHash.set(entry.hash, entry);
-    return {};
+    return { evicted };
   }
 
   remove(entry: PoolTx): void {
@@ -126,4 +142,10 @@ export class TxPool {
     this.bySender.delete(from);
     this.bySender.set(from, queue);
   }
+}
+
+function highest(queue: Map<bigint, PoolTx>): PoolTx {
+  let top: PoolTx | undefined;
+  for (const e of queue.values()) if (top === undefined || e.nonce > top.nonce) top = e;
+  return top!;
 }
