@@ -1,0 +1,116 @@
+// The public entry of `imi-ledger/sdk` (browser-safe: no Node-only imports anywhere below).
+// Node programs get the same plus file loading from `imi-ledger/sdk/node` (the "node" condition of
+// `imi-ledger/sdk` resolves there automatically).
+
+// Clients
+export { createImiClient, type ImiClient } from "./clients/createImiClient.js";
+export type { ImiBaseClient, ImiClientConfig } from "./clients/ImiBaseClient.js";
+export { jsonRpcAccount, type ImiAccount, type JsonRpcAccount } from "./clients/accounts.js";
+export { parseDeployment, type DeploymentInput, type ImiDeployment, type ImiContractName } from "./clients/deployment.js";
+export { eip1193Transport, httpTransport, type HttpTransportOptions, type Transport } from "./clients/transport.js";
+
+// Keys
+export { generatePrivateKey, privateKeyToAccount, type LocalAccount } from "./keys/privateKeyToAccount.js";
+export { decryptKeystore, encryptKeystore, type EncryptKeystoreOptions } from "./keys/keystore.js";
+
+// EIP-712
+export {
+  hashDomain,
+  hashStruct,
+  hashTypedData,
+  toEip712Json,
+  type TypedDataDefinition,
+  type TypedDataDomain,
+  type TypedDataField,
+} from "./typedData/hashTypedData.js";
+export { recoverTypedDataSigner, verifyTypedData, type VerifyTypedDataParameters } from "./typedData/verifyTypedData.js";
+export {
+  CONSENT_REGISTRY_DOMAIN_NAME,
+  CREDENTIAL_DOMAIN_NAME,
+  DOMAIN_VERSION,
+  GATEWAY_DOMAIN_NAME,
+  IDENTITY_REGISTRY_DOMAIN_NAME,
+  type ContractDomainParameters,
+} from "./typedData/domains.js";
+export * from "./typedData/identityTypedData.js";
+export * from "./typedData/consentTypedData.js";
+export type { Authorization, SignedAction } from "./internal/signing.js";
+
+// Gateway authentication and identity proofs
+export * from "./gateway/agencyRequest.js";
+export * from "./gateway/agencyLogin.js";
+export * from "./gateway/identityProof.js";
+
+// Credentials off chain, access receipts
+export * from "./credentials/credentialDocument.js";
+export * from "./receipts/accessRecord.js";
+export type { BatchMembership } from "./internal/credentialStatusChange.js";
+
+// Actions (each also available on the client)
+export * from "./actions/identity/registerIdentity.js";
+export * from "./actions/identity/updateRecord.js";
+export * from "./actions/identity/rotateKey.js";
+export * from "./actions/identity/initiateRecovery.js";
+export * from "./actions/identity/cancelRecovery.js";
+export * from "./actions/identity/completeRecovery.js";
+export * from "./actions/identity/addGuardian.js";
+export * from "./actions/identity/removeGuardian.js";
+export * from "./actions/identity/deactivateIdentity.js";
+export * from "./actions/identity/attest.js";
+export * from "./actions/identity/revokeAttestation.js";
+export * from "./actions/identity/getIdentity.js";
+export * from "./actions/identity/identityOf.js";
+export * from "./actions/identity/getGuardian.js";
+export * from "./actions/identity/getRecovery.js";
+export * from "./actions/identity/authorizes.js";
+export * from "./actions/identity/getAttestation.js";
+export * from "./actions/identity/verifyIdentityProof.js";
+export * from "./actions/credentials/registerSchema.js";
+export * from "./actions/credentials/deprecateSchema.js";
+export * from "./actions/credentials/setIssuerTrust.js";
+export * from "./actions/credentials/getSchema.js";
+export * from "./actions/credentials/anchorCredential.js";
+export * from "./actions/credentials/anchorCredentialBatch.js";
+export * from "./actions/credentials/revokeCredential.js";
+export * from "./actions/credentials/suspendCredential.js";
+export * from "./actions/credentials/reinstateCredential.js";
+export * from "./actions/credentials/setCredentialBatchStatus.js";
+export * from "./actions/credentials/getCredentialStatus.js";
+export * from "./actions/credentials/getCredential.js";
+export * from "./actions/credentials/getCredentialBatch.js";
+export * from "./actions/credentials/verifyCredential.js";
+export * from "./actions/consent/grantConsent.js";
+export * from "./actions/consent/revokeConsent.js";
+export * from "./actions/consent/pauseConsent.js";
+export * from "./actions/consent/resumeConsent.js";
+export * from "./actions/consent/getConsent.js";
+export * from "./actions/consent/listConsents.js";
+export * from "./actions/consent/checkAccess.js";
+export * from "./actions/consent/grantStatutoryAccess.js";
+export * from "./actions/consent/revokeStatutoryAccess.js";
+export * from "./actions/consent/reviewStatutoryAccess.js";
+export * from "./actions/accessLog/anchorLogBatch.js";
+export * from "./actions/accessLog/getLogHead.js";
+export * from "./actions/accessLog/getLogBatches.js";
+export * from "./actions/accessLog/verifyAccessLog.js";
+export * from "./actions/accessLog/verifyAccessReceipt.js";
+export * from "./actions/common/getNonce.js";
+export * from "./actions/common/bumpNonce.js";
+
+// Errors
+export { ImiError, type ImiErrorOptions } from "./errors/ImiError.js";
+export * from "./errors/errors.js";
+export { ContractRevertError, type ContractRevertErrorOptions } from "./errors/ContractRevertError.js";
+export * from "./errors/contractErrors.js";
+
+// ABIs
+export { identityRegistryAbi } from "./abi/identityRegistryAbi.js";
+export { credentialRegistryAbi } from "./abi/credentialRegistryAbi.js";
+export { consentRegistryAbi } from "./abi/consentRegistryAbi.js";
+export { accessLogAbi } from "./abi/accessLogAbi.js";
+export { accountRulesAbi } from "./abi/accountRulesAbi.js";
+export { imiAccessManagerAbi } from "./abi/imiAccessManagerAbi.js";
+
+// Helpers and types
+export { canonicalJson, categoriesOf, code, purposeCode, randomBytes32, recordCommitment, scopesOf } from "./utils.js";
+export type { Address, Eip1193Provider, Hex, Numberish } from "./types.js";

@@ -1,0 +1,197 @@
+// The three ways actions touch a contract: read (eth_call), write (sign, send, wait) and events.
+import { Interface, Transaction, type EventFragment, type FunctionFragment } from "ethers";
+import { accessLogAbi } from "../abi/accessLogAbi.js";
+import { accountRulesAbi } from "../abi/accountRulesAbi.js";
+import { consentRegistryAbi } from "../abi/consentRegistryAbi.js";
+import { credentialRegistryAbi } from "../abi/credentialRegistryAbi.js";
+import { identityRegistryAbi } from "../abi/identityRegistryAbi.js";
+import { imiAccessManagerAbi } from "../abi/imiAccessManagerAbi.js";
+import { requireAccount, type ImiBaseClient } from "../clients/ImiBaseClient.js";
+import type { ImiAccount } from "../clients/accounts.js";
+import type { ImiContractName } from "../clients/deployment.js";
+import { toImiError } from "../errors/decodeError.js";
+import { InvalidDeploymentError, NotFoundError, TimeoutError, UnknownRevertError } from "../errors/errors.js";
+import type { Address, Hex } from "../types.js";
+import { resultToObject } from "./abiValues.js";
+
+const interfaces: Record<ImiContractName, Interface> = {
+  identityRegistry: new Interface(identityRegistryAbi as never),
+  credentialRegistry: new Interface(credentialRegistryAbi as never),
+  consentRegistry: new Interface(consentRegistryAbi as never),
+  accessLog: new Interface(accessLogAbi as never),
+  accountRules: new Interface(accountRulesAbi as never),
+  accessManager: new Interface(imiAccessManagerAbi as never),
+};
+
+export function contractAddress(client: ImiBaseClient, contract: ImiContractName): Address {
+  const address = client.deployment.contracts[contract];
+  if (!address) throw new InvalidDeploymentError(`the deployment has no ${contract}`);
+  return address;
+}
+
+export type ContractCall = { contract: ImiContractName; functionName: string; args?: readonly unknown[] };
+
+export async function readContract<T>(client: ImiBaseClient, call: ContractCall, blockTag = "latest"): Promise<T> {
+  const iface = interfaces[call.contract];
+  const fragment = iface.getFunction(call.functionName) as FunctionFragment;
+  const data = iface.encodeFunctionData(fragment, call.args ?? []);
+  await client.verifyChain();
+  let raw: Hex;
+  try {
+    raw = await client.transport.request<Hex>("eth_call", [{ to: contractAddress(client, call.contract), data }, blockTag]);
+  } catch (error) {
+    throw toImiError(error, call);
+  }
+  const decoded = resultToObject(fragment.outputs, iface.decodeFunctionResult(fragment, raw));
+  return (fragment.outputs.length === 1 ? Object.values(decoded)[0] : decoded) as T;
+}
+
+export type ContractEvent = {
+  eventName: string;
+  args: Record<string, unknown>;
+  address: Address;
+  blockNumber: number;
+  transactionHash: Hex;
+  logIndex: number;
+};
+
+type RpcLog = { address: string; topics: string[]; data: string; blockNumber: string; transactionHash: string; logIndex: string };
+type RpcReceipt = { status: string; transactionHash: Hex; blockNumber: string; gasUsed: string; logs: RpcLog[] };
+
+function parseLogs(logs: RpcLog[]): ContractEvent[] {
+  const events: ContractEvent[] = [];
+  for (const log of logs) {
+    for (const iface of Object.values(interfaces)) {
+      const parsed = iface.parseLog({ topics: log.topics, data: log.data });
+      if (!parsed) continue;
+      events.push({
+        eventName: parsed.name,
+        args: resultToObject(parsed.fragment.inputs, parsed.args),
+        address: log.address as Address,
+        blockNumber: Number(BigInt(log.blockNumber)),
+        transactionHash: log.transactionHash as Hex,
+        logIndex: Number(BigInt(log.logIndex)),
+      });
+      break;
+    }
+  }
+  return events;
+}
+
+export type WriteResult = {
+  hash: Hex;
+  blockNumber: number;
+  gasUsed: bigint;
+  events: ContractEvent[];
+};
+
+/**
+ * Encodes, estimates (a revert surfaces here as a named error, before a nonce is used), signs with
+ * a locally managed nonce, sends and waits for the receipt.
+ */
+export async function writeContract(
+  client: ImiBaseClient,
+  call: ContractCall & { account?: ImiAccount; action: string },
+): Promise<WriteResult> {
+  const account = requireAccount(client, call.account, call.action);
+  const iface = interfaces[call.contract];
+  const to = contractAddress(client, call.contract);
+  const data = iface.encodeFunctionData(call.functionName, call.args ?? []) as Hex;
+  await client.verifyChain();
+  const where = { contract: call.contract, functionName: call.functionName };
+  let gas: bigint;
+  let gasPrice: bigint;
+  try {
+    const [estimate, price] = await Promise.all([
+      client.transport.request<string>("eth_estimateGas", [{ from: account.address, to, data }]),
+      client.transport.request<string>("eth_gasPrice"),
+    ]);
+    // Headroom: estimates are exact for this state, but another in-flight tx may change it slightly.
+    gas = (BigInt(estimate) * 13n) / 10n + 10_000n;
+    gasPrice = BigInt(price);
+  } catch (error) {
+    throw toImiError(error, where);
+  }
+  const nonce = await client.nonces.consume(account.address, async () =>
+    Number(BigInt(await client.request<string>("eth_getTransactionCount", [account.address, "pending"]))),
+  );
+  let hash: Hex;
+  try {
+    if (account.type === "local") {
+      const tx = Transaction.from({ type: 0, chainId: client.chainId, nonce, gasLimit: gas, gasPrice, to, data, value: 0n });
+      tx.signature = account.signDigest(tx.unsignedHash as Hex);
+      hash = await client.transport.request<Hex>("eth_sendRawTransaction", [tx.serialized]);
+    } else {
+      hash = await client.transport.request<Hex>("eth_sendTransaction", [
+        { from: account.address, to, data, gas: toQuantity(gas), gasPrice: toQuantity(gasPrice), nonce: toQuantity(BigInt(nonce)) },
+      ]);
+    }
+  } catch (error) {
+    client.nonces.reset(account.address);
+    throw toImiError(error, where);
+  }
+  const receipt = await waitForReceipt(client, hash);
+  if (receipt.status !== "0x1") {
+    // Replay at the failing block to learn why (a receipt carries no revert data).
+    try {
+      await client.transport.request("eth_call", [{ from: account.address, to, data, gas: toQuantity(gas) }, receipt.blockNumber]);
+    } catch (error) {
+      throw toImiError(error, where);
+    }
+    throw new UnknownRevertError(undefined, { details: `transaction ${hash}` });
+  }
+  return {
+    hash,
+    blockNumber: Number(BigInt(receipt.blockNumber)),
+    gasUsed: BigInt(receipt.gasUsed),
+    events: parseLogs(receipt.logs),
+  };
+}
+
+function toQuantity(n: bigint): string {
+  return `0x${n.toString(16)}`;
+}
+
+async function waitForReceipt(client: ImiBaseClient, hash: Hex): Promise<RpcReceipt> {
+  const deadline = Date.now() + client.receiptTimeoutMs;
+  let interval = client.pollingIntervalMs;
+  for (;;) {
+    const receipt = await client.request<RpcReceipt | null>("eth_getTransactionReceipt", [hash]);
+    if (receipt) return receipt;
+    if (Date.now() > deadline) throw new TimeoutError(`No receipt for ${hash} after ${client.receiptTimeoutMs} ms.`);
+    await new Promise((resolve) => setTimeout(resolve, interval));
+    interval = Math.min(interval * 2, 1_000);
+  }
+}
+
+export type GetEventsParameters = {
+  contract: ImiContractName;
+  eventName: string;
+  /** Values for indexed parameters, in order; null = any. */
+  topics?: readonly (string | null)[];
+  fromBlock?: number;
+  toBlock?: number | "latest";
+};
+
+export async function getEvents(client: ImiBaseClient, p: GetEventsParameters): Promise<ContractEvent[]> {
+  const iface = interfaces[p.contract];
+  const fragment = iface.getEvent(p.eventName) as EventFragment;
+  const topics = iface.encodeFilterTopics(fragment, (p.topics ?? []) as unknown[]);
+  await client.verifyChain();
+  const logs = await client.request<RpcLog[]>("eth_getLogs", [
+    {
+      address: contractAddress(client, p.contract),
+      topics,
+      fromBlock: toQuantity(BigInt(p.fromBlock ?? client.deployment.fromBlock ?? 0)),
+      toBlock: p.toBlock === undefined || p.toBlock === "latest" ? "latest" : toQuantity(BigInt(p.toBlock)),
+    },
+  ]);
+  return parseLogs(logs).sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+}
+
+/** The first event named `eventName` in a write's result. */
+export function eventOf(result: WriteResult, eventName: string): Record<string, unknown> {
+  const event = result.events.find((e) => e.eventName === eventName);
+  if (!event) throw new NotFoundError(`Transaction ${result.hash} emitted no ${eventName}.`);
+  return event.args;
+}
