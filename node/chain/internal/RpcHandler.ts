@@ -141,6 +141,9 @@ export class RpcHandler {
       eth_mining: async () => true,
       eth_hashrate: async () => "0x0",
       eth_accounts: async () => [],
+      // Blocks are sealed as soon as transactions arrive (instant finality). Deployment tools
+      // (Hardhat Ignition) ask this to wait for one confirmation instead of five; anvil answers it too.
+      hardhat_getAutomine: async () => true,
       eth_coinbase: async () => e.validator.toString(),
       eth_blockNumber: async () => bigIntToHex(e.headNumber),
       // A permissioned network with no token: gas is free and the base fee stays zero.
@@ -261,6 +264,7 @@ export class RpcHandler {
       return errorResponse(id ?? null, { code: RPC_ERROR.invalidRequest, message: "invalid request: needs jsonrpc \"2.0\", a method name, an id and params as an array" });
     }
     const method = this.methods[r.method];
+    if (this.log.isLevelEnabled("trace")) this.log.trace({ event: "rpc.request", method: r.method, params: r.params }, "rpc request");
     let response: RpcResponse;
     if (method === undefined || !Object.hasOwn(this.methods, r.method)) {
       response = errorResponse(id ?? null, { code: RPC_ERROR.methodNotFound, message: `the method ${r.method} does not exist/is not available` });
@@ -270,6 +274,7 @@ export class RpcHandler {
         response = { jsonrpc: "2.0", id: id ?? null, result };
       } catch (err) {
         response = errorResponse(id ?? null, this.toRpcError(err, r.method));
+        if (this.log.isLevelEnabled("trace")) this.log.trace({ event: "rpc.error", method: r.method, error: response.error }, "rpc error");
       }
     }
     return id === undefined ? undefined : response;

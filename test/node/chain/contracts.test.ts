@@ -1,0 +1,162 @@
+// The project's contracts on the embedded node: ethers v6 deploys them and runs the consent flow,
+// the node hands permissioning to the deployed AccountRules, and Hardhat Ignition deploys the
+// module to the node as a plain `http` network.
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Contract, ContractFactory, Wallet, hexlify, id, randomBytes, type InterfaceAbi } from "ethers";
+import { network } from "hardhat";
+import ImiModule from "../../../ignition/modules/Imi.js";
+import { CONSENT_TYPES, domainOf, signTyped } from "../../helpers/typedData.js";
+import { startTestChain, type TestChain } from "./helpers.js";
+
+type Artifact = { abi: InterfaceAbi; bytecode: string };
+
+async function artifact(name: string): Promise<Artifact> {
+  return JSON.parse(await readFile(join("artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8")) as Artifact;
+}
+
+async function deploy(name: string, signer: Wallet, args: unknown[] = []): Promise<Contract> {
+  const a = await artifact(name);
+  const contract = await new ContractFactory(a.abi, a.bytecode, signer).deploy(...args);
+  await contract.waitForDeployment();
+  return contract as Contract;
+}
+
+const code = (text: string) => id(text);
+const randomId = () => hexlify(randomBytes(32));
+
+let t: TestChain;
+// deployer, governor, registrar, agency, gateway, citizen (citizens send directly on the direct path)
+let deployer: Wallet, governor: Wallet, registrar: Wallet, agency: Wallet, gateway: Wallet, citizenKey: Wallet;
+let contracts: Record<string, Contract>;
+
+beforeAll(async () => {
+  t = await startTestChain({ accounts: 6 });
+  [deployer, governor, registrar, agency, gateway, citizenKey] = t.wallets as [Wallet, Wallet, Wallet, Wallet, Wallet, Wallet];
+  const bootstrap = await deploy("ImiBootstrap", deployer);
+  const accessManager = await deploy("ImiAccessManager", deployer, [await bootstrap.getAddress()]);
+  const am = await accessManager.getAddress();
+  const identityRegistry = await deploy("IdentityRegistry", deployer, [am, 3 * 24 * 3600]);
+  const credentialRegistry = await deploy("CredentialRegistry", deployer, [am]);
+  const consentRegistry = await deploy("ConsentRegistry", deployer, [am, await identityRegistry.getAddress()]);
+  const accessLog = await deploy("AccessLog", deployer, [am]);
+  const accountRules = await deploy("AccountRules", deployer, [am]);
+  contracts = { bootstrap, accessManager, identityRegistry, credentialRegistry, consentRegistry, accessLog, accountRules };
+  const wiring = {
+    manager: am,
+    identityRegistry: await identityRegistry.getAddress(),
+    credentialRegistry: await credentialRegistry.getAddress(),
+    consentRegistry: await consentRegistry.getAddress(),
+    accessLog: await accessLog.getAddress(),
+    accountRules: await accountRules.getAddress(),
+  };
+  const roles = [1, 3, 5];
+  const accounts = [registrar.address, agency.address, gateway.address];
+  const allowlist = [governor.address, registrar.address, agency.address, gateway.address, citizenKey.address];
+  await (await bootstrap.getFunction("configure")(wiring, governor.address, roles, accounts, allowlist)).wait();
+});
+
+afterAll(async () => t.cleanup());
+
+describe("the project's contracts on the embedded node", () => {
+  it("ethers v6 deploys the contracts and runs the consent flow (direct and signed paths)", async () => {
+    const identity = contracts.identityRegistry!;
+    const consents = contracts.consentRegistry!;
+    const citizen = randomId();
+    await (await identity.connect(registrar).getFunction("register")(citizen, citizenKey.address, randomId(), 2)).wait();
+
+    const now = (await t.provider.getBlock("latest"))!.timestamp;
+    const request = (purpose: string) => ({
+      citizen,
+      agency: agency.address,
+      scopes: 0b110n,
+      purpose: code(purpose),
+      validFrom: now,
+      validUntil: now + 86_400 * 90,
+      maxUses: 10,
+    });
+    // Direct path: the citizen sends the grant itself, with no funds (gas price zero).
+    expect(await t.provider.getBalance(citizenKey.address)).toBe(0n);
+    const direct = await (await consents.connect(citizenKey).getFunction("grant")(request("benefits"))).wait();
+    expect(direct!.status).toBe(1);
+    const granted = direct!.logs.map((l) => consents.interface.parseLog(l)).find((e) => e?.name === "ConsentGranted");
+    expect(granted).toBeDefined();
+    const consentId = await consents.getFunction("latestConsent")(citizen, agency.address, code("benefits"));
+    expect(consentId).toBe(granted!.args[0]);
+    expect((await consents.getFunction("mayAccess")(agency.address, citizen, 0b010n, code("benefits")))[0]).toBe(true);
+
+    // Signed path: the citizen signs EIP-712, the gateway relays.
+    const signedRequest = request("tax");
+    const deadline = now + 3600;
+    const signature = await signTyped(
+      citizenKey,
+      domainOf("IMI ConsentRegistry", BigInt(t.chain.chainId), await consents.getAddress()),
+      CONSENT_TYPES,
+      "Grant",
+      { ...signedRequest, nonce: await consents.getFunction("nonces")(citizenKey.address), deadline },
+    );
+    const relayed = await (await consents.connect(gateway).getFunction("grantBySig")(signedRequest, { signer: citizenKey.address, deadline, signature })).wait();
+    expect(relayed!.status).toBe(1);
+    expect((await consents.getFunction("mayAccess")(agency.address, citizen, 0b100n, code("tax")))[0]).toBe(true);
+
+    // Revoke and read the whole history back from the log index.
+    await (await consents.connect(citizenKey).getFunction("revoke")(consentId)).wait();
+    expect((await consents.getFunction("mayAccess")(agency.address, citizen, 0b010n, code("benefits")))[0]).toBe(false);
+    const grants = await consents.queryFilter(consents.filters.ConsentGranted!(), 0, "latest");
+    expect(grants).toHaveLength(2);
+    const changes = await consents.queryFilter(consents.filters.ConsentStatusChanged!(), 0, "latest");
+    expect(changes.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("estimates gas and surfaces custom-error revert data for eth_call and eth_estimateGas", async () => {
+    const identity = contracts.identityRegistry!;
+    // Only the registrar role may register: an outsider's call reverts with the contract's custom error.
+    const outsider = identity.connect(citizenKey);
+    await expect(outsider.getFunction("register").staticCall(randomId(), citizenKey.address, randomId(), 2)).rejects.toMatchObject({ code: "CALL_EXCEPTION" });
+    await expect(outsider.getFunction("register").estimateGas(randomId(), citizenKey.address, randomId(), 2)).rejects.toMatchObject({ code: "CALL_EXCEPTION" });
+    const estimate = await identity.connect(registrar).getFunction("register").estimateGas(randomId(), Wallet.createRandom().address, randomId(), 2);
+    expect(estimate).toBeGreaterThan(21_000n);
+  });
+
+  it("hands permissioning to the AccountRules contract once it is set", async () => {
+    const rules = contracts.accountRules!;
+    const rulesAddress = await rules.getAddress();
+    t.chain.setAccountRules(rulesAddress);
+    expect(t.chain.accountRules()).toBe(rulesAddress.toLowerCase());
+    try {
+      // The deployer is in the genesis allowlist but not in AccountRules: refused now.
+      await expect(deployer.sendTransaction({ to: deployer.address })).rejects.toMatchObject({ error: { code: -32007 } });
+      // A newcomer is not in the genesis allowlist; AccountRules admits it after the governor allows it.
+      const newcomer = Wallet.createRandom().connect(t.provider);
+      await expect(newcomer.sendTransaction({ to: newcomer.address })).rejects.toMatchObject({ error: { code: -32007 } });
+      await (await rules.connect(governor).getFunction("allow")(newcomer.address)).wait();
+      expect((await (await newcomer.sendTransaction({ to: newcomer.address })).wait())!.status).toBe(1);
+    } finally {
+      t.chain.setAccountRules(undefined);
+    }
+  });
+
+  it("the Hardhat Ignition module deploys to the node as an http network", async () => {
+    const deploymentId = `test-imi-chain-${process.pid}-${Date.now()}`;
+    const connection = await network.create({
+      network: "imi",
+      override: { url: t.chain.url, accounts: [deployer.privateKey] },
+    });
+    try {
+      expect(connection.networkConfig.type).toBe("http");
+      const deployed = await connection.ignition.deploy(ImiModule, {
+        deploymentId,
+        parameters: { Imi: { governor: governor.address, roles: [5], accounts: [gateway.address], allowlist: [governor.address, gateway.address] } },
+      });
+      expect((await deployed.accessManager.hasRole(0n, governor.address))[0]).toBe(true);
+      expect((await deployed.accessManager.hasRole(0n, deployer.address))[0]).toBe(false);
+      expect(await deployed.accountRules.isAllowed(gateway.address)).toBe(true);
+      const code = await t.provider.getCode(await deployed.consentRegistry.getAddress());
+      expect(code.length).toBeGreaterThan(2);
+    } finally {
+      await connection.close();
+      await rm(join("ignition", "deployments", deploymentId), { recursive: true, force: true });
+    }
+  });
+});
