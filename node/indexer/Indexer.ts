@@ -1,0 +1,370 @@
+import { Level } from "level";
+import type { Logger } from "pino";
+import { WebSocket } from "ws";
+import { NodeError } from "../NodeError.js";
+import type { Transport } from "../../sdk/clients/transport.js";
+import {
+  ConsentStatus,
+  Decision,
+  effectiveCredentialStatus,
+  decide,
+  type CredentialStatus,
+} from "./decisions.js";
+import { LogApplier, type RpcLog, type WatchedContracts } from "./internal/applyLogs.js";
+import {
+  ViewState,
+  type ConsentView,
+  type CredentialView,
+  type GuardianView,
+  type IdentityView,
+  type LevelOp,
+  type StatutoryView,
+} from "./internal/ViewState.js";
+
+const ZERO32 = "0x" + "0".repeat(64);
+const AGENCY_ROLE = 3n;
+
+export type IndexerConfig = {
+  /** Directory of the index's LevelDB; created if missing. */
+  dir: string;
+  /** JSON-RPC of any EVM node (SDK transport: HTTP or EIP-1193). */
+  rpc: Transport;
+  contracts: WatchedContracts;
+  /** First block to scan on an empty index (the deployment block). */
+  fromBlock?: number;
+  /** WebSocket JSON-RPC for `eth_subscribe("newHeads")`: follow new blocks as they are sealed. */
+  wsUrl?: string;
+  /** Poll the head this often (ms); also the fallback when no WebSocket is given. 0: only on `sync()`. */
+  pollIntervalMs?: number;
+  /** Most blocks fetched by one eth_getLogs during catch-up. */
+  maxBlockRange?: number;
+  logger?: Logger;
+};
+
+export type IndexerStatus = {
+  /** The block the view reflects. */
+  indexedBlock: number;
+  /** The newest head seen on the chain. */
+  headBlock: number;
+  /** Wall-clock ms of the last successful contact with the chain (0: never). */
+  lastHeadAt: number;
+  /** Last failure reaching the chain or writing the index, cleared by the next success. */
+  error: string | undefined;
+};
+
+/** Which grant a decision was taken under. */
+export type GrantBasis = "consent" | "statutory" | "none";
+
+export type AccessDecision = {
+  decision: Decision;
+  basis: GrantBasis;
+  /** Consent's use limit (0 = unlimited, statutory: 0). */
+  maxUses: number;
+};
+
+export type IdentityCheck = {
+  citizen: string;
+  active: boolean;
+  level: number;
+  /** The key is the identity's controller. */
+  isController: boolean;
+  /** The key is an active guardian of the identity (scopes covering `scopes` when given). */
+  isGuardian: boolean;
+};
+
+/**
+ * Follows IMI's contract events into LevelDB views and answers from memory. Each block range is
+ * written in one LevelDB batch together with the cursor, so a crash never leaves a half-applied
+ * block: on restart the view resumes from the last complete range.
+ */
+export class Indexer {
+  private readonly state = new ViewState();
+  private readonly applier: LogApplier;
+  private indexed = -1;
+  private head = -1;
+  private lastHeadAt = 0;
+  private error: string | undefined;
+  private syncing: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private ws: WebSocket | undefined;
+  private closed = false;
+  private readonly listeners = new Set<(block: number) => void>();
+
+  private constructor(
+    private readonly db: Level<string, unknown>,
+    private readonly config: IndexerConfig,
+  ) {
+    this.applier = new LogApplier(this.state, config.contracts);
+  }
+
+  static async open(config: IndexerConfig): Promise<Indexer> {
+    const db = new Level<string, unknown>(config.dir, { valueEncoding: "json" });
+    try {
+      await db.open();
+    } catch (cause) {
+      throw new NodeError("INDEX_STORAGE", `The index at ${config.dir} cannot be opened.`, { cause });
+    }
+    const indexer = new Indexer(db, config);
+    const stored = (await db.get("m:block")) as number | undefined;
+    indexer.indexed = stored ?? (config.fromBlock ?? 0) - 1;
+    for await (const [key, value] of db.iterator()) if (!key.startsWith("m:")) indexer.state.load(key, value);
+    return indexer;
+  }
+
+  /** Starts following the chain (polling and, when configured, a newHeads subscription). */
+  start(): void {
+    const interval = this.config.pollIntervalMs ?? 250;
+    if (interval > 0) {
+      const tick = () => {
+        if (this.closed) return;
+        this.sync().catch(() => undefined).finally(() => {
+          if (!this.closed) this.timer = setTimeout(tick, interval);
+        });
+      };
+      tick();
+    }
+    if (this.config.wsUrl) this.subscribe(this.config.wsUrl);
+  }
+
+  private subscribe(url: string): void {
+    if (this.closed) return;
+    const ws = new WebSocket(url);
+    this.ws = ws;
+    ws.on("open", () => ws.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_subscribe", params: ["newHeads"] })));
+    ws.on("message", () => void this.sync().catch(() => undefined));
+    ws.on("error", () => undefined);
+    ws.on("close", () => {
+      if (!this.closed) setTimeout(() => this.subscribe(url), 500).unref();
+    });
+  }
+
+  /** Catches up to the chain's current head. Concurrent callers share one run; a call during a run schedules one more. */
+  sync(): Promise<void> {
+    if (this.syncing) {
+      this.again = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.syncOnce();
+        } while (this.again && !this.closed);
+      } finally {
+        this.syncing = undefined;
+      }
+    })();
+    return this.syncing;
+  }
+
+  private async syncOnce(): Promise<void> {
+    let head: number;
+    try {
+      head = Number(BigInt(await this.config.rpc.request<string>("eth_blockNumber")));
+    } catch (cause) {
+      this.error = "CHAIN_UNREACHABLE";
+      throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_blockNumber.", { cause });
+    }
+    this.head = Math.max(this.head, head);
+    this.lastHeadAt = Date.now();
+    const range = this.config.maxBlockRange ?? 2_000;
+    while (this.indexed < head && !this.closed) {
+      const from = this.indexed + 1;
+      const to = Math.min(head, from + range - 1);
+      let logs: RpcLog[];
+      try {
+        logs = await this.config.rpc.request<RpcLog[]>("eth_getLogs", [
+          { fromBlock: toQuantity(from), toBlock: toQuantity(to), address: this.applier.addresses() },
+        ]);
+      } catch (cause) {
+        this.error = "CHAIN_UNREACHABLE";
+        throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_getLogs.", { cause });
+      }
+      logs.sort((x, y) => Number(BigInt(x.blockNumber) - BigInt(y.blockNumber)) || Number(BigInt(x.logIndex) - BigInt(y.logIndex)));
+      const ops: LevelOp[] = [];
+      for (const log of logs) if (!log.removed) this.applier.apply(log, ops);
+      ops.push({ type: "put", key: "m:block", value: to });
+      try {
+        await this.db.batch(ops as Array<{ type: "put"; key: string; value: unknown } | { type: "del"; key: string }>);
+      } catch (cause) {
+        // Memory is now ahead of disk: stop answering until a restart reloads a consistent view.
+        this.error = "INDEX_STORAGE";
+        this.closed = true;
+        throw new NodeError("INDEX_STORAGE", "Writing the index failed.", { cause });
+      }
+      this.indexed = to;
+      for (const listener of this.listeners) listener(to);
+    }
+    this.error = undefined;
+  }
+
+  status(): IndexerStatus {
+    return { indexedBlock: this.indexed, headBlock: this.head, lastHeadAt: this.lastHeadAt, error: this.error };
+  }
+
+  /** Called after each indexed range with its last block. */
+  onIndexed(listener: (block: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once the view reflects `block` (or later). */
+  async waitForBlock(block: number): Promise<void> {
+    while (this.indexed < block) {
+      if (this.closed) throw new NodeError("INDEX_CLOSED", "The index was closed.");
+      await this.sync();
+      if (this.indexed < block) await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  // ------------------------------------------------------------------ views
+
+  /** Whether `account` holds `role` now with no execution delay, as AccessManager.hasRole + delay 0. */
+  hasRole(role: bigint, account: string, now: bigint): boolean {
+    const r = this.state.roles.get(`${role}:${account.toLowerCase()}`);
+    if (!r || r.since === 0n || r.since > now) return false;
+    const delay = r.effect !== 0n && r.effect <= now ? r.pendingDelay : r.delay;
+    return delay === 0;
+  }
+
+  identity(citizen: string): IdentityView | undefined {
+    return this.state.identities.get(citizen.toLowerCase());
+  }
+
+  /** The identity a key currently controls. */
+  identityOfKey(key: string): string | undefined {
+    return this.state.keys.get(key.toLowerCase());
+  }
+
+  guardian(citizen: string, guardian: string): GuardianView | undefined {
+    return this.state.guardians.get(`${citizen.toLowerCase()}:${guardian.toLowerCase()}`);
+  }
+
+  /** Citizens for which `guardian` is an active guardian now. */
+  wardsOf(guardian: string, now: bigint): string[] {
+    const g = guardian.toLowerCase();
+    const out: string[] = [];
+    for (const v of this.state.guardians.values()) if (v.guardian === g && !v.removed && now < v.expiresAt) out.push(v.citizen);
+    return out;
+  }
+
+  /** IdentityRegistry.authorizes: controller, or a guardian covering `scopes`. */
+  checkIdentityKey(citizen: string, key: string, scopes: bigint, now: bigint): IdentityCheck | undefined {
+    const id = this.identity(citizen);
+    if (!id) return undefined;
+    const k = key.toLowerCase();
+    const active = id.status === 1;
+    const g = this.guardian(citizen, k);
+    const isGuardian = active && !!g && !g.removed && now < g.expiresAt && (scopes & ~g.scopes) === 0n;
+    return { citizen: id.citizen, active, level: id.level, isController: active && id.controller === k, isGuardian };
+  }
+
+  consent(consentId: string): ConsentView | undefined {
+    return this.state.consents.get(consentId.toLowerCase());
+  }
+
+  statutoryGrant(grantId: string): StatutoryView | undefined {
+    return this.state.statutory.get(grantId.toLowerCase());
+  }
+
+  consentsOfCitizen(citizen: string): ConsentView[] {
+    return [...(this.state.consentsByCitizen.get(citizen.toLowerCase()) ?? [])].map((id) => this.state.consents.get(id)!);
+  }
+
+  consentsOfAgency(agency: string): ConsentView[] {
+    return [...(this.state.consentsByAgency.get(agency.toLowerCase()) ?? [])].map((id) => this.state.consents.get(id)!);
+  }
+
+  /** Statutory grants naming the citizen, and those covering every citizen. */
+  statutoryForCitizen(citizen: string): StatutoryView[] {
+    const ids = [...(this.state.statutoryByCitizen.get(citizen.toLowerCase()) ?? []), ...(this.state.statutoryByCitizen.get(ZERO32) ?? [])];
+    return ids.map((id) => this.state.statutory.get(id)!);
+  }
+
+  /** The newest consent for (citizen, agency, purpose), as ConsentRegistry.latestConsent. */
+  latestConsent(citizen: string, agency: string, purpose: string): string {
+    let best: ConsentView | undefined;
+    for (const id of this.state.consentsByCitizen.get(citizen.toLowerCase()) ?? []) {
+      const c = this.state.consents.get(id)!;
+      if (c.agency === agency.toLowerCase() && c.purpose === purpose.toLowerCase()) best = c; // insertion order = grant order
+    }
+    return best?.consentId ?? ZERO32;
+  }
+
+  /** ConsentRegistry.check over the view, at chain time `now` (unix seconds). */
+  checkAccess(grantId: string, agency: string, citizen: string, scopes: bigint, purpose: string, now: bigint): AccessDecision {
+    const g = grantId.toLowerCase();
+    const a = agency.toLowerCase();
+    const c = citizen.toLowerCase();
+    const p = purpose.toLowerCase();
+    const citizenActive = this.state.identities.get(c)?.status === 1;
+    const agencyAuthorized = this.hasRole(AGENCY_ROLE, a, now);
+    const consent = this.state.consents.get(g);
+    if (consent && consent.status !== ConsentStatus.None) {
+      return {
+        basis: "consent",
+        maxUses: consent.maxUses,
+        decision: decide({ terms: consent, citizenMatches: consent.citizen === c, status: consent.status, agency: a, scopes, purpose: p, citizenActive, agencyAuthorized, now }),
+      };
+    }
+    const st = this.state.statutory.get(g);
+    if (!st) return { basis: "none", maxUses: 0, decision: Decision.UnknownGrant };
+    return {
+      basis: "statutory",
+      maxUses: 0,
+      decision: decide({
+        terms: st,
+        citizenMatches: st.citizen === ZERO32 || st.citizen === c,
+        status: st.revoked ? ConsentStatus.Revoked : ConsentStatus.Active,
+        agency: a,
+        scopes,
+        purpose: p,
+        citizenActive,
+        agencyAuthorized,
+        now,
+      }),
+    };
+  }
+
+  credential(hash: string): CredentialView | undefined {
+    return this.state.credentials.get(hash.toLowerCase());
+  }
+
+  /** CredentialRegistry.statusOf over the view. */
+  credentialStatus(hash: string, now: bigint): CredentialStatus {
+    const v = this.credential(hash);
+    if (!v || v.batchRoot !== ZERO32) return 0;
+    return effectiveCredentialStatus(v.status, v.validFrom, v.validUntil, now);
+  }
+
+  isTrustedIssuer(schemaId: string, issuer: string): boolean {
+    return this.state.trust.get(`${schemaId.toLowerCase()}:${issuer.toLowerCase()}`) === true;
+  }
+
+  /** Valid credentials anchored for `subject` under `schemaId`. */
+  validCredentialsOf(subject: string, schemaId: string, now: bigint): CredentialView[] {
+    const s = subject.toLowerCase();
+    const sc = schemaId.toLowerCase();
+    const out: CredentialView[] = [];
+    for (const v of this.state.credentials.values())
+      if (v.subject === s && v.schemaId === sc && this.credentialStatus(v.credentialHash, now) === 1 && this.isTrustedIssuer(sc, v.issuer)) out.push(v);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.ws?.close();
+    await this.syncing?.catch(() => undefined);
+    await this.db.close();
+  }
+}
+
+function toQuantity(n: number): string {
+  return "0x" + n.toString(16);
+}
+
+export function openIndexer(config: IndexerConfig): Promise<Indexer> {
+  return Indexer.open(config);
+}

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZeroHash } from "ethers";
+import { deployImi, ROLE, type ImiFixture } from "../../helpers/deployImi.js";
+import { Decision, type Indexer } from "../../../node/indexer/index.js";
+import { code, grantConsent, indexerFor, randomId, registerCitizen, tempDir } from "./helpers.js";
+
+// The gateway decides from the index, never from the chain: any difference from
+// ConsentRegistry.check would be an access the contract would have refused (or the reverse).
+describe("index consent decisions equal ConsentRegistry.check", () => {
+  let f: ImiFixture;
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let indexer: Indexer;
+  const P1 = code("social-benefits");
+  const P2 = code("tax");
+  const grantIds: string[] = [];
+  const citizens: string[] = [];
+
+  beforeAll(async () => {
+    f = await deployImi();
+    dir = await tempDir("index-eq");
+    const { agency, agency2, governor, registrar } = f.accounts;
+    const [k0, k1, k2, k3, guardian] = f.accounts.others;
+    for (const k of [k0, k1, k2, k3]) citizens.push(await registerCitizen(f, k));
+    const now = await f.now();
+    const cr = f.contracts.consentRegistry;
+    // Plain active consents, different scopes and purposes.
+    grantIds.push(await grantConsent(f, k0, { citizen: citizens[0], agency: agency.address, scopes: 0b0110n, purpose: P1 }));
+    grantIds.push(await grantConsent(f, k0, { citizen: citizens[0], agency: agency2.address, scopes: 0b0001n, purpose: P2 }));
+    // Windows: not yet valid, expiring soon.
+    grantIds.push(await grantConsent(f, k1, { citizen: citizens[1], agency: agency.address, scopes: 0b1111n, purpose: P1, validFrom: now + 500, validUntil: now + 5_000 }));
+    grantIds.push(await grantConsent(f, k1, { citizen: citizens[1], agency: agency.address, scopes: 0b0100n, purpose: P2, validFrom: now - 5, validUntil: now + 300 }));
+    // Paused, revoked, paused then resumed.
+    const paused = await grantConsent(f, k2, { citizen: citizens[2], agency: agency.address, scopes: 0b0010n, purpose: P1 });
+    await (await cr.connect(k2).pause(paused)).wait();
+    const revoked = await grantConsent(f, k2, { citizen: citizens[2], agency: agency.address, scopes: 0b0011n, purpose: P2 });
+    await (await cr.connect(k2).revoke(revoked)).wait();
+    const resumed = await grantConsent(f, k2, { citizen: citizens[2], agency: agency2.address, scopes: 0b0011n, purpose: P1, maxUses: 3 });
+    await (await cr.connect(k2).pause(resumed)).wait();
+    await (await cr.connect(k2).resume(resumed)).wait();
+    grantIds.push(paused, revoked, resumed);
+    // A guardian's consent.
+    await (await f.contracts.identityRegistry.connect(k3).addGuardian(citizens[3], guardian.address, 0b0111n, now + 10_000)).wait();
+    grantIds.push(await grantConsent(f, guardian, { citizen: citizens[3], agency: agency.address, scopes: 0b0101n, purpose: P1 }));
+    // Statutory: one citizen, every citizen, a revoked one.
+    const st = async (citizen: string, scopes: bigint, purpose: string, from: number, until: number) => {
+      const r = await (await cr.connect(governor).grantStatutory(citizen, agency.address, scopes, purpose, code("police-act-12"), from, until)).wait();
+      return cr.interface.parseLog(r!.logs[0])!.args.grantId as string;
+    };
+    grantIds.push(await st(citizens[1], 0b1000n, P2, now - 5, now + 1_000));
+    grantIds.push(await st(ZeroHash, 0b0001n, P1, now - 5, now + 2_000));
+    const stRevoked = await st(citizens[0], 0b0001n, P1, now - 5, now + 2_000);
+    await (await cr.connect(governor).revokeStatutory(stRevoked)).wait();
+    grantIds.push(stRevoked, randomId(), ZeroHash);
+    void registrar;
+    indexer = await indexerFor(f, dir.path);
+  });
+
+  afterAll(async () => {
+    await indexer?.close();
+    await dir?.remove();
+  });
+
+  async function compareAll(): Promise<number> {
+    await indexer.sync();
+    const block = await f.ethers.provider.getBlock("latest");
+    const now = BigInt(block!.timestamp);
+    const agencies = [f.accounts.agency.address, f.accounts.agency2.address, f.accounts.others[9].address];
+    const who = [...citizens, randomId()];
+    const scopeSet = [0n, 1n, 2n, 4n, 6n, 8n, 0b0111n, 1n << 200n];
+    let compared = 0;
+    const mismatches: unknown[] = [];
+    for (const g of grantIds)
+      for (const a of agencies)
+        for (const c of who)
+          for (const s of scopeSet)
+            for (const p of [P1, P2]) {
+              const onChain = Number(await f.contracts.consentRegistry.check(g, a, c, s, p, { blockTag: block!.number }));
+              const inView = indexer.checkAccess(g, a, c, s, p, now).decision;
+              compared++;
+              if (onChain !== inView) mismatches.push({ g, a, c, s, p, onChain, inView });
+            }
+    expect(mismatches).toEqual([]);
+    return compared;
+  }
+
+  it("agrees for every combination of grant, agency, citizen, scopes and purpose", async () => {
+    expect(await compareAll()).toBeGreaterThan(1_000);
+    // Sanity: the world is not trivially "all unknown".
+    expect(indexer.checkAccess(grantIds[0], f.accounts.agency.address, citizens[0], 2n, P1, BigInt(await f.now())).decision).toBe(Decision.Allowed);
+  });
+
+  it("still agrees after time passes windows, a citizen is deactivated and an agency loses its role", async () => {
+    await f.increaseTime(600); // past the short consent, into nothing else
+    await compareAll();
+    await (await f.contracts.identityRegistry.connect(f.accounts.registrar).deactivate(citizens[3], code("deceased"))).wait();
+    await (await f.contracts.accessManager.connect(f.accounts.governor).revokeRole(ROLE.AGENCY, f.accounts.agency2.address)).wait();
+    await f.increaseTime(1_500); // statutory for citizen 1 expired, future consent now valid
+    await compareAll();
+  });
+
+  it("reloads the same view from disk after a restart", async () => {
+    const now = BigInt(await f.now());
+    const before = grantIds.map((g) => indexer.checkAccess(g, f.accounts.agency.address, citizens[0], 1n, P1, now).decision);
+    const block = indexer.status().indexedBlock;
+    await indexer.close();
+    indexer = await indexerFor(f, dir.path);
+    expect(indexer.status().indexedBlock).toBeGreaterThanOrEqual(block);
+    expect(grantIds.map((g) => indexer.checkAccess(g, f.accounts.agency.address, citizens[0], 1n, P1, now).decision)).toEqual(before);
+  });
+});
