@@ -1,4 +1,4 @@
-import { Wallet, getBytes, verifyMessage } from "ethers";
+import { Wallet, encryptKeystoreJson, getBytes, verifyMessage } from "ethers";
 import { describe, expect, test } from "vitest";
 import {
   InvalidKeyError,
@@ -42,7 +42,7 @@ describe("keys", () => {
     expect((await Wallet.fromEncryptedJson(json, "correct horse")).address).toBe(account.address);
 
     const wallet = Wallet.createRandom();
-    const fromEthers = await wallet.encrypt("pw", { scrypt: { N: 1024 } });
+    const fromEthers = await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, "pw", { scrypt: { N: 1024 } });
     expect((await decryptKeystore(fromEthers, "pw")).address).toBe(wallet.address);
   });
 
