@@ -1,0 +1,80 @@
+import { pick, validateRecord, VaultError, type CitizenRecord, type Vault } from "./Vault.js";
+
+export type HttpVaultOptions = {
+  /** Base URL of the department's vault service, e.g. https://records.example.gov/imi */
+  baseUrl: string;
+  /** Extra headers, e.g. an Authorization the department requires. */
+  headers?: Record<string, string>;
+  /** Per-request timeout, ms (default 5 000). */
+  timeoutMs?: number;
+};
+
+/**
+ * A department keeps its records in its own system and answers the gateway over HTTP:
+ *   GET    {base}/records/{citizen}?categories=a,b  -> 200 { record } | 404
+ *   PUT    {base}/records/{citizen}  { record }     -> 204
+ *   DELETE {base}/records/{citizen}                 -> 204 | 404
+ * `serveVaultOverHttp` (node/vault/vaultHttpPlugin.ts) is a reference server for the same protocol.
+ * Any transport failure or unexpected status is VAULT_UNAVAILABLE, which the gateway turns into 503.
+ */
+export class HttpVault implements Vault {
+  private readonly base: string;
+
+  constructor(private readonly options: HttpVaultOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch {
+      throw new VaultError("VAULT_CONFIG_INVALID", "vault.baseUrl: not a URL. Give the department service's base URL.");
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new VaultError("VAULT_CONFIG_INVALID", "vault.baseUrl: must be http or https.");
+    this.base = options.baseUrl.replace(/\/+$/, "");
+  }
+
+  private async call(method: string, citizen: string, query = "", body?: unknown): Promise<Response> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs ?? 5_000);
+    try {
+      return await fetch(`${this.base}/records/${encodeURIComponent(citizen.toLowerCase())}${query}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...this.options.headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: controller.signal,
+      });
+    } catch (cause) {
+      throw new VaultError("VAULT_UNAVAILABLE", `The department vault did not answer ${method}.`, { cause });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async put(citizen: string, record: CitizenRecord): Promise<void> {
+    const res = await this.call("PUT", citizen, "", { record: validateRecord(record) });
+    if (res.status !== 204 && res.status !== 200) throw new VaultError("VAULT_UNAVAILABLE", `The department vault answered ${res.status} to PUT.`);
+  }
+
+  async get(citizen: string, categories?: readonly string[]): Promise<CitizenRecord | undefined> {
+    const query = categories ? `?categories=${encodeURIComponent(categories.join(","))}` : "";
+    const res = await this.call("GET", citizen, query);
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw new VaultError("VAULT_UNAVAILABLE", `The department vault answered ${res.status} to GET.`);
+    let body: { record?: unknown };
+    try {
+      body = (await res.json()) as { record?: unknown };
+    } catch (cause) {
+      throw new VaultError("VAULT_UNAVAILABLE", "The department vault sent no JSON.", { cause });
+    }
+    // A remote system is not trusted to have filtered: validate and cut to what was asked.
+    return pick(validateRecord(body.record), categories);
+  }
+
+  async erase(citizen: string): Promise<boolean> {
+    const res = await this.call("DELETE", citizen);
+    if (res.status === 404) return false;
+    if (res.status !== 204 && res.status !== 200) throw new VaultError("VAULT_UNAVAILABLE", `The department vault answered ${res.status} to DELETE.`);
+    return true;
+  }
+
+  async close(): Promise<void> {}
+}

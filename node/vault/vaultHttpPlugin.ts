@@ -1,0 +1,54 @@
+import type { FastifyPluginAsync } from "fastify";
+import { VaultError, type Vault } from "./Vault.js";
+
+const citizenParams = {
+  type: "object",
+  properties: { citizen: { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" } },
+  required: ["citizen"],
+  additionalProperties: false,
+} as const;
+
+const recordSchema = {
+  type: "object",
+  additionalProperties: { type: "object", additionalProperties: { anyOf: [{ type: "string" }, { type: "number" }, { type: "boolean" }] } },
+} as const;
+
+/**
+ * The department side of {@link HttpVault}'s protocol, serving any {@link Vault}. A department that
+ * wants to keep its data in-house runs this (behind its own authentication) in front of its store.
+ */
+export const vaultHttpPlugin: FastifyPluginAsync<{ vault: Vault }> = async (app, { vault }) => {
+  app.setErrorHandler((error, _request, reply) => {
+    const code = error instanceof VaultError ? error.code : (error as { validation?: unknown }).validation ? "INVALID_REQUEST" : "VAULT_UNAVAILABLE";
+    const status = code === "INVALID_REQUEST" || code === "VAULT_INVALID_RECORD" ? 400 : 503;
+    void reply.code(status).send({ code });
+  });
+  app.get<{ Params: { citizen: string }; Querystring: { categories?: string } }>(
+    "/records/:citizen",
+    {
+      schema: {
+        params: citizenParams,
+        querystring: { type: "object", properties: { categories: { type: "string", maxLength: 1024 } }, additionalProperties: false },
+        response: { 200: { type: "object", properties: { record: recordSchema }, required: ["record"] }, 404: { type: "object", properties: { code: { type: "string" } } } },
+      },
+    },
+    async (request, reply) => {
+      const categories = request.query.categories === undefined ? undefined : request.query.categories.split(",").filter(Boolean);
+      const record = await vault.get(request.params.citizen, categories);
+      if (!record) return reply.code(404).send({ code: "UNKNOWN_CITIZEN" });
+      return { record };
+    },
+  );
+  app.put<{ Params: { citizen: string }; Body: { record: Record<string, Record<string, string | number | boolean>> } }>(
+    "/records/:citizen",
+    { schema: { params: citizenParams, body: { type: "object", properties: { record: recordSchema }, required: ["record"], additionalProperties: false } } },
+    async (request, reply) => {
+      await vault.put(request.params.citizen, request.body.record);
+      return reply.code(204).send();
+    },
+  );
+  app.delete<{ Params: { citizen: string } }>("/records/:citizen", { schema: { params: citizenParams } }, async (request, reply) => {
+    const existed = await vault.erase(request.params.citizen);
+    return reply.code(existed ? 204 : 404).send(existed ? undefined : { code: "UNKNOWN_CITIZEN" });
+  });
+};
