@@ -1,0 +1,91 @@
+// Where batch roots go: the AccessLog contract, reached over any EVM JSON-RPC endpoint with ethers.
+import { Contract, getAddress, type ContractRunner, type EventLog, type Log } from "ethers";
+import { NodeError } from "../NodeError.js";
+import type { AccessBatch } from "./AccessLog.js";
+
+export type ChainBatch = {
+  index: number;
+  root: string;
+  count: number;
+  firstSeq: number;
+  lastSeq: number;
+  previousRoot: string;
+  txHash: string;
+  blockNumber: number;
+};
+
+export type ChainHead = { root: string; lastSeq: number; batches: number };
+
+/** What the anchorer and the auditor need from the chain. */
+export interface AnchorTarget {
+  readonly gateway: string;
+  head(): Promise<ChainHead>;
+  /** Sends the anchor transaction and resolves once it is in a block. */
+  anchor(batch: AccessBatch): Promise<{ txHash: string; blockNumber: number }>;
+  /** Every batch this gateway anchored, in order, read from the contract's events. */
+  anchoredBatches(fromBlock?: number): Promise<ChainBatch[]>;
+}
+
+export const ACCESS_LOG_ABI = [
+  "function anchor(bytes32 root, uint64 count, uint64 firstSeq, uint64 lastSeq, bytes32 previousRoot)",
+  "function headOf(address gateway) view returns ((bytes32 root, uint64 lastSeq, uint64 batches, uint64 anchoredAt))",
+  "event BatchAnchored(address indexed gateway, uint64 indexed batchIndex, bytes32 indexed root, uint64 count, uint64 firstSeq, uint64 lastSeq, bytes32 previousRoot)",
+  "error AccessLogSequenceGap(address gateway, uint64 expectedFirstSeq, uint64 firstSeq)",
+  "error AccessLogPreviousRootMismatch(address gateway, bytes32 expected, bytes32 previousRoot)",
+  "error AccessLogCountMismatch(uint64 count, uint64 firstSeq, uint64 lastSeq)",
+  "error AccessManagedUnauthorized(address caller)",
+] as const;
+
+/**
+ * An AnchorTarget over ethers. `runner` must be a Signer for the gateway account to anchor; a
+ * Provider is enough to read (audits).
+ */
+export function createAnchorTarget(options: {
+  runner: ContractRunner;
+  accessLogAddress: string;
+  gateway: string;
+  /** First block to search for events (the deployment block), default 0. */
+  fromBlock?: number;
+}): AnchorTarget {
+  const gateway = getAddress(options.gateway);
+  const contract = new Contract(options.accessLogAddress, ACCESS_LOG_ABI, options.runner);
+  return {
+    gateway,
+    async head() {
+      const head = await contract.getFunction("headOf")(gateway);
+      return { root: head.root as string, lastSeq: Number(head.lastSeq), batches: Number(head.batches) };
+    },
+    async anchor(batch) {
+      const tx = await contract.getFunction("anchor")(
+        batch.root,
+        batch.count,
+        batch.firstSeq,
+        batch.lastSeq,
+        batch.previousRoot,
+      );
+      const receipt = await tx.wait();
+      if (!receipt || receipt.status !== 1) {
+        throw new NodeError("ACCESSLOG_ANCHOR_FAILED", `anchor transaction for batch ${batch.index} failed`);
+      }
+      return { txHash: receipt.hash as string, blockNumber: Number(receipt.blockNumber) };
+    },
+    async anchoredBatches(fromBlock = options.fromBlock ?? 0) {
+      const filter = contract.filters.BatchAnchored(gateway);
+      const logs = (await contract.queryFilter(filter, fromBlock, "latest")) as Array<EventLog | Log>;
+      return logs.map((log) => {
+        const parsed = contract.interface.parseLog(log);
+        if (!parsed) throw new NodeError("ACCESSLOG_BAD_EVENT", "undecodable BatchAnchored event");
+        return {
+          index: Number(parsed.args.batchIndex),
+          root: parsed.args.root as string,
+          count: Number(parsed.args.count),
+          firstSeq: Number(parsed.args.firstSeq),
+          lastSeq: Number(parsed.args.lastSeq),
+          previousRoot: parsed.args.previousRoot as string,
+          txHash: log.transactionHash,
+          blockNumber: log.blockNumber,
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,181 @@
+// The access record: its fields, its canonical encoding (exactly Solidity's abi.encode of the
+// field tuple, 14 words) and the hashes that receipts, batch roots and audits are built on.
+//
+//   recordHash = keccak256(abi.encode(seq, time, gateway, agency, citizen, kind, scopes, purpose,
+//                                     grantId, basis, decision, reason, requestHash, responseHash))
+//   leaf       = keccak256(recordHash)
+//
+// The leaf is exactly what OpenZeppelin's StandardMerkleTree computes for the value tuple with
+// ACCESS_RECORD_LEAF_TYPES, and what a contract computes as
+// keccak256(bytes.concat(keccak256(abi.encode(...)))), so a proof can be checked with the
+// merkle-tree library, with MerkleProof.verify on chain, or with the SDK.
+import { decodeBytes32String, encodeBytes32String, getAddress, hexlify, ZeroHash } from "ethers";
+import { NodeError } from "../NodeError.js";
+import { keccak256 } from "./internal/keccak.js";
+
+export const ACCESS_KINDS = ["data", "predicate", "identity", "credential"] as const;
+export type AccessKind = (typeof ACCESS_KINDS)[number];
+export const ACCESS_BASES = ["none", "consent", "statutory"] as const;
+export type AccessBasis = (typeof ACCESS_BASES)[number];
+export type AccessDecision = "allowed" | "denied";
+
+/** Solidity types of the leaf values, in order (for StandardMerkleTree and contract-side checks). */
+export const ACCESS_RECORD_LEAF_TYPES = [
+  "uint64", // seq
+  "uint64", // time (unix ms)
+  "address", // gateway
+  "address", // agency
+  "bytes32", // citizen
+  "uint8", // kind: 0 data, 1 predicate, 2 identity, 3 credential
+  "uint256", // scopes
+  "bytes32", // purpose
+  "bytes32", // grantId
+  "uint8", // basis: 0 none, 1 consent, 2 statutory
+  "uint8", // decision: 0 denied, 1 allowed
+  "bytes32", // reason, as a bytes32 string
+  "bytes32", // requestHash
+  "bytes32", // responseHash
+] as const;
+
+export const RECORD_BYTES = 14 * 32;
+
+export type AccessRecordInput = {
+  /** Unix time in milliseconds. */
+  time: number;
+  agency: string;
+  citizen: string;
+  kind: AccessKind;
+  scopes: bigint;
+  purpose: string;
+  grantId: string;
+  basis: AccessBasis;
+  decision: AccessDecision;
+  /** Stable code, at most 31 ASCII characters, e.g. "ALLOWED", "CONSENT_REVOKED". */
+  reason: string;
+  requestHash: string;
+  responseHash: string;
+};
+
+export type AccessRecord = AccessRecordInput & { seq: number; gateway: string; recordHash: string };
+
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const REASON = /^[\x20-\x7e]{1,31}$/;
+const MAX_UINT64 = 2n ** 64n - 1n;
+
+function fail(field: string, detail: string): never {
+  throw new NodeError("ACCESSLOG_INVALID_RECORD", `access record field ${field}: ${detail}`, { details: { field } });
+}
+
+/** Checks a record before it is logged; bad input is refused before anything is written. */
+export function validateRecordInput(input: AccessRecordInput): void {
+  if (!Number.isSafeInteger(input.time) || input.time < 0) fail("time", "must be unix milliseconds");
+  if (!ADDRESS.test(input.agency)) fail("agency", "must be a 0x address");
+  for (const field of ["citizen", "purpose", "grantId", "requestHash", "responseHash"] as const) {
+    if (!BYTES32.test(input[field])) fail(field, "must be 32 bytes as 0x hex");
+  }
+  if (!ACCESS_KINDS.includes(input.kind)) fail("kind", `must be one of ${ACCESS_KINDS.join(", ")}`);
+  if (!ACCESS_BASES.includes(input.basis)) fail("basis", `must be one of ${ACCESS_BASES.join(", ")}`);
+  if (input.decision !== "allowed" && input.decision !== "denied") fail("decision", "must be allowed or denied");
+  if (typeof input.scopes !== "bigint" || input.scopes < 0n || input.scopes >= 2n ** 256n) fail("scopes", "must be a uint256");
+  if (!REASON.test(input.reason)) fail("reason", "must be 1-31 printable ASCII characters");
+}
+
+function putUint(out: Uint8Array, word: number, value: bigint): void {
+  let v = value;
+  for (let i = word * 32 + 31; i >= word * 32 && v > 0n; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}
+
+function putHex(out: Uint8Array, word: number, hex: string, bytes: number): void {
+  const offset = word * 32 + (32 - bytes);
+  for (let i = 0; i < bytes; i++) out[offset + i] = parseInt(hex.slice(2 + 2 * i, 4 + 2 * i), 16);
+}
+
+function readUint(data: Uint8Array, word: number): bigint {
+  let v = 0n;
+  for (let i = word * 32; i < word * 32 + 32; i++) v = (v << 8n) | BigInt(data[i]);
+  return v;
+}
+
+function readHex(data: Uint8Array, word: number, bytes: number): string {
+  return hexlify(data.subarray(word * 32 + (32 - bytes), word * 32 + 32));
+}
+
+/** abi.encode of the record tuple: the canonical bytes that are stored and hashed. */
+export function encodeRecord(record: Omit<AccessRecord, "recordHash">): Uint8Array {
+  const out = new Uint8Array(RECORD_BYTES);
+  if (BigInt(record.seq) > MAX_UINT64) fail("seq", "out of range");
+  putUint(out, 0, BigInt(record.seq));
+  putUint(out, 1, BigInt(record.time));
+  putHex(out, 2, record.gateway, 20);
+  putHex(out, 3, record.agency, 20);
+  putHex(out, 4, record.citizen, 32);
+  putUint(out, 5, BigInt(ACCESS_KINDS.indexOf(record.kind)));
+  putUint(out, 6, record.scopes);
+  putHex(out, 7, record.purpose, 32);
+  putHex(out, 8, record.grantId, 32);
+  putUint(out, 9, BigInt(ACCESS_BASES.indexOf(record.basis)));
+  putUint(out, 10, record.decision === "allowed" ? 1n : 0n);
+  putHex(out, 11, encodeBytes32String(record.reason), 32);
+  putHex(out, 12, record.requestHash, 32);
+  putHex(out, 13, record.responseHash, 32);
+  return out;
+}
+
+/** The inverse of {@link encodeRecord}. */
+export function decodeRecord(data: Uint8Array, recordHash: string): AccessRecord {
+  if (data.length !== RECORD_BYTES) fail("encoding", `expected ${RECORD_BYTES} bytes, got ${data.length}`);
+  const kind = ACCESS_KINDS[Number(readUint(data, 5))];
+  const basis = ACCESS_BASES[Number(readUint(data, 9))];
+  if (!kind || !basis) fail("encoding", "unknown kind or basis");
+  return {
+    seq: Number(readUint(data, 0)),
+    time: Number(readUint(data, 1)),
+    gateway: getAddress(readHex(data, 2, 20)),
+    agency: getAddress(readHex(data, 3, 20)),
+    citizen: readHex(data, 4, 32),
+    kind,
+    scopes: readUint(data, 6),
+    purpose: readHex(data, 7, 32),
+    grantId: readHex(data, 8, 32),
+    basis,
+    decision: readUint(data, 10) === 1n ? "allowed" : "denied",
+    reason: decodeBytes32String(readHex(data, 11, 32)),
+    requestHash: readHex(data, 12, 32),
+    responseHash: readHex(data, 13, 32),
+    recordHash,
+  };
+}
+
+/** The leaf values for StandardMerkleTree, in ACCESS_RECORD_LEAF_TYPES order. */
+export function leafValues(record: AccessRecord): string[] {
+  return [
+    String(record.seq),
+    String(record.time),
+    record.gateway,
+    record.agency,
+    record.citizen,
+    String(ACCESS_KINDS.indexOf(record.kind)),
+    record.scopes.toString(),
+    record.purpose,
+    record.grantId,
+    String(ACCESS_BASES.indexOf(record.basis)),
+    record.decision === "allowed" ? "1" : "0",
+    encodeBytes32String(record.reason),
+    record.requestHash,
+    record.responseHash,
+  ];
+}
+
+export function recordHashOf(encoded: Uint8Array): Uint8Array {
+  return keccak256(encoded);
+}
+
+export function leafOf(recordHash: Uint8Array): Uint8Array {
+  return keccak256(recordHash);
+}
+
+export const NO_HASH = ZeroHash;
