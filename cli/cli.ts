@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError, EXIT } from "./CliError.js";
 import { registerUp } from "./commands/up.js";
+import { registerChainStart } from "./commands/chainStart.js";
 
 const program = new Command()
   .name("imi")
@@ -11,6 +12,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerUp(program);
+registerChainStart(program);
 
 function reportError(error: unknown): number {
   const json = program.opts<{ json?: boolean }>().json === true;

@@ -4,7 +4,7 @@
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Contract, ContractFactory, Wallet, hexlify, id, randomBytes, type InterfaceAbi } from "ethers";
+import { Contract, ContractFactory, Wallet, hexlify, id, randomBytes, type InterfaceAbi, type Log, type LogDescription } from "ethers";
 import { network } from "hardhat";
 import ImiModule from "../../../ignition/modules/Imi.js";
 import { CONSENT_TYPES, domainOf, signTyped } from "../../helpers/typedData.js";
@@ -80,7 +80,7 @@ describe("the project's contracts on the embedded node", () => {
     expect(await t.provider.getBalance(citizenKey.address)).toBe(0n);
     const direct = await (await consents.connect(citizenKey).getFunction("grant")(request("benefits"))).wait();
     expect(direct!.status).toBe(1);
-    const granted = direct!.logs.map((l) => consents.interface.parseLog(l)).find((e) => e?.name === "ConsentGranted");
+    const granted = direct!.logs.map((l: Log) => consents.interface.parseLog(l)).find((e: LogDescription | null) => e?.name === "ConsentGranted");
     expect(granted).toBeDefined();
     const consentId = await consents.getFunction("latestConsent")(citizen, agency.address, code("benefits"));
     expect(consentId).toBe(granted!.args[0]);

@@ -113,7 +113,7 @@ describe("kill -9 under load", () => {
     const dir = await makeTempDir();
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const validator = Wallet.createRandom();
-    const senders = Array.from({ length: 12 }, () => Wallet.createRandom());
+    const senders = Array.from({ length: 12 }, () => new Wallet(Wallet.createRandom().privateKey));
     const config: ChainConfig = {
       dataDir: dir,
       validatorKey: validator.privateKey,

@@ -66,7 +66,7 @@ export async function startTestChain(
       return (await res.json()) as RpcReply;
     },
     async post(body, headers = {}) {
-      const res = await fetch(chain.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+      const res = await fetch(chain.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : new Uint8Array(body) });
       const text = await res.text();
       return { status: res.status, json: text.length > 0 ? JSON.parse(text) : undefined };
     },

@@ -162,21 +162,21 @@ describe("transaction admission", () => {
   it("rejects duplicates, too-low nonces and underpriced replacements; a 10% higher fee replaces", async () => {
     const w = t.wallets[2]!;
     const first = await signed(w, { nonce: 1 }); // held: nonce 0 is missing
-    expect((await t.rpc("eth_sendRawTransaction", [first])).result).toBe(Transaction.from(first).hash);
+    expect((await t.rpc("eth_sendRawTransaction", [first])).result).toBe(Transaction.from(first).hash!);
     expect((await t.rpc("eth_sendRawTransaction", [first])).error?.data).toEqual({ code: "CHAIN_TX_KNOWN" });
     const samePrice = await signed(w, { nonce: 1, data: "0x01", gasLimit: 21_016n });
     expect((await t.rpc("eth_sendRawTransaction", [samePrice])).error?.data).toEqual({ code: "CHAIN_TX_REPLACEMENT_UNDERPRICED" });
     const better = await signed(w, { nonce: 1, gasPrice: 10n });
-    expect((await t.rpc("eth_sendRawTransaction", [better])).result).toBe(Transaction.from(better).hash);
+    expect((await t.rpc("eth_sendRawTransaction", [better])).result).toBe(Transaction.from(better).hash!);
     const notEnough = await signed(w, { nonce: 1, gasPrice: 10n, data: "0x02", gasLimit: 21_016n });
     expect((await t.rpc("eth_sendRawTransaction", [notEnough])).error?.data).toEqual({ code: "CHAIN_TX_REPLACEMENT_UNDERPRICED" });
     expect(await t.provider.getTransactionCount(w.address, "latest")).toBe(0);
     // The gap is held until filled; then both are mined in order.
     await t.rpc("eth_sendRawTransaction", [await signed(w, { nonce: 0 })]);
     await waitForNonce(w.address, 2);
-    const replaced = await t.provider.getTransactionReceipt(Transaction.from(first).hash);
+    const replaced = await t.provider.getTransactionReceipt(Transaction.from(first).hash!);
     expect(replaced).toBeNull();
-    expect((await t.provider.getTransactionReceipt(Transaction.from(better).hash))!.status).toBe(1);
+    expect((await t.provider.getTransactionReceipt(Transaction.from(better).hash!))!.status).toBe(1);
     expect((await t.rpc("eth_sendRawTransaction", [await signed(w, { nonce: 0, gasPrice: 1n })])).error?.data).toEqual({ code: "CHAIN_TX_NONCE_TOO_LOW" });
   });
 
