@@ -19,10 +19,16 @@ const errorInterface = new Interface(
     .filter((item, i, all) => all.findIndex((o) => "name" in o && "name" in item && o.name === item.name) === i) as never,
 );
 
-type Where = { contract?: string; functionName?: string };
+type Where = {
+  contract?: string;
+  functionName?: string;
+  /** The error came from submitting a transaction: anything but a revert is the node refusing it. */
+  sending?: boolean;
+};
 
 /** Decodes revert data into the named error class (or UnknownRevertError). */
 export function decodeRevert(data: Hex | undefined, where: Where = {}, cause?: unknown): ImiError {
+  const location = { contract: where.contract, functionName: where.functionName };
   if (!data || data.length < 10) return new UnknownRevertError(data, { cause });
   let parsed;
   try {
@@ -34,7 +40,7 @@ export function decodeRevert(data: Hex | undefined, where: Where = {}, cause?: u
   const args: Record<string, unknown> = {};
   parsed.fragment.inputs.forEach((input, i) => (args[input.name || String(i)] = parsed.args[i]));
   const Named = (contractErrorClasses as Record<string, new (o: never) => ContractRevertError>)[parsed.name];
-  const options = { args, data, cause, ...where };
+  const options = { args, data, cause, ...location };
   return Named ? new Named(options as never) : new ContractRevertError(parsed.name, options);
 }
 
@@ -50,7 +56,7 @@ function findRevertData(value: unknown, depth = 0): Hex | undefined {
   return undefined;
 }
 
-const REJECTION = /nonce|underpriced|insufficient funds|allowlist|not allowed|permission|gas limit|already known|exceeds block gas|intrinsic gas|replacement/i;
+const REJECTION = /nonce|underpriced|insufficient funds|enough funds|allowlist|not allowed|permission|gas limit|already known|exceeds block gas|intrinsic gas|replacement/i;
 
 /**
  * Maps anything an RPC call threw to an SDK error: a named contract error, a rejection by the node,
@@ -63,7 +69,7 @@ export function toImiError(error: unknown, where: Where = {}): ImiError {
     const data = findRevertData(error.data);
     if (data) return decodeRevert(data, where, error);
     if (error.code === 3 || /revert/i.test(error.message)) return new UnknownRevertError(undefined, { cause: error });
-    if (REJECTION.test(error.message) || error.code === -32003 || error.code === -32010)
+    if (where.sending || REJECTION.test(error.message) || error.code === -32003 || error.code === -32010)
       return new TransactionRejectedError(`The node rejected the transaction: ${error.message}`, { cause: error });
     return new RpcError(error.code, error.message, { cause: error });
   }

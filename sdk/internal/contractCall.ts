@@ -112,24 +112,22 @@ export async function writeContract(
   } catch (error) {
     throw toImiError(error, where);
   }
-  const nonce = await client.nonces.consume(account.address, async () =>
-    Number(BigInt(await client.request<string>("eth_getTransactionCount", [account.address, "pending"]))),
-  );
-  let hash: Hex;
-  try {
-    if (account.type === "local") {
-      const tx = Transaction.from({ type: 0, chainId: client.chainId, nonce, gasLimit: gas, gasPrice, to, data, value: 0n });
-      tx.signature = account.signDigest(tx.unsignedHash as Hex);
-      hash = await client.transport.request<Hex>("eth_sendRawTransaction", [tx.serialized]);
-    } else {
-      hash = await client.transport.request<Hex>("eth_sendTransaction", [
+  const fetchNonce = async () =>
+    Number(BigInt(await client.request<string>("eth_getTransactionCount", [account.address, "pending"])));
+  const hash = await client.nonces.send(account.address, fetchNonce, async (nonce) => {
+    try {
+      if (account.type === "local") {
+        const tx = Transaction.from({ type: 0, chainId: client.chainId, nonce, gasLimit: gas, gasPrice, to, data, value: 0n });
+        tx.signature = account.signDigest(tx.unsignedHash as Hex);
+        return await client.transport.request<Hex>("eth_sendRawTransaction", [tx.serialized]);
+      }
+      return await client.transport.request<Hex>("eth_sendTransaction", [
         { from: account.address, to, data, gas: toQuantity(gas), gasPrice: toQuantity(gasPrice), nonce: toQuantity(BigInt(nonce)) },
       ]);
+    } catch (error) {
+      throw toImiError(error, { ...where, sending: true });
     }
-  } catch (error) {
-    client.nonces.reset(account.address);
-    throw toImiError(error, where);
-  }
+  });
   const receipt = await waitForReceipt(client, hash);
   if (receipt.status !== "0x1") {
     // Replay at the failing block to learn why (a receipt carries no revert data).

@@ -1,23 +1,34 @@
 /**
- * Hands out consecutive nonces per account so many transactions can be in flight at once. Instant-
- * mining chains answer `eth_getTransactionCount` before earlier sends are counted, so asking the
- * node per transaction (or caching its answer) reuses nonces; this keeps the count locally and
- * asks the node only for the first one and after a failed send.
+ * Sends one account's transactions in nonce order, with the nonce counted locally, so many
+ * transactions can be in flight at once. Instant-mining chains answer `eth_getTransactionCount`
+ * before earlier sends are counted (asking per transaction, or caching the answer, reuses nonces),
+ * and some refuse a nonce that arrives ahead of its predecessor. So the node is asked only for the
+ * first nonce and after a failed send, and the sign-and-send step (not the wait for the receipt) is
+ * serialized per account.
  */
 export class NonceManager {
-  #next = new Map<string, Promise<number>>();
+  #queue = new Map<string, Promise<unknown>>();
+  #next = new Map<string, number>();
 
-  /** The next nonce for `address`; `fetch` asks the node for its pending count. */
-  consume(address: string, fetch: () => Promise<number>): Promise<number> {
+  /** Runs `send` with the account's next nonce, after every earlier send of that account finished. */
+  send<T>(address: string, fetchNonce: () => Promise<number>, send: (nonce: number) => Promise<T>): Promise<T> {
     const key = address.toLowerCase();
-    const previous = this.#next.get(key);
-    const current = previous ? previous.then((n) => n + 1, fetch) : fetch();
-    this.#next.set(key, current);
-    return current;
-  }
-
-  /** Forget the local count (after a send the node refused), so the next nonce comes from the node. */
-  reset(address: string): void {
-    this.#next.delete(address.toLowerCase());
+    const previous = this.#queue.get(key) ?? Promise.resolve();
+    const run = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const nonce = this.#next.get(key) ?? (await fetchNonce());
+        try {
+          const result = await send(nonce);
+          this.#next.set(key, nonce + 1);
+          return result;
+        } catch (error) {
+          // The node refused it, so the nonce may or may not be used: ask the node next time.
+          this.#next.delete(key);
+          throw error;
+        }
+      });
+    this.#queue.set(key, run);
+    return run;
   }
 }

@@ -1,0 +1,164 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  ChainMismatchError,
+  NetworkError,
+  createImiClient as createBrowserClient,
+  jsonRpcAccount,
+  parseDeployment,
+  purposeCode,
+  randomBytes32,
+  type Hex,
+} from "../../sdk/index.js";
+import { createImiClient, loadDeployment } from "../../sdk/node.js";
+import { freePort } from "../helpers/hardhatNode.js";
+import { caught, sdkFixture, type SdkFixture } from "./fixture.js";
+
+let fx: SdkFixture;
+let server: Server;
+let url: string;
+beforeAll(async () => {
+  fx = await sdkFixture();
+  // A plain HTTP JSON-RPC endpoint in front of the in-process chain, so the URL transport is
+  // exercised over real HTTP (as against the embedded node, Hardhat's node or Besu).
+  server = createServer(async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    const { id, method, params } = JSON.parse(body);
+    let reply: object;
+    try {
+      reply = { jsonrpc: "2.0", id, result: await fx.rpc.request({ method, params }) };
+    } catch (e) {
+      const error = e as { code?: number; message: string; data?: unknown };
+      reply = { jsonrpc: "2.0", id, error: { code: error.code ?? -32603, message: error.message, data: error.data } };
+    }
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify(reply));
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${port}`;
+});
+afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+describe("deployments", () => {
+  test("Ignition's deployment directory (addresses + journal chain id) and manifest file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "imi-sdk-"));
+    const manifest: Record<string, string> = {
+      "Imi#ImiBootstrap": "0x0000000000000000000000000000000000000001",
+      "Imi#ImiAccessManager": fx.deployment.contracts.accessManager!,
+      "Imi#IdentityRegistry": fx.deployment.contracts.identityRegistry,
+      "Imi#CredentialRegistry": fx.deployment.contracts.credentialRegistry,
+      "Imi#ConsentRegistry": fx.deployment.contracts.consentRegistry,
+      "Imi#AccessLog": fx.deployment.contracts.accessLog,
+      "Imi#AccountRules": fx.deployment.contracts.accountRules!,
+    };
+    writeFileSync(join(dir, "deployed_addresses.json"), JSON.stringify(manifest));
+    writeFileSync(join(dir, "journal.jsonl"), `{"chainId":${fx.deployment.chainId},"type":"DEPLOYMENT_INITIALIZE"}\n`);
+    expect(loadDeployment(dir)).toEqual(fx.deployment);
+    expect(loadDeployment(join(dir, "deployed_addresses.json"))).toEqual(fx.deployment);
+
+    const client = createImiClient({ rpc: url, deployment: dir });
+    const { citizen } = await fx.registerCitizen();
+    expect((await client.identity.get({ citizen })).status).toBe("active");
+
+    // A plain { chainId, contracts } object, in the browser entry too.
+    expect(parseDeployment({ chainId: fx.deployment.chainId, contracts: manifest })).toEqual(fx.deployment);
+    expect(createBrowserClient({ rpc: url, deployment: { chainId: fx.deployment.chainId, ...manifest } }).deployment).toEqual(fx.deployment);
+  });
+
+  test("incomplete deployments are refused with INVALID_DEPLOYMENT", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "imi-sdk-"));
+    writeFileSync(join(dir, "deployed_addresses.json"), JSON.stringify({ "Imi#IdentityRegistry": fx.deployment.contracts.identityRegistry }));
+    expect(await caught(() => loadDeployment(dir))).toMatchObject({ code: "INVALID_DEPLOYMENT" });
+    expect(await caught(() => loadDeployment(join(dir, "missing")))).toMatchObject({ code: "INVALID_DEPLOYMENT" });
+    expect(await caught(() => parseDeployment({ contracts: {} } as never))).toMatchObject({ code: "INVALID_DEPLOYMENT" });
+    expect(await caught(() => parseDeployment({ ...fx.deployment, contracts: { ...fx.deployment.contracts, accessLog: "0x12" as Hex } }))).toMatchObject({
+      code: "INVALID_ADDRESS",
+    });
+  });
+});
+
+describe("transports and failures", () => {
+  test("a deployment for another chain fails with CHAIN_MISMATCH before any call", async () => {
+    const client = createBrowserClient({ rpc: fx.rpc, deployment: { ...fx.deployment, chainId: 1 } });
+    const error = await caught(() => client.identity.get({ citizen: randomBytes32() }));
+    expect(error).toBeInstanceOf(ChainMismatchError);
+    expect(error.code).toBe("CHAIN_MISMATCH");
+  });
+
+  test("an unreachable endpoint is a NETWORK error, not a rejection", async () => {
+    const port = await freePort();
+    const client = createBrowserClient({ rpc: `http://127.0.0.1:${port}`, deployment: fx.deployment });
+    const error = await caught(() => client.identity.get({ citizen: randomBytes32() }));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.code).toBe("NETWORK");
+  });
+
+  test("the node refusing a transaction (no funds) is TX_REJECTED", async () => {
+    const broke = fx.freshAccount();
+    const client = fx.clientFor(broke);
+    expect(await caught(() => client.signing.bumpNonce({ contract: "consentRegistry" }))).toMatchObject({ code: "TX_REJECTED" });
+  });
+
+  test("writes over HTTP: a contract revert is decoded from the JSON-RPC error data", async () => {
+    const client = createBrowserClient({ rpc: url, deployment: fx.deployment, account: fx.accountOf(fx.accounts.registrar) });
+    const { citizen, key } = await fx.registerCitizen();
+    const error = await caught(() => client.identity.register({ citizen, controller: key.address, commitment: randomBytes32(), level: 1 }));
+    expect(error).toMatchObject({ code: "CONTRACT_REVERT", errorName: "IdentityRegistryAlreadyRegistered", args: { citizen } });
+  });
+});
+
+describe("concurrency", () => {
+  test("40 transactions from one account in flight at once: no nonce collisions", async () => {
+    const issuer = createBrowserClient({ rpc: url, deployment: fx.deployment, account: fx.accountOf(fx.accounts.issuer) });
+    const { schemaId } = await fx.clients.governor.credentials.registerSchema({ schemaId: randomBytes32(), name: "permit", version: "1" });
+    await fx.clients.governor.credentials.setIssuerTrust({ schemaId, issuer: issuer.account!.address, trusted: true });
+    const hashes = Array.from({ length: 40 }, () => randomBytes32());
+    const results = await Promise.all(hashes.map((credentialHash) => issuer.credentials.anchor({ credentialHash, schemaId })));
+    expect(new Set(results.map((r) => r.hash)).size).toBe(40);
+    const statuses = await Promise.all(hashes.map((credentialHash) => fx.clients.reader.credentials.status({ credentialHash })));
+    expect(statuses.every((s) => s === "valid")).toBe(true);
+  });
+
+  test("after a refused send the next transaction still goes through", async () => {
+    const { citizen, client } = await fx.registerCitizen();
+    await caught(() => client.consent.pause({ consentId: randomBytes32() }));
+    const { consentId } = await client.consent.grant({
+      request: {
+        citizen,
+        agency: fx.accounts.agency.address as Hex,
+        scopes: 1n,
+        purpose: purposeCode("x"),
+        validFrom: 0,
+        validUntil: (await fx.now()) + 1000,
+      },
+    });
+    expect((await client.consent.pause({ consentId })).status).toBe("paused");
+  });
+});
+
+describe("JSON-RPC accounts (keys held by the node or a browser wallet)", () => {
+  test("sends with eth_sendTransaction and signs typed data with eth_signTypedData_v4", async () => {
+    const registrar = createBrowserClient({ rpc: fx.rpc, deployment: fx.deployment, account: jsonRpcAccount(fx.accounts.registrar.address as Hex) });
+    const walletAddress = fx.accounts.others[0].address as Hex;
+    const citizen = randomBytes32();
+    await registrar.identity.register({ citizen, controller: walletAddress, commitment: randomBytes32(), level: 2 });
+
+    const wallet = createBrowserClient({ rpc: fx.rpc, deployment: fx.deployment, account: jsonRpcAccount(walletAddress) });
+    const request = {
+      citizen,
+      agency: fx.accounts.agency.address as Hex,
+      scopes: 4n,
+      purpose: purposeCode("housing"),
+      validFrom: 0,
+      validUntil: (await fx.now()) + 1000,
+    };
+    const { authorization } = await wallet.consent.signGrant({ request });
+    const { consentId } = await fx.clients.gateway.consent.grant({ request, authorization });
+    expect((await fx.clients.reader.consent.get({ consentId })).grantedBy).toBe(walletAddress);
+  });
+});
