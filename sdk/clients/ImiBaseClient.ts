@@ -26,7 +26,7 @@ export type ImiBaseClient = {
   readonly chainId: number;
   readonly deployment: ImiDeployment;
   readonly account: ImiAccount | undefined;
-  readonly gateway: string | undefined;
+  readonly gatewayUrl: string | undefined;
   readonly transport: Transport;
   readonly pollingIntervalMs: number;
   readonly receiptTimeoutMs: number;
@@ -55,7 +55,7 @@ export function createBaseClient(config: ImiClientConfig, deployment?: ImiDeploy
     chainId: parsed.chainId,
     deployment: parsed,
     account: config.account,
-    gateway: config.gateway?.replace(/\/+$/, ""),
+    gatewayUrl: config.gateway?.replace(/\/+$/, ""),
     transport,
     pollingIntervalMs: config.pollingIntervalMs ?? 50,
     receiptTimeoutMs: config.receiptTimeoutMs ?? 120_000,

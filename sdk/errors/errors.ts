@@ -91,14 +91,6 @@ export class AccountRequiredError extends ImiError {
   }
 }
 
-/** code LOCAL_ACCOUNT_REQUIRED: signing typed data offline needs a local key, not a JSON-RPC account. */
-export class LocalAccountRequiredError extends ImiError {
-  override name = "LocalAccountRequiredError";
-  constructor(action: string) {
-    super("LOCAL_ACCOUNT_REQUIRED", `${action} signs typed data and needs a local key account.`);
-  }
-}
-
 /** code NETWORK: the RPC endpoint could not be reached or answered garbage. Retrying may help. */
 export class NetworkError extends ImiError {
   override name = "NetworkError";
@@ -152,13 +144,18 @@ export class NotFoundError extends ImiError {
   }
 }
 
-/** code GATEWAY: the gateway answered with an error status. `status` is the HTTP status. */
+/**
+ * code GATEWAY: the gateway answered with an error status. `status` is the HTTP status and
+ * `gatewayCode` the gateway's own error code, when its body carried one.
+ */
 export class GatewayError extends ImiError {
   override name = "GatewayError";
   readonly status: number;
+  readonly gatewayCode: string | undefined;
   constructor(status: number, shortMessage: string, options?: ImiErrorOptions) {
     super("GATEWAY", shortMessage, options);
     this.status = status;
+    this.gatewayCode = options?.details;
   }
 }
 

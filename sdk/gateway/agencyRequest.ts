@@ -1,5 +1,5 @@
 // The signed request an agency sends to the gateway, and how the gateway checks it. Pure.
-import { keccak256, toUtf8Bytes } from "ethers";
+import { decodeBase64, encodeBase64, keccak256, toUtf8Bytes, toUtf8String } from "ethers";
 import type { LocalAccount } from "../keys/privateKeyToAccount.js";
 import { toAddress, toBytes32, toChainId, toNonZeroBytes32, toPositiveUint, toUint } from "../internal/validate.js";
 import { InvalidInputError } from "../errors/errors.js";
@@ -146,4 +146,40 @@ export function verifyAgencyRequest(p: VerifyAgencyRequestParameters): VerifyAge
   const issuedAt = BigInt(message.issuedAt);
   if (issuedAt > now + skew || issuedAt + skew < now) return { valid: false, reason: "stale" };
   return { valid: true, agency: signer, requestHash: hashTypedData(typedData), message };
+}
+
+/** HTTP header carrying the signed message (base64url of its JSON). */
+export const AGENCY_REQUEST_HEADER = "x-imi-request";
+/** HTTP header carrying the agency's signature over it. */
+export const AGENCY_SIGNATURE_HEADER = "x-imi-signature";
+
+function toBase64Url(text: string): string {
+  return encodeBase64(toUtf8Bytes(text)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(text: string): string {
+  const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
+  return toUtf8String(decodeBase64(padded));
+}
+
+/** The wire format of a signed request: two headers beside the unchanged body. */
+export function agencyRequestHeaders(signed: SignedAgencyRequest): Record<string, string> {
+  return { [AGENCY_REQUEST_HEADER]: toBase64Url(JSON.stringify(signed.message)), [AGENCY_SIGNATURE_HEADER]: signed.signature };
+}
+
+/** Reads a signed request back from headers (any casing of names); null when absent or unreadable. */
+export function readAgencyRequestHeaders(headers: Record<string, string | string[] | undefined>): SignedAgencyRequest | null {
+  const get = (name: string) => {
+    const entry = Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+    return Array.isArray(entry) ? entry[0] : entry;
+  };
+  const encoded = get(AGENCY_REQUEST_HEADER);
+  const signature = get(AGENCY_SIGNATURE_HEADER);
+  if (!encoded || !signature) return null;
+  try {
+    const message = JSON.parse(fromBase64Url(encoded)) as AgencyRequestMessage;
+    return typeof message === "object" && message !== null ? { message, signature: signature as Hex } : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,0 +1,62 @@
+import type { ImiBaseClient } from "../../clients/ImiBaseClient.js";
+import { requireAccount } from "../../clients/ImiBaseClient.js";
+import type { ImiAccount } from "../../clients/accounts.js";
+import { GatewayError, InvalidInputError, NetworkError } from "../../errors/errors.js";
+import { agencyRequestHeaders, agencyRequestMessage, agencyRequestTypedData } from "../../gateway/agencyRequest.js";
+import { signWith } from "../../internal/signing.js";
+import type { Hex, Numberish } from "../../types.js";
+
+export type GatewayRequestParameters = {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Path and query on the gateway, starting with "/". */
+  path: string;
+  /** A JSON-serialisable body (sent as application/json), or a string sent as is. */
+  body?: unknown;
+  citizen: Hex;
+  scopes: Numberish;
+  purpose: Hex;
+  grantId?: Hex;
+  account?: ImiAccount;
+};
+export type GatewayRequestReturnType<T = unknown> = { status: number; body: T };
+
+/**
+ * An agency calls the gateway with a signed request (see `signAgencyRequest`): the body goes as is
+ * and the signed message and signature travel in the `x-imi-request` / `x-imi-signature` headers.
+ * A non-2xx answer throws GATEWAY with the HTTP status and the gateway's own error code.
+ */
+export async function gatewayRequest<T = unknown>(
+  client: ImiBaseClient,
+  p: GatewayRequestParameters,
+): Promise<GatewayRequestReturnType<T>> {
+  if (!client.gatewayUrl) throw new InvalidInputError("GATEWAY_REQUIRED", "gateway", "Pass `gateway` (its base URL) to createImiClient.");
+  const account = requireAccount(client, p.account, "gatewayRequest");
+  const body = p.body === undefined ? undefined : typeof p.body === "string" ? p.body : JSON.stringify(p.body);
+  const message = agencyRequestMessage({ ...p, chainId: client.chainId, agency: account.address, body });
+  const signature = await signWith(client, account, agencyRequestTypedData(client.chainId, message));
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(client.gatewayUrl + p.path, {
+      method: message.method,
+      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...agencyRequestHeaders({ message, signature }) },
+      body,
+    });
+    text = await response.text();
+  } catch (cause) {
+    throw new NetworkError(`Gateway ${message.method} ${p.path} failed.`, { cause });
+  }
+  let parsed: unknown = text;
+  try {
+    parsed = text.length ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON: keep the text.
+  }
+  if (!response.ok) {
+    const code = (parsed as { code?: unknown } | undefined)?.code;
+    throw new GatewayError(response.status, `Gateway answered ${response.status}${typeof code === "string" ? ` (${code})` : ""}.`, {
+      details: typeof code === "string" ? code : undefined,
+    });
+  }
+  return { status: response.status, body: parsed as T };
+}
