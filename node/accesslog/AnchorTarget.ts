@@ -22,6 +22,12 @@ export interface AnchorTarget {
   head(): Promise<ChainHead>;
   /** Sends the anchor transaction and resolves once it is in a block. */
   anchor(batch: AccessBatch): Promise<{ txHash: string; blockNumber: number }>;
+  /**
+   * Sends consecutive batches back to back (explicit consecutive nonces, no wait in between) and
+   * returns one promise per batch that resolves once that batch is in a block. Used to catch up
+   * when batches queue faster than one block per batch.
+   */
+  anchorPipelined(batches: readonly AccessBatch[]): Promise<Array<Promise<{ txHash: string; blockNumber: number }>>>;
   /** Every batch this gateway anchored, in order, read from the contract's events. */
   anchoredBatches(fromBlock?: number): Promise<ChainBatch[]>;
 }
@@ -49,6 +55,16 @@ export function createAnchorTarget(options: {
 }): AnchorTarget {
   const gateway = getAddress(options.gateway);
   const contract = new Contract(options.accessLogAddress, ACCESS_LOG_ABI, options.runner);
+  type Sent = { wait(): Promise<{ status: number | null; hash: string; blockNumber: number } | null> };
+  const send = (batch: AccessBatch, overrides: Record<string, unknown>): Promise<Sent> =>
+    contract.getFunction("anchor")(batch.root, batch.count, batch.firstSeq, batch.lastSeq, batch.previousRoot, overrides);
+  const confirm = async (batch: AccessBatch, tx: Sent) => {
+    const receipt = await tx.wait();
+    if (!receipt || receipt.status !== 1) {
+      throw new NodeError("ACCESSLOG_ANCHOR_FAILED", `anchor transaction for batch ${batch.index} failed`);
+    }
+    return { txHash: receipt.hash, blockNumber: Number(receipt.blockNumber) };
+  };
   return {
     gateway,
     async head() {
@@ -56,18 +72,24 @@ export function createAnchorTarget(options: {
       return { root: head.root as string, lastSeq: Number(head.lastSeq), batches: Number(head.batches) };
     },
     async anchor(batch) {
-      const tx = await contract.getFunction("anchor")(
-        batch.root,
-        batch.count,
-        batch.firstSeq,
-        batch.lastSeq,
-        batch.previousRoot,
-      );
-      const receipt = await tx.wait();
-      if (!receipt || receipt.status !== 1) {
-        throw new NodeError("ACCESSLOG_ANCHOR_FAILED", `anchor transaction for batch ${batch.index} failed`);
+      const tx = await send(batch, {});
+      return confirm(batch, tx);
+    },
+    async anchorPipelined(batches) {
+      const runner = options.runner as { getNonce?: (tag: string) => Promise<number> };
+      if (batches.length <= 1 || typeof runner.getNonce !== "function") {
+        return batches.map((batch) => send(batch, {}).then((tx) => confirm(batch, tx)));
       }
-      return { txHash: receipt.hash as string, blockNumber: Number(receipt.blockNumber) };
+      let nonce = await runner.getNonce("pending");
+      const sent: Array<Promise<{ txHash: string; blockNumber: number }>> = [];
+      for (const batch of batches) {
+        // Sending is awaited (so a refused send stops the train); inclusion is not.
+        const tx = await send(batch, { nonce: nonce++, gasLimit: 200_000n });
+        const confirmed = confirm(batch, tx);
+        confirmed.catch(() => undefined);
+        sent.push(confirmed);
+      }
+      return sent;
     },
     async anchoredBatches(fromBlock = options.fromBlock ?? 0) {
       const filter = contract.filters.BatchAnchored(gateway);

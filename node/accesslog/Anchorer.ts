@@ -19,6 +19,8 @@ export type AnchorerOptions = {
   intervalMs?: number;
   /** First retry delay after a failure (default 500 ms, doubling up to 10 s). */
   retryMs?: number;
+  /** Anchor transactions sent back to back when batches queue up (default 16). */
+  maxInFlight?: number;
   logger?: Logger;
 };
 
@@ -37,6 +39,7 @@ export class Anchorer {
   private readonly maxRecords: number;
   private readonly intervalMs: number;
   private readonly retryMs: number;
+  private readonly maxInFlight: number;
   private readonly logger: Logger | undefined;
   private readonly events = new EventEmitter();
   private timer: NodeJS.Timeout | undefined;
@@ -55,6 +58,7 @@ export class Anchorer {
     this.maxRecords = options.maxRecords ?? 1000;
     this.intervalMs = options.intervalMs ?? 1000;
     this.retryMs = options.retryMs ?? 500;
+    this.maxInFlight = options.maxInFlight ?? 16;
     this.backoff = this.retryMs;
     this.logger = options.logger;
     if (this.maxRecords < 1 || this.intervalMs < 10) {
@@ -146,10 +150,7 @@ export class Anchorer {
     if (Date.now() < this.retryAt) return;
     try {
       if (!this.reconciled) await this.reconcile();
-      for (const batch of this.log.listBatches()) {
-        if (batch.status === "anchored") continue;
-        await this.anchorOne(batch);
-      }
+      await this.anchorPending();
       this.backoff = this.retryMs;
       if (this.state === "retrying") this.state = "running";
     } catch (error) {
@@ -163,22 +164,38 @@ export class Anchorer {
     }
   }
 
-  private async anchorOne(batch: AccessBatch): Promise<void> {
-    try {
-      const result = await this.target.anchor(batch);
-      const updated = await this.log.markAnchored(batch.index, result);
-      this.logger?.info({ event: "batch_anchored", batch: batch.index, firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, tx: result.txHash });
-      this.events.emit("anchored", updated);
-    } catch (error) {
-      // The chain may already hold this batch (sent before a crash); adopt it if it matches.
-      const head = await this.target.head();
-      if (head.batches > batch.index) {
-        this.reconciled = false;
-        await this.reconcile();
-        return;
+  /** Anchors pending batches in order, up to `maxInFlight` transactions at a time. */
+  private async anchorPending(): Promise<void> {
+    for (;;) {
+      const pending = this.log.listBatches().filter((b) => b.status === "pending").slice(0, this.maxInFlight);
+      if (pending.length === 0) return;
+      try {
+        const confirmations = await this.target.anchorPipelined(pending);
+        for (let i = 0; i < pending.length; i++) {
+          const result = await confirmations[i];
+          const updated = await this.log.markAnchored(pending[i].index, result);
+          this.logger?.info({ event: "batch_anchored", batch: updated.index, firstSeq: updated.firstSeq, lastSeq: updated.lastSeq, tx: result.txHash });
+          this.events.emit("anchored", updated);
+        }
+      } catch (error) {
+        await this.recover(error, pending[0]);
       }
-      throw error;
     }
+  }
+
+  /**
+   * After a failed send or confirmation: if the chain already holds `batch` (sent before a crash,
+   * or earlier members of a pipelined train that did land), adopt what it holds and carry on;
+   * otherwise rethrow so the round backs off and retries.
+   */
+  private async recover(error: unknown, batch: AccessBatch): Promise<void> {
+    const head = await this.target.head();
+    if (head.batches > batch.index) {
+      this.reconciled = false;
+      await this.reconcile();
+      return;
+    }
+    throw error;
   }
 
   /** Adopts batches the chain already has; halts if the chain disagrees with the local log. */
