@@ -50,7 +50,7 @@ import { revokeAttestation } from "../actions/identity/revokeAttestation.js";
 import { rotateKey, signRotateKey } from "../actions/identity/rotateKey.js";
 import { updateRecord } from "../actions/identity/updateRecord.js";
 import { verifyIdentityProof } from "../actions/identity/verifyIdentityProof.js";
-import { gatewayRequest } from "../actions/gateway/gatewayRequest.js";
+import { gatewayRequest, type GatewayRequestParameters, type GatewayRequestReturnType } from "../actions/gateway/gatewayRequest.js";
 
 type Action = (client: ImiBaseClient, parameters: never) => unknown;
 type Bound<T extends Record<string, Action>> = {
@@ -127,7 +127,6 @@ const accessLogActions = {
   verifyReceipt: verifyAccessReceipt,
 };
 const signingActions = { getNonce, bumpNonce };
-const gatewayActions = { request: gatewayRequest };
 
 export type ImiClient = ImiBaseClient & {
   identity: Bound<typeof identityActions>;
@@ -136,7 +135,7 @@ export type ImiClient = ImiBaseClient & {
   accessLog: Bound<typeof accessLogActions>;
   signing: Bound<typeof signingActions>;
   /** Calls to the IMI gateway (needs `gateway` in the config). */
-  gateway: Bound<typeof gatewayActions>;
+  gateway: { request<T = unknown>(parameters: GatewayRequestParameters): Promise<GatewayRequestReturnType<T>> };
 };
 
 /** @internal Shared by the browser and Node entries, which differ only in how they read a deployment. */
@@ -148,7 +147,7 @@ export function buildImiClient(config: ImiClientConfig, deployment?: ImiDeployme
     consent: bind(base, consentActions),
     accessLog: bind(base, accessLogActions),
     signing: bind(base, signingActions),
-    gateway: bind(base, gatewayActions),
+    gateway: { request: <T>(parameters: GatewayRequestParameters) => gatewayRequest<T>(base, parameters) },
   });
 }
 

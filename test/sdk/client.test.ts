@@ -1,5 +1,4 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -15,34 +14,17 @@ import {
 } from "../../sdk/index.js";
 import { createImiClient, loadDeployment } from "../../sdk/node.js";
 import { freePort } from "../helpers/hardhatNode.js";
-import { caught, sdkFixture, type SdkFixture } from "./fixture.js";
+import { caught, sdkFixture, serveOverHttp, type SdkFixture } from "./fixture.js";
 
 let fx: SdkFixture;
-let server: Server;
+let http: Awaited<ReturnType<typeof serveOverHttp>>;
 let url: string;
 beforeAll(async () => {
   fx = await sdkFixture();
-  // A plain HTTP JSON-RPC endpoint in front of the in-process chain, so the URL transport is
-  // exercised over real HTTP (as against the embedded node, Hardhat's node or Besu).
-  server = createServer(async (req, res) => {
-    let body = "";
-    for await (const chunk of req) body += chunk;
-    const { id, method, params } = JSON.parse(body);
-    let reply: object;
-    try {
-      reply = { jsonrpc: "2.0", id, result: await fx.rpc.request({ method, params }) };
-    } catch (e) {
-      const error = e as { code?: number; message: string; data?: unknown };
-      reply = { jsonrpc: "2.0", id, error: { code: error.code ?? -32603, message: error.message, data: error.data } };
-    }
-    res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify(reply));
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${port}`;
+  http = await serveOverHttp(fx.rpc);
+  url = http.url;
 });
-afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+afterAll(() => http?.close());
 
 describe("deployments", () => {
   test("Ignition's deployment directory (addresses + journal chain id) and manifest file", async () => {

@@ -1,8 +1,10 @@
 // SDK test fixture: IMI deployed on a fresh in-process Hardhat network, SDK clients for its
 // accounts (local keys derived from Hardhat's default mnemonic, signing with @noble/curves).
+import { createServer } from "node:http";
 import { HDNodeWallet } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { deployImi } from "../helpers/deployImi.js";
+import { freePort } from "../helpers/hardhatNode.js";
 import {
   createImiClient,
   generatePrivateKey,
@@ -90,4 +92,30 @@ export async function caught(fn: () => unknown): Promise<Error & { code?: string
     return error as Error & { code?: string };
   }
   throw new Error("expected a throw");
+}
+
+type Eip1193 = { request(args: { method: string; params?: unknown[] }): Promise<unknown> };
+
+/**
+ * Serves an EIP-1193 provider as plain HTTP JSON-RPC on a loopback port, so URL transports are
+ * exercised over real HTTP (as against the embedded node, Hardhat's node or Besu).
+ */
+export async function serveOverHttp(provider: Eip1193): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    const { id, method, params } = JSON.parse(body);
+    let reply: object;
+    try {
+      reply = { jsonrpc: "2.0", id, result: await provider.request({ method, params }) };
+    } catch (e) {
+      const error = e as { code?: number; message: string; data?: unknown };
+      reply = { jsonrpc: "2.0", id, error: { code: error.code ?? -32603, message: error.message, data: error.data } };
+    }
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify(reply));
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
