@@ -1,0 +1,146 @@
+// The SDK against the project's own embedded node over plain HTTP JSON-RPC: a real LevelDB,
+// blocks sealed by the validator, the genesis allowlist deciding who may send. Citizens are not
+// allowlisted: they only sign, and the gateway relays.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ContractFactory, type InterfaceAbi, type Wallet } from "ethers";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  ConsentRegistryInvalidTransitionError,
+  buildAccessLogBatch,
+  createImiClient,
+  generatePrivateKey,
+  privateKeyToAccount,
+  purposeCode,
+  randomBytes32,
+  recordCommitment,
+  type Hex,
+  type ImiClient,
+  type ImiDeployment,
+  type LocalAccount,
+} from "../../sdk/index.js";
+import { startTestChain, type TestChain } from "../node/chain/helpers.js";
+import { caught } from "./fixture.js";
+
+let t: TestChain;
+let deployment: ImiDeployment;
+let keys: Record<"deployer" | "governor" | "registrar" | "issuer" | "agency" | "gateway", LocalAccount>;
+let client: (account?: LocalAccount) => ImiClient;
+
+async function deploy(name: string, signer: Wallet, args: unknown[] = []): Promise<string> {
+  const a = JSON.parse(await readFile(join("artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8")) as { abi: InterfaceAbi; bytecode: string };
+  const contract = await new ContractFactory(a.abi, a.bytecode, signer).deploy(...args);
+  await contract.waitForDeployment();
+  return contract.getAddress();
+}
+
+beforeAll(async () => {
+  t = await startTestChain({ accounts: 6 });
+  const [deployer, governor, registrar, issuer, agency, gateway] = t.wallets;
+  keys = {
+    deployer: privateKeyToAccount(deployer.privateKey as Hex),
+    governor: privateKeyToAccount(governor.privateKey as Hex),
+    registrar: privateKeyToAccount(registrar.privateKey as Hex),
+    issuer: privateKeyToAccount(issuer.privateKey as Hex),
+    agency: privateKeyToAccount(agency.privateKey as Hex),
+    gateway: privateKeyToAccount(gateway.privateKey as Hex),
+  };
+  const bootstrap = await deploy("ImiBootstrap", deployer);
+  const manager = await deploy("ImiAccessManager", deployer, [bootstrap]);
+  const identityRegistry = await deploy("IdentityRegistry", deployer, [manager, 3 * 24 * 3600]);
+  const credentialRegistry = await deploy("CredentialRegistry", deployer, [manager]);
+  const consentRegistry = await deploy("ConsentRegistry", deployer, [manager, identityRegistry]);
+  const accessLog = await deploy("AccessLog", deployer, [manager]);
+  const accountRules = await deploy("AccountRules", deployer, [manager]);
+  const a = JSON.parse(await readFile(join("artifacts", "contracts", "ImiBootstrap.sol", "ImiBootstrap.json"), "utf8"));
+  const configure = new ContractFactory(a.abi, a.bytecode, deployer).attach(bootstrap).getFunction("configure");
+  const wiring = { manager, identityRegistry, credentialRegistry, consentRegistry, accessLog, accountRules };
+  const allowlist = [governor, registrar, issuer, agency, gateway].map((w) => w.address);
+  await (await configure(wiring, governor.address, [1, 2, 3, 5], [registrar.address, issuer.address, agency.address, gateway.address], allowlist)).wait();
+  deployment = {
+    chainId: t.chain.chainId,
+    contracts: { identityRegistry, credentialRegistry, consentRegistry, accessLog, accountRules, accessManager: manager } as ImiDeployment["contracts"],
+  };
+  client = (account) => createImiClient({ rpc: t.chain.url, deployment, account });
+}, 120_000);
+
+afterAll(async () => t?.cleanup());
+
+describe("SDK on the embedded node", () => {
+  let citizen: Hex;
+  let citizenKey: LocalAccount;
+  let consentId: Hex;
+
+  test("register; grant and pause consent signed by a citizen who cannot send, relayed by the gateway", async () => {
+    citizenKey = privateKeyToAccount(generatePrivateKey());
+    citizen = randomBytes32();
+    await client(keys.registrar).identity.register({ citizen, controller: citizenKey.address, commitment: recordCommitment({ n: 1 }, randomBytes32()), level: 2 });
+    const wallet = client(citizenKey);
+    const gateway = client(keys.gateway);
+    const now = Number((await t.provider.getBlock("latest"))!.timestamp);
+    const request = { citizen, agency: keys.agency.address, scopes: 6n, purpose: purposeCode("social-benefits"), validFrom: now, validUntil: now + 86_400 };
+    const { authorization } = await wallet.consent.signGrant({ request });
+    ({ consentId } = await gateway.consent.grant({ request, authorization }));
+    const pause = await wallet.consent.signPause({ consentId });
+    expect((await gateway.consent.pause({ consentId, authorization: pause.authorization })).status).toBe("paused");
+    expect(await client().consent.check({ agency: keys.agency.address, citizen, scopes: 2n, purpose: request.purpose })).toMatchObject({
+      allowed: false,
+      decision: "Paused",
+    });
+    expect(await wallet.consent.list({ citizen })).toHaveLength(1);
+  });
+
+  test("a contract refusal is decoded into its named error", async () => {
+    const error = await caught(() => client(keys.gateway).consent.pause({ consentId, authorization: undefined }));
+    // The gateway is not the citizen: Unauthorized, or InvalidTransition since it is already paused.
+    expect(error.code).toBe("CONTRACT_REVERT");
+    const resume = await client(citizenKey).consent.signResume({ consentId });
+    await client(keys.gateway).consent.resume({ consentId, authorization: resume.authorization });
+    const again = await client(citizenKey).consent.signResume({ consentId });
+    expect(await caught(() => client(keys.gateway).consent.resume({ consentId, authorization: again.authorization }))).toBeInstanceOf(
+      ConsentRegistryInvalidTransitionError,
+    );
+  });
+
+  test("an account outside the allowlist is refused by the node: TX_REJECTED, not a revert", async () => {
+    const error = await caught(() => client(citizenKey).consent.pause({ consentId }));
+    expect(error.code).toBe("TX_REJECTED");
+  });
+
+  test("25 transactions from one account in flight at once", async () => {
+    const governor = client(keys.governor);
+    const { schemaId } = await governor.credentials.registerSchema({ schemaId: randomBytes32(), name: "permit", version: "1" });
+    await governor.credentials.setIssuerTrust({ schemaId, issuer: keys.issuer.address, trusted: true });
+    const issuer = client(keys.issuer);
+    const hashes = Array.from({ length: 25 }, () => randomBytes32());
+    await Promise.all(hashes.map((credentialHash) => issuer.credentials.anchor({ credentialHash, schemaId })));
+    const statuses = await Promise.all(hashes.map((credentialHash) => client().credentials.status({ credentialHash })));
+    expect(new Set(statuses)).toEqual(new Set(["valid"]));
+    const batch = await issuer.credentials.anchorBatch({ credentialHashes: [randomBytes32(), randomBytes32(), randomBytes32()], schemaId });
+    const [first, proof] = [...batch.proofs][0];
+    expect(await client().credentials.status({ credentialHash: first, batch: { root: batch.root, proof } })).toBe("valid");
+  });
+
+  test("access log: anchor two batches, verify the chain and a receipt", async () => {
+    const gateway = client(keys.gateway);
+    const record = (seq: number) => ({
+      seq,
+      gateway: keys.gateway.address,
+      agency: keys.agency.address,
+      citizen,
+      scopes: 2n,
+      purpose: purposeCode("social-benefits"),
+      grantId: consentId,
+      decision: 0,
+      requestHash: randomBytes32(),
+      timestamp: 1_900_000_000 + seq,
+    });
+    const one = buildAccessLogBatch([record(1), record(2)]);
+    await gateway.accessLog.anchor({ ...one, previousRoot: `0x${"0".repeat(64)}` });
+    const two = buildAccessLogBatch([record(3)]);
+    await gateway.accessLog.anchor({ ...two, previousRoot: one.root });
+    const audit = await client().accessLog.verify({ gateway: keys.gateway.address, records: [...one.receipts, ...two.receipts].map((r) => r.record) });
+    expect(audit).toMatchObject({ valid: true, lastSeq: 3n, problems: [] });
+    expect(await client().accessLog.verifyReceipt({ receipt: one.receipts[1] })).toMatchObject({ valid: true, batchIndex: 0n });
+  });
+});
