@@ -96,6 +96,7 @@ export * from "./actions/accessLog/verifyAccessLog.js";
 export * from "./actions/accessLog/verifyAccessReceipt.js";
 export * from "./actions/common/getNonce.js";
 export * from "./actions/common/bumpNonce.js";
+export * from "./actions/common/signTypedData.js";
 export * from "./actions/gateway/gatewayRequest.js";
 
 // Errors

@@ -8,6 +8,7 @@ import { verifyAccessLog } from "../actions/accessLog/verifyAccessLog.js";
 import { verifyAccessReceipt } from "../actions/accessLog/verifyAccessReceipt.js";
 import { bumpNonce } from "../actions/common/bumpNonce.js";
 import { getNonce } from "../actions/common/getNonce.js";
+import { signTypedData } from "../actions/common/signTypedData.js";
 import { checkAccess } from "../actions/consent/checkAccess.js";
 import { getConsent } from "../actions/consent/getConsent.js";
 import { grantConsent, signGrantConsent } from "../actions/consent/grantConsent.js";
@@ -126,7 +127,7 @@ const accessLogActions = {
   verify: verifyAccessLog,
   verifyReceipt: verifyAccessReceipt,
 };
-const signingActions = { getNonce, bumpNonce };
+const signingActions = { getNonce, bumpNonce, signTypedData };
 
 export type ImiClient = ImiBaseClient & {
   identity: Bound<typeof identityActions>;

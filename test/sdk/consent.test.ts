@@ -160,3 +160,24 @@ describe("consent actions", () => {
     expect(await fx.ethers.provider.getTransactionCount(key.address)).toBe(before);
   });
 });
+
+describe("signing typed data handed over by someone else", () => {
+  test("the wallet signs an IMI message for its own chain and deployment, and refuses any other", async () => {
+    const { citizen, key } = await fx.registerCitizen();
+    const wallet = fx.clientFor(key);
+    const nonce = await wallet.signing.getNonce({ contract: "consentRegistry", signer: key.address });
+    const req = await request(citizen);
+    const deadline = BigInt(await fx.now()) + 600n;
+    const good = grantTypedData({ chainId: fx.deployment.chainId, verifyingContract: fx.deployment.contracts.consentRegistry, request: req, nonce, deadline });
+    const signature = await wallet.signing.signTypedData({ typedData: good });
+    const { consentId } = await fx.clients.gateway.consent.grant({ request: req, authorization: { signer: key.address, deadline, signature } });
+    expect((await fx.clients.reader.consent.get({ consentId })).grantedBy).toBe(key.address);
+
+    const otherChain = { ...good, domain: { ...good.domain, chainId: 1 } };
+    expect(await caught(() => wallet.signing.signTypedData({ typedData: otherChain }))).toMatchObject({ code: "CHAIN_MISMATCH" });
+    const otherDeployment = { ...good, domain: { ...good.domain, verifyingContract: fx.deployment.contracts.identityRegistry } };
+    expect(await caught(() => wallet.signing.signTypedData({ typedData: otherDeployment }))).toMatchObject({ code: "INVALID_DOMAIN" });
+    const foreign = { ...good, domain: { ...good.domain, name: "Some DEX" } };
+    expect(await caught(() => wallet.signing.signTypedData({ typedData: foreign }))).toMatchObject({ code: "INVALID_DOMAIN" });
+  });
+});
