@@ -6,9 +6,11 @@ import {
   ImiSignedInvalidSignatureError,
   grantTypedData,
   purposeCode,
+  randomBytes32,
   scopesOf,
   verifyTypedData,
   type GrantRequest,
+  type Hex,
 } from "../../sdk/index.js";
 import { caught, sdkFixture, type SdkFixture } from "./fixture.js";
 
@@ -179,5 +181,25 @@ describe("signing typed data handed over by someone else", () => {
     expect(await caught(() => wallet.signing.signTypedData({ typedData: otherDeployment }))).toMatchObject({ code: "INVALID_DOMAIN" });
     const foreign = { ...good, domain: { ...good.domain, name: "Some DEX" } };
     expect(await caught(() => wallet.signing.signTypedData({ typedData: foreign }))).toMatchObject({ code: "INVALID_DOMAIN" });
+  });
+});
+
+describe("smart-contract wallets (ERC-1271)", () => {
+  test("a consent signed for a contract-wallet citizen is relayed and accepted on chain", async () => {
+    const owner = fx.freshAccount();
+    const walletContract = await fx.ethers.deployContract("ERC1271Wallet", [owner.address]);
+    await walletContract.waitForDeployment();
+    const walletAddress = (await walletContract.getAddress()) as Hex;
+    const citizen = randomBytes32();
+    await fx.clients.registrar.identity.register({ citizen, controller: walletAddress, commitment: randomBytes32(), level: 1 });
+
+    // The builder signs for any signer: here the contract's nonce, the owner's key.
+    const req = await request(citizen);
+    const nonce = await fx.clients.reader.signing.getNonce({ contract: "consentRegistry", signer: walletAddress });
+    const deadline = BigInt(await fx.now()) + 600n;
+    const typedData = grantTypedData({ chainId: fx.deployment.chainId, verifyingContract: fx.deployment.contracts.consentRegistry, request: req, nonce, deadline });
+    const signature = owner.signTypedData(typedData);
+    const { consentId } = await fx.clients.gateway.consent.grant({ request: req, authorization: { signer: walletAddress, deadline, signature } });
+    expect((await fx.clients.reader.consent.get({ consentId })).grantedBy).toBe(walletAddress);
   });
 });
