@@ -13,6 +13,7 @@ import {
 import { LogApplier, type RpcLog, type WatchedContracts } from "./internal/applyLogs.js";
 import {
   ViewState,
+  type BatchView,
   type ConsentView,
   type CredentialView,
   type GuardianView,
@@ -199,6 +200,19 @@ export class Indexer {
     this.error = undefined;
   }
 
+  /** Asks the chain for its head without indexing (readiness probes, lag checks). */
+  async checkHead(): Promise<number> {
+    try {
+      const head = Number(BigInt(await this.config.rpc.request<string>("eth_blockNumber")));
+      this.head = Math.max(this.head, head);
+      this.lastHeadAt = Date.now();
+      return head;
+    } catch (cause) {
+      this.error = "CHAIN_UNREACHABLE";
+      throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_blockNumber.", { cause });
+    }
+  }
+
   status(): IndexerStatus {
     return { indexedBlock: this.indexed, headBlock: this.head, lastHeadAt: this.lastHeadAt, error: this.error };
   }
@@ -336,6 +350,10 @@ export class Indexer {
     const v = this.credential(hash);
     if (!v || v.batchRoot !== ZERO32) return 0;
     return effectiveCredentialStatus(v.status, v.validFrom, v.validUntil, now);
+  }
+
+  batch(root: string): BatchView | undefined {
+    return this.state.batches.get(root.toLowerCase());
   }
 
   isTrustedIssuer(schemaId: string, issuer: string): boolean {

@@ -1,0 +1,91 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { resolveGatewayOptions, type GatewayOptions } from "./config.js";
+import { GatewayContext } from "./internal/GatewayContext.js";
+import { createMetrics } from "./internal/metrics.js";
+import { errorHandlerPlugin } from "./plugins/errorHandler.js";
+import { accessRoutes } from "./routes/access.js";
+import { authRoutes } from "./routes/auth.js";
+import { consentRoutes } from "./routes/consents.js";
+import { credentialRoutes } from "./routes/credentials.js";
+import { healthRoutes } from "./routes/health.js";
+import { identityRoutes } from "./routes/identity.js";
+import { recordRoutes } from "./routes/records.js";
+import { registrarRoutes } from "./routes/registrar.js";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    imi: GatewayContext;
+  }
+}
+
+/**
+ * Builds the gateway (routes, schemas, OpenAPI, metrics, rate limits) over already-open parts:
+ * index, vault, access log, nonce store. It never listens; server.ts does.
+ */
+export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
+  const resolved = resolveGatewayOptions(options);
+  const { limits } = resolved;
+  const app = Fastify({
+    logger:
+      options.logger === undefined || options.logger === true
+        ? { level: "info", redact: ["req.headers.authorization", "req.headers[\"x-imi-signature\"]", "req.headers[\"x-imi-request\"]"] }
+        : options.logger === false
+          ? false
+          : undefined,
+    ...(typeof options.logger === "object" ? { loggerInstance: options.logger } : {}),
+    bodyLimit: limits.bodyLimitBytes,
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    // Unknown fields are refused, not stripped; nothing is coerced: "18" is not 18.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    trustProxy: false,
+  });
+  const metrics = createMetrics();
+  const ctx = new GatewayContext(resolved, metrics);
+  app.decorate("imi", ctx);
+
+  // Keep the exact body bytes: a signed request covers their hash.
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    request.rawBody = body as string;
+    parseJson(request, body as string, done);
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    metrics.requests.observe({ method: request.method, route: request.routeOptions.url ?? "unknown", status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(errorHandlerPlugin);
+  await app.register(rateLimit, {
+    global: true,
+    max: limits.rateLimitPerMinute,
+    timeWindow: 60_000,
+    // Per caller: the session's account when a valid token is present, else the client address.
+    keyGenerator: (request) => {
+      const auth = request.headers.authorization;
+      const m = typeof auth === "string" ? /^Bearer (.+)$/.exec(auth) : null;
+      const session = m ? ctx.sessions.get(m[1]) : undefined;
+      return session ? `account:${session.account}` : `ip:${request.ip}`;
+    },
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "IMI gateway", version: "1", description: "Authorized, logged access to citizen data; identity and credential checks; consent relay." },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", description: "Token from POST /v1/auth/login or /v1/auth/citizen-login" },
+          signedRequest: { type: "apiKey", in: "header", name: "x-imi-signature", description: "EIP-712 AgencyRequest signature; the message in x-imi-request" },
+        },
+      },
+    },
+  });
+  if (options.docs !== false) await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  for (const routes of [healthRoutes, authRoutes, accessRoutes, identityRoutes, credentialRoutes, consentRoutes, recordRoutes, registrarRoutes])
+    await app.register(routes, { ctx });
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,7 @@
+export { buildApp } from "./app.js";
+export { startGateway, type GatewayServerConfig, type RunningGateway } from "./server.js";
+export { DEFAULT_CATEGORIES, DEFAULT_LIMITS, type GatewayLimits, type GatewayOptions } from "./config.js";
+export { GatewayError } from "./errors.js";
+export { NonceStore } from "./internal/NonceStore.js";
+export { decryptWithKey, encryptToKey, type EncryptedPayload } from "./internal/encryptToKey.js";
+export { predicateAnswerTypes } from "./routes/access.js";

@@ -1,0 +1,183 @@
+import type { FastifyRequest } from "fastify";
+import { ZeroHash, keccak256, toUtf8Bytes } from "ethers";
+import { createBaseClient, type ImiBaseClient } from "../../../sdk/clients/ImiBaseClient.js";
+import { agencyRequestMessage, agencyRequestTypedData, readAgencyRequestHeaders, verifyAgencyRequest, type AgencyRequestMessage } from "../../../sdk/gateway/agencyRequest.js";
+import { hashTypedData } from "../../../sdk/typedData/hashTypedData.js";
+import { canonicalJson } from "../../../sdk/utils.js";
+import { NodeError } from "../../NodeError.js";
+import type { ResolvedGatewayOptions } from "../config.js";
+import { GatewayError, UNAVAILABLE_CODES, badRequest, forbidden, unauthorized, unavailable } from "../errors.js";
+import type { AccessReceipt, AccessRecordInput } from "./accessLog.js";
+import { KeyedMutex } from "./KeyedMutex.js";
+import type { GatewayMetrics } from "./metrics.js";
+import { SessionStore, type Session, type StaffRole } from "./sessions.js";
+
+export const ROLE_IDS: Record<StaffRole, bigint> = { registrar: 1n, issuer: 2n, agency: 3n, auditor: 4n };
+
+export type AgencyCall = {
+  agency: string;
+  /** EIP-712 hash of the agency request (signed or, with a session, the same message unsigned). */
+  requestHash: string;
+  nonce: string;
+  issuedAt: number;
+};
+
+export type AccessTerms = { citizen: string; scopes: bigint; purpose: string; grantId: string };
+
+declare module "fastify" {
+  interface FastifyRequest {
+    rawBody?: string;
+  }
+}
+
+const HEADER = {
+  nonce: "x-imi-nonce",
+  issuedAt: "x-imi-issued-at",
+} as const;
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+/** Everything the route plugins share: options, sessions, the fail-closed checks and the access recorder. */
+export class GatewayContext {
+  readonly sessions: SessionStore;
+  readonly grantLocks = new KeyedMutex();
+  readonly relay: ImiBaseClient;
+
+  constructor(
+    readonly options: ResolvedGatewayOptions,
+    readonly metrics: GatewayMetrics,
+  ) {
+    this.sessions = new SessionStore(options.now);
+    this.relay = createBaseClient({ rpc: options.rpc, deployment: options.deployment, account: options.account }, options.deployment);
+  }
+
+  nowSeconds(): number {
+    return Math.floor(this.options.now() / 1000);
+  }
+
+  /** Fails closed: the index must be caught up with a chain head seen recently. */
+  assertFresh(): void {
+    const s = this.options.indexer.status();
+    if (s.error === "INDEX_STORAGE") throw unavailable("INDEX_UNAVAILABLE", "The index is unavailable.");
+    if (s.lastHeadAt === 0 || Date.now() - s.lastHeadAt > this.options.limits.maxHeadAgeMs)
+      throw unavailable("CHAIN_UNAVAILABLE", "The chain has not been reached recently.");
+    if (s.headBlock - s.indexedBlock > this.options.limits.maxIndexLagBlocks)
+      throw unavailable("INDEX_BEHIND", "The index is behind the chain.");
+  }
+
+  hasRole(role: StaffRole, account: string): boolean {
+    return this.options.indexer.hasRole(ROLE_IDS[role], account, BigInt(this.nowSeconds()));
+  }
+
+  /** The bearer session, if any header carries one; throws for a bad or expired token. */
+  session(request: FastifyRequest): Session | undefined {
+    const auth = header(request, "authorization");
+    if (auth === undefined) return undefined;
+    const m = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(auth);
+    if (!m) throw unauthorized("INVALID_TOKEN", "The Authorization header must be 'Bearer <token>'.");
+    const s = this.sessions.get(m[1]);
+    if (!s) throw unauthorized("SESSION_EXPIRED", "The session is unknown or expired; log in again.");
+    return s;
+  }
+
+  /** A staff session whose account still holds `role` on chain (checked per request against the index). */
+  requireStaff(request: FastifyRequest, role: StaffRole): string {
+    const s = this.session(request);
+    if (!s) throw unauthorized("AUTH_REQUIRED", "Log in first (POST /v1/auth/login).");
+    if (s.kind !== "staff") throw forbidden("WRONG_ROLE", `This route is for the ${role} role.`);
+    if (!this.hasRole(role, s.account)) throw forbidden("ROLE_NOT_HELD", `The account does not hold the ${role} role.`);
+    return s.account;
+  }
+
+  requireCitizen(request: FastifyRequest): Extract<Session, { kind: "citizen" }> {
+    const s = this.session(request);
+    if (!s) throw unauthorized("AUTH_REQUIRED", "Log in first (POST /v1/auth/citizen-login).");
+    if (s.kind !== "citizen") throw forbidden("WRONG_ROLE", "This route is for citizens.");
+    // The key must still control (or guard) the identity: a rotated or removed key loses access at once.
+    const check = this.options.indexer.checkIdentityKey(s.citizen, s.account, 0n, BigInt(this.nowSeconds()));
+    if (!check || !(check.isController || check.isGuardian)) throw forbidden("NOT_CONTROLLER", "The key no longer acts for this identity.");
+    return s;
+  }
+
+  /**
+   * Authenticates an agency access request: a session token or a per-request EIP-712 signature
+   * (sdk/gateway/agencyRequest), then the timestamp window and a durable one-time nonce.
+   */
+  async requireAgencyCall(request: FastifyRequest, terms: AccessTerms): Promise<AgencyCall> {
+    const method = request.method;
+    const path = request.url;
+    const now = this.nowSeconds();
+    const skew = this.options.limits.maxSkewSeconds;
+    let agency: string;
+    let message: AgencyRequestMessage;
+    const signed = readAgencyRequestHeaders(request.headers);
+    if (signed) {
+      // Signed mode (sdk gatewayRequest): the message and signature travel in x-imi-request / x-imi-signature.
+      const verdict = verifyAgencyRequest({ chainId: this.options.chainId, signed, method, path, body: request.rawBody ?? "", now, maxSkewSeconds: skew });
+      if (!verdict.valid) {
+        if (verdict.reason === "stale") throw unauthorized("STALE_REQUEST", "issuedAt is too far from the gateway's clock.");
+        if (verdict.reason === "malformed") throw badRequest("INVALID_SIGNED_REQUEST", "The signed request header is malformed.");
+        throw unauthorized("BAD_SIGNATURE", `The request signature does not verify (${verdict.reason}).`);
+      }
+      const m = verdict.message;
+      if (m.citizen.toLowerCase() !== terms.citizen.toLowerCase() || BigInt(m.scopes) !== terms.scopes || m.purpose.toLowerCase() !== terms.purpose.toLowerCase() || m.grantId.toLowerCase() !== terms.grantId.toLowerCase())
+        throw badRequest("TERMS_MISMATCH", "The signed citizen, scopes, purpose or grant differ from the body's.");
+      agency = verdict.agency;
+      message = m;
+    } else {
+      const session = this.session(request);
+      if (!session) throw unauthorized("AUTH_REQUIRED", "Send a session token or a signed request.");
+      if (session.kind !== "staff") throw forbidden("WRONG_ROLE", "This route is for agencies.");
+      const nonce = header(request, HEADER.nonce);
+      const issuedAtRaw = header(request, HEADER.issuedAt);
+      if (nonce === undefined || !BYTES32.test(nonce) || /^0x0{64}$/.test(nonce)) throw badRequest("INVALID_NONCE", `${HEADER.nonce} must be 32 random bytes as 0x hex.`);
+      if (issuedAtRaw === undefined || !/^[0-9]{1,12}$/.test(issuedAtRaw)) throw badRequest("INVALID_TIMESTAMP", `${HEADER.issuedAt} must be unix seconds.`);
+      const issuedAt = Number(issuedAtRaw);
+      if (Math.abs(issuedAt - now) > skew) throw unauthorized("STALE_REQUEST", "issuedAt is too far from the gateway's clock.");
+      agency = session.account;
+      try {
+        // The same message an agency would sign, so the request hash in the log means the same in both modes.
+        message = agencyRequestMessage({ chainId: this.options.chainId, agency: agency as `0x${string}`, citizen: terms.citizen as `0x${string}`, scopes: terms.scopes, purpose: terms.purpose as `0x${string}`, grantId: terms.grantId as `0x${string}`, method, path, body: request.rawBody ?? "", nonce: nonce as `0x${string}`, issuedAt });
+      } catch {
+        throw badRequest("INVALID_REQUEST", "The request's citizen, scopes or purpose are malformed.");
+      }
+    }
+    if (!this.hasRole("agency", agency)) throw forbidden("NOT_AN_AGENCY", "The caller does not hold the agency role.");
+    const issuedAt = Number(message.issuedAt);
+    let fresh: boolean;
+    try {
+      fresh = await this.options.nonces.claim(`${agency.toLowerCase()}:${message.nonce.toLowerCase()}`, issuedAt + skew + 1);
+    } catch (cause) {
+      throw unavailable("NONCE_STORE_UNAVAILABLE", "The nonce store is unavailable.", cause);
+    }
+    if (!fresh) throw new GatewayError("NONCE_REUSED", 409, "This nonce was used before.");
+    return { agency: agency.toLowerCase(), requestHash: hashTypedData(agencyRequestTypedData(this.options.chainId, message)), nonce: message.nonce, issuedAt };
+  }
+
+  /** Appends an access record and waits until it is on disk; a failure is a 503 and nothing leaves. */
+  async record(input: Omit<AccessRecordInput, "time">): Promise<AccessReceipt> {
+    try {
+      const receipt = await this.options.accessLog.append({ ...input, time: this.options.now() });
+      this.metrics.accesses.inc({ kind: input.kind, decision: input.decision });
+      return receipt;
+    } catch (cause) {
+      throw unavailable("ACCESS_LOG_UNAVAILABLE", "The access could not be recorded.", cause);
+    }
+  }
+
+  /** keccak256 of the canonical JSON of a response payload: what the access record commits to. */
+  responseHash(payload: unknown): string {
+    return payload === undefined ? ZeroHash : keccak256(toUtf8Bytes(canonicalJson(payload)));
+  }
+
+  /** Maps errors from below to gateway errors: anything unavailable becomes a 503. */
+  static translate(error: unknown): unknown {
+    if (error instanceof GatewayError) return error;
+    if (error instanceof NodeError && UNAVAILABLE_CODES[error.code]) return unavailable(UNAVAILABLE_CODES[error.code], "A backing service is unavailable.", error);
+    return error;
+  }
+}

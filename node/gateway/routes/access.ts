@@ -1,0 +1,249 @@
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { ZeroHash, computeAddress } from "ethers";
+import { canonicalJson } from "../../../sdk/utils.js";
+import { chainDomain, GATEWAY_DOMAIN_NAME } from "../../../sdk/typedData/domains.js";
+import { keccak256, toUtf8Bytes } from "ethers";
+import { DECISION_CODES, Decision } from "../../indexer/index.js";
+import type { AccessReceipt } from "../internal/accessLog.js";
+import type { AccessTerms, AgencyCall, GatewayContext } from "../internal/GatewayContext.js";
+import { encryptToKey } from "../internal/encryptToKey.js";
+import { badRequest } from "../errors.js";
+import { accessHeaders, bytes32, denial, errors, receipt, security, signature, uintString } from "../schemas.js";
+
+type Decided = { allowed: boolean; reason: string; grantId: string; basis: "consent" | "statutory" | "none"; maxUses: number };
+
+/** The consent decision from the index, exactly ConsentRegistry.check (grant zero = the latest consent, as mayAccess). */
+function decideFromIndex(ctx: GatewayContext, call: AgencyCall, terms: AccessTerms): Decided {
+  const { indexer } = ctx.options;
+  const grantId = /^0x0{64}$/.test(terms.grantId) ? indexer.latestConsent(terms.citizen, call.agency, terms.purpose) : terms.grantId.toLowerCase();
+  const d = indexer.checkAccess(grantId, call.agency, terms.citizen, terms.scopes, terms.purpose, BigInt(ctx.nowSeconds()));
+  return { allowed: d.decision === Decision.Allowed, reason: DECISION_CODES[d.decision], grantId, basis: d.basis, maxUses: d.maxUses };
+}
+
+/**
+ * Runs `answer` under the grant's use limit: for a limited consent, count-check-append happens under
+ * a per-grant lock so concurrent requests cannot overshoot it. `answer` returns null to deny.
+ */
+async function withinUseLimit<T>(ctx: GatewayContext, d: Decided, answer: (d: Decided) => Promise<T>): Promise<T> {
+  if (!d.allowed || d.maxUses === 0) return answer(d);
+  return ctx.grantLocks.run(d.grantId, async () => {
+    const used = await ctx.options.accessLog.countAllowed(d.grantId);
+    return answer(used >= d.maxUses ? { ...d, allowed: false, reason: "USE_LIMIT_REACHED" } : d);
+  });
+}
+
+function deny(reply: FastifyReply, status: number, code: string, r: AccessReceipt) {
+  return reply.code(status).send({ code, message: "Access refused; the refusal is logged.", receipt: r });
+}
+
+const accessBody = {
+  citizen: bytes32,
+  scopes: { ...uintString, description: "bitmask of data categories (bit i = category i)" },
+  purpose: bytes32,
+  grantId: { ...bytes32, description: "consent or statutory grant; omitted = the latest consent for (citizen, agency, purpose)" },
+} as const;
+
+const PREDICATES = {
+  ageAtLeast: "birth",
+  residentOf: "address",
+  hasValidCredential: "credentials",
+} as const;
+
+type Predicate = { type: "ageAtLeast"; years: number } | { type: "residentOf"; district: string } | { type: "hasValidCredential"; schemaId: string };
+
+const predicateAnswerTypes = {
+  PredicateAnswer: [
+    { name: "agency", type: "address" },
+    { name: "citizen", type: "bytes32" },
+    { name: "predicate", type: "bytes32" },
+    { name: "result", type: "bool" },
+    { name: "seq", type: "uint64" },
+    { name: "recordHash", type: "bytes32" },
+  ],
+} as const;
+
+function ageOn(birthDate: string, now: Date): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  let age = now.getUTCFullYear() - y;
+  if (now.getUTCMonth() + 1 < mo || (now.getUTCMonth() + 1 === mo && now.getUTCDate() < d)) age -= 1;
+  return age;
+}
+
+/** Agencies read data (flow 3) or ask yes/no questions (flow 4). Every decision is logged before the answer leaves. */
+export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
+  const { indexer, vault, categories } = ctx.options;
+
+  function termsOf(body: { citizen: string; scopes: string; purpose: string; grantId?: string }): AccessTerms {
+    return { citizen: body.citizen.toLowerCase(), scopes: BigInt(body.scopes), purpose: body.purpose.toLowerCase(), grantId: (body.grantId ?? ZeroHash).toLowerCase() };
+  }
+
+  function categoriesOf(scopes: bigint): string[] {
+    if (scopes === 0n) throw badRequest("INVALID_SCOPES", "scopes must name at least one category.");
+    if (scopes >> BigInt(categories.length) !== 0n) throw badRequest("UNKNOWN_CATEGORY", "scopes name a category this gateway does not know.");
+    return categories.filter((_c, i) => (scopes >> BigInt(i)) & 1n);
+  }
+
+  app.post<{ Body: { citizen: string; scopes: string; purpose: string; grantId?: string; encryptTo?: string } }>(
+    "/v1/access/data",
+    {
+      schema: {
+        tags: ["agency"],
+        summary: "Read categories of a citizen's record under a consent or statutory grant",
+        security,
+        headers: accessHeaders,
+        body: {
+          type: "object",
+          properties: { ...accessBody, encryptTo: { type: "string", pattern: "^0x(02|03)[0-9a-fA-F]{64}$|^0x04[0-9a-fA-F]{128}$", description: "the agency's public key: answer encrypted to it" } },
+          required: ["citizen", "scopes", "purpose"],
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              citizen: bytes32,
+              grantId: bytes32,
+              basis: { type: "string" },
+              scopes: { type: "string" },
+              purpose: bytes32,
+              data: { type: "object", additionalProperties: { type: "object", additionalProperties: true } },
+              encrypted: { type: "object", properties: { alg: { type: "string" }, ephemeralPublicKey: { type: "string" }, nonce: { type: "string" }, ciphertext: { type: "string" } } },
+              responseHash: bytes32,
+              receipt,
+            },
+            required: ["citizen", "grantId", "basis", "scopes", "purpose", "responseHash", "receipt"],
+          },
+          403: denial,
+          404: denial,
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      ctx.assertFresh();
+      const terms = termsOf(request.body);
+      const wanted = categoriesOf(terms.scopes);
+      const call = await ctx.requireAgencyCall(request, terms);
+      const encryptTo = request.body.encryptTo;
+      if (encryptTo !== undefined) {
+        let owner: string;
+        try {
+          owner = computeAddress(encryptTo).toLowerCase();
+        } catch {
+          throw badRequest("INVALID_ENCRYPTION_KEY", "encryptTo is not a secp256k1 public key.");
+        }
+        if (owner !== call.agency) throw badRequest("WRONG_ENCRYPTION_KEY", "encryptTo must be the agency's own key.");
+      }
+      const base = { agency: call.agency, citizen: terms.citizen, kind: "data" as const, scopes: terms.scopes, purpose: terms.purpose, requestHash: call.requestHash };
+      const decided = decideFromIndex(ctx, call, terms);
+      return withinUseLimit(ctx, decided, async (d) => {
+        const logged = { ...base, grantId: d.grantId, basis: d.basis };
+        if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }));
+        const data = await vault.get(terms.citizen, wanted);
+        if (!data) return deny(reply, 404, "NO_RECORD", await ctx.record({ ...logged, decision: "denied", reason: "NO_RECORD", responseHash: ZeroHash }));
+        const payload = {
+          citizen: terms.citizen,
+          grantId: d.grantId,
+          basis: d.basis,
+          scopes: terms.scopes.toString(),
+          purpose: terms.purpose,
+          ...(encryptTo ? { encrypted: encryptToKey(encryptTo, new TextEncoder().encode(canonicalJson(data))) } : { data }),
+        };
+        const responseHash = ctx.responseHash(payload);
+        const r = await ctx.record({ ...logged, decision: "allowed", reason: "ALLOWED", responseHash });
+        return { ...payload, responseHash, receipt: r };
+      });
+    },
+  );
+
+  app.post<{ Body: { citizen: string; scopes: string; purpose: string; grantId?: string; predicate: Predicate } }>(
+    "/v1/access/predicate",
+    {
+      schema: {
+        tags: ["agency"],
+        summary: "A signed yes/no about a citizen (age, residence, credential) without disclosing data",
+        description: `scopes must be exactly the category the predicate reads: ageAtLeast → birth, residentOf → address, hasValidCredential → credentials.`,
+        security,
+        headers: accessHeaders,
+        body: {
+          type: "object",
+          properties: {
+            ...accessBody,
+            predicate: {
+              oneOf: [
+                { type: "object", properties: { type: { const: "ageAtLeast" }, years: { type: "integer", minimum: 0, maximum: 150 } }, required: ["type", "years"], additionalProperties: false },
+                { type: "object", properties: { type: { const: "residentOf" }, district: { type: "string", minLength: 1, maxLength: 100 } }, required: ["type", "district"], additionalProperties: false },
+                { type: "object", properties: { type: { const: "hasValidCredential" }, schemaId: bytes32 }, required: ["type", "schemaId"], additionalProperties: false },
+              ],
+            },
+          },
+          required: ["citizen", "scopes", "purpose", "predicate"],
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              result: { type: "boolean" },
+              predicateHash: bytes32,
+              grantId: bytes32,
+              answer: { type: "object", properties: { agency: { type: "string" }, citizen: bytes32, predicate: bytes32, result: { type: "boolean" }, seq: { type: "string" }, recordHash: bytes32 } },
+              signature,
+              signer: { type: "string" },
+              receipt,
+            },
+            required: ["result", "predicateHash", "grantId", "answer", "signature", "signer", "receipt"],
+          },
+          403: denial,
+          404: denial,
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      ctx.assertFresh();
+      const terms = termsOf(request.body);
+      const predicate = request.body.predicate;
+      const category = PREDICATES[predicate.type];
+      const bit = categories.indexOf(category);
+      if (bit < 0 || terms.scopes !== 1n << BigInt(bit)) throw badRequest("SCOPE_MISMATCH", `This predicate reads exactly the "${category}" category.`);
+      const call = await ctx.requireAgencyCall(request, terms);
+      const predicateHash = keccak256(toUtf8Bytes(canonicalJson(predicate)));
+      const base = { agency: call.agency, citizen: terms.citizen, kind: "predicate" as const, scopes: terms.scopes, purpose: terms.purpose, requestHash: call.requestHash };
+      return withinUseLimit(ctx, decideFromIndex(ctx, call, terms), async (d) => {
+        const logged = { ...base, grantId: d.grantId, basis: d.basis };
+        if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }));
+        let result: boolean | undefined;
+        if (predicate.type === "hasValidCredential") {
+          result = indexer.validCredentialsOf(terms.citizen, predicate.schemaId, BigInt(ctx.nowSeconds())).length > 0;
+        } else {
+          const record = await vault.get(terms.citizen, [category]);
+          if (predicate.type === "ageAtLeast") {
+            const birthDate = record?.birth?.birthDate;
+            const age = typeof birthDate === "string" ? ageOn(birthDate, new Date(ctx.options.now())) : undefined;
+            result = age === undefined ? undefined : age >= predicate.years;
+          } else {
+            const district = record?.address?.district;
+            result = typeof district === "string" ? district === predicate.district : undefined;
+          }
+        }
+        if (result === undefined) return deny(reply, 404, "NO_RECORD", await ctx.record({ ...logged, decision: "denied", reason: "NO_RECORD", responseHash: ZeroHash }));
+        const responseHash = ctx.responseHash({ predicate: predicateHash, result });
+        const r = await ctx.record({ ...logged, decision: "allowed", reason: "ALLOWED", responseHash });
+        // The gateway's signature makes the yes/no portable: the agency can show it without the data.
+        const answer = { agency: call.agency, citizen: terms.citizen, predicate: predicateHash, result, seq: String(r.seq), recordHash: r.recordHash };
+        const sig = ctx.options.account.signTypedData({
+          domain: chainDomain(GATEWAY_DOMAIN_NAME, ctx.options.chainId),
+          types: predicateAnswerTypes,
+          primaryType: "PredicateAnswer",
+          message: { ...answer, seq: BigInt(r.seq) },
+        });
+        return { result, predicateHash, grantId: d.grantId, answer, signature: sig, signer: ctx.options.account.address, receipt: r };
+      });
+    },
+  );
+};
+
+export { predicateAnswerTypes };

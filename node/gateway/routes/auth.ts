@@ -1,0 +1,134 @@
+import type { FastifyPluginAsync } from "fastify";
+import { verifyAgencyLogin, type AgencyLoginMessage } from "../../../sdk/gateway/agencyLogin.js";
+import { identityProofTypedData, type IdentityProofMessage } from "../../../sdk/gateway/identityProof.js";
+import { recoverTypedDataSigner } from "../../../sdk/typedData/verifyTypedData.js";
+import type { GatewayContext } from "../internal/GatewayContext.js";
+import { badRequest, forbidden, unauthorized, unavailable, GatewayError } from "../errors.js";
+import { address, bytes32, errors, signature, unixSeconds } from "../schemas.js";
+import type { StaffRole } from "../internal/sessions.js";
+
+const loginMessage = {
+  type: "object",
+  properties: { agency: address, audience: { type: "string", minLength: 1, maxLength: 200 }, nonce: bytes32, issuedAt: unixSeconds, expiresAt: unixSeconds },
+  required: ["agency", "audience", "nonce", "issuedAt", "expiresAt"],
+  additionalProperties: false,
+} as const;
+
+export const identityProofMessageSchema = {
+  type: "object",
+  properties: { citizen: bytes32, controller: address, audience: { type: "string", minLength: 1, maxLength: 200 }, challenge: bytes32, issuedAt: unixSeconds },
+  required: ["citizen", "controller", "audience", "challenge", "issuedAt"],
+  additionalProperties: false,
+} as const;
+
+const session = {
+  type: "object",
+  properties: {
+    token: { type: "string" },
+    expiresAt: { type: "integer" },
+    account: address,
+    roles: { type: "array", items: { type: "string" } },
+    citizen: bytes32,
+    asGuardian: { type: "boolean" },
+    level: { type: "integer" },
+  },
+  required: ["token", "expiresAt", "account"],
+} as const;
+
+/**
+ * Staff sign an AgencyLogin (sdk/gateway/agencyLogin) with the key the chain knows them by; citizens
+ * sign an IdentityProof over a login challenge with their controller (or guardian) key. Either way
+ * the answer is a short-lived bearer token, so hot paths skip per-request signature checks.
+ */
+export const authRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
+  const { limits } = ctx.options;
+
+  app.post(
+    "/v1/auth/challenge",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "A one-shot challenge for a citizen login",
+        response: { 200: { type: "object", properties: { challenge: bytes32, expiresAt: { type: "integer" }, audience: { type: "string" } }, required: ["challenge", "expiresAt", "audience"] }, ...errors },
+      },
+    },
+    async () => ({ ...ctx.sessions.issueChallenge({ use: "login" }, limits.challengeTtlSeconds), audience: ctx.options.audience }),
+  );
+
+  app.post<{ Body: { message: AgencyLoginMessage; signature: `0x${string}` } }>(
+    "/v1/auth/login",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Staff login (agency, registrar, issuer, auditor) with the on-chain key",
+        body: { type: "object", properties: { message: loginMessage, signature }, required: ["message", "signature"], additionalProperties: false },
+        response: { 200: session, ...errors },
+      },
+    },
+    async (request) => {
+      ctx.assertFresh();
+      const { message, signature: sig } = request.body;
+      const verdict = verifyAgencyLogin({
+        chainId: ctx.options.chainId,
+        signed: { message, signature: sig },
+        audience: ctx.options.audience,
+        now: ctx.nowSeconds(),
+        maxLifetimeSeconds: limits.maxSessionSeconds,
+        maxSkewSeconds: limits.maxSkewSeconds,
+      });
+      if (!verdict.valid) {
+        if (verdict.reason === "badSignature" || verdict.reason === "malformed") throw unauthorized("BAD_SIGNATURE", "The login signature does not verify.");
+        if (verdict.reason === "wrongAudience") throw unauthorized("WRONG_AUDIENCE", "The login names another gateway.");
+        if (verdict.reason === "tooLong") throw badRequest("SESSION_TOO_LONG", `Sessions last at most ${limits.maxSessionSeconds} s.`);
+        throw unauthorized("STALE_LOGIN", "The login is expired or not yet valid.");
+      }
+      if (Number(message.issuedAt) < ctx.nowSeconds() - limits.maxSkewSeconds) throw unauthorized("STALE_LOGIN", "issuedAt is too old.");
+      const roles = (["agency", "registrar", "issuer", "auditor"] as StaffRole[]).filter((r) => ctx.hasRole(r, verdict.agency));
+      if (roles.length === 0) throw forbidden("NO_ROLE", "The account holds no gateway role on chain.");
+      let fresh: boolean;
+      try {
+        fresh = await ctx.options.nonces.claim(`login:${verdict.agency.toLowerCase()}:${message.nonce.toLowerCase()}`, Number(message.expiresAt));
+      } catch (cause) {
+        throw unavailable("NONCE_STORE_UNAVAILABLE", "The nonce store is unavailable.", cause);
+      }
+      if (!fresh) throw new GatewayError("NONCE_REUSED", 409, "This login was used before.");
+      const expiresAt = Number(verdict.expiresAt);
+      const token = ctx.sessions.open({ kind: "staff", account: verdict.agency.toLowerCase(), expiresAt });
+      request.log.info({ event: "login", account: verdict.agency, roles }, "staff session opened");
+      return { token, expiresAt, account: verdict.agency, roles };
+    },
+  );
+
+  app.post<{ Body: { message: IdentityProofMessage; signature: `0x${string}` } }>(
+    "/v1/auth/citizen-login",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Citizen (or guardian) login: an IdentityProof over a login challenge",
+        body: { type: "object", properties: { message: identityProofMessageSchema, signature }, required: ["message", "signature"], additionalProperties: false },
+        response: { 200: session, ...errors },
+      },
+    },
+    async (request) => {
+      ctx.assertFresh();
+      const { message, signature: sig } = request.body;
+      if (message.audience !== ctx.options.audience) throw unauthorized("WRONG_AUDIENCE", "The proof names another verifier.");
+      let signer: string;
+      try {
+        signer = recoverTypedDataSigner(identityProofTypedData(ctx.options.chainId, message), sig);
+      } catch {
+        throw unauthorized("BAD_SIGNATURE", "The proof signature does not verify.");
+      }
+      if (signer.toLowerCase() !== message.controller.toLowerCase()) throw unauthorized("BAD_SIGNATURE", "The proof signature does not verify.");
+      const challenge = ctx.sessions.takeChallenge(message.challenge);
+      if (!challenge || challenge.use !== "login") throw unauthorized("UNKNOWN_CHALLENGE", "The challenge is unknown, used or expired.");
+      const check = ctx.options.indexer.checkIdentityKey(message.citizen, signer, 0n, BigInt(ctx.nowSeconds()));
+      if (!check) throw forbidden("UNKNOWN_CITIZEN", "No such identity.");
+      if (!check.active) throw forbidden("IDENTITY_INACTIVE", "The identity is deactivated.");
+      if (!check.isController && !check.isGuardian) throw forbidden("NOT_CONTROLLER", "The key neither controls nor guards this identity.");
+      const expiresAt = ctx.nowSeconds() + limits.maxSessionSeconds;
+      const token = ctx.sessions.open({ kind: "citizen", account: signer.toLowerCase(), citizen: check.citizen, asGuardian: !check.isController, expiresAt });
+      return { token, expiresAt, account: signer, citizen: check.citizen, asGuardian: !check.isController, level: check.level };
+    },
+  );
+};

@@ -1,0 +1,103 @@
+import type { FastifyPluginAsync } from "fastify";
+import { ImiError } from "../../../sdk/errors/ImiError.js";
+import { ContractRevertError } from "../../../sdk/errors/ContractRevertError.js";
+import { grantConsent } from "../../../sdk/actions/consent/grantConsent.js";
+import { pauseConsent } from "../../../sdk/actions/consent/pauseConsent.js";
+import { resumeConsent } from "../../../sdk/actions/consent/resumeConsent.js";
+import { revokeConsent } from "../../../sdk/actions/consent/revokeConsent.js";
+import type { GatewayContext } from "../internal/GatewayContext.js";
+import { GatewayError, unavailable } from "../errors.js";
+import { address, bytes32, errors, hexBytes, uintString, unixSeconds } from "../schemas.js";
+
+type AuthorizationBody = { signer: `0x${string}`; deadline: string; signature: `0x${string}` };
+
+const authorization = {
+  type: "object",
+  properties: { signer: address, deadline: unixSeconds, signature: hexBytes },
+  required: ["signer", "deadline", "signature"],
+  additionalProperties: false,
+} as const;
+
+const relayed = {
+  type: "object",
+  properties: { txHash: bytes32, blockNumber: { type: "integer" }, consentId: bytes32, status: { type: "string" } },
+  required: ["txHash", "blockNumber", "consentId", "status"],
+} as const;
+
+/**
+ * Consent relay (flow 2): the citizen's or guardian's EIP-712 signature authorizes the change; the
+ * gateway only pays for the transaction, so it can relay but never forge. The answer comes once
+ * the transaction is in a block and the index reflects it, so the next access already sees it.
+ */
+export const consentRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
+  async function relay<T extends { hash: string }>(send: () => Promise<T>): Promise<T & { blockNumber: number }> {
+    ctx.assertFresh();
+    let result: T;
+    try {
+      result = await send();
+    } catch (error) {
+      if (error instanceof ContractRevertError) throw new GatewayError("CHAIN_REFUSED", 422, `The contract refused: ${error.errorName}.`, { details: { errorName: error.errorName } });
+      if (error instanceof ImiError && (error.code.startsWith("INVALID") || error.code === "DEADLINE_EXPIRED")) throw new GatewayError(error.code, 400, error.shortMessage);
+      throw unavailable("CHAIN_UNAVAILABLE", "The transaction could not be relayed.", error);
+    }
+    const receipt = await ctx.relay.request<{ blockNumber: string } | null>("eth_getTransactionReceipt", [result.hash]);
+    const blockNumber = receipt ? Number(BigInt(receipt.blockNumber)) : 0;
+    await ctx.options.indexer.waitForBlock(blockNumber);
+    return { ...result, blockNumber };
+  }
+
+  const auth = (a: AuthorizationBody) => ({ signer: a.signer, deadline: BigInt(a.deadline), signature: a.signature });
+
+  app.post<{ Body: { request: { citizen: `0x${string}`; agency: `0x${string}`; scopes: string; purpose: `0x${string}`; validFrom: string; validUntil: string; maxUses?: number }; authorization: AuthorizationBody } }>(
+    "/v1/consents",
+    {
+      schema: {
+        tags: ["consent"],
+        summary: "Relay a citizen's signed Grant (ConsentRegistry.grantBySig)",
+        body: {
+          type: "object",
+          properties: {
+            request: {
+              type: "object",
+              properties: { citizen: bytes32, agency: address, scopes: uintString, purpose: bytes32, validFrom: unixSeconds, validUntil: unixSeconds, maxUses: { type: "integer", minimum: 0, maximum: 4294967295 } },
+              required: ["citizen", "agency", "scopes", "purpose", "validFrom", "validUntil"],
+              additionalProperties: false,
+            },
+            authorization,
+          },
+          required: ["request", "authorization"],
+          additionalProperties: false,
+        },
+        response: { 200: relayed, ...errors },
+      },
+    },
+    async (request) => {
+      const { request: r, authorization: a } = request.body;
+      const out = await relay(() => grantConsent(ctx.relay, { request: { ...r, scopes: BigInt(r.scopes), maxUses: r.maxUses ?? 0 }, authorization: auth(a) }));
+      request.log.info({ event: "consent-relayed", action: "grant", consentId: out.consentId, block: out.blockNumber }, "consent relayed");
+      return { txHash: out.hash, blockNumber: out.blockNumber, consentId: out.consentId, status: "active" };
+    },
+  );
+
+  const change = { revoke: revokeConsent, pause: pauseConsent, resume: resumeConsent } as const;
+  for (const [action, fn] of Object.entries(change)) {
+    app.post<{ Params: { consentId: `0x${string}` }; Body: { authorization: AuthorizationBody } }>(
+      `/v1/consents/:consentId/${action}`,
+      {
+        schema: {
+          tags: ["consent"],
+          summary: `Relay a citizen's signed ${action[0].toUpperCase()}${action.slice(1)} (${action}BySig)`,
+          params: { type: "object", properties: { consentId: bytes32 }, required: ["consentId"], additionalProperties: false },
+          body: { type: "object", properties: { authorization }, required: ["authorization"], additionalProperties: false },
+          response: { 200: relayed, ...errors },
+        },
+      },
+      async (request) => {
+        const consentId = request.params.consentId;
+        const out = await relay(() => fn(ctx.relay, { consentId, authorization: auth(request.body.authorization) }));
+        request.log.info({ event: "consent-relayed", action, consentId, block: out.blockNumber }, "consent relayed");
+        return { txHash: out.hash, blockNumber: out.blockNumber, consentId, status: out.status };
+      },
+    );
+  }
+};

@@ -1,0 +1,155 @@
+import type { FastifyPluginAsync } from "fastify";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { ZeroHash, recoverAddress } from "ethers";
+import { claimDigest, hashCredential, type CredentialPresentation } from "../../../sdk/credentials/credentialDocument.js";
+import { CredentialStatus, IssuerStatus, effectiveCredentialStatus } from "../../indexer/index.js";
+import type { GatewayContext } from "../internal/GatewayContext.js";
+import { address, bytes32, errors, receipt, signature, unixSeconds } from "../schemas.js";
+
+const STATUS_NAMES = ["unknown", "valid", "revoked", "suspended", "expired", "notYetValid"] as const;
+
+const presentationSchema = {
+  type: "object",
+  properties: {
+    document: {
+      type: "object",
+      properties: {
+        chainId: { type: "integer", minimum: 1 },
+        id: bytes32,
+        schemaId: bytes32,
+        issuer: address,
+        subject: bytes32,
+        validFrom: unixSeconds,
+        validUntil: unixSeconds,
+        claimDigests: { type: "array", items: bytes32, maxItems: 256 },
+      },
+      required: ["chainId", "id", "schemaId", "issuer", "subject", "validFrom", "validUntil", "claimDigests"],
+      additionalProperties: false,
+    },
+    disclosures: {
+      type: "array",
+      maxItems: 256,
+      items: {
+        type: "object",
+        properties: { name: { type: "string", minLength: 1, maxLength: 100 }, value: {}, salt: bytes32 },
+        required: ["name", "value", "salt"],
+        additionalProperties: false,
+      },
+    },
+    signature,
+    batch: {
+      type: "object",
+      properties: { root: bytes32, proof: { type: "array", items: bytes32, maxItems: 64 } },
+      required: ["root", "proof"],
+      additionalProperties: false,
+    },
+  },
+  required: ["document", "disclosures", "signature"],
+  additionalProperties: false,
+} as const;
+
+/**
+ * A presented credential (sdk/credentials) checked like the SDK's verifyCredential, but against the
+ * index instead of chain reads: issuer signature, disclosed claims, issuer trust, anchoring, on-chain
+ * status (single or batched) and validity window. Logged as an access of kind "credential".
+ */
+export const credentialRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
+  const { indexer } = ctx.options;
+
+  app.post<{ Body: { presentation: CredentialPresentation; subject?: string } }>(
+    "/v1/credentials/verify",
+    {
+      schema: {
+        tags: ["agency"],
+        summary: "Verify a presented credential or one disclosed claim",
+        security: [{ bearer: [] }],
+        body: { type: "object", properties: { presentation: presentationSchema, subject: bytes32 }, required: ["presentation"], additionalProperties: false },
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              valid: { type: "boolean" },
+              credentialHash: bytes32,
+              status: { type: "string" },
+              claims: { type: "object", additionalProperties: true },
+              problems: { type: "array", items: { type: "string" } },
+              receipt,
+            },
+            required: ["valid", "credentialHash", "status", "claims", "problems", "receipt"],
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      ctx.assertFresh();
+      const agency = ctx.requireStaff(request, "agency");
+      const { presentation, subject } = request.body;
+      const { document, disclosures, batch } = presentation;
+      const problems: string[] = [];
+      const claims: Record<string, unknown> = {};
+      const now = BigInt(ctx.nowSeconds());
+      let credentialHash: string = ZeroHash;
+      let status: string = "unknown";
+      try {
+        credentialHash = hashCredential(document).toLowerCase();
+        if (recoverAddress(credentialHash, presentation.signature).toLowerCase() !== document.issuer.toLowerCase()) problems.push("badSignature");
+        for (const d of disclosures) {
+          if (document.claimDigests.map((x) => x.toLowerCase()).includes(claimDigest(d).toLowerCase())) claims[d.name] = d.value;
+          else problems.push("undisclosedClaim");
+        }
+      } catch {
+        problems.push("malformed");
+      }
+      if (!problems.includes("malformed")) {
+        if (document.chainId !== ctx.options.chainId) problems.push("wrongChain");
+        if (subject !== undefined && subject.toLowerCase() !== document.subject.toLowerCase()) problems.push("subjectMismatch");
+        if (!indexer.isTrustedIssuer(document.schemaId, document.issuer)) problems.push("untrustedIssuer");
+        let code: CredentialStatus = CredentialStatus.Unknown;
+        if (batch) {
+          const b = indexer.batch(batch.root);
+          const inTree = (() => {
+            try {
+              return StandardMerkleTree.verify(batch.root, ["bytes32"], [credentialHash], [...batch.proof]);
+            } catch {
+              return false;
+            }
+          })();
+          if (!b || b.issuer !== document.issuer.toLowerCase() || b.schemaId !== document.schemaId.toLowerCase()) problems.push("notAnchoredByIssuer");
+          if (b && inTree) {
+            // CredentialRegistry.statusOfBatched: the more severe of batch status and the credential's own.
+            const own = indexer.credential(credentialHash);
+            const severity = (s: IssuerStatus) => (s === IssuerStatus.Revoked ? 2 : s === IssuerStatus.Suspended ? 1 : 0);
+            let s = b.status;
+            if (own && own.batchRoot === batch.root.toLowerCase() && severity(own.status) > severity(s)) s = own.status;
+            code = effectiveCredentialStatus(s, b.validFrom, b.validUntil, now);
+          }
+        } else {
+          const c = indexer.credential(credentialHash);
+          if (!c || c.issuer !== document.issuer.toLowerCase() || c.schemaId !== document.schemaId.toLowerCase()) problems.push("notAnchoredByIssuer");
+          code = indexer.credentialStatus(credentialHash, now);
+        }
+        status = STATUS_NAMES[code];
+        if (status !== "valid") problems.push(status);
+        if (BigInt(document.validFrom) > now) problems.push("notYetValid");
+        if (document.validUntil !== "0" && BigInt(document.validUntil) < now) problems.push("expired");
+      }
+      const unique = [...new Set(problems)];
+      const answer = { valid: unique.length === 0, credentialHash, status, claims, problems: unique };
+      const r = await ctx.record({
+        agency,
+        citizen: /^0x[0-9a-fA-F]{64}$/.test(document.subject) ? document.subject.toLowerCase() : ZeroHash,
+        kind: "credential",
+        scopes: 0n,
+        purpose: ZeroHash,
+        grantId: ZeroHash,
+        basis: "none",
+        decision: answer.valid ? "allowed" : "denied",
+        reason: answer.valid ? "CREDENTIAL_VALID" : `CREDENTIAL_${(unique[0] ?? "invalid").replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`.slice(0, 31),
+        requestHash: ctx.responseHash(presentation),
+        responseHash: ctx.responseHash(answer),
+      });
+      return { ...answer, receipt: r };
+    },
+  );
+};

@@ -1,0 +1,107 @@
+import type { FastifyPluginAsync } from "fastify";
+import { ZeroHash } from "ethers";
+import { identityProofTypedData, type IdentityProofMessage } from "../../../sdk/gateway/identityProof.js";
+import { recoverTypedDataSigner } from "../../../sdk/typedData/verifyTypedData.js";
+import type { GatewayContext } from "../internal/GatewayContext.js";
+import { address, bytes32, errors, receipt, signature } from "../schemas.js";
+import { identityProofMessageSchema } from "./auth.js";
+
+/**
+ * Flow 5, "I am me" without an ID card: the agency fetches a challenge, the citizen's wallet signs an
+ * IdentityProof over it (sdk/gateway/identityProof), the agency posts the proof. The answer says
+ * whether the signer controls (or guards) that active identity now, and at which assurance level.
+ * Each verification is an access record of kind "identity".
+ */
+export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
+  app.post(
+    "/v1/identity/challenge",
+    {
+      schema: {
+        tags: ["agency"],
+        summary: "A one-shot challenge for the citizen to sign",
+        security: [{ bearer: [] }],
+        response: { 200: { type: "object", properties: { challenge: bytes32, expiresAt: { type: "integer" }, audience: { type: "string" } }, required: ["challenge", "expiresAt", "audience"] }, ...errors },
+      },
+    },
+    async (request) => {
+      const agency = ctx.requireStaff(request, "agency");
+      return { ...ctx.sessions.issueChallenge({ use: "identity", agency }, ctx.options.limits.challengeTtlSeconds), audience: ctx.options.audience };
+    },
+  );
+
+  app.post<{ Body: { message: IdentityProofMessage; signature: `0x${string}` } }>(
+    "/v1/identity/verify",
+    {
+      schema: {
+        tags: ["agency"],
+        summary: "Check a citizen's signed answer to a challenge",
+        security: [{ bearer: [] }],
+        body: { type: "object", properties: { message: identityProofMessageSchema, signature }, required: ["message", "signature"], additionalProperties: false },
+        response: {
+          200: {
+            type: "object",
+            properties: {
+              verified: { type: "boolean" },
+              reason: { type: "string" },
+              citizen: bytes32,
+              signer: address,
+              asGuardian: { type: "boolean" },
+              level: { type: "integer" },
+              receipt,
+            },
+            required: ["verified", "reason", "citizen", "asGuardian", "level", "receipt"],
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      ctx.assertFresh();
+      const agency = ctx.requireStaff(request, "agency");
+      const { message, signature: sig } = request.body;
+      const requestHash = ctx.responseHash({ message, signature: sig });
+      let reason = "IDENTITY_VERIFIED";
+      let signer: string | undefined;
+      let asGuardian = false;
+      let level = 0;
+      const challenge = ctx.sessions.takeChallenge(message.challenge);
+      if (!challenge || challenge.use !== "identity" || challenge.agency !== agency) reason = "UNKNOWN_CHALLENGE";
+      else if (message.audience !== ctx.options.audience) reason = "WRONG_AUDIENCE";
+      else {
+        try {
+          signer = recoverTypedDataSigner(identityProofTypedData(ctx.options.chainId, message), sig).toLowerCase();
+        } catch {
+          signer = undefined;
+        }
+        if (!signer || signer !== message.controller.toLowerCase()) reason = "BAD_SIGNATURE";
+        else {
+          const check = ctx.options.indexer.checkIdentityKey(message.citizen, signer, 0n, BigInt(ctx.nowSeconds()));
+          if (!check) reason = "UNKNOWN_CITIZEN";
+          else if (!check.active) reason = "IDENTITY_INACTIVE";
+          else if (!check.isController && !check.isGuardian) reason = "NOT_CONTROLLER";
+          else {
+            asGuardian = !check.isController;
+            level = check.level;
+            reason = asGuardian ? "GUARDIAN_VERIFIED" : "IDENTITY_VERIFIED";
+          }
+        }
+      }
+      const verified = reason === "IDENTITY_VERIFIED" || reason === "GUARDIAN_VERIFIED";
+      const answer = { verified, reason, citizen: message.citizen.toLowerCase(), ...(signer ? { signer } : {}), asGuardian, level };
+      const r = await ctx.record({
+        agency,
+        citizen: message.citizen.toLowerCase(),
+        kind: "identity",
+        scopes: 0n,
+        purpose: ZeroHash,
+        grantId: ZeroHash,
+        basis: "none",
+        decision: verified ? "allowed" : "denied",
+        reason,
+        requestHash,
+        responseHash: ctx.responseHash(answer),
+      });
+      return { ...answer, receipt: r };
+    },
+  );
+};

@@ -1,0 +1,144 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { AccessRecord } from "../internal/accessLog.js";
+import type { GatewayContext } from "../internal/GatewayContext.js";
+import type { ConsentView, StatutoryView } from "../../indexer/index.js";
+import { address, bytes32, errors } from "../schemas.js";
+
+const STATUS = ["none", "active", "paused", "revoked"] as const;
+
+const accessRecord = {
+  type: "object",
+  properties: {
+    seq: { type: "integer" },
+    time: { type: "integer" },
+    gateway: address,
+    agency: address,
+    citizen: bytes32,
+    kind: { type: "string" },
+    scopes: { type: "string" },
+    purpose: bytes32,
+    grantId: bytes32,
+    basis: { type: "string" },
+    decision: { type: "string" },
+    reason: { type: "string" },
+    requestHash: bytes32,
+    responseHash: bytes32,
+    recordHash: bytes32,
+  },
+  required: ["seq", "time", "gateway", "agency", "citizen", "kind", "scopes", "purpose", "grantId", "basis", "decision", "reason", "requestHash", "responseHash", "recordHash"],
+} as const;
+
+const page = { type: "object", properties: { records: { type: "array", items: accessRecord } }, required: ["records"] } as const;
+
+const consent = {
+  type: "object",
+  properties: {
+    consentId: bytes32,
+    agency: address,
+    scopes: { type: "string" },
+    purpose: bytes32,
+    validFrom: { type: "string" },
+    validUntil: { type: "string" },
+    maxUses: { type: "integer" },
+    status: { type: "string" },
+    byGuardian: { type: "boolean" },
+    grantedBlock: { type: "integer" },
+  },
+} as const;
+
+const statutory = {
+  type: "object",
+  properties: {
+    grantId: bytes32,
+    agency: address,
+    scopes: { type: "string" },
+    purpose: bytes32,
+    legalBasis: bytes32,
+    validFrom: { type: "string" },
+    validUntil: { type: "string" },
+    revoked: { type: "boolean" },
+    reviewed: { type: "boolean" },
+    anyCitizen: { type: "boolean" },
+  },
+} as const;
+
+const recordJson = (r: AccessRecord) => ({ ...r, scopes: r.scopes.toString() });
+const consentJson = (c: ConsentView) => ({ ...c, scopes: c.scopes.toString(), validFrom: c.validFrom.toString(), validUntil: c.validUntil.toString(), status: STATUS[c.status] });
+const statutoryJson = (s: StatutoryView) => ({ ...s, scopes: s.scopes.toString(), validFrom: s.validFrom.toString(), validUntil: s.validUntil.toString(), anyCitizen: /^0x0{64}$/.test(s.citizen) });
+
+const paging = {
+  afterSeq: { type: "string", pattern: "^[0-9]{1,15}$" },
+  limit: { type: "string", pattern: "^[0-9]{1,4}$" },
+} as const;
+
+type Paging = { afterSeq?: string; limit?: string };
+const pageOf = (q: Paging) => ({ afterSeq: q.afterSeq === undefined ? undefined : Number(q.afterSeq), limit: q.limit === undefined ? 100 : Math.min(Number(q.limit), 1000) });
+
+/** What a citizen sees of themselves, and what an auditor sees of everyone. */
+export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
+  const { indexer, accessLog } = ctx.options;
+
+  app.get(
+    "/v1/citizen/consents",
+    {
+      schema: {
+        tags: ["citizen"],
+        summary: "The citizen's consents and the statutory grants that can reach them",
+        security: [{ bearer: [] }],
+        response: { 200: { type: "object", properties: { citizen: bytes32, consents: { type: "array", items: consent }, statutory: { type: "array", items: statutory } }, required: ["citizen", "consents", "statutory"] }, ...errors },
+      },
+    },
+    async (request) => {
+      const s = ctx.requireCitizen(request);
+      return { citizen: s.citizen, consents: indexer.consentsOfCitizen(s.citizen).map(consentJson), statutory: indexer.statutoryForCitizen(s.citizen).map(statutoryJson) };
+    },
+  );
+
+  app.get<{ Querystring: Paging }>(
+    "/v1/citizen/accesses",
+    {
+      schema: {
+        tags: ["citizen"],
+        summary: "Every access to the citizen's data, allowed or denied",
+        security: [{ bearer: [] }],
+        querystring: { type: "object", properties: paging, additionalProperties: false },
+        response: { 200: page, ...errors },
+      },
+    },
+    async (request) => {
+      const s = ctx.requireCitizen(request);
+      return { records: (await accessLog.query({ citizen: s.citizen, ...pageOf(request.query) })).map(recordJson) };
+    },
+  );
+
+  app.get<{ Querystring: Paging & { citizen?: string; agency?: string; purpose?: string; fromTime?: string; toTime?: string } }>(
+    "/v1/audit/accesses",
+    {
+      schema: {
+        tags: ["auditor"],
+        summary: "Trace accesses by citizen, agency, purpose and time (unix ms)",
+        security: [{ bearer: [] }],
+        querystring: {
+          type: "object",
+          properties: { ...paging, citizen: bytes32, agency: address, purpose: bytes32, fromTime: { type: "string", pattern: "^[0-9]{1,15}$" }, toTime: { type: "string", pattern: "^[0-9]{1,15}$" } },
+          additionalProperties: false,
+        },
+        response: { 200: page, ...errors },
+      },
+    },
+    async (request) => {
+      const auditor = ctx.requireStaff(request, "auditor");
+      const q = request.query;
+      const records = await accessLog.query({
+        ...pageOf(q),
+        citizen: q.citizen,
+        agency: q.agency,
+        purpose: q.purpose,
+        fromTime: q.fromTime === undefined ? undefined : Number(q.fromTime),
+        toTime: q.toTime === undefined ? undefined : Number(q.toTime),
+      });
+      request.log.info({ event: "audit-query", auditor, results: records.length }, "audit query");
+      return { records: records.map(recordJson) };
+    },
+  );
+};

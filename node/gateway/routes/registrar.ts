@@ -1,0 +1,119 @@
+import type { FastifyPluginAsync } from "fastify";
+import { Interface, Transaction } from "ethers";
+import { identityRegistryAbi } from "../../../sdk/abi/identityRegistryAbi.js";
+import { recordCommitment } from "../../../sdk/utils.js";
+import { validateRecord, type CitizenRecord } from "../../vault/index.js";
+import type { GatewayContext } from "../internal/GatewayContext.js";
+import { GatewayError, badRequest, forbidden, unavailable } from "../errors.js";
+import { address, bytes32, errors, hexBytes } from "../schemas.js";
+
+const identityRegistry = new Interface(identityRegistryAbi);
+
+type Body = { citizen: string; controller: string; level: number; salt: `0x${string}`; record: CitizenRecord; signedTransaction: string };
+
+/**
+ * Registration at the service window (flow 1) in one step: the record goes into the vault and the
+ * identity onto the chain. The registrar signs the chain transaction itself (the gateway holds no
+ * registrar power); the gateway checks that it registers exactly this citizen, key, level and the
+ * commitment of exactly this record, stores the record, broadcasts, and erases the record again if
+ * the chain refuses, so nothing is left half-done.
+ */
+export const registrarRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
+  const { indexer, vault, deployment } = ctx.options;
+
+  app.post<{ Body: Body }>(
+    "/v1/registrar/citizens",
+    {
+      schema: {
+        tags: ["registrar"],
+        summary: "Register a citizen: vault record and on-chain identity together",
+        security: [{ bearer: [] }],
+        body: {
+          type: "object",
+          properties: {
+            citizen: bytes32,
+            controller: address,
+            level: { type: "integer", minimum: 1, maximum: 3 },
+            salt: bytes32,
+            record: { type: "object", maxProperties: 32, additionalProperties: { type: "object", maxProperties: 64 } },
+            signedTransaction: hexBytes,
+          },
+          required: ["citizen", "controller", "level", "salt", "record", "signedTransaction"],
+          additionalProperties: false,
+        },
+        response: {
+          201: { type: "object", properties: { citizen: bytes32, commitment: bytes32, txHash: bytes32, blockNumber: { type: "integer" } }, required: ["citizen", "commitment", "txHash", "blockNumber"] },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const registrar = ctx.requireStaff(request, "registrar");
+      ctx.assertFresh();
+      const body = request.body;
+      const citizen = body.citizen.toLowerCase();
+      let record: CitizenRecord;
+      try {
+        record = validateRecord(body.record);
+      } catch {
+        throw badRequest("INVALID_RECORD", "The record must map category names to objects of plain values.");
+      }
+      const commitment = recordCommitment(record, body.salt).toLowerCase();
+      let tx: Transaction;
+      try {
+        tx = Transaction.from(body.signedTransaction);
+      } catch {
+        throw badRequest("INVALID_TRANSACTION", "signedTransaction is not a signed Ethereum transaction.");
+      }
+      if (!tx.from || tx.from.toLowerCase() !== registrar) throw forbidden("WRONG_SIGNER", "The transaction must be signed by the logged-in registrar.");
+      if (tx.chainId !== BigInt(ctx.options.chainId) || tx.to?.toLowerCase() !== deployment.contracts.identityRegistry.toLowerCase())
+        throw badRequest("TRANSACTION_MISMATCH", "The transaction must call this chain's IdentityRegistry.");
+      let call: ReturnType<Interface["parseTransaction"]>;
+      try {
+        call = identityRegistry.parseTransaction({ data: tx.data });
+      } catch {
+        call = null;
+      }
+      if (
+        !call ||
+        call.name !== "register" ||
+        String(call.args[0]).toLowerCase() !== citizen ||
+        String(call.args[1]).toLowerCase() !== body.controller.toLowerCase() ||
+        String(call.args[2]).toLowerCase() !== commitment ||
+        Number(call.args[3]) !== body.level
+      )
+        throw badRequest("TRANSACTION_MISMATCH", "The transaction must register exactly this citizen, controller, level and record commitment.");
+      if (indexer.identity(citizen)) throw new GatewayError("CITIZEN_EXISTS", 409, "This citizen id is registered already.");
+      if (indexer.identityOfKey(body.controller)) throw new GatewayError("KEY_IN_USE", 409, "This key controls another identity.");
+
+      await vault.put(citizen, record);
+      let txHash: string;
+      let blockNumber: number;
+      try {
+        txHash = await ctx.relay.request<string>("eth_sendRawTransaction", [body.signedTransaction]);
+      } catch (error) {
+        await vault.erase(citizen);
+        throw new GatewayError("CHAIN_REFUSED", 422, "The chain refused the registration; the record was not kept.", { cause: error });
+      }
+      const receipt = await waitForReceipt(ctx, txHash);
+      if (!receipt) throw unavailable("REGISTRATION_PENDING", "The transaction is not in a block yet; the record is kept until it is.");
+      if (receipt.status !== "0x1") {
+        await vault.erase(citizen);
+        throw new GatewayError("CHAIN_REFUSED", 422, "The registration reverted; the record was not kept.");
+      }
+      blockNumber = Number(BigInt(receipt.blockNumber));
+      await indexer.waitForBlock(blockNumber);
+      request.log.info({ event: "citizen-registered", registrar, block: blockNumber }, "citizen registered");
+      return reply.code(201).send({ citizen, commitment, txHash, blockNumber });
+    },
+  );
+};
+
+async function waitForReceipt(ctx: GatewayContext, hash: string): Promise<{ status: string; blockNumber: string } | undefined> {
+  for (let i = 0; i < 600; i++) {
+    const r = await ctx.relay.request<{ status: string; blockNumber: string } | null>("eth_getTransactionReceipt", [hash]);
+    if (r) return r;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(10 * 2 ** i, 250)));
+  }
+  return undefined;
+}

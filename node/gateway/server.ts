@@ -1,0 +1,118 @@
+// The only file that listens. `startGateway` opens the gateway's stores under one data directory,
+// starts following the chain and serves; `imi up` calls it after starting the chain.
+import { join } from "node:path";
+import { mkdir } from "node:fs/promises";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { hexToBytes } from "@noble/hashes/utils.js";
+import { httpTransport, type Transport } from "../../sdk/clients/transport.js";
+import type { ImiDeployment } from "../../sdk/clients/deployment.js";
+import { privateKeyToAccount } from "../../sdk/keys/privateKeyToAccount.js";
+import type { Hex } from "../../sdk/types.js";
+import { NodeError } from "../NodeError.js";
+import { openIndexer, type Indexer } from "../indexer/index.js";
+import { HttpVault, LevelVault, type Vault } from "../vault/index.js";
+import { buildApp } from "./app.js";
+import type { GatewayLimits } from "./config.js";
+import { openAccessLog, type AccessLog } from "./internal/accessLog.js";
+import { NonceStore } from "./internal/NonceStore.js";
+
+export type GatewayServerConfig = {
+  /** Holds index/, vault/, accesslog/ and nonces/. */
+  dataDir: string;
+  /** HTTP JSON-RPC of the chain (or a ready transport). */
+  rpc: string | Transport;
+  /** WebSocket JSON-RPC, to follow new blocks as they are sealed (else polling). */
+  wsUrl?: string;
+  deployment: ImiDeployment;
+  /** The gateway's own key (0x hex): its access-log identity, predicate signer and relayer. */
+  gatewayKey: Hex;
+  /** Vault: the local encrypted LevelDB (32-byte master key, 0x hex) or a department's HTTP service. */
+  vault: { kind: "level"; masterKey: Hex } | { kind: "http"; baseUrl: string; headers?: Record<string, string> };
+  host?: string;
+  port?: number;
+  audience?: string;
+  limits?: Partial<GatewayLimits>;
+  pollIntervalMs?: number;
+  logger?: Logger | boolean;
+};
+
+export type RunningGateway = {
+  url: string;
+  app: FastifyInstance;
+  indexer: Indexer;
+  accessLog: AccessLog;
+  vault: Vault;
+  close(): Promise<void>;
+};
+
+export async function startGateway(config: GatewayServerConfig): Promise<RunningGateway> {
+  if (typeof config.dataDir !== "string" || config.dataDir.length === 0)
+    throw new NodeError("GATEWAY_CONFIG_INVALID", "dataDir: missing. Give the directory for the gateway's stores.", { details: { setting: "dataDir" } });
+  let account;
+  try {
+    account = privateKeyToAccount(config.gatewayKey);
+  } catch (cause) {
+    throw new NodeError("GATEWAY_CONFIG_INVALID", "gatewayKey: not a valid private key. Give 32 bytes as 0x hex from the keystore.", { cause, details: { setting: "gatewayKey" } });
+  }
+  await mkdir(config.dataDir, { recursive: true });
+  const rpc = typeof config.rpc === "string" ? httpTransport(config.rpc, { timeoutMs: 10_000 }) : config.rpc;
+  const { identityRegistry, consentRegistry, credentialRegistry, accessManager } = config.deployment.contracts;
+  if (!accessManager) throw new NodeError("GATEWAY_CONFIG_INVALID", "deployment.contracts.accessManager: missing; the gateway needs it to follow roles.", { details: { setting: "deployment" } });
+
+  const opened: Array<{ close(): Promise<void> }> = [];
+  try {
+    const indexer = await openIndexer({
+      dir: join(config.dataDir, "index"),
+      rpc,
+      contracts: { identityRegistry, consentRegistry, credentialRegistry, accessManager },
+      fromBlock: config.deployment.fromBlock,
+      wsUrl: config.wsUrl,
+      pollIntervalMs: config.pollIntervalMs,
+    });
+    opened.push(indexer);
+    let vault: Vault;
+    if (config.vault.kind === "level") {
+      if (!/^0x[0-9a-fA-F]{64}$/.test(config.vault.masterKey))
+        throw new NodeError("GATEWAY_CONFIG_INVALID", "vault.masterKey: must be 32 bytes as 0x hex.", { details: { setting: "vault.masterKey" } });
+      vault = await LevelVault.open({ dir: join(config.dataDir, "vault"), masterKey: hexToBytes(config.vault.masterKey.slice(2)) });
+    } else {
+      vault = new HttpVault({ baseUrl: config.vault.baseUrl, headers: config.vault.headers });
+    }
+    opened.push(vault);
+    const accessLog = await openAccessLog({ dir: join(config.dataDir, "accesslog"), gateway: account.address });
+    opened.push(accessLog);
+    const nonces = await NonceStore.open(join(config.dataDir, "nonces"));
+    opened.push(nonces);
+    const app = await buildApp({
+      chainId: config.deployment.chainId,
+      audience: config.audience ?? `imi-gateway:${account.address.toLowerCase()}`,
+      deployment: config.deployment,
+      indexer,
+      vault,
+      accessLog,
+      nonces,
+      account,
+      rpc,
+      limits: config.limits,
+      logger: config.logger,
+    });
+    opened.unshift(app);
+    indexer.start();
+    await indexer.sync().catch(() => undefined); // readiness reports a chain that is not there yet
+    const url = await app.listen({ host: config.host ?? "127.0.0.1", port: config.port ?? 0 });
+    return {
+      url,
+      app,
+      indexer,
+      accessLog,
+      vault,
+      async close() {
+        for (const part of opened) await part.close();
+      },
+    };
+  } catch (error) {
+    for (const part of opened.reverse()) await part.close().catch(() => undefined);
+    throw error;
+  }
+}
