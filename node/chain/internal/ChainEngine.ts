@@ -24,7 +24,8 @@ import { Bloom, createVM, encodeReceipt, runTx, type RunTxResult, type VM } from
 import { NodeError } from "../../NodeError.js";
 import { decodeReceipts, encodeReceipts, sealHeader, sealSigner, type StoredReceipt } from "./blocks.js";
 import { genesisToJson, type GenesisConfig } from "./config.js";
-import { addressOfKey, createChainCommon } from "./crypto.js";
+import { addressOfKey, createChainCommon, initHashing } from "./crypto.js";
+import { installJumpAnalysisCache } from "./jumpAnalysisCache.js";
 import { Mutex } from "./Mutex.js";
 import { ChainStore, keys, readU64, StateDB, u64, type PutOp } from "./store.js";
 import { TxPool, type PoolTx, type TxPoolLimits } from "./TxPool.js";
@@ -146,6 +147,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   }
 
   static async open(store: ChainStore, opts: EngineOptions): Promise<ChainEngine> {
+    await installJumpAnalysisCache();
+    await initHashing();
     const storedGenesis = await store.get(keys.meta("genesis"));
     const stateDb = new StateDB(store);
     let genesis: GenesisConfig;
@@ -249,9 +252,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       throw new NodeError("CHAIN_TX_INVALID_SIGNATURE", "invalid transaction signature", { cause });
     }
     const from = sender.toString();
-    if (this.pool.has(hash) || (await this.txLocation(hash)) !== undefined) {
-      throw new NodeError("CHAIN_TX_KNOWN", "already known", { details: { hash } });
-    }
+    // A mined duplicate is refused below as "nonce too low"; only the pool needs a lookup.
+    if (this.pool.has(hash)) throw new NodeError("CHAIN_TX_KNOWN", "already known", { details: { hash } });
     const intrinsic = tx.getIntrinsicGas();
     if (tx.gasLimit < intrinsic) {
       throw new NodeError("CHAIN_TX_INTRINSIC_GAS", `intrinsic gas too low: gas ${tx.gasLimit}, minimum needed ${intrinsic}`);
@@ -259,62 +261,66 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     if (tx.gasLimit > this.gasTarget) {
       throw new NodeError("CHAIN_TX_GAS_LIMIT", `exceeds block gas limit: gas ${tx.gasLimit} is above the block gas target ${this.gasTarget}`);
     }
-    await this.lock.run(async () => {
-      const allowed = await this.isAllowed(tx, sender);
-      if (!allowed.ok) {
-        throw new NodeError("CHAIN_TX_NOT_ALLOWED", `sender account not authorized to send transactions: ${from} is not allowed by the ${allowed.by}`, {
-          details: { from, by: allowed.by },
-        });
-      }
-      const account = (await this.vm.stateManager.getAccount(sender)) ?? new Account();
-      if (tx.nonce < account.nonce) {
-        throw new NodeError("CHAIN_TX_NONCE_TOO_LOW", `nonce too low: next nonce ${account.nonce}, tx nonce ${tx.nonce}`);
-      }
-      if (tx.nonce > account.nonce + MAX_NONCE_GAP) {
-        throw new NodeError("CHAIN_TX_NONCE_TOO_HIGH", `nonce too high: next nonce ${account.nonce}, tx nonce ${tx.nonce}`);
-      }
-      const cost = tx.getUpfrontCost(0n);
-      if (account.balance < cost) {
-        throw new NodeError("CHAIN_TX_INSUFFICIENT_FUNDS", `insufficient funds for gas * price + value: balance ${account.balance}, tx cost ${cost}`);
-      }
-      const fees = feeFields(tx);
-      const { replaced, evicted } = this.pool.add({ tx, hash, from, nonce: tx.nonce, ...fees }, account.nonce);
-      if (replaced !== undefined) this.log.info({ event: "chain.tx_replaced", hash, replaced: replaced.hash }, "transaction replaced");
-      if (evicted !== undefined) this.log.warn({ event: "chain.tx_evicted", hash: evicted.hash, by: hash }, "queued transaction evicted for an executable one");
-    });
+    // Admission reads state without the lock: reads never disturb the VM's checkpoints, and a
+    // nonce read while a block executes only sees transactions that are already being mined.
+    // Only an AccountRules call runs EVM code, and that must not interleave with a block.
+    const rules = await this.activeAccountRules();
+    const allowed = rules === undefined ? { ok: this.allowlist.has(from), by: "genesis allowlist" } : await this.lock.run(() => this.rulesAllow(rules, tx, sender));
+    if (!allowed.ok) {
+      throw new NodeError("CHAIN_TX_NOT_ALLOWED", `sender account not authorized to send transactions: ${from} is not allowed by the ${allowed.by}`, {
+        details: { from, by: allowed.by },
+      });
+    }
+    const account = (await this.vm.stateManager.getAccount(sender)) ?? new Account();
+    if (tx.nonce < account.nonce) {
+      throw new NodeError("CHAIN_TX_NONCE_TOO_LOW", `nonce too low: next nonce ${account.nonce}, tx nonce ${tx.nonce}`);
+    }
+    if (tx.nonce > account.nonce + MAX_NONCE_GAP) {
+      throw new NodeError("CHAIN_TX_NONCE_TOO_HIGH", `nonce too high: next nonce ${account.nonce}, tx nonce ${tx.nonce}`);
+    }
+    const cost = tx.getUpfrontCost(0n);
+    if (account.balance < cost) {
+      throw new NodeError("CHAIN_TX_INSUFFICIENT_FUNDS", `insufficient funds for gas * price + value: balance ${account.balance}, tx cost ${cost}`);
+    }
+    if (this.pool.has(hash)) throw new NodeError("CHAIN_TX_KNOWN", "already known", { details: { hash } });
+    const fees = feeFields(tx);
+    const { replaced, evicted } = this.pool.add({ tx, hash, from, nonce: tx.nonce, ...fees }, account.nonce);
+    if (replaced !== undefined) this.log.info({ event: "chain.tx_replaced", hash, replaced: replaced.hash }, "transaction replaced");
+    if (evicted !== undefined) this.log.warn({ event: "chain.tx_evicted", hash: evicted.hash, by: hash }, "queued transaction evicted for an executable one");
     this.scheduleBlock();
     return hash;
   }
 
-  private async isAllowed(tx: TypedTransaction, sender: Address): Promise<{ ok: boolean; by: string }> {
+  /** The AccountRules contract when one is set and has code; otherwise the genesis allowlist applies. */
+  private async activeAccountRules(): Promise<Address | undefined> {
     const rules = this.accountRules;
-    if (rules !== undefined) {
-      const code = await this.vm.stateManager.getCode(rules);
-      if (code.length > 0) {
-        // transactionAllowed(address,address,uint256,uint256,uint256,bytes): Besu's account permissioning interface.
-        const selector = hexToBytes("0x936421d5");
-        const gasPrice = "gasPrice" in tx ? (tx.gasPrice as bigint) : (tx as { maxFeePerGas: bigint }).maxFeePerGas;
-        const word = (v: bigint | Uint8Array) => setLengthLeft(typeof v === "bigint" ? bigIntToUnpaddedBytes(v) : v, 32);
-        const payload = tx.data;
-        const padded = new Uint8Array(Math.ceil(payload.length / 32) * 32);
-        padded.set(payload);
-        const data = concat([
-          selector,
-          word(sender.bytes),
-          word(tx.to?.bytes ?? new Uint8Array(20)),
-          word(tx.value),
-          word(gasPrice),
-          word(tx.gasLimit),
-          word(192n),
-          word(BigInt(payload.length)),
-          padded,
-        ]);
-        const result = await this.execute({ to: rules.toString(), data, gas: 5_000_000n }, false);
-        const ok = result.execResult.exceptionError === undefined && result.execResult.returnValue.length >= 32 && bytesToBigInt(result.execResult.returnValue.subarray(0, 32)) === 1n;
-        return { ok, by: `AccountRules contract ${rules.toString()}` };
-      }
-    }
-    return { ok: this.allowlist.has(sender.toString()), by: "genesis allowlist" };
+    if (rules === undefined) return undefined;
+    const code = await this.vm.stateManager.getCode(rules);
+    return code.length > 0 ? rules : undefined;
+  }
+
+  private async rulesAllow(rules: Address, tx: TypedTransaction, sender: Address): Promise<{ ok: boolean; by: string }> {
+    // transactionAllowed(address,address,uint256,uint256,uint256,bytes): Besu's account permissioning interface.
+    const selector = hexToBytes("0x936421d5");
+    const gasPrice = "gasPrice" in tx ? (tx.gasPrice as bigint) : (tx as { maxFeePerGas: bigint }).maxFeePerGas;
+    const word = (v: bigint | Uint8Array) => setLengthLeft(typeof v === "bigint" ? bigIntToUnpaddedBytes(v) : v, 32);
+    const payload = tx.data;
+    const padded = new Uint8Array(Math.ceil(payload.length / 32) * 32);
+    padded.set(payload);
+    const data = concat([
+      selector,
+      word(sender.bytes),
+      word(tx.to?.bytes ?? new Uint8Array(20)),
+      word(tx.value),
+      word(gasPrice),
+      word(tx.gasLimit),
+      word(192n),
+      word(BigInt(payload.length)),
+      padded,
+    ]);
+    const result = await this.execute({ to: rules.toString(), data, gas: 5_000_000n }, false);
+    const ok = result.execResult.exceptionError === undefined && result.execResult.returnValue.length >= 32 && bytesToBigInt(result.execResult.returnValue.subarray(0, 32)) === 1n;
+    return { ok, by: `AccountRules contract ${rules.toString()}` };
   }
 
   // ---------------------------------------------------------------- block production
@@ -357,6 +363,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       if (this.closed) return 0;
       const vm = this.vm;
       const sm = vm.stateManager;
+      const t0 = performance.now();
       const selected = await this.pool.select(async (from) => ((await sm.getAccount(createAddressFromString(from)))?.nonce ?? 0n), this.opts.maxBlockTxs);
       if (selected.length === 0 && !force) return 0;
       const parent = this.headRecord.block.header;
@@ -410,7 +417,9 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
         await vm.evm.journal.revert();
         throw err;
       }
+      const t1 = performance.now();
       const stateRoot = await sm.getStateRoot();
+      const t2 = performance.now();
       const txs = included.map((e) => e.tx);
       const bloom = new Bloom(undefined, this.common);
       const receipts: StoredReceipt[] = [];
@@ -457,6 +466,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       }
       for (const address of logAddresses.values()) ops.push({ type: "put", key: keys.log(address, number), value: new Uint8Array() });
       ops.push({ type: "put", key: keys.meta("head"), value: u64(number) });
+      const t3 = performance.now();
       try {
         await this.store.writeSynced(ops);
       } catch (cause) {
@@ -471,7 +481,18 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       const record: BlockRecord = { block, hash, receipts, senders: included.map((e) => hexToBytes(e.from as `0x${string}`)) };
       this.headRecord = record;
       this.remember(record);
-      this.log.debug({ event: "chain.block", number: Number(number), txs: txs.length, gasUsed: Number(gasUsed) }, "block sealed");
+      const t4 = performance.now();
+      this.log.debug(
+        {
+          event: "chain.block",
+          number: Number(number),
+          txs: txs.length,
+          pooled: this.pool.size,
+          gasUsed: Number(gasUsed),
+          ms: { execute: Math.round(t1 - t0), stateRoot: Math.round(t2 - t1), seal: Math.round(t3 - t2), write: Math.round(t4 - t3), writes: ops.length },
+        },
+        "block sealed",
+      );
       this.emit("block", record);
       return txs.length;
     });

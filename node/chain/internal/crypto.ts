@@ -2,6 +2,7 @@ import secp256k1 from "secp256k1";
 import { createCustomCommon, Hardfork, Mainnet, type Common, type CustomCrypto } from "@ethereumjs/common";
 import { bytesToHex, concatBytes, privateToAddress, setLengthLeft } from "@ethereumjs/util";
 import { keccak_256 } from "@noble/hashes/sha3.js";
+import { createKeccak, type IHasher } from "hash-wasm";
 
 /**
  * ecrecover through libsecp256k1 (native): sender recovery is the dominant per-transaction
@@ -16,15 +17,30 @@ function nativeEcrecover(msgHash: Uint8Array, v: bigint, r: Uint8Array, s: Uint8
   return publicKey.slice(1);
 }
 
-export const customCrypto: CustomCrypto = { ecrecover: nativeEcrecover };
+/**
+ * keccak256 through WebAssembly (hash-wasm): about 7x faster than the pure-JS default on trie
+ * nodes, and trie hashing is the largest share of block sealing. One hasher is reused; calls
+ * are synchronous, so they never interleave.
+ */
+let wasmKeccak: IHasher | undefined;
 
-/** The chain's Common: a custom chain id on the configured fork, with native crypto. */
-export function createChainCommon(chainId: number): Common {
-  return createCustomCommon({ chainId, name: "imi" }, Mainnet, { hardfork: Hardfork.Cancun, customCrypto });
+export async function initHashing(): Promise<void> {
+  wasmKeccak ??= await createKeccak(256);
 }
 
 export function keccak256(data: Uint8Array): Uint8Array {
-  return keccak_256(data);
+  const h = wasmKeccak;
+  if (h === undefined) return keccak_256(data);
+  h.init();
+  h.update(data);
+  return h.digest("binary");
+}
+
+export const customCrypto: CustomCrypto = { ecrecover: nativeEcrecover, keccak256 };
+
+/** The chain's Common: a custom chain id on the configured fork, with native crypto. Call `initHashing` first. */
+export function createChainCommon(chainId: number): Common {
+  return createCustomCommon({ chainId, name: "imi" }, Mainnet, { hardfork: Hardfork.Cancun, customCrypto });
 }
 
 /** 65 bytes r ‖ s ‖ recovery id over a 32-byte digest. */

@@ -97,15 +97,38 @@ export class ChainStore {
 export class StateDB implements DB<string, Uint8Array> {
   private readonly store: ChainStore;
   private pending = new Map<string, Uint8Array>();
+  /**
+   * Recently used trie nodes. Nodes are content-addressed and never change, so the cache can
+   * never be stale; it matters because ethereumjs gives storage tries no node cache of their own
+   * and every miss is an asynchronous LevelDB read. Two generations bound it at 2 × CACHE_NODES.
+   */
+  private hot = new Map<string, Uint8Array>();
+  private cold = new Map<string, Uint8Array>();
+  private static readonly CACHE_NODES = 100_000;
 
   constructor(store: ChainStore) {
     this.store = store;
   }
 
+  private remember(k: string, value: Uint8Array): void {
+    if (this.hot.size >= StateDB.CACHE_NODES) {
+      this.cold = this.hot;
+      this.hot = new Map();
+    }
+    this.hot.set(k, value);
+  }
+
   async get(k: string, _opts?: EncodingOpts): Promise<Uint8Array | undefined> {
-    const p = this.pending.get(k);
+    const p = this.pending.get(k) ?? this.hot.get(k);
     if (p !== undefined) return p;
-    return this.store.get(keys.state(hexToBytes(`0x${k}`)));
+    const c = this.cold.get(k);
+    if (c !== undefined) {
+      this.remember(k, c);
+      return c;
+    }
+    const value = await this.store.get(keys.state(hexToBytes(`0x${k}`)));
+    if (value !== undefined) this.remember(k, value);
+    return value;
   }
 
   async put(k: string, value: Uint8Array, _opts?: EncodingOpts): Promise<void> {
@@ -129,7 +152,10 @@ export class StateDB implements DB<string, Uint8Array> {
   /** Hands the pending trie writes to the caller's batch and forgets them. */
   drain(): PutOp[] {
     const ops: PutOp[] = [];
-    for (const [k, value] of this.pending) ops.push({ type: "put", key: keys.state(hexToBytes(`0x${k}`)), value });
+    for (const [k, value] of this.pending) {
+      ops.push({ type: "put", key: keys.state(hexToBytes(`0x${k}`)), value });
+      this.remember(k, value);
+    }
     this.pending = new Map();
     return ops;
   }

@@ -1,0 +1,502 @@
+// Throughput, latency, restart time, disk and memory of the embedded chain, with the same
+// workload run against Hardhat's node for a ratio. Prints figures; asserts nothing.
+//
+// Usage: npm run bench:chain [-- --json] [-- --n 2000 --accounts 200 --history 100000 --no-hardhat]
+// With --json the last line is one JSON object.
+//
+// Workload: citizens (many accounts, no funds on the embedded chain) each send signed
+// ConsentRegistry.grant transactions over HTTP JSON-RPC, one at a time per citizen, and wait for
+// the receipt before the next (a closed loop, like wallets do). Time to receipt runs from the
+// moment eth_sendRawTransaction is sent to the moment the block holding it is served.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import secp256k1 from "secp256k1";
+import { WebSocket } from "ws";
+import { pino } from "pino";
+import {
+  Contract,
+  ContractFactory,
+  Interface,
+  JsonRpcProvider,
+  Signature,
+  Transaction,
+  Wallet,
+  getBytes,
+  hexlify,
+  id,
+  randomBytes,
+  type InterfaceAbi,
+} from "ethers";
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const option = (name: string, fallback: number) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+
+// ------------------------------------------------------------------ helpers
+
+type Artifact = { abi: InterfaceAbi; bytecode: string };
+
+async function artifact(name: string): Promise<Artifact> {
+  return JSON.parse(await readFile(join("artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8")) as Artifact;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const a = server.address();
+      if (a === null || typeof a === "string") return reject(new Error("no port"));
+      server.close(() => resolve(a.port));
+    });
+  });
+}
+
+let rpcId = 0;
+async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: ++rpcId, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { code: number; message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.code} ${body.error.message}`);
+  return body.result as T;
+}
+
+function sign(key: Uint8Array, tx: { to: string; data: string; nonce: number; gasLimit: bigint; gasPrice: bigint; chainId: bigint }): string {
+  const t = Transaction.from({ type: 0, ...tx });
+  const { signature, recid } = secp256k1.ecdsaSign(getBytes(t.unsignedHash), key);
+  t.signature = Signature.from({ r: hexlify(signature.subarray(0, 32)), s: hexlify(signature.subarray(32)), v: 27 + recid });
+  return t.serialized;
+}
+
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    total += entry.isDirectory() ? await dirBytes(p) : (await stat(p)).size;
+  }
+  return total;
+}
+
+async function procMemoryMb(pid: number): Promise<{ rss: number; hwm: number }> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rss: kb("VmRSS") / 1024, hwm: kb("VmHWM") / 1024 };
+  } catch {
+    return { rss: 0, hwm: 0 };
+  }
+}
+
+async function procCpuMs(pid: number): Promise<number> {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * Resolves transaction hashes when a block holding them is served. Learns of new blocks from a
+ * WebSocket newHeads subscription when the engine offers one, else by polling the head.
+ */
+class BlockWatcher {
+  private readonly waiting = new Map<string, (at: number) => void>();
+  private next: number;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private socket: WebSocket | undefined;
+  private done: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly url: string,
+    from: number,
+  ) {
+    this.next = from;
+  }
+
+  static async start(url: string, from: number): Promise<BlockWatcher> {
+    const w = new BlockWatcher(url, from);
+    try {
+      const socket = new WebSocket(url.replace(/^http/, "ws"));
+      await new Promise<void>((resolve, reject) => {
+        socket.once("open", () => resolve());
+        socket.once("error", reject);
+      });
+      socket.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_subscribe", params: ["newHeads"] }));
+      const subscribed = await new Promise<boolean>((resolve) => socket.once("message", (m) => resolve(typeof JSON.parse(String(m)).result === "string")));
+      if (!subscribed) throw new Error("no newHeads");
+      socket.on("message", () => w.wake?.());
+      w.socket = socket;
+    } catch {
+      w.socket = undefined;
+    }
+    w.done = w.loop();
+    return w;
+  }
+
+  wait(hash: string): Promise<number> {
+    return new Promise((resolve) => this.waiting.set(hash.toLowerCase(), resolve));
+  }
+
+  private async sleep(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      setTimeout(resolve, this.socket === undefined ? 2 : 50);
+    });
+    this.wake = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const head = Number(await rpc<string>(this.url, "eth_blockNumber"));
+      if (head < this.next) {
+        await this.sleep();
+        continue;
+      }
+      for (; this.next <= head; this.next++) {
+        const block = await rpc<{ transactions: string[] }>(this.url, "eth_getBlockByNumber", [`0x${this.next.toString(16)}`, false]);
+        const at = performance.now();
+        for (const hash of block.transactions) {
+          const resolve = this.waiting.get(hash);
+          if (resolve !== undefined) {
+            this.waiting.delete(hash);
+            resolve(at);
+          }
+        }
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.done;
+    this.socket?.close();
+  }
+}
+
+interface Engine {
+  name: string;
+  url: string;
+  pid: number;
+  chainId: bigint;
+  gasPrice: bigint;
+  stop(): Promise<void>;
+}
+
+interface Deployment {
+  consents: string;
+  grantGas: bigint;
+  citizens: { key: Uint8Array; address: string; citizen: string; nonce: number }[];
+  agency: string;
+}
+
+const GRANT = new Interface([
+  "function grant((bytes32 citizen,address agency,uint256 scopes,bytes32 purpose,uint64 validFrom,uint64 validUntil,uint32 maxUses) request) returns (bytes32)",
+]);
+
+/** Deploys IMI with ethers, registers the citizens, and returns what the workload needs. */
+async function deploy(engine: Engine, wallets: { deployer: Wallet; governor: Wallet; registrar: Wallet; agency: Wallet }, citizenKeys: Wallet[]): Promise<Deployment> {
+  const provider = new JsonRpcProvider(engine.url, undefined, { cacheTimeout: -1, staticNetwork: true, pollingInterval: 10 });
+  const deployer = wallets.deployer.connect(provider);
+  const make = async (name: string, args: unknown[] = []) => {
+    const a = await artifact(name);
+    const c = await new ContractFactory(a.abi, a.bytecode, deployer).deploy(...args);
+    await c.waitForDeployment();
+    return c as Contract;
+  };
+  const bootstrap = await make("ImiBootstrap");
+  const manager = await make("ImiAccessManager", [await bootstrap.getAddress()]);
+  const am = await manager.getAddress();
+  const identity = await make("IdentityRegistry", [am, 3 * 24 * 3600]);
+  const credentials = await make("CredentialRegistry", [am]);
+  const consents = await make("ConsentRegistry", [am, await identity.getAddress()]);
+  const accessLog = await make("AccessLog", [am]);
+  const accountRules = await make("AccountRules", [am]);
+  const wiring = {
+    manager: am,
+    identityRegistry: await identity.getAddress(),
+    credentialRegistry: await credentials.getAddress(),
+    consentRegistry: await consents.getAddress(),
+    accessLog: await accessLog.getAddress(),
+    accountRules: await accountRules.getAddress(),
+  };
+  await (await bootstrap.getFunction("configure")(wiring, wallets.governor.address, [1, 3], [wallets.registrar.address, wallets.agency.address], [])).wait();
+  // Register every citizen (pipelined from the registrar, one nonce after the other).
+  const registrar = wallets.registrar.connect(provider);
+  let nonce = await provider.getTransactionCount(registrar.address, "pending");
+  const citizens: Deployment["citizens"] = [];
+  let last: Promise<unknown> = Promise.resolve();
+  const registry = identity.connect(registrar);
+  for (const key of citizenKeys) {
+    const citizen = hexlify(randomBytes(32));
+    citizens.push({ key: getBytes(key.privateKey), address: key.address, citizen, nonce: 0 });
+    const tx = await registry.getFunction("register")(citizen, key.address, hexlify(randomBytes(32)), 2, { nonce: nonce++, gasLimit: 300_000n });
+    last = tx.wait();
+  }
+  await last;
+  const consentsAddress = await consents.getAddress();
+  const sample = GRANT.encodeFunctionData("grant", [grantRequest(citizens[0]!.citizen, wallets.agency.address, 0)]);
+  const estimate = BigInt(await rpc<string>(engine.url, "eth_estimateGas", [{ from: citizens[0]!.address, to: consentsAddress, data: sample }]));
+  provider.destroy();
+  return { consents: consentsAddress, grantGas: (estimate * 3n) / 2n, citizens, agency: wallets.agency.address };
+}
+
+const NOW = Math.floor(Date.now() / 1000);
+function grantRequest(citizen: string, agency: string, i: number) {
+  return { citizen, agency, scopes: 0b110n, purpose: id(`purpose-${i % 16}`), validFrom: NOW - 60, validUntil: NOW + 86_400 * 90, maxUses: 10 };
+}
+
+/** Each citizen sends `perCitizen` grants, `inflight` at a time; returns throughput and latencies. */
+async function runGrants(engine: Engine, d: Deployment, total: number, inflight: number): Promise<{ txPerS: number; latencies: number[] }> {
+  const head = Number(await rpc<string>(engine.url, "eth_blockNumber"));
+  const watcher = await BlockWatcher.start(engine.url, head + 1);
+  const latencies: number[] = [];
+  const admission: number[] = [];
+  let issued = 0;
+  let errors = 0;
+  const started = performance.now();
+  const session = async (c: Deployment["citizens"][number]) => {
+    for (;;) {
+      if (issued >= total) return;
+      issued++;
+      const data = GRANT.encodeFunctionData("grant", [grantRequest(c.citizen, d.agency, c.nonce)]);
+      const raw = sign(c.key, { to: d.consents, data, nonce: c.nonce, gasLimit: d.grantGas, gasPrice: engine.gasPrice, chainId: engine.chainId });
+      c.nonce++;
+      const hash = Transaction.from(raw).hash!;
+      const receipt = watcher.wait(hash);
+      const sentAt = performance.now();
+      try {
+        await rpc<string>(engine.url, "eth_sendRawTransaction", [raw]);
+        admission.push(performance.now() - sentAt);
+      } catch (err) {
+        errors++;
+        if (errors < 5) console.error(`${engine.name}: ${(err as Error).message}`);
+        c.nonce--;
+        continue;
+      }
+      latencies.push((await receipt) - sentAt);
+    }
+  };
+  const nodeCpuBefore = await procCpuMs(engine.pid);
+  const clientCpuBefore = process.cpuUsage();
+  const sessions: Promise<void>[] = [];
+  for (const c of d.citizens) for (let k = 0; k < inflight; k++) sessions.push(session(c));
+  await Promise.all(sessions);
+  const elapsed = (performance.now() - started) / 1000;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  const nodeCpu = (await procCpuMs(engine.pid)) - nodeCpuBefore;
+  if (process.env.IMI_BENCH_VERBOSE) {
+    admission.sort((a, b) => a - b);
+    console.error(`${engine.name}: eth_sendRawTransaction answered in p50 ${percentile(admission, 50).toFixed(1)} ms, p99 ${percentile(admission, 99).toFixed(1)} ms`);
+    console.error(`${engine.name}: cpu per tx: node ${(nodeCpu / latencies.length).toFixed(2)} ms, client ${((clientCpu.user + clientCpu.system) / 1000 / latencies.length).toFixed(2)} ms; wall ${(elapsed * 1000 / latencies.length).toFixed(2)} ms`);
+  }
+  await watcher.stop();
+  if (errors > 0) console.error(`${engine.name}: ${errors} sends refused`);
+  return { txPerS: latencies.length / elapsed, latencies: latencies.sort((a, b) => a - b) };
+}
+
+// ------------------------------------------------------------------ engines
+
+async function startEmbedded(dataDir: string, config: Record<string, unknown>): Promise<Engine & { openMs: number; startedMs: number }> {
+  const started = performance.now();
+  const nodeArgs = process.env.IMI_BENCH_NODE_ARGS?.split(" ").filter((a) => a.length > 0) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", fileURLToPath(import.meta.url), "--serve", JSON.stringify({ ...config, dataDir, port: 0 })], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const ready = await new Promise<{ url: string; openMs: number }>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (c) => {
+      out += c;
+      const m = /READY (\S+) (\S+)/.exec(out);
+      if (m) resolve({ url: m[1]!, openMs: Number(m[2]) });
+    });
+    child.once("exit", (code) => reject(new Error(`node exited with ${code}`)));
+  });
+  const chainId = BigInt(await rpc<string>(ready.url, "eth_chainId"));
+  const startedMs = performance.now() - started;
+  return {
+    name: "embedded",
+    url: ready.url,
+    pid: child.pid!,
+    chainId,
+    gasPrice: 0n,
+    openMs: ready.openMs,
+    startedMs,
+    async stop() {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function startHardhat(): Promise<Engine> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["node_modules/hardhat/dist/src/cli.js", "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      await rpc(url, "eth_chainId");
+      break;
+    } catch {
+      if (i > 300 || child.exitCode !== null) throw new Error("hardhat node did not start");
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return {
+    name: "hardhat",
+    url,
+    pid: child.pid!,
+    chainId: BigInt(await rpc<string>(url, "eth_chainId")),
+    gasPrice: BigInt(await rpc<string>(url, "eth_gasPrice")) * 2n,
+    async stop() {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+// ------------------------------------------------------------------ main
+
+async function main(): Promise<void> {
+  const json = flag("json");
+  const n = option("n", 2000);
+  const accounts = option("accounts", 200);
+  const history = option("history", 100_000);
+  const withHardhat = !flag("no-hardhat");
+  const log = (line: string) => {
+    if (!json) console.log(line);
+    else console.error(line);
+  };
+
+  const validator = Wallet.createRandom();
+  const wallets = {
+    deployer: new Wallet(Wallet.createRandom().privateKey),
+    governor: new Wallet(Wallet.createRandom().privateKey),
+    registrar: new Wallet(Wallet.createRandom().privateKey),
+    agency: new Wallet(Wallet.createRandom().privateKey),
+  };
+  const citizenKeys = Array.from({ length: accounts }, () => new Wallet(Wallet.createRandom().privateKey));
+  const dataDir = await mkdtemp(join(tmpdir(), "imi-bench-chain-"));
+  const nodeConfig = {
+    validatorKey: validator.privateKey,
+    genesis: {
+      validator: validator.address,
+      allowlist: [wallets.deployer.address, wallets.governor.address, wallets.registrar.address, ...citizenKeys.map((c) => c.address)],
+    },
+  };
+  const figures: Record<string, number | string> = { n, accounts };
+  let peakRss = 0;
+  const sampleMemory = async (pid: number) => {
+    const m = await procMemoryMb(pid);
+    peakRss = Math.max(peakRss, m.hwm, m.rss);
+    return m;
+  };
+
+  try {
+    // --- embedded: throughput and latency
+    let engine = await startEmbedded(dataDir, nodeConfig);
+    log(`embedded node at ${engine.url}: deploying IMI and registering ${accounts} citizens`);
+    const d = await deploy(engine, wallets, citizenKeys);
+    let sent = accounts + 8;
+    const run = await runGrants(engine, d, n, 1);
+    sent += run.latencies.length;
+    figures.tx_per_s = Math.round(run.txPerS);
+    figures.receipt_p50_ms = Number(percentile(run.latencies, 50).toFixed(1));
+    figures.receipt_p99_ms = Number(percentile(run.latencies, 99).toFixed(1));
+    log(`embedded: ${run.latencies.length} grants, ${figures.tx_per_s} tx/s, time to receipt p50 ${figures.receipt_p50_ms} ms, p99 ${figures.receipt_p99_ms} ms (every block synced to disk)`);
+    await sampleMemory(engine.pid);
+
+    // --- history: fill to 10k and 100k transactions, restart at each
+    const checkpoints = [10_000, 100_000].filter((c) => c <= history);
+    let bytesAt: { txs: number; bytes: number } | undefined;
+    for (const target of checkpoints) {
+      if (sent < target) {
+        log(`filling history to ${target} transactions ...`);
+        const fill = await runGrants(engine, d, target - sent, 4);
+        sent += fill.latencies.length;
+        log(`  filled at ${Math.round(fill.txPerS)} tx/s`);
+      }
+      const mem = await sampleMemory(engine.pid);
+      figures[`rss_mb_at_${target / 1000}k`] = Math.round(mem.rss);
+      await engine.stop();
+      const bytes = await dirBytes(join(dataDir, "chaindata"));
+      if (bytesAt !== undefined) figures.bytes_per_tx = Math.round((bytes - bytesAt.bytes) / (sent - bytesAt.txs));
+      bytesAt = { txs: sent, bytes };
+      figures.bytes_per_tx_total = Math.round(bytes / sent);
+      engine = await startEmbedded(dataDir, nodeConfig);
+      figures[`restart_s_${target / 1000}k`] = Number((engine.startedMs / 1000).toFixed(2));
+      figures[`open_ms_${target / 1000}k`] = Math.round(engine.openMs);
+      log(`restart at ${sent} txs: serving after ${figures[`restart_s_${target / 1000}k`]} s (process start included; opening the chain took ${figures[`open_ms_${target / 1000}k`]} ms), ${(bytes / 1e6).toFixed(1)} MB on disk`);
+      // A short run after the restart: the node works and its memory does not carry history.
+      const after = await runGrants(engine, d, Math.min(n, 1000), 1);
+      sent += after.latencies.length;
+      const m = await sampleMemory(engine.pid);
+      figures[`rss_mb_after_restart_${target / 1000}k`] = Math.round(m.rss);
+    }
+    if (figures.bytes_per_tx === undefined && bytesAt !== undefined) figures.bytes_per_tx = figures.bytes_per_tx_total!;
+    await sampleMemory(engine.pid);
+    await engine.stop();
+    figures.total_txs = sent;
+    figures.peak_rss_mb = Math.round(peakRss);
+    log(`embedded: ${sent} transactions in history, ${figures.bytes_per_tx} bytes/tx on disk, peak RSS ${figures.peak_rss_mb} MB`);
+
+    // --- Hardhat's node: same workload
+    if (withHardhat) {
+      const hh = await startHardhat();
+      try {
+        log(`hardhat node at ${hh.url}: deploying IMI and registering ${accounts} citizens`);
+        for (const a of [...Object.values(wallets), ...citizenKeys]) await rpc(hh.url, "hardhat_setBalance", [a.address, "0x3635c9adc5dea00000"]);
+        const dh = await deploy(hh, wallets, citizenKeys);
+        const hrun = await runGrants(hh, dh, n, 1);
+        figures.hardhat_tx_per_s = Math.round(hrun.txPerS);
+        figures.hardhat_receipt_p50_ms = Number(percentile(hrun.latencies, 50).toFixed(1));
+        figures.hardhat_receipt_p99_ms = Number(percentile(hrun.latencies, 99).toFixed(1));
+        figures.ratio_vs_hardhat = Number((run.txPerS / hrun.txPerS).toFixed(2));
+        log(`hardhat: ${figures.hardhat_tx_per_s} tx/s, p50 ${figures.hardhat_receipt_p50_ms} ms, p99 ${figures.hardhat_receipt_p99_ms} ms (in memory, nothing on disk)`);
+        log(`ratio embedded / hardhat: ${figures.ratio_vs_hardhat}`);
+      } finally {
+        await hh.stop();
+      }
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  if (json) console.log(JSON.stringify(figures));
+  else console.table(figures);
+}
+
+// ------------------------------------------------------------------ serve mode (the node process)
+
+if (flag("serve")) {
+  const { startChain } = await import("../node/chain/index.js");
+  const config = JSON.parse(argv[argv.indexOf("--serve") + 1]!) as Parameters<typeof startChain>[0];
+  const started = performance.now();
+  const chain = await startChain({ ...config, logger: pino({ level: process.env.IMI_CHAIN_LOG_LEVEL ?? "warn" }, pino.destination(2)) });
+  process.stdout.write(`READY ${chain.url} ${(performance.now() - started).toFixed(1)}\n`);
+  const stop = () => void chain.close().then(() => process.exit(0));
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+} else {
+  await main();
+}
