@@ -63,7 +63,7 @@ export class GatewayContext {
   assertFresh(): void {
     const s = this.options.indexer.status();
     if (s.error === "INDEX_STORAGE") throw unavailable("INDEX_UNAVAILABLE", "The index is unavailable.");
-    if (s.lastHeadAt === 0 || Date.now() - s.lastHeadAt > this.options.limits.maxHeadAgeMs)
+    if (s.error === "CHAIN_UNREACHABLE" || s.lastHeadAt === 0 || Date.now() - s.lastHeadAt > this.options.limits.maxHeadAgeMs)
       throw unavailable("CHAIN_UNAVAILABLE", "The chain has not been reached recently.");
     if (s.headBlock - s.indexedBlock > this.options.limits.maxIndexLagBlocks)
       throw unavailable("INDEX_BEHIND", "The index is behind the chain.");

@@ -79,6 +79,16 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
     return { citizen: body.citizen.toLowerCase(), scopes: BigInt(body.scopes), purpose: body.purpose.toLowerCase(), grantId: (body.grantId ?? ZeroHash).toLowerCase() };
   }
 
+  /** A vault failure is still a decision taken: it is logged as denied, then answered 503 without data. */
+  async function readVault<T>(logged: Omit<Parameters<GatewayContext["record"]>[0], "decision" | "reason" | "responseHash">, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      await ctx.record({ ...logged, decision: "denied", reason: "VAULT_UNAVAILABLE", responseHash: ZeroHash }).catch(() => undefined);
+      throw error;
+    }
+  }
+
   function categoriesOf(scopes: bigint): string[] {
     if (scopes === 0n) throw badRequest("INVALID_SCOPES", "scopes must name at least one category.");
     if (scopes >> BigInt(categories.length) !== 0n) throw badRequest("UNKNOWN_CATEGORY", "scopes name a category this gateway does not know.");
@@ -141,7 +151,7 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
       return withinUseLimit(ctx, decided, async (d) => {
         const logged = { ...base, grantId: d.grantId, basis: d.basis };
         if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }));
-        const data = await vault.get(terms.citizen, wanted);
+        const data = await readVault(logged, () => vault.get(terms.citizen, wanted));
         if (!data) return deny(reply, 404, "NO_RECORD", await ctx.record({ ...logged, decision: "denied", reason: "NO_RECORD", responseHash: ZeroHash }));
         const payload = {
           citizen: terms.citizen,
@@ -219,7 +229,7 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
         if (predicate.type === "hasValidCredential") {
           result = indexer.validCredentialsOf(terms.citizen, predicate.schemaId, BigInt(ctx.nowSeconds())).length > 0;
         } else {
-          const record = await vault.get(terms.citizen, [category]);
+          const record = await readVault(logged, () => vault.get(terms.citizen, [category]));
           if (predicate.type === "ageAtLeast") {
             const birthDate = record?.birth?.birthDate;
             const age = typeof birthDate === "string" ? ageOn(birthDate, new Date(ctx.options.now())) : undefined;
