@@ -43,7 +43,21 @@ export * from "./gateway/identityProof.js";
 
 // Credentials off chain, access receipts
 export * from "./credentials/credentialDocument.js";
-export * from "./receipts/accessRecord.js";
+export {
+  ACCESS_BASES,
+  ACCESS_KINDS,
+  ACCESS_RECORD_LEAF_TYPES,
+  accessRecordLeaf,
+  accessRecordValues,
+  buildAccessLogBatch,
+  hashAccessRecord,
+  verifyAccessLogInclusion,
+  type AccessBasis,
+  type AccessKind,
+  type AccessLogBatch,
+  type AccessLogProof,
+  type AccessRecord,
+} from "./receipts/accessRecord.js";
 export type { BatchMembership } from "./internal/credentialStatusChange.js";
 
 // Actions (each also available on the client)
@@ -93,7 +107,7 @@ export * from "./actions/accessLog/anchorLogBatch.js";
 export * from "./actions/accessLog/getLogHead.js";
 export * from "./actions/accessLog/getLogBatches.js";
 export * from "./actions/accessLog/verifyAccessLog.js";
-export * from "./actions/accessLog/verifyAccessReceipt.js";
+export * from "./actions/accessLog/verifyAccessLogProof.js";
 export * from "./actions/common/getNonce.js";
 export * from "./actions/common/bumpNonce.js";
 export * from "./actions/common/signTypedData.js";

@@ -5,7 +5,7 @@ import { anchorLogBatch } from "../actions/accessLog/anchorLogBatch.js";
 import { getLogBatches } from "../actions/accessLog/getLogBatches.js";
 import { getLogHead } from "../actions/accessLog/getLogHead.js";
 import { verifyAccessLog } from "../actions/accessLog/verifyAccessLog.js";
-import { verifyAccessReceipt } from "../actions/accessLog/verifyAccessReceipt.js";
+import { verifyAccessLogProof } from "../actions/accessLog/verifyAccessLogProof.js";
 import { bumpNonce } from "../actions/common/bumpNonce.js";
 import { getNonce } from "../actions/common/getNonce.js";
 import { signTypedData } from "../actions/common/signTypedData.js";
@@ -125,7 +125,7 @@ const accessLogActions = {
   head: getLogHead,
   batches: getLogBatches,
   verify: verifyAccessLog,
-  verifyReceipt: verifyAccessReceipt,
+  verifyProof: verifyAccessLogProof,
 };
 const signingActions = { getNonce, bumpNonce, signTypedData };
 

@@ -121,26 +121,30 @@ describe("SDK on the embedded node", () => {
     expect(await client().credentials.status({ credentialHash: first, batch: { root: batch.root, proof } })).toBe("valid");
   });
 
-  test("access log: anchor two batches, verify the chain and a receipt", async () => {
+  test("access log: anchor two batches, verify the chain and a record's proof", async () => {
     const gateway = client(keys.gateway);
     const record = (seq: number) => ({
       seq,
+      time: Date.now(),
       gateway: keys.gateway.address,
       agency: keys.agency.address,
       citizen,
+      kind: "data" as const,
       scopes: 2n,
       purpose: purposeCode("social-benefits"),
       grantId: consentId,
-      decision: 0,
+      basis: "consent" as const,
+      decision: "allowed" as const,
+      reason: "ALLOWED",
       requestHash: randomBytes32(),
-      timestamp: 1_900_000_000 + seq,
+      responseHash: randomBytes32(),
     });
     const one = buildAccessLogBatch([record(1), record(2)]);
     await gateway.accessLog.anchor({ ...one, previousRoot: `0x${"0".repeat(64)}` });
     const two = buildAccessLogBatch([record(3)]);
     await gateway.accessLog.anchor({ ...two, previousRoot: one.root });
-    const audit = await client().accessLog.verify({ gateway: keys.gateway.address, records: [...one.receipts, ...two.receipts].map((r) => r.record) });
+    const audit = await client().accessLog.verify({ gateway: keys.gateway.address, records: [...one.proofs, ...two.proofs].map((p) => p.record) });
     expect(audit).toMatchObject({ valid: true, lastSeq: 3n, problems: [] });
-    expect(await client().accessLog.verifyReceipt({ receipt: one.receipts[1] })).toMatchObject({ valid: true, batchIndex: 0n });
+    expect(await client().accessLog.verifyProof({ proof: one.proofs[1] })).toMatchObject({ valid: true, batchIndex: 0n });
   });
 });

@@ -10,7 +10,7 @@ import {
   grantTypedData,
   hashTypedData,
   privateKeyToAccount,
-  verifyAccessReceiptProof,
+  verifyAccessLogInclusion,
   type Hex,
 } from "../../sdk/index.js";
 
@@ -47,24 +47,28 @@ describe("properties", () => {
     );
   });
 
-  test("access-log batches: each receipt verifies, and a receipt moved to another record does not", () => {
+  test("access-log batches: each proof verifies, and a proof moved to another record does not", () => {
     const record = fc.record({
+      time: uint(64),
       agency: address,
       citizen: hex(32),
+      kind: fc.constantFrom("data" as const, "predicate" as const, "identity" as const, "credential" as const),
       scopes: uint(256),
       purpose: hex(32),
       grantId: hex(32),
-      decision: fc.integer({ min: 0, max: 11 }),
+      basis: fc.constantFrom("none" as const, "consent" as const, "statutory" as const),
+      decision: fc.constantFrom("allowed" as const, "denied" as const),
+      reason: fc.stringMatching(/^[A-Z_]{1,31}$/),
       requestHash: hex(32),
-      timestamp: uint(64),
+      responseHash: hex(32),
     });
     fc.assert(
       fc.property(fc.array(record, { minLength: 2, maxLength: 12 }), fc.integer({ min: 1, max: 1000 }), (records, first) => {
         const gateway = key.address;
         const batch = buildAccessLogBatch(records.map((r, i) => ({ ...r, seq: first + i, gateway })));
-        expect(batch.receipts.every(verifyAccessReceiptProof)).toBe(true);
-        const [a, b] = batch.receipts;
-        expect(verifyAccessReceiptProof({ ...a, record: b.record })).toBe(false);
+        expect(batch.proofs.every(verifyAccessLogInclusion)).toBe(true);
+        const [a, b] = batch.proofs;
+        expect(verifyAccessLogInclusion({ ...a, leaf: undefined, record: b.record })).toBe(false);
       }),
       { numRuns: 40 },
     );

@@ -1,10 +1,10 @@
 import type { ImiBaseClient } from "../../clients/ImiBaseClient.js";
 import { getEvents } from "../../internal/contractCall.js";
 import { toAddress, toBytes32 } from "../../internal/validate.js";
-import { verifyAccessReceiptProof, type AccessReceipt } from "../../receipts/accessRecord.js";
+import { verifyAccessLogInclusion, type AccessLogProof } from "../../receipts/accessRecord.js";
 
-export type VerifyAccessReceiptParameters = { receipt: AccessReceipt };
-export type VerifyAccessReceiptReturnType =
+export type VerifyAccessLogProofParameters = { proof: AccessLogProof };
+export type VerifyAccessLogProofReturnType =
   | { valid: true; batchIndex: bigint; blockNumber: number }
   | { valid: false; reason: "badProof" | "notAnchored" | "outOfRange" };
 
@@ -13,21 +13,21 @@ export type VerifyAccessReceiptReturnType =
  * anchored on chain, and the record's sequence number lies in that batch. "notAnchored" may only
  * mean the batch is not anchored yet.
  */
-export async function verifyAccessReceipt(
+export async function verifyAccessLogProof(
   client: ImiBaseClient,
-  p: VerifyAccessReceiptParameters,
-): Promise<VerifyAccessReceiptReturnType> {
-  const { receipt } = p;
-  if (!verifyAccessReceiptProof(receipt)) return { valid: false, reason: "badProof" };
-  const gateway = toAddress("record.gateway", receipt.record.gateway);
+  p: VerifyAccessLogProofParameters,
+): Promise<VerifyAccessLogProofReturnType> {
+  const { proof } = p;
+  if (!verifyAccessLogInclusion(proof)) return { valid: false, reason: "badProof" };
+  const gateway = toAddress("record.gateway", proof.record.gateway);
   const events = await getEvents(client, {
     contract: "accessLog",
     eventName: "BatchAnchored",
-    topics: [gateway, null, toBytes32("root", receipt.root)],
+    topics: [gateway, null, toBytes32("batch.root", proof.batch.root)],
   });
   const event = events[0];
   if (!event) return { valid: false, reason: "notAnchored" };
-  const seq = BigInt(receipt.record.seq);
+  const seq = BigInt(proof.record.seq);
   if (seq < (event.args.firstSeq as bigint) || seq > (event.args.lastSeq as bigint)) return { valid: false, reason: "outOfRange" };
   return { valid: true, batchIndex: event.args.batchIndex as bigint, blockNumber: event.blockNumber };
 }
