@@ -109,7 +109,15 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   private readonly log: Logger;
   private readonly allowlist: Set<string>;
   private accountRules: Address | undefined;
+  /** The durable head: the newest block whose batch is synced; everything served stops here. */
   private headRecord: BlockRecord;
+  /** The newest sealed block, parent of the next one; it may still be on its way to disk. */
+  private sealedRecord: BlockRecord;
+  /** Transactions of sealed blocks that are not durable yet (no longer pooled, not yet served). */
+  readonly sealing = new Map<string, PoolTx>();
+  private writeTail: Promise<void> = Promise.resolve();
+  private writesInFlight = 0;
+  private reader: { hash: Uint8Array; vm: Promise<VM>; lock: Mutex } | undefined;
   private readonly recent = new Map<bigint, BlockRecord>();
   private recentTxCount = 0;
   private readonly recentTx = new Map<string, { number: bigint; index: number }>();
@@ -140,6 +148,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     this.opts = args.opts;
     this.log = args.opts.logger;
     this.headRecord = args.head;
+    this.sealedRecord = args.head;
     this.allowlist = new Set(args.genesis.allowlist);
     this.accountRules = args.opts.accountRules === undefined ? undefined : createAddressFromString(args.opts.accountRules);
     this.pool = new TxPool(args.opts.pool);
@@ -196,7 +205,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       getBlock: async (n: number) => {
         let hash = hashCache.get(n);
         if (hash === undefined) {
-          const rec = await engine!.blockByNumber(BigInt(n));
+          const rec = await engine!.sealedBlock(BigInt(n));
           hash = rec?.hash ?? ZERO32;
           if (hashCache.size > 512) hashCache.clear();
           hashCache.set(n, hash);
@@ -318,7 +327,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       word(BigInt(payload.length)),
       padded,
     ]);
-    const result = await this.execute({ to: rules.toString(), data, gas: 5_000_000n }, false);
+    const result = await this.execute({ to: rules.toString(), data, gas: 5_000_000n });
     const ok = result.execResult.exceptionError === undefined && result.execResult.returnValue.length >= 32 && bytesToBigInt(result.execResult.returnValue.subarray(0, 32)) === 1n;
     return { ok, by: `AccountRules contract ${rules.toString()}` };
   }
@@ -359,6 +368,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
 
   /** Executes, seals and durably writes one block. Returns how many transactions it holds. */
   private async produceBlock(force: boolean): Promise<number> {
+    // Execute at most one block ahead of the disk: block N+1 runs while block N is synced.
+    while (this.writesInFlight >= 2) await this.writeTail;
     return this.lock.run(async () => {
       if (this.closed) return 0;
       const vm = this.vm;
@@ -366,13 +377,13 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       const t0 = performance.now();
       const selected = await this.pool.select(async (from) => ((await sm.getAccount(createAddressFromString(from)))?.nonce ?? 0n), this.opts.maxBlockTxs);
       if (selected.length === 0 && !force) return 0;
-      const parent = this.headRecord.block.header;
+      const parent = this.sealedRecord.block.header;
       const gasLimit = parent.gasLimit;
       // Filling blocks only to the EIP-1559 target keeps the base fee at zero by the standard rule.
       const gasTarget = gasLimit / 2n;
       const now = BigInt(Math.floor(Date.now() / 1000));
       const base: HeaderData = {
-        parentHash: this.headRecord.hash,
+        parentHash: this.sealedRecord.hash,
         number: parent.number + 1n,
         // Several blocks may share a second: timestamps are non-decreasing, not strictly increasing.
         timestamp: now > parent.timestamp ? now : parent.timestamp,
@@ -452,7 +463,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       const block = new Block(header, txs, [], [], { common: this.common });
       const hash = header.hash();
       const number = header.number;
-      const ops: PutOp[] = this.stateDb.drain();
+      const { ops, settle } = this.stateDb.drain();
       ops.push({ type: "put", key: keys.block(number), value: block.serialize() });
       ops.push({ type: "put", key: keys.hash(hash), value: u64(number) });
       ops.push({ type: "put", key: keys.receipts(number), value: encodeReceipts(receipts) });
@@ -466,34 +477,49 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       }
       for (const address of logAddresses.values()) ops.push({ type: "put", key: keys.log(address, number), value: new Uint8Array() });
       ops.push({ type: "put", key: keys.meta("head"), value: u64(number) });
-      const t3 = performance.now();
-      try {
-        await this.store.writeSynced(ops);
-      } catch (cause) {
-        this.stateDb.discard();
-        await sm.setStateRoot(parent.stateRoot);
-        throw new NodeError("CHAIN_WRITE_FAILED", `block ${number} could not be written to disk`, { cause });
-      }
       for (const entry of included) {
         this.pool.remove(entry);
         this.pool.touch(entry.from);
+        this.sealing.set(entry.hash, entry);
       }
       const record: BlockRecord = { block, hash, receipts, senders: included.map((e) => hexToBytes(e.from as `0x${string}`)) };
-      this.headRecord = record;
+      this.sealedRecord = record;
       this.remember(record);
-      const t4 = performance.now();
-      this.log.debug(
-        {
-          event: "chain.block",
-          number: Number(number),
-          txs: txs.length,
-          pooled: this.pool.size,
-          gasUsed: Number(gasUsed),
-          ms: { execute: Math.round(t1 - t0), stateRoot: Math.round(t2 - t1), seal: Math.round(t3 - t2), write: Math.round(t4 - t3), writes: ops.length },
-        },
-        "block sealed",
-      );
-      this.emit("block", record);
+      const t3 = performance.now();
+      // Batches go to disk strictly in block order, each atomic and synced; a block becomes the
+      // served head (receipts, logs, subscriptions) only once its batch is on disk.
+      this.writesInFlight++;
+      this.writeTail = this.writeTail.then(async () => {
+        try {
+          if (this.failed !== undefined) throw this.failed;
+          await this.store.writeSynced(ops);
+        } catch (cause) {
+          this.writesInFlight--;
+          const err = cause instanceof NodeError ? cause : new NodeError("CHAIN_WRITE_FAILED", `block ${number} could not be written to disk`, { cause });
+          if (this.failed === undefined) {
+            this.failed = err;
+            this.log.fatal({ event: "chain.write_failed", number: Number(number), err: cause }, "block could not be written; the node stops accepting transactions");
+            this.emit("fatal", err);
+          }
+          return;
+        }
+        this.writesInFlight--;
+        settle();
+        this.headRecord = record;
+        for (const entry of included) this.sealing.delete(entry.hash);
+        this.log.debug(
+          {
+            event: "chain.block",
+            number: Number(number),
+            txs: txs.length,
+            pooled: this.pool.size,
+            gasUsed: Number(gasUsed),
+            ms: { execute: Math.round(t1 - t0), stateRoot: Math.round(t2 - t1), seal: Math.round(t3 - t2), write: Math.round(performance.now() - t3), writes: ops.length },
+          },
+          "block sealed",
+        );
+        this.emit("block", record);
+      });
       return txs.length;
     });
   }
@@ -523,6 +549,12 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     return record;
   }
 
+  /** Like blockByNumber, but also sees sealed blocks still on their way to disk (for BLOCKHASH). */
+  async sealedBlock(number: bigint): Promise<BlockRecord | undefined> {
+    if (number > this.headNumber) return number <= this.sealedRecord.block.header.number ? this.recent.get(number) : undefined;
+    return this.blockByNumber(number);
+  }
+
   async blockByHash(hash: Uint8Array): Promise<BlockRecord | undefined> {
     const n = await this.store.get(keys.hash(hash));
     if (n === undefined) return undefined;
@@ -531,6 +563,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
 
   async txLocation(hash: string): Promise<{ record: BlockRecord; index: number } | undefined> {
     let loc = this.recentTx.get(hash);
+    if (loc !== undefined && loc.number > this.headNumber) return undefined;
     if (loc === undefined) {
       const bytes = await this.store.get(keys.tx(hexToBytes(hash as `0x${string}`)));
       if (bytes === undefined) return undefined;
@@ -541,25 +574,45 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     return record === undefined ? undefined : { record, index: loc.index };
   }
 
-  /** Runs `fn` against the state after block `number` (the head's under the lock). */
+  /**
+   * Runs `fn` against the state after block `number`. Reads never use the producer's VM: its
+   * state may already hold a sealed block that is not on disk, and a read must not show what a
+   * crash could still undo. The durable head gets one reader VM (rebuilt when the head moves);
+   * older blocks get a throwaway one. Trie nodes are never deleted, so every block's state stays
+   * readable.
+   */
   private async withState<T>(number: bigint, fn: (vm: VM, block: Block) => Promise<T>): Promise<T> {
-    if (number >= this.headNumber) {
-      return this.lock.run(() => fn(this.vm, this.pendingContext()));
+    const head = this.headRecord;
+    if (number >= head.block.header.number) {
+      if (this.reader === undefined || !equalsBytes(this.reader.hash, head.hash)) {
+        this.reader = { hash: head.hash, vm: this.stateVm(head, 20_000), lock: new Mutex() };
+      }
+      const reader = this.reader;
+      const context = this.contextAfter(head);
+      return reader.lock.run(async () => fn(await reader.vm, context));
     }
     const record = await this.blockByNumber(number);
     if (record === undefined) throw new NodeError("CHAIN_BLOCK_NOT_FOUND", `block ${number} not found`);
-    const trie = new MerklePatriciaTrie({ db: this.stateDb, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, common: this.common, root: record.block.header.stateRoot });
-    const stateManager = new MerkleStateManager({ common: this.common, trie });
-    const vm = await createVM({ common: this.common, stateManager, blockchain: this.vm.blockchain });
-    return fn(vm, record.block);
+    return fn(await this.stateVm(record, 0), this.contextAfter(record));
   }
 
-  private pendingContext(): Block {
-    const parent = this.headRecord.block.header;
+  private async stateVm(record: BlockRecord, cacheSize: number): Promise<VM> {
+    const trie = new MerklePatriciaTrie({ db: this.stateDb, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, common: this.common, root: record.block.header.stateRoot, cacheSize });
+    const stateManager = new MerkleStateManager({
+      common: this.common,
+      trie,
+      caches: cacheSize > 0 ? new Caches({ account: { type: CacheType.LRU, size: 1_000 }, storage: { type: CacheType.LRU, size: 5_000 }, code: { type: CacheType.LRU, size: 100 } }) : undefined,
+    });
+    return createVM({ common: this.common, stateManager, blockchain: this.vm.blockchain });
+  }
+
+  /** The context of a block built on `parent` (number, time, gas limit, zero base fee). */
+  private contextAfter(parentRecord: BlockRecord): Block {
+    const parent = parentRecord.block.header;
     const now = BigInt(Math.floor(Date.now() / 1000));
     const header = createBlockHeader(
       {
-        parentHash: this.headRecord.hash,
+        parentHash: parentRecord.hash,
         number: parent.number + 1n,
         timestamp: now > parent.timestamp ? now : parent.timestamp,
         gasLimit: parent.gasLimit,
@@ -587,9 +640,9 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     return this.withState(number, async (vm) => setLengthLeft(await vm.stateManager.getStorage(createAddressFromString(address), setLengthLeft(slot, 32)), 32));
   }
 
-  /** The nonce a new transaction from `address` should use, counting pooled ones. */
+  /** The nonce a new transaction from `address` should use, counting sealed and pooled ones. */
   async pendingNonce(address: string): Promise<bigint> {
-    const account = await this.getAccount(address, this.headNumber);
+    const account = (await this.vm.stateManager.getAccount(createAddressFromString(address))) ?? new Account();
     return this.pool.nextNonce(address.toLowerCase(), account.nonce);
   }
 
@@ -598,9 +651,9 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     return this.withState(number, (vm, block) => runCallTx(vm, block, this.common, req, this.callGasCap()));
   }
 
-  private async execute(req: CallRequest, lock: boolean): Promise<RunTxResult> {
-    if (lock) return this.call(req, this.headNumber);
-    return runCallTx(this.vm, this.pendingContext(), this.common, req, this.callGasCap());
+  /** Runs a call on the producer's (pending) state; the caller holds the lock. */
+  private async execute(req: CallRequest): Promise<RunTxResult> {
+    return runCallTx(this.vm, this.contextAfter(this.sealedRecord), this.common, req, this.callGasCap());
   }
 
   private callGasCap(): bigint {
@@ -688,6 +741,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     if (this.scheduled !== undefined) clearTimeout(this.scheduled);
     if (this.interval !== undefined) clearInterval(this.interval);
     await this.lock.run(async () => {});
+    while (this.writesInFlight > 0) await this.writeTail;
   }
 }
 
@@ -843,7 +897,7 @@ async function writeGenesis(genesis: GenesisConfig, common: Common, sm: MerkleSt
   );
   const block = new Block(header, [], [], [], { common });
   const hash = header.hash();
-  const ops: PutOp[] = stateDb.drain();
+  const { ops, settle } = stateDb.drain();
   ops.push({ type: "put", key: keys.block(0n), value: block.serialize() });
   ops.push({ type: "put", key: keys.hash(hash), value: u64(0) });
   ops.push({ type: "put", key: keys.receipts(0n), value: encodeReceipts([]) });
@@ -851,6 +905,7 @@ async function writeGenesis(genesis: GenesisConfig, common: Common, sm: MerkleSt
   ops.push({ type: "put", key: keys.meta("genesis"), value: new TextEncoder().encode(genesisToJson(genesis)) });
   ops.push({ type: "put", key: keys.meta("head"), value: u64(0) });
   await store.writeSynced(ops);
+  settle();
   return { block, hash, receipts: [], senders: [] };
 }
 

@@ -192,7 +192,7 @@ export class RpcHandler {
         if (found !== undefined) {
           return formatTx(found.record.block.transactions[found.index]!, found.record.senders[found.index]!, found.record, found.index);
         }
-        const pending = e.pool.get(hex);
+        const pending = e.pool.get(hex) ?? e.sealing.get(hex);
         return pending === undefined ? null : formatTx(pending.tx, hexToBytes(pending.from as `0x${string}`), undefined, undefined);
       },
       eth_getTransactionByBlockNumberAndIndex: async ([tag, i]) => {

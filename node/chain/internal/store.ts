@@ -97,6 +97,8 @@ export class ChainStore {
 export class StateDB implements DB<string, Uint8Array> {
   private readonly store: ChainStore;
   private pending = new Map<string, Uint8Array>();
+  /** Writes of sealed blocks whose batch is not on disk yet. */
+  private readonly inFlight = new Set<Map<string, Uint8Array>>();
   /**
    * Recently used trie nodes. Nodes are content-addressed and never change, so the cache can
    * never be stale; it matters because ethereumjs gives storage tries no node cache of their own
@@ -121,6 +123,10 @@ export class StateDB implements DB<string, Uint8Array> {
   async get(k: string, _opts?: EncodingOpts): Promise<Uint8Array | undefined> {
     const p = this.pending.get(k) ?? this.hot.get(k);
     if (p !== undefined) return p;
+    for (const generation of this.inFlight) {
+      const v = generation.get(k);
+      if (v !== undefined) return v;
+    }
     const c = this.cold.get(k);
     if (c !== undefined) {
       this.remember(k, c);
@@ -149,15 +155,23 @@ export class StateDB implements DB<string, Uint8Array> {
 
   async open(): Promise<void> {}
 
-  /** Hands the pending trie writes to the caller's batch and forgets them. */
-  drain(): PutOp[] {
+  /**
+   * Hands the pending trie writes to the caller's batch. Until `settle` is called (the batch is
+   * on disk) they stay readable from memory, because the next block may execute meanwhile.
+   */
+  drain(): { ops: PutOp[]; settle: () => void } {
     const ops: PutOp[] = [];
-    for (const [k, value] of this.pending) {
-      ops.push({ type: "put", key: keys.state(hexToBytes(`0x${k}`)), value });
-      this.remember(k, value);
-    }
+    const generation = this.pending;
+    for (const [k, value] of generation) ops.push({ type: "put", key: keys.state(hexToBytes(`0x${k}`)), value });
+    this.inFlight.add(generation);
     this.pending = new Map();
-    return ops;
+    return {
+      ops,
+      settle: () => {
+        this.inFlight.delete(generation);
+        for (const [k, value] of generation) this.remember(k, value);
+      },
+    };
   }
 
   /** Drops writes of a block that failed to reach disk. */
