@@ -21,6 +21,7 @@ import { revokeConsent, signRevokeConsent } from "../actions/consent/revokeConse
 import { revokeStatutoryAccess } from "../actions/consent/revokeStatutoryAccess.js";
 import { anchorCredential } from "../actions/credentials/anchorCredential.js";
 import { anchorCredentialBatch } from "../actions/credentials/anchorCredentialBatch.js";
+import { anchorCredentials } from "../actions/credentials/anchorCredentials.js";
 import { deprecateSchema } from "../actions/credentials/deprecateSchema.js";
 import { getCredential } from "../actions/credentials/getCredential.js";
 import { getCredentialBatch } from "../actions/credentials/getCredentialBatch.js";
@@ -50,6 +51,9 @@ import { removeGuardian, signRemoveGuardian } from "../actions/identity/removeGu
 import { revokeAttestation } from "../actions/identity/revokeAttestation.js";
 import { rotateKey, signRotateKey } from "../actions/identity/rotateKey.js";
 import { updateRecord } from "../actions/identity/updateRecord.js";
+import { setRecoveryDelay } from "../actions/identity/setRecoveryDelay.js";
+import { isAccountAllowed } from "../actions/accountRules/isAccountAllowed.js";
+import { setAccountAllowed } from "../actions/accountRules/setAccountAllowed.js";
 import { verifyIdentityProof } from "../actions/identity/verifyIdentityProof.js";
 import { gatewayRequest, type GatewayRequestParameters, type GatewayRequestReturnType } from "../actions/gateway/gatewayRequest.js";
 
@@ -73,6 +77,7 @@ const identityActions = {
   cancelRecovery,
   signCancelRecovery,
   completeRecovery,
+  setRecoveryDelay,
   addGuardian,
   signAddGuardian,
   removeGuardian,
@@ -94,6 +99,7 @@ const credentialActions = {
   setIssuerTrust,
   getSchema,
   anchor: anchorCredential,
+  anchorMany: anchorCredentials,
   anchorBatch: anchorCredentialBatch,
   revoke: revokeCredential,
   suspend: suspendCredential,
@@ -127,6 +133,7 @@ const accessLogActions = {
   verify: verifyAccessLog,
   verifyProof: verifyAccessLogProof,
 };
+const accountRulesActions = { setAllowed: setAccountAllowed, isAllowed: isAccountAllowed };
 const signingActions = { getNonce, bumpNonce, signTypedData };
 
 export type ImiClient = ImiBaseClient & {
@@ -135,6 +142,8 @@ export type ImiClient = ImiBaseClient & {
   consent: Bound<typeof consentActions>;
   accessLog: Bound<typeof accessLogActions>;
   signing: Bound<typeof signingActions>;
+  /** The chain's transaction allowlist (AccountRules). */
+  accountRules: Bound<typeof accountRulesActions>;
   /** Calls to the IMI gateway (needs `gateway` in the config). */
   gateway: { request<T = unknown>(parameters: GatewayRequestParameters): Promise<GatewayRequestReturnType<T>> };
 };
@@ -148,6 +157,7 @@ export function buildImiClient(config: ImiClientConfig, deployment?: ImiDeployme
     consent: bind(base, consentActions),
     accessLog: bind(base, accessLogActions),
     signing: bind(base, signingActions),
+    accountRules: bind(base, accountRulesActions),
     gateway: { request: <T>(parameters: GatewayRequestParameters) => gatewayRequest<T>(base, parameters) },
   });
 }

@@ -144,3 +144,17 @@ describe("JSON-RPC accounts (keys held by the node or a browser wallet)", () => 
     expect((await fx.clients.reader.consent.get({ consentId })).grantedBy).toBe(walletAddress);
   });
 });
+
+describe("the chain's allowlist", () => {
+  test("the governor allows and disallows accounts", async () => {
+    const [one, two] = [fx.freshAccount().address, fx.freshAccount().address];
+    await fx.clients.governor.accountRules.setAllowed({ accounts: [one, two], allowed: true });
+    expect(await fx.clients.reader.accountRules.isAllowed({ address: one })).toBe(true);
+    await fx.clients.governor.accountRules.setAllowed({ accounts: [one], allowed: false });
+    expect(await fx.clients.reader.accountRules.isAllowed({ address: one })).toBe(false);
+    expect(await fx.clients.reader.accountRules.isAllowed({ address: two })).toBe(true);
+    expect(await caught(() => fx.clients.registrar.accountRules.setAllowed({ accounts: [one], allowed: true }))).toMatchObject({
+      errorName: "AccessManagedUnauthorized",
+    });
+  });
+});

@@ -78,6 +78,15 @@ describe("credential actions", () => {
     expect((await fx.clients.reader.credentials.getBatch({ root: batch.root })).count).toBe(9n);
   });
 
+  test("anchor several individually in one transaction, each with its subject", async () => {
+    const items = Array.from({ length: 5 }, () => ({ credentialHash: randomBytes32(), subject: randomBytes32() }));
+    expect((await fx.clients.issuer.credentials.anchorMany({ credentials: items, schemaId })).count).toBe(5);
+    for (const item of items) {
+      expect(await fx.clients.reader.credentials.get({ credentialHash: item.credentialHash })).toMatchObject({ subject: item.subject, schemaId });
+    }
+    expect(await caught(() => fx.clients.issuer.credentials.anchorMany({ credentials: [], schemaId }))).toMatchObject({ code: "INVALID_BATCH" });
+  });
+
   test("batch input errors are named", async () => {
     expect(await caught(() => buildCredentialBatch([]))).toMatchObject({ code: "INVALID_BATCH" });
     const h = randomBytes32();

@@ -103,6 +103,16 @@ describe("identity actions", () => {
     expect((await fx.clients.reader.identity.getGuardian({ citizen, guardian: appointed.address })).removedAt).toBeGreaterThan(0n);
   });
 
+  test("the governor changes the recovery delay; too short is refused with the contract's minimum", async () => {
+    await fx.clients.governor.identity.setRecoveryDelay({ delay: 2 * 86_400 });
+    const { citizen } = await fx.registerCitizen();
+    const { executableAt } = await fx.clients.registrar.identity.initiateRecovery({ citizen, newController: fx.freshAccount().address });
+    expect(executableAt - BigInt(await fx.now())).toBeLessThanOrEqual(2n * 86_400n);
+    const error = await caught(() => fx.clients.governor.identity.setRecoveryDelay({ delay: 60 }));
+    expect(error).toMatchObject({ code: "CONTRACT_REVERT", errorName: "IdentityRegistryRecoveryDelayTooShort", args: { delay: 60n, minimum: 3600n } });
+    await fx.clients.governor.identity.setRecoveryDelay({ delay: RECOVERY_DELAY });
+  });
+
   test("update record, deactivate", async () => {
     const { citizen } = await fx.registerCitizen(1);
     const commitment = randomBytes32();
