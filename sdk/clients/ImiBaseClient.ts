@@ -19,6 +19,11 @@ export type ImiClientConfig = {
   pollingIntervalMs?: number;
   /** How long to wait for a receipt, milliseconds (default 120 000). */
   receiptTimeoutMs?: number;
+  /**
+   * Largest block range per `eth_getLogs` call (default 5 000, Besu's default limit); longer
+   * histories are read in chunks.
+   */
+  maxLogBlockRange?: number;
 };
 
 /** What every action receives. Build it with `createImiClient`. */
@@ -30,6 +35,7 @@ export type ImiBaseClient = {
   readonly transport: Transport;
   readonly pollingIntervalMs: number;
   readonly receiptTimeoutMs: number;
+  readonly maxLogBlockRange: number;
   /** Raw JSON-RPC; failures come back as SDK errors. */
   request<T = unknown>(method: string, params?: unknown[]): Promise<T>;
   /** Checks once that the RPC serves the deployment's chain (CHAIN_MISMATCH otherwise). */
@@ -59,6 +65,7 @@ export function createBaseClient(config: ImiClientConfig, deployment?: ImiDeploy
     transport,
     pollingIntervalMs: config.pollingIntervalMs ?? 50,
     receiptTimeoutMs: config.receiptTimeoutMs ?? 120_000,
+    maxLogBlockRange: Math.max(1, Math.floor(config.maxLogBlockRange ?? 5_000)),
     nonces: new NonceManager(),
     async request<T>(method: string, params: unknown[] = []): Promise<T> {
       try {

@@ -175,15 +175,23 @@ export async function getEvents(client: ImiBaseClient, p: GetEventsParameters): 
   const iface = interfaces[p.contract];
   const fragment = iface.getEvent(p.eventName) as EventFragment;
   const topics = iface.encodeFilterTopics(fragment, (p.topics ?? []) as unknown[]);
+  const address = contractAddress(client, p.contract);
   await client.verifyChain();
-  const logs = await client.request<RpcLog[]>("eth_getLogs", [
-    {
-      address: contractAddress(client, p.contract),
-      topics,
-      fromBlock: toQuantity(BigInt(p.fromBlock ?? client.deployment.fromBlock ?? 0)),
-      toBlock: p.toBlock === undefined || p.toBlock === "latest" ? "latest" : toQuantity(BigInt(p.toBlock)),
-    },
-  ]);
+  const from = p.fromBlock ?? client.deployment.fromBlock ?? 0;
+  const to = p.toBlock === undefined || p.toBlock === "latest" ? Number(BigInt(await client.request<string>("eth_blockNumber"))) : p.toBlock;
+  // Nodes cap the block range of one eth_getLogs (Besu: 5 000 by default), so read in chunks,
+  // a few at a time.
+  const ranges: Array<[number, number]> = [];
+  for (let start = from; start <= to; start += client.maxLogBlockRange) ranges.push([start, Math.min(to, start + client.maxLogBlockRange - 1)]);
+  const logs: RpcLog[] = [];
+  for (let i = 0; i < ranges.length; i += 4) {
+    const chunk = await Promise.all(
+      ranges.slice(i, i + 4).map(([start, end]) =>
+        client.request<RpcLog[]>("eth_getLogs", [{ address, topics, fromBlock: toQuantity(BigInt(start)), toBlock: toQuantity(BigInt(end)) }]),
+      ),
+    );
+    for (const part of chunk) logs.push(...part);
+  }
   return parseLogs(logs).sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
 }
 

@@ -2,6 +2,7 @@ import { verifyTypedData as ethersVerifyTypedData } from "ethers";
 import { beforeAll, describe, expect, test } from "vitest";
 import {
   ConsentRegistryInvalidTransitionError,
+  createImiClient,
   ConsentRegistryUnauthorizedError,
   ImiSignedInvalidSignatureError,
   grantTypedData,
@@ -201,5 +202,16 @@ describe("smart-contract wallets (ERC-1271)", () => {
     const signature = owner.signTypedData(typedData);
     const { consentId } = await fx.clients.gateway.consent.grant({ request: req, authorization: { signer: walletAddress, deadline, signature } });
     expect((await fx.clients.reader.consent.get({ consentId })).grantedBy).toBe(walletAddress);
+  });
+});
+
+describe("reading history in chunks", () => {
+  test("listing consents with a tiny eth_getLogs range gives the same answer", async () => {
+    const { citizen, client } = await fx.registerCitizen();
+    for (const name of ["a", "b", "c"]) await client.consent.grant({ request: await request(citizen, { purpose: purposeCode(name) }) });
+    const chunked = createImiClient({ rpc: fx.rpc, deployment: fx.deployment, maxLogBlockRange: 2 });
+    const all = await fx.clients.reader.consent.list({ citizen });
+    expect(all).toHaveLength(3);
+    expect(await chunked.consent.list({ citizen })).toEqual(all);
   });
 });
