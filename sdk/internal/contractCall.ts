@@ -10,6 +10,7 @@ import { requireAccount, type ImiBaseClient } from "../clients/ImiBaseClient.js"
 import type { ImiAccount } from "../clients/accounts.js";
 import type { ImiContractName } from "../clients/deployment.js";
 import { toImiError } from "../errors/decodeError.js";
+import { ImiError } from "../errors/ImiError.js";
 import { InvalidDeploymentError, NotFoundError, TimeoutError, UnknownRevertError } from "../errors/errors.js";
 import type { Address, Hex } from "../types.js";
 import { resultToObject } from "./abiValues.js";
@@ -127,7 +128,7 @@ export async function writeContract(
     } catch (error) {
       throw toImiError(error, { ...where, sending: true });
     }
-  });
+  }, isNonceError);
   const receipt = await waitForReceipt(client, hash);
   if (receipt.status !== "0x1") {
     // Replay at the failing block to learn why (a receipt carries no revert data).
@@ -144,6 +145,10 @@ export async function writeContract(
     gasUsed: BigInt(receipt.gasUsed),
     events: parseLogs(receipt.logs),
   };
+}
+
+function isNonceError(error: unknown): boolean {
+  return error instanceof ImiError && error.code === "TX_REJECTED" && /nonce/i.test(String((error.cause as Error | undefined)?.message));
 }
 
 function toQuantity(n: bigint): string {

@@ -10,16 +10,32 @@ export class NonceManager {
   #queue = new Map<string, Promise<unknown>>();
   #next = new Map<string, number>();
 
-  /** Runs `send` with the account's next nonce, after every earlier send of that account finished. */
-  send<T>(address: string, fetchNonce: () => Promise<number>, send: (nonce: number) => Promise<T>): Promise<T> {
+  /**
+   * Runs `send` with the account's next nonce, after every earlier send of that account finished.
+   * When the node says the nonce is wrong (another process or client used the key), asks the node
+   * for the nonce again and retries once.
+   */
+  send<T>(
+    address: string,
+    fetchNonce: () => Promise<number>,
+    send: (nonce: number) => Promise<T>,
+    isNonceError: (error: unknown) => boolean = () => false,
+  ): Promise<T> {
     const key = address.toLowerCase();
     const previous = this.#queue.get(key) ?? Promise.resolve();
     const run = previous
       .catch(() => undefined)
       .then(async () => {
-        const nonce = this.#next.get(key) ?? (await fetchNonce());
+        let nonce = this.#next.get(key) ?? (await fetchNonce());
         try {
-          const result = await send(nonce);
+          let result: T;
+          try {
+            result = await send(nonce);
+          } catch (error) {
+            if (!isNonceError(error)) throw error;
+            nonce = await fetchNonce();
+            result = await send(nonce);
+          }
           this.#next.set(key, nonce + 1);
           return result;
         } catch (error) {

@@ -158,3 +158,15 @@ describe("the chain's allowlist", () => {
     });
   });
 });
+
+describe("two clients for one key", () => {
+  test("a nonce used behind the client's back is re-read from the node and the send retried", async () => {
+    const key = await fx.fundedAccount();
+    const first = fx.clientFor(key);
+    const second = fx.clientFor(key);
+    await first.signing.bumpNonce({ contract: "consentRegistry" }); // first now counts nonce 1 next
+    await second.signing.bumpNonce({ contract: "consentRegistry" }); // uses nonce 1 behind first's back
+    const { newNonce } = await first.signing.bumpNonce({ contract: "consentRegistry" });
+    expect(newNonce).toBe(3n);
+  });
+});
