@@ -86,6 +86,18 @@ describe("consent actions", () => {
     expect(error).toBeInstanceOf(ImiSignedInvalidSignatureError);
   });
 
+  test("a second signature made before the first is relayed is refused: one outstanding signature per signer", async () => {
+    const { citizen, client } = await fx.registerCitizen();
+    const first = await request(citizen, { purpose: purposeCode("first") });
+    const second = await request(citizen, { purpose: purposeCode("second") });
+    const a = await client.consent.signGrant({ request: first });
+    const b = await client.consent.signGrant({ request: second });
+    await fx.clients.gateway.consent.grant({ request: first, authorization: a.authorization });
+    expect(await caught(() => fx.clients.gateway.consent.grant({ request: second, authorization: b.authorization }))).toBeInstanceOf(
+      ImiSignedInvalidSignatureError,
+    );
+  });
+
   test("pause, resume and revoke: direct and signed; list shows current status", async () => {
     const { citizen, client } = await fx.registerCitizen();
     const { consentId } = await client.consent.grant({ request: await request(citizen) });
