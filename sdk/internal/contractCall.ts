@@ -59,10 +59,17 @@ export type ContractEvent = {
 type RpcLog = { address: string; topics: string[]; data: string; blockNumber: string; transactionHash: string; logIndex: string };
 type RpcReceipt = { status: string; transactionHash: Hex; blockNumber: string; gasUsed: string; logs: RpcLog[] };
 
-function parseLogs(logs: RpcLog[]): ContractEvent[] {
+function parseLogs(client: ImiBaseClient, logs: RpcLog[]): ContractEvent[] {
+  const byAddress = new Map(
+    Object.entries(client.deployment.contracts as Record<string, string | undefined>)
+      .filter((entry): entry is [string, string] => typeof entry[1] === "string")
+      .map(([name, address]) => [address.toLowerCase(), interfaces[name as ImiContractName]]),
+  );
   const events: ContractEvent[] = [];
   for (const log of logs) {
-    for (const iface of Object.values(interfaces)) {
+    // Only logs of this deployment's contracts, each read with its own ABI (event names repeat).
+    const iface = byAddress.get(log.address.toLowerCase());
+    if (iface) {
       const parsed = iface.parseLog({ topics: log.topics, data: log.data });
       if (!parsed) continue;
       events.push({
@@ -73,7 +80,6 @@ function parseLogs(logs: RpcLog[]): ContractEvent[] {
         transactionHash: log.transactionHash as Hex,
         logIndex: Number(BigInt(log.logIndex)),
       });
-      break;
     }
   }
   return events;
@@ -143,7 +149,7 @@ export async function writeContract(
     hash,
     blockNumber: Number(BigInt(receipt.blockNumber)),
     gasUsed: BigInt(receipt.gasUsed),
-    events: parseLogs(receipt.logs),
+    events: parseLogs(client, receipt.logs),
   };
 }
 
@@ -197,7 +203,7 @@ export async function getEvents(client: ImiBaseClient, p: GetEventsParameters): 
     );
     for (const part of chunk) logs.push(...part);
   }
-  return parseLogs(logs).sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+  return parseLogs(client, logs).sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
 }
 
 /** The first event named `eventName` in a write's result. */
