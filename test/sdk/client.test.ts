@@ -170,3 +170,29 @@ describe("two clients for one key", () => {
     expect(newNonce).toBe(3n);
   });
 });
+
+describe("wallet and receipt failures", () => {
+  // The real chain behind a provider that behaves like a wallet whose user says no, or like a
+  // node that never mines: the two failures this machine has no real source for.
+  test("a wallet declining to sign (EIP-1193 code 4001) is USER_REJECTED", async () => {
+    const declining = {
+      request: async (args: { method: string; params?: unknown[] }) => {
+        if (args.method === "eth_signTypedData_v4") throw Object.assign(new Error("User rejected the request."), { code: 4001 });
+        return fx.rpc.request(args as never);
+      },
+    };
+    const { citizen } = await fx.registerCitizen();
+    const wallet = createBrowserClient({ rpc: declining, deployment: fx.deployment, account: jsonRpcAccount(fx.accounts.others[1].address as Hex) });
+    const error = await caught(() => wallet.consent.signRevoke({ consentId: citizen }));
+    expect(error).toMatchObject({ code: "USER_REJECTED" });
+  });
+
+  test("no receipt within receiptTimeoutMs is TIMEOUT", async () => {
+    const neverMined = {
+      request: async (args: { method: string; params?: unknown[] }) =>
+        args.method === "eth_getTransactionReceipt" ? null : fx.rpc.request(args as never),
+    };
+    const client = createBrowserClient({ rpc: neverMined, deployment: fx.deployment, account: await fx.fundedAccount(), receiptTimeoutMs: 100 });
+    expect(await caught(() => client.signing.bumpNonce({ contract: "identityRegistry" }))).toMatchObject({ code: "TIMEOUT" });
+  });
+});
