@@ -28,12 +28,22 @@ export function loadDeployment(path: string, options: { chainId?: number } = {})
   return parseDeployment({ chainId, contracts: json as Record<string, string> });
 }
 
+/** The chain id Ignition journals when a deployment starts (a DEPLOYMENT_INITIALIZE message). */
 function journalChainId(dir: string): number | undefined {
+  let text: string;
   try {
-    const first = readFileSync(join(dir, "journal.jsonl"), "utf8").split("\n", 1)[0];
-    const entry = JSON.parse(first) as { chainId?: number };
-    return typeof entry.chainId === "number" ? entry.chainId : undefined;
+    text = readFileSync(join(dir, "journal.jsonl"), "utf8");
   } catch {
     return undefined;
   }
+  for (const line of text.split("\n")) {
+    if (!line.includes('"chainId"')) continue;
+    try {
+      const entry = JSON.parse(line) as { type?: string; chainId?: unknown };
+      if (entry.type === "DEPLOYMENT_INITIALIZE" && typeof entry.chainId === "number") return entry.chainId;
+    } catch {
+      // A torn last line of an interrupted deployment: keep looking.
+    }
+  }
+  return undefined;
 }
