@@ -5,6 +5,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import { resolveGatewayOptions, type GatewayOptions } from "./config.js";
 import { GatewayContext } from "./internal/GatewayContext.js";
 import { createMetrics } from "./internal/metrics.js";
+import { initFastCrypto } from "./internal/fastTypedData.js";
 import { errorHandlerPlugin } from "./plugins/errorHandler.js";
 import { accessRoutes } from "./routes/access.js";
 import { authRoutes } from "./routes/auth.js";
@@ -27,6 +28,7 @@ declare module "fastify" {
  */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
   const resolved = resolveGatewayOptions(options);
+  await initFastCrypto();
   const { limits } = resolved;
   const app = Fastify({
     logger:

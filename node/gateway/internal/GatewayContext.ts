@@ -1,14 +1,16 @@
 import type { FastifyRequest } from "fastify";
-import { ZeroHash, keccak256, toUtf8Bytes } from "ethers";
+import { ZeroHash } from "ethers";
 import { createBaseClient, type ImiBaseClient } from "../../../sdk/clients/ImiBaseClient.js";
-import { agencyRequestMessage, agencyRequestTypedData, readAgencyRequestHeaders, verifyAgencyRequest, type AgencyRequestMessage } from "../../../sdk/gateway/agencyRequest.js";
-import { hashTypedData } from "../../../sdk/typedData/hashTypedData.js";
+import { agencyRequestMessage, agencyRequestTypes, readAgencyRequestHeaders } from "../../../sdk/gateway/agencyRequest.js";
+import { identityProofTypes } from "../../../sdk/gateway/identityProof.js";
+import { GATEWAY_DOMAIN_NAME, chainDomain } from "../../../sdk/typedData/domains.js";
 import { canonicalJson } from "../../../sdk/utils.js";
 import { NodeError } from "../../NodeError.js";
 import type { ResolvedGatewayOptions } from "../config.js";
 import { GatewayError, UNAVAILABLE_CODES, badRequest, forbidden, unauthorized, unavailable } from "../errors.js";
 import type { AccessReceipt, AccessRecordInput } from "./accessLog.js";
 import { KeyedMutex } from "./KeyedMutex.js";
+import { fastTypedDataHasher, keccakHex, recoverSigner, toHex, type FastStructHasher } from "./fastTypedData.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { SessionStore, type Session, type StaffRole } from "./sessions.js";
 
@@ -46,12 +48,18 @@ export class GatewayContext {
   readonly sessions: SessionStore;
   readonly grantLocks = new KeyedMutex();
   readonly relay: ImiBaseClient;
+  /** EIP-712 digests of the SDK's AgencyRequest and IdentityProof, computed on the fast path. */
+  readonly agencyRequestDigest: FastStructHasher;
+  readonly identityProofDigest: FastStructHasher;
 
   constructor(
     readonly options: ResolvedGatewayOptions,
     readonly metrics: GatewayMetrics,
   ) {
     this.sessions = new SessionStore(options.now);
+    const domain = chainDomain(GATEWAY_DOMAIN_NAME, options.chainId);
+    this.agencyRequestDigest = fastTypedDataHasher(domain, agencyRequestTypes, "AgencyRequest");
+    this.identityProofDigest = fastTypedDataHasher(domain, identityProofTypes, "IdentityProof");
     this.relay = createBaseClient({ rpc: options.rpc, deployment: options.deployment, account: options.account }, options.deployment);
   }
 
@@ -108,54 +116,62 @@ export class GatewayContext {
    * (sdk/gateway/agencyRequest), then the timestamp window and a durable one-time nonce.
    */
   async requireAgencyCall(request: FastifyRequest, terms: AccessTerms): Promise<AgencyCall> {
-    const method = request.method;
+    const method = request.method.toUpperCase();
     const path = request.url;
     const now = this.nowSeconds();
     const skew = this.options.limits.maxSkewSeconds;
+    const bodyHash = keccakHex(request.rawBody ?? "");
     let agency: string;
-    let message: AgencyRequestMessage;
+    let nonce: string;
+    let issuedAt: number;
+    let digest: Uint8Array;
     const signed = readAgencyRequestHeaders(request.headers);
     if (signed) {
-      // Signed mode (sdk gatewayRequest): the message and signature travel in x-imi-request / x-imi-signature.
-      const verdict = verifyAgencyRequest({ chainId: this.options.chainId, signed, method, path, body: request.rawBody ?? "", now, maxSkewSeconds: skew });
-      if (!verdict.valid) {
-        if (verdict.reason === "stale") throw unauthorized("STALE_REQUEST", "issuedAt is too far from the gateway's clock.");
-        if (verdict.reason === "malformed") throw badRequest("INVALID_SIGNED_REQUEST", "The signed request header is malformed.");
-        throw unauthorized("BAD_SIGNATURE", `The request signature does not verify (${verdict.reason}).`);
+      // Signed mode (the SDK's gatewayRequest): the message in x-imi-request, its signature in x-imi-signature.
+      // Same checks as the SDK's verifyAgencyRequest, on the fast digest and native recovery.
+      let m: ReturnType<typeof agencyRequestMessage>;
+      try {
+        m = agencyRequestMessage({ ...signed.message, chainId: this.options.chainId, body: undefined });
+        if (typeof signed.message.bodyHash !== "string" || !BYTES32.test(signed.message.bodyHash)) throw new Error("bodyHash");
+        m.bodyHash = signed.message.bodyHash.toLowerCase() as `0x${string}`;
+        if (m.method !== signed.message.method) throw new Error("method");
+      } catch {
+        throw badRequest("INVALID_SIGNED_REQUEST", "The signed request header is malformed.");
       }
-      const m = verdict.message;
-      if (m.citizen.toLowerCase() !== terms.citizen.toLowerCase() || BigInt(m.scopes) !== terms.scopes || m.purpose.toLowerCase() !== terms.purpose.toLowerCase() || m.grantId.toLowerCase() !== terms.grantId.toLowerCase())
+      digest = this.agencyRequestDigest(m);
+      const signer = recoverSigner(digest, signed.signature);
+      if (!signer || signer !== m.agency.toLowerCase()) throw unauthorized("BAD_SIGNATURE", "The request signature does not verify for this agency.");
+      if (m.method !== method || m.path !== path || m.bodyHash !== bodyHash) throw unauthorized("BAD_SIGNATURE", "The signed method, path or body differ from the request's.");
+      issuedAt = Number(m.issuedAt);
+      if (Math.abs(issuedAt - now) > skew) throw unauthorized("STALE_REQUEST", "issuedAt is too far from the gateway's clock.");
+      if (m.citizen.toLowerCase() !== terms.citizen || BigInt(m.scopes) !== terms.scopes || m.purpose.toLowerCase() !== terms.purpose || m.grantId.toLowerCase() !== terms.grantId)
         throw badRequest("TERMS_MISMATCH", "The signed citizen, scopes, purpose or grant differ from the body's.");
-      agency = verdict.agency;
-      message = m;
+      agency = signer;
+      nonce = m.nonce.toLowerCase();
     } else {
       const session = this.session(request);
       if (!session) throw unauthorized("AUTH_REQUIRED", "Send a session token or a signed request.");
       if (session.kind !== "staff") throw forbidden("WRONG_ROLE", "This route is for agencies.");
-      const nonce = header(request, HEADER.nonce);
+      const n = header(request, HEADER.nonce);
       const issuedAtRaw = header(request, HEADER.issuedAt);
-      if (nonce === undefined || !BYTES32.test(nonce) || /^0x0{64}$/.test(nonce)) throw badRequest("INVALID_NONCE", `${HEADER.nonce} must be 32 random bytes as 0x hex.`);
+      if (n === undefined || !BYTES32.test(n) || /^0x0{64}$/.test(n)) throw badRequest("INVALID_NONCE", `${HEADER.nonce} must be 32 random bytes as 0x hex.`);
       if (issuedAtRaw === undefined || !/^[0-9]{1,12}$/.test(issuedAtRaw)) throw badRequest("INVALID_TIMESTAMP", `${HEADER.issuedAt} must be unix seconds.`);
-      const issuedAt = Number(issuedAtRaw);
+      issuedAt = Number(issuedAtRaw);
       if (Math.abs(issuedAt - now) > skew) throw unauthorized("STALE_REQUEST", "issuedAt is too far from the gateway's clock.");
       agency = session.account;
-      try {
-        // The same message an agency would sign, so the request hash in the log means the same in both modes.
-        message = agencyRequestMessage({ chainId: this.options.chainId, agency: agency as `0x${string}`, citizen: terms.citizen as `0x${string}`, scopes: terms.scopes, purpose: terms.purpose as `0x${string}`, grantId: terms.grantId as `0x${string}`, method, path, body: request.rawBody ?? "", nonce: nonce as `0x${string}`, issuedAt });
-      } catch {
-        throw badRequest("INVALID_REQUEST", "The request's citizen, scopes or purpose are malformed.");
-      }
+      nonce = n.toLowerCase();
+      // The message the agency would have signed, so the logged request hash means the same in both modes.
+      digest = this.agencyRequestDigest({ agency, citizen: terms.citizen, scopes: terms.scopes, purpose: terms.purpose, grantId: terms.grantId, method, path, bodyHash, nonce, issuedAt });
     }
     if (!this.hasRole("agency", agency)) throw forbidden("NOT_AN_AGENCY", "The caller does not hold the agency role.");
-    const issuedAt = Number(message.issuedAt);
     let fresh: boolean;
     try {
-      fresh = await this.options.nonces.claim(`${agency.toLowerCase()}:${message.nonce.toLowerCase()}`, issuedAt + skew + 1);
+      fresh = await this.options.nonces.claim(`${agency}:${nonce}`, issuedAt + skew + 1);
     } catch (cause) {
       throw unavailable("NONCE_STORE_UNAVAILABLE", "The nonce store is unavailable.", cause);
     }
     if (!fresh) throw new GatewayError("NONCE_REUSED", 409, "This nonce was used before.");
-    return { agency: agency.toLowerCase(), requestHash: hashTypedData(agencyRequestTypedData(this.options.chainId, message)), nonce: message.nonce, issuedAt };
+    return { agency, requestHash: toHex(digest), nonce, issuedAt };
   }
 
   /** Appends an access record and waits until it is on disk; a failure is a 503 and nothing leaves. */
@@ -171,7 +187,7 @@ export class GatewayContext {
 
   /** keccak256 of the canonical JSON of a response payload: what the access record commits to. */
   responseHash(payload: unknown): string {
-    return payload === undefined ? ZeroHash : keccak256(toUtf8Bytes(canonicalJson(payload)));
+    return payload === undefined ? ZeroHash : keccakHex(canonicalJson(payload));
   }
 
   /** Maps errors from below to gateway errors: anything unavailable becomes a 503. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { verifyAgencyLogin, type AgencyLoginMessage } from "../../../sdk/gateway/agencyLogin.js";
-import { identityProofTypedData, type IdentityProofMessage } from "../../../sdk/gateway/identityProof.js";
-import { recoverTypedDataSigner } from "../../../sdk/typedData/verifyTypedData.js";
+import type { IdentityProofMessage } from "../../../sdk/gateway/identityProof.js";
+import { recoverSigner } from "../internal/fastTypedData.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { badRequest, forbidden, unauthorized, unavailable, GatewayError } from "../errors.js";
 import { address, bytes32, errors, signature, unixSeconds } from "../schemas.js";
@@ -115,7 +115,7 @@ export const authRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
       if (message.audience !== ctx.options.audience) throw unauthorized("WRONG_AUDIENCE", "The proof names another verifier.");
       let signer: string;
       try {
-        signer = recoverTypedDataSigner(identityProofTypedData(ctx.options.chainId, message), sig);
+        signer = recoverSigner(ctx.identityProofDigest(message), sig) ?? "";
       } catch {
         throw unauthorized("BAD_SIGNATURE", "The proof signature does not verify.");
       }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { ZeroHash } from "ethers";
-import { identityProofTypedData, type IdentityProofMessage } from "../../../sdk/gateway/identityProof.js";
-import { recoverTypedDataSigner } from "../../../sdk/typedData/verifyTypedData.js";
+import type { IdentityProofMessage } from "../../../sdk/gateway/identityProof.js";
+import { recoverSigner } from "../internal/fastTypedData.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { address, bytes32, errors, receipt, signature } from "../schemas.js";
 import { identityProofMessageSchema } from "./auth.js";
@@ -69,7 +69,7 @@ export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async
       else if (message.audience !== ctx.options.audience) reason = "WRONG_AUDIENCE";
       else {
         try {
-          signer = recoverTypedDataSigner(identityProofTypedData(ctx.options.chainId, message), sig).toLowerCase();
+          signer = recoverSigner(ctx.identityProofDigest(message), sig);
         } catch {
           signer = undefined;
         }

@@ -1,0 +1,225 @@
+// The gateway under load on 127.0.0.1: authorized accesses/s with real consent checks (from the
+// index), vault reads and durable nonce and access-log appends; p50/p99 latency at 50 connections;
+// identity verifications/s; time from a revocation's receipt to the first refused access; and, in
+// the same run and the same setup (its own process), a bare Fastify JSON route for the ratio.
+// Usage: npm run bench:gateway [-- --json] [-- --duration 10]   (with --json the last line is JSON)
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import autocannon from "autocannon";
+import Fastify from "fastify";
+import { pino } from "pino";
+import { ContractFactory, JsonRpcProvider, Wallet, hexlify, id, type Contract, type InterfaceAbi } from "ethers";
+import { startChain } from "../node/chain/index.js";
+import { startGateway, type GatewayServerConfig } from "../node/gateway/server.js";
+import { signAgencyLogin } from "../sdk/gateway/agencyLogin.js";
+import { signIdentityProof } from "../sdk/gateway/identityProof.js";
+import { privateKeyToAccount } from "../sdk/keys/privateKeyToAccount.js";
+import type { Hex } from "../sdk/types.js";
+
+const args = process.argv.slice(2);
+const role = args.find((a) => a.startsWith("--role="))?.slice(7);
+
+// ------------------------------------------------------------------ child roles
+
+if (role === "gateway") {
+  const config = JSON.parse(process.env.IMI_GATEWAY_CONFIG ?? "{}") as GatewayServerConfig;
+  const gw = await startGateway({ ...config, logger: false });
+  process.stdout.write(`url ${gw.url}\n`);
+  process.on("SIGTERM", () => void gw.close().then(() => process.exit(0)));
+} else if (role === "bare") {
+  const app = Fastify({ logger: false });
+  app.get("/hello", { schema: { response: { 200: { type: "object", properties: { hello: { type: "string" } } } } } }, async () => ({ hello: "world" }));
+  process.stdout.write(`url ${await app.listen({ host: "127.0.0.1", port: 0 })}\n`);
+  process.on("SIGTERM", () => void app.close().then(() => process.exit(0)));
+} else {
+  await main();
+}
+
+// ------------------------------------------------------------------ the run
+
+function child(roleName: string, env: Record<string, string> = {}): Promise<{ proc: ChildProcess; url: string }> {
+  const profile = process.env.IMI_BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.IMI_BENCH_CPU_PROF}`] : [];
+  const proc = spawn(process.execPath, [...profile, "--import", "tsx", "bench/gateway.ts", `--role=${roleName}`], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    proc.stdout!.on("data", (d) => {
+      out += d;
+      const m = /url (\S+)\n/.exec(out);
+      if (m) resolve({ proc, url: m[1] });
+    });
+    proc.once("exit", (c) => reject(new Error(`${roleName} exited with ${c}`)));
+  });
+}
+
+async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once("exit", r));
+  proc.kill("SIGTERM");
+  await exited;
+}
+
+type Artifact = { abi: InterfaceAbi; bytecode: string };
+async function deploy(name: string, signer: Wallet, params: unknown[] = []): Promise<Contract> {
+  const a = JSON.parse(await readFile(join("artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8")) as Artifact;
+  const contract = await new ContractFactory(a.abi, a.bytecode, signer).deploy(...params);
+  await contract.waitForDeployment();
+  return contract as Contract;
+}
+
+function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+async function main(): Promise<void> {
+  const json = args.includes("--json");
+  const duration = Number(args[args.indexOf("--duration") + 1]) || 10;
+  const connections = 50;
+  const log = (line: string) => {
+    if (!json) console.log(line);
+  };
+  const dir = await mkdtemp(join(tmpdir(), "imi-bench-gw-"));
+  const wallets = Array.from({ length: 6 }, () => Wallet.createRandom() as unknown as Wallet);
+  const validator = Wallet.createRandom();
+  const chain = await startChain({
+    dataDir: join(dir, "chain"),
+    validatorKey: validator.privateKey,
+    port: 0,
+    genesis: { validator: validator.address, allowlist: wallets.map((w) => w.address) },
+    logger: pino({ level: "silent" }),
+  });
+  const provider = new JsonRpcProvider(chain.url, undefined, { cacheTimeout: -1, staticNetwork: true, pollingInterval: 20 });
+  const [deployer, governor, registrar, agency, gatewayWallet, citizenWallet] = wallets.map((w) => w.connect(provider));
+  log("deploying IMI on the embedded chain ...");
+  const bootstrap = await deploy("ImiBootstrap", deployer);
+  const accessManager = await deploy("ImiAccessManager", deployer, [await bootstrap.getAddress()]);
+  const am = await accessManager.getAddress();
+  const identityRegistry = await deploy("IdentityRegistry", deployer, [am, 3 * 24 * 3600]);
+  const credentialRegistry = await deploy("CredentialRegistry", deployer, [am]);
+  const consentRegistry = await deploy("ConsentRegistry", deployer, [am, await identityRegistry.getAddress()]);
+  const accessLog = await deploy("AccessLog", deployer, [am]);
+  const accountRules = await deploy("AccountRules", deployer, [am]);
+  const wiring = { manager: am, identityRegistry: await identityRegistry.getAddress(), credentialRegistry: await credentialRegistry.getAddress(), consentRegistry: await consentRegistry.getAddress(), accessLog: await accessLog.getAddress(), accountRules: await accountRules.getAddress() };
+  await (await bootstrap.getFunction("configure")(wiring, governor.address, [1, 3, 5], [registrar.address, agency.address, gatewayWallet.address], wallets.map((w) => w.address))).wait();
+  const citizen = hexlify(randomBytes(32));
+  await (await identityRegistry.connect(registrar).getFunction("register")(citizen, citizenWallet.address, hexlify(randomBytes(32)), 2)).wait();
+  const purpose = id("housing-benefit");
+  const now = (await provider.getBlock("latest"))!.timestamp;
+  const grant = await (await consentRegistry.connect(citizenWallet).getFunction("grant")({ citizen, agency: agency.address, scopes: 4n, purpose, validFrom: now - 1, validUntil: now + 86_400, maxUses: 0 })).wait();
+  const consentId = consentRegistry.interface.parseLog(grant!.logs[0])!.args.consentId as string;
+
+  const audience = "https://gateway.bench.example";
+  const masterKey = `0x${randomBytes(32).toString("hex")}`;
+  const config: GatewayServerConfig = {
+    dataDir: join(dir, "gateway"),
+    rpc: chain.url,
+    wsUrl: chain.wsUrl,
+    deployment: { chainId: chain.chainId, contracts: { ...wiring, accessManager: am } as never },
+    gatewayKey: gatewayWallet.privateKey as Hex,
+    vault: { kind: "level", masterKey: masterKey as Hex },
+    audience,
+    limits: { rateLimitPerMinute: 100_000_000 },
+  };
+  // The record is written through a short-lived gateway in this process, then the measured one starts.
+  const seed = await startGateway({ ...config, logger: false });
+  await seed.vault.put(citizen, { address: { district: "Haidian", street: "1 Example Road" } });
+  await seed.close();
+
+  const gw = await child("gateway", { IMI_GATEWAY_CONFIG: JSON.stringify(config) });
+  const agencyKey = privateKeyToAccount(agency.privateKey as Hex);
+  const loginRes = await fetch(`${gw.url}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(signAgencyLogin(agencyKey, { chainId: chain.chainId, audience })) });
+  const token = ((await loginRes.json()) as { token: string }).token;
+  const accessBody = JSON.stringify({ citizen, scopes: "4", purpose, grantId: consentId });
+  const accessHeaders = () => ({ "content-type": "application/json", authorization: `Bearer ${token}`, "x-imi-nonce": `0x${randomBytes(32).toString("hex")}`, "x-imi-issued-at": String(Math.floor(Date.now() / 1000)) });
+
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    void fetch(`${gw.url}/metrics`)
+      .then((r) => r.text())
+      .then((text) => {
+        const m = /imi_gateway_process_resident_memory_bytes (\d+)/.exec(text);
+        if (m) peakRss = Math.max(peakRss, Number(m[1]));
+      })
+      .catch(() => undefined);
+  }, 250);
+
+  // 1. Authorized accesses.
+  log(`authorized accesses: ${connections} connections, ${duration} s ...`);
+  await cannon({ url: `${gw.url}/v1/access/data`, connections, duration: 2, requests: [{ method: "POST", body: accessBody, setupRequest: (r) => ({ ...r, headers: accessHeaders() }) }] });
+  const access = await cannon({ url: `${gw.url}/v1/access/data`, connections, duration, requests: [{ method: "POST", body: accessBody, setupRequest: (r) => ({ ...r, headers: accessHeaders() }) }] });
+  const accessOk = access["2xx"];
+  const accessPerS = accessOk / duration;
+
+  // 2. Identity verifications (each one a fresh challenge, a citizen signature, an access record).
+  const citizenKey = privateKeyToAccount(citizenWallet.privateKey as Hex);
+  const proofs: string[] = [];
+  const proofCount = 3_000;
+  const challenges = await Promise.all(
+    Array.from({ length: proofCount }, () =>
+      fetch(`${gw.url}/v1/identity/challenge`, { method: "POST", headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ challenge: Hex }>),
+    ),
+  );
+  for (const c of challenges) proofs.push(JSON.stringify(signIdentityProof(citizenKey, { chainId: chain.chainId, citizen: citizen as Hex, audience, challenge: c.challenge })));
+  log(`identity verifications: ${proofCount} proofs ...`);
+  let next = 0;
+  const identity = await cannon({
+    url: `${gw.url}/v1/identity/verify`,
+    connections,
+    amount: proofCount,
+    requests: [{ method: "POST", setupRequest: (r) => ({ ...r, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: proofs[next++ % proofs.length] }) }],
+  });
+  const identityPerS = identity["2xx"] / (identity.duration || 1);
+
+  // 3. Revocation to refusal: the citizen revokes on chain; how long until the gateway refuses?
+  const revocation = await (await consentRegistry.connect(citizenWallet).getFunction("revoke")(consentId)).wait();
+  const receiptAt = performance.now();
+  void revocation;
+  let refusedAt = 0;
+  for (let i = 0; i < 10_000 && refusedAt === 0; i++) {
+    const r = await fetch(`${gw.url}/v1/access/data`, { method: "POST", headers: accessHeaders(), body: accessBody });
+    if (r.status === 403) refusedAt = performance.now();
+  }
+  const revocationToRefusalMs = refusedAt - receiptAt;
+  clearInterval(sampler);
+  await stop(gw.proc);
+
+  // 4. Bare Fastify, same machine, same process setup.
+  const bare = await child("bare");
+  await cannon({ url: `${bare.url}/hello`, connections, duration: 2 });
+  const bareResult = await cannon({ url: `${bare.url}/hello`, connections, duration });
+  const bareFastifyPerS = bareResult["2xx"] / duration;
+  await stop(bare.proc);
+
+  provider.destroy();
+  await chain.close();
+  await rm(dir, { recursive: true, force: true });
+
+  const figures = {
+    access_per_s: Math.round(accessPerS),
+    access_non_2xx: access.non2xx,
+    p50_ms: access.latency.p50,
+    p99_ms: access.latency.p99,
+    bare_fastify_per_s: Math.round(bareFastifyPerS),
+    ratio: Number((accessPerS / bareFastifyPerS).toFixed(3)),
+    identity_verify_per_s: Math.round(identityPerS),
+    revocation_to_refusal_ms: Math.round(revocationToRefusalMs),
+    peak_rss_mb: Math.round(peakRss / 2 ** 20),
+    connections,
+    duration_s: duration,
+  };
+  if (json) console.log(JSON.stringify(figures));
+  else {
+    console.log("");
+    console.log(`authorized accesses/s     ${figures.access_per_s}   (non-2xx: ${figures.access_non_2xx})`);
+    console.log(`latency p50 / p99         ${figures.p50_ms} ms / ${figures.p99_ms} ms   (${connections} connections)`);
+    console.log(`bare Fastify JSON/s       ${figures.bare_fastify_per_s}`);
+    console.log(`ratio                     ${(figures.ratio * 100).toFixed(1)} %`);
+    console.log(`identity verifications/s  ${figures.identity_verify_per_s}`);
+    console.log(`revocation -> refusal     ${figures.revocation_to_refusal_ms} ms`);
+    console.log(`gateway peak RSS          ${figures.peak_rss_mb} MB`);
+  }
+}

@@ -1,0 +1,99 @@
+// Hot-path crypto for the gateway. The SDK defines every message the gateway checks (types,
+// domains); this file only computes the same EIP-712 digests faster, for flat structs of atomic
+// fields, with hash-wasm's keccak (WASM) instead of the pure-JS one, and recovers signers with
+// libsecp256k1 (native) instead of pure JS. Measured on this machine the pure-JS path
+// (TypedDataEncoder + noble recovery) capped the gateway near 2,000 requests/s; a test checks the
+// digests equal the SDK's for random messages.
+import secp256k1 from "secp256k1";
+import { createKeccak, type IHasher } from "hash-wasm";
+import { TypedDataEncoder } from "ethers";
+import { hashDomain, type TypedDataDomain, type TypedDataField } from "../../../sdk/typedData/hashTypedData.js";
+
+let hasher: IHasher | undefined;
+
+/** Loads the WASM keccak once (buildApp awaits it). */
+export async function initFastCrypto(): Promise<void> {
+  hasher ??= await createKeccak(256);
+}
+
+export function keccak(data: Uint8Array): Uint8Array {
+  if (!hasher) throw new Error("initFastCrypto() not awaited");
+  hasher.init();
+  hasher.update(data);
+  return hasher.digest("binary");
+}
+
+const utf8 = new TextEncoder();
+
+export function keccakHex(data: Uint8Array | string): string {
+  return toHex(keccak(typeof data === "string" ? utf8.encode(data) : data));
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
+}
+
+function hexBytes(hex: string, length: number, field: string): Uint8Array {
+  const clean = hex.startsWith("0x") ? hex.slice(2) : hex;
+  if (clean.length !== length * 2 || !/^[0-9a-fA-F]*$/.test(clean)) throw new Error(`${field}: expected ${length} bytes`);
+  return Uint8Array.from(Buffer.from(clean, "hex"));
+}
+
+function uintWord(value: unknown, bits: number, field: string): Uint8Array {
+  const n = typeof value === "bigint" ? value : BigInt(value as string | number);
+  if (n < 0n || n >= 1n << BigInt(bits)) throw new Error(`${field}: out of range`);
+  return hexBytes(n.toString(16).padStart(64, "0"), 32, field);
+}
+
+export type FastStructHasher = (message: Record<string, unknown>) => Uint8Array;
+
+/** A digest function for one flat EIP-712 struct (address, bool, bytes32, uintN, string fields). */
+export function fastTypedDataHasher(domain: TypedDataDomain, types: Record<string, readonly TypedDataField[]>, primaryType: string): FastStructHasher {
+  const fields = types[primaryType];
+  const encodedType = TypedDataEncoder.from(Object.fromEntries(Object.entries(types).map(([k, v]) => [k, [...v]]))).encodeType(primaryType);
+  const typeHashBytes = keccak(utf8.encode(encodedType));
+  const separator = hexBytes(hashDomain(domain), 32, "domain");
+  const encoders = fields.map(({ name, type }): ((v: unknown) => Uint8Array) => {
+    if (type === "address") return (v) => { const out = new Uint8Array(32); out.set(hexBytes(String(v), 20, name), 12); return out; };
+    if (type === "bytes32") return (v) => hexBytes(String(v), 32, name);
+    if (type === "bool") return (v) => uintWord(v === true ? 1n : v === false ? 0n : BigInt(String(v)), 8, name);
+    if (type === "string") return (v) => keccak(utf8.encode(String(v)));
+    const m = /^uint(\d+)$/.exec(type);
+    if (m) return (v) => uintWord(v, Number(m[1]), name);
+    throw new Error(`fastTypedDataHasher: ${type} is not a flat atomic type`);
+  });
+  const buffer = new Uint8Array(32 * (fields.length + 1));
+  const envelope = new Uint8Array(66);
+  envelope[0] = 0x19;
+  envelope[1] = 0x01;
+  envelope.set(separator, 2);
+  return (message) => {
+    buffer.set(typeHashBytes, 0);
+    fields.forEach((f, i) => buffer.set(encoders[i](message[f.name]), 32 * (i + 1)));
+    envelope.set(keccak(buffer), 34);
+    return keccak(envelope);
+  };
+}
+
+const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+
+/** The address that signed `digest` (65-byte r‖s‖v, low s, v 27/28 or 0/1), lower-case; undefined if invalid. */
+export function recoverSigner(digest: Uint8Array, signature: string): string | undefined {
+  let sig: Uint8Array;
+  try {
+    sig = hexBytes(signature, 65, "signature");
+  } catch {
+    return undefined;
+  }
+  const v = sig[64];
+  const recid = v >= 27 ? v - 27 : v;
+  if (recid !== 0 && recid !== 1) return undefined;
+  // High-s signatures are malleable copies; the contracts and the SDK refuse them too.
+  if (BigInt(toHex(sig.subarray(32, 64))) > HALF_N) return undefined;
+  try {
+    const pub = secp256k1.ecdsaRecover(sig.subarray(0, 64), recid, digest, false);
+    return toHex(keccak(pub.subarray(1)).subarray(12));
+  } catch {
+    return undefined;
+  }
+}

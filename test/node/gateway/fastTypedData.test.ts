@@ -1,0 +1,45 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { agencyRequestMessage, agencyRequestTypedData, agencyRequestTypes } from "../../../sdk/gateway/agencyRequest.js";
+import { identityProofMessage, identityProofTypedData, identityProofTypes } from "../../../sdk/gateway/identityProof.js";
+import { hashTypedData } from "../../../sdk/typedData/hashTypedData.js";
+import { GATEWAY_DOMAIN_NAME, chainDomain } from "../../../sdk/typedData/domains.js";
+import { privateKeyToAccount } from "../../../sdk/keys/privateKeyToAccount.js";
+import type { Hex } from "../../../sdk/types.js";
+import { fastTypedDataHasher, initFastCrypto, recoverSigner, toHex } from "../../../node/gateway/internal/fastTypedData.js";
+
+const hex = (n: number) => `0x${randomBytes(n).toString("hex")}` as Hex;
+
+// The gateway's fast digests must be exactly the SDK's, or signatures and logged request hashes diverge.
+describe("fast EIP-712 digests and native recovery", () => {
+  beforeAll(async () => initFastCrypto());
+
+  it("equal the SDK's digests for random agency requests and identity proofs", () => {
+    for (const chainId of [1, 7337, 31337]) {
+      const domain = chainDomain(GATEWAY_DOMAIN_NAME, chainId);
+      const agency = fastTypedDataHasher(domain, agencyRequestTypes, "AgencyRequest");
+      const identity = fastTypedDataHasher(domain, identityProofTypes, "IdentityProof");
+      for (let i = 0; i < 50; i++) {
+        const m = agencyRequestMessage({ chainId, agency: hex(20), citizen: hex(32), scopes: BigInt(hex(1 + (i % 32))) || 1n, purpose: hex(32), grantId: i % 3 ? hex(32) : undefined, method: i % 2 ? "post" : "GET", path: `/v1/x/${i}?q=${"é".repeat(i % 4)}`, body: i % 5 ? JSON.stringify({ i }) : undefined, issuedAt: 1_700_000_000 + i });
+        expect(toHex(agency(m))).toBe(hashTypedData(agencyRequestTypedData(chainId, m)));
+        const p = identityProofMessage({ chainId, citizen: hex(32), controller: hex(20), audience: `https://gw${i}.example/路径`, challenge: hex(32), issuedAt: 1_700_000_000 + i });
+        expect(toHex(identity(p))).toBe(hashTypedData(identityProofTypedData(chainId, p)));
+      }
+    }
+  });
+
+  it("recovers the signer natively and refuses malformed or high-s signatures", () => {
+    const key = privateKeyToAccount(hex(32));
+    const digest = randomBytes(32);
+    const sig = key.signDigest(toHex(digest) as Hex);
+    expect(recoverSigner(digest, sig)).toBe(key.address.toLowerCase());
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const s = BigInt(`0x${sig.slice(66, 130)}`);
+    const v = Number.parseInt(sig.slice(130), 16);
+    const highS = `${sig.slice(0, 66)}${(n - s).toString(16).padStart(64, "0")}${(v === 27 ? 28 : 27).toString(16)}`;
+    expect(recoverSigner(digest, highS)).toBeUndefined();
+    expect(recoverSigner(digest, sig.slice(0, 130))).toBeUndefined();
+    expect(recoverSigner(digest, `${sig.slice(0, 130)}1d`)).toBeUndefined();
+    expect(recoverSigner(digest, "0xzz")).toBeUndefined();
+  });
+});
