@@ -87,6 +87,19 @@ describe("credential actions", () => {
     expect(await caught(() => fx.clients.issuer.credentials.anchorMany({ credentials: [], schemaId }))).toMatchObject({ code: "INVALID_BATCH" });
   });
 
+  test("a deprecated schema takes no new credentials; existing ones keep their status", async () => {
+    const { schemaId: old } = await fx.clients.governor.credentials.registerSchema({ schemaId: randomBytes32(), name: "old-permit", version: "1" });
+    await fx.clients.governor.credentials.setIssuerTrust({ schemaId: old, issuer: fx.accounts.issuer.address as Hex, trusted: true });
+    const existing = randomBytes32();
+    await fx.clients.issuer.credentials.anchor({ credentialHash: existing, schemaId: old });
+    await fx.clients.governor.credentials.deprecateSchema({ schemaId: old });
+    expect((await fx.clients.reader.credentials.getSchema({ schemaId: old })).deprecatedAt).toBeGreaterThan(0n);
+    expect(await caught(() => fx.clients.issuer.credentials.anchor({ credentialHash: randomBytes32(), schemaId: old }))).toMatchObject({
+      errorName: "CredentialRegistrySchemaDeprecated",
+    });
+    expect(await fx.clients.reader.credentials.status({ credentialHash: existing })).toBe("valid");
+  });
+
   test("batch input errors are named", async () => {
     expect(await caught(() => buildCredentialBatch([]))).toMatchObject({ code: "INVALID_BATCH" });
     const h = randomBytes32();

@@ -66,6 +66,10 @@ describe("identity actions", () => {
     const early = await caught(() => fx.clients.reader.identity.completeRecovery({ citizen, account: helper }));
     expect(early).toBeInstanceOf(IdentityRegistryRecoveryNotReadyError);
 
+    // The citizen's key objects directly once, then (after a second attempt) by a relayed signature.
+    await client.identity.cancelRecovery({ citizen });
+    expect(await fx.clients.reader.identity.getRecovery({ citizen })).toBeNull();
+    await fx.clients.registrar.identity.initiateRecovery({ citizen, newController: fx.freshAccount().address });
     const signed = await client.identity.signCancelRecovery({ citizen });
     await fx.clients.gateway.identity.cancelRecovery({ citizen, authorization: signed.authorization });
     expect(await fx.clients.reader.identity.getRecovery({ citizen })).toBeNull();
