@@ -35,7 +35,9 @@ export async function checkDeadline(client: ImiBaseClient, field: string, deadli
 export async function signWith(client: ImiBaseClient, account: ImiAccount, typedData: TypedDataDefinition): Promise<Hex> {
   if (account.type === "local") return account.signTypedData(typedData);
   const signature = await client.request<Hex>("eth_signTypedData_v4", [account.address, toEip712Json(typedData)]);
-  return toSignature("signature", signature);
+  // Some hardware wallets answer v as 0/1; the contracts (and toSignature) want 27/28.
+  const v = typeof signature === "string" && signature.length === 132 ? parseInt(signature.slice(130), 16) : NaN;
+  return toSignature("signature", v === 0 || v === 1 ? `${signature.slice(0, 130)}${(27 + v).toString(16)}` : signature);
 }
 
 /**
