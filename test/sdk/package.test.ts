@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runInNewContext } from "node:vm";
 import { build } from "esbuild";
 import { beforeAll, describe, expect, test } from "vitest";
 import { renderAbiModules } from "../../sdk/scripts/renderAbiModules.js";
@@ -76,6 +77,55 @@ describe("the package as installed", () => {
     expect(inputs.some((i) => i.includes("sdk/dist/index.js"))).toBe(true);
     expect(inputs.filter((i) => i.includes("sdk/dist/node.js") || i.includes("loadDeployment") || i.startsWith("node:"))).toEqual([]);
     expect(result.outputFiles[0].text).not.toMatch(/from\s*["']node:|require\(["'](fs|path|node:)/);
+  });
+
+  test("the browser bundle runs without Node globals: keys, typed data, credentials, receipts", async () => {
+    writeFileSync(
+      join(consumer, "browser.js"),
+      `import * as sdk from "imi-ledger/sdk";
+       const key = sdk.privateKeyToAccount(sdk.generatePrivateKey());
+       const typedData = sdk.grantTypedData({ chainId: 1, verifyingContract: key.address, nonce: 0, deadline: 1,
+         request: { citizen: sdk.randomBytes32(), agency: key.address, scopes: 1n, purpose: sdk.code("p"), validFrom: 0, validUntil: 2 } });
+       const signature = key.signTypedData(typedData);
+       const credential = sdk.issueCredential(key, { chainId: 1, schemaId: sdk.randomBytes32(), claims: { a: 1 } });
+       const request = sdk.signAgencyRequest(key, { chainId: 1, citizen: sdk.randomBytes32(), scopes: 1n, purpose: sdk.code("p"), method: "GET", path: "/x" });
+       const headers = sdk.agencyRequestHeaders(request);
+       const batch = sdk.buildAccessLogBatch([{ seq: 1, time: 1, gateway: key.address, agency: key.address, citizen: sdk.randomBytes32(),
+         kind: "data", scopes: 1n, purpose: sdk.code("p"), grantId: sdk.randomBytes32(), basis: "consent", decision: "allowed",
+         reason: "ALLOWED", requestHash: sdk.randomBytes32(), responseHash: sdk.randomBytes32() }]);
+       result = {
+         signed: sdk.verifyTypedData({ typedData, signature, signer: key.address }),
+         credential: credential.document.claimDigests.length,
+         request: sdk.verifyAgencyRequest({ chainId: 1, signed: sdk.readAgencyRequestHeaders(headers), method: "GET", path: "/x" }).valid,
+         proof: sdk.verifyAccessLogInclusion(batch.proofs[0]),
+       };`,
+    );
+    const bundle = await build({
+      entryPoints: [join(consumer, "browser.js")],
+      bundle: true,
+      platform: "browser",
+      format: "iife",
+      write: false,
+      absWorkingDir: consumer,
+      logLevel: "silent",
+    });
+    // Only what a browser offers: no process, Buffer, require or module.
+    const sandbox: Record<string, unknown> = {
+      crypto: globalThis.crypto,
+      TextEncoder,
+      TextDecoder,
+      atob,
+      btoa,
+      console,
+      setTimeout,
+      clearTimeout,
+      URL,
+      result: undefined,
+    };
+    sandbox.globalThis = sandbox;
+    sandbox.self = sandbox;
+    runInNewContext(bundle.outputFiles[0].text, sandbox);
+    expect(sandbox.result).toEqual({ signed: true, credential: 1, request: true, proof: true });
   });
 
   test("npm pack ships the compiled SDK", () => {
