@@ -22,6 +22,8 @@ export type AgencyCall = {
   requestHash: string;
   nonce: string;
   issuedAt: number;
+  /** Settles when the request's nonce is on disk; {@link GatewayContext.record} awaits it. */
+  nonceDurable: Promise<void>;
 };
 
 export type AccessTerms = { citizen: string; scopes: bigint; purpose: string; grantId: string };
@@ -164,20 +166,29 @@ export class GatewayContext {
       digest = this.agencyRequestDigest({ agency, citizen: terms.citizen, scopes: terms.scopes, purpose: terms.purpose, grantId: terms.grantId, method, path, bodyHash, nonce, issuedAt });
     }
     if (!this.hasRole("agency", agency)) throw forbidden("NOT_AN_AGENCY", "The caller does not hold the agency role.");
-    let fresh: boolean;
-    try {
-      fresh = await this.options.nonces.claim(`${agency}:${nonce}`, issuedAt + skew + 1);
-    } catch (cause) {
-      throw unavailable("NONCE_STORE_UNAVAILABLE", "The nonce store is unavailable.", cause);
-    }
-    if (!fresh) throw new GatewayError("NONCE_REUSED", 409, "This nonce was used before.");
-    return { agency, requestHash: toHex(digest), nonce, issuedAt };
+    // The replay check is decided here, in memory; the nonce's fsync overlaps the decision and the
+    // vault read, and `record` waits for it before anything is answered.
+    const reserved = this.options.nonces.reserve(`${agency}:${nonce}`, issuedAt + skew + 1);
+    if (!reserved.fresh) throw new GatewayError("NONCE_REUSED", 409, "This nonce was used before.");
+    return { agency, requestHash: toHex(digest), nonce, issuedAt, nonceDurable: reserved.durable };
   }
 
-  /** Appends an access record and waits until it is on disk; a failure is a 503 and nothing leaves. */
-  async record(input: Omit<AccessRecordInput, "time">): Promise<AccessReceipt> {
+  /**
+   * Appends an access record and waits until it is on disk, and until the request's nonce is too
+   * (when given); a failure of either is a 503 and nothing leaves.
+   */
+  async record(input: Omit<AccessRecordInput, "time">, nonceDurable?: Promise<void>): Promise<AccessReceipt> {
+    const append = this.options.accessLog.append({ ...input, time: this.options.now() });
+    append.catch(() => undefined);
+    if (nonceDurable) {
+      try {
+        await nonceDurable;
+      } catch (cause) {
+        throw unavailable("NONCE_STORE_UNAVAILABLE", "The nonce store is unavailable.", cause);
+      }
+    }
     try {
-      const receipt = await this.options.accessLog.append({ ...input, time: this.options.now() });
+      const receipt = await append;
       this.metrics.accesses.inc({ kind: input.kind, decision: input.decision });
       return receipt;
     } catch (cause) {

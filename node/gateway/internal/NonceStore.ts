@@ -41,15 +41,28 @@ export class NonceStore {
   }
 
   /** False when `key` was claimed before (a replay). Otherwise records it durably until `expiresAt` (unix s). */
-  claim(key: string, expiresAt: number): Promise<boolean> {
+  async claim(key: string, expiresAt: number): Promise<boolean> {
+    const r = this.reserve(key, expiresAt);
+    if (!r.fresh) return false;
+    await r.durable;
+    return true;
+  }
+
+  /**
+   * Decides at once whether `key` is fresh and starts writing it; `durable` settles when it is on
+   * disk. Callers overlap that write with their own work and await it before answering.
+   */
+  reserve(key: string, expiresAt: number): { fresh: false } | { fresh: true; durable: Promise<void> } {
     const existing = this.seen.get(key);
-    if (existing !== undefined && existing >= this.now()) return Promise.resolve(false);
+    if (existing !== undefined && existing >= this.now()) return { fresh: false };
     this.seen.set(key, expiresAt);
     this.queue.push({ key, expiresAt });
-    return new Promise<void>((resolve, reject) => {
+    const durable = new Promise<void>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       this.schedule();
-    }).then(() => true);
+    });
+    durable.catch(() => undefined); // awaited by the caller; never an unhandled rejection if it bails out early
+    return { fresh: true, durable };
   }
 
   private schedule(): void {

@@ -150,9 +150,9 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
       const decided = decideFromIndex(ctx, call, terms);
       return withinUseLimit(ctx, decided, async (d) => {
         const logged = { ...base, grantId: d.grantId, basis: d.basis };
-        if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }));
+        if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }, call.nonceDurable));
         const data = await readVault(logged, () => vault.get(terms.citizen, wanted));
-        if (!data) return deny(reply, 404, "NO_RECORD", await ctx.record({ ...logged, decision: "denied", reason: "NO_RECORD", responseHash: ZeroHash }));
+        if (!data) return deny(reply, 404, "NO_RECORD", await ctx.record({ ...logged, decision: "denied", reason: "NO_RECORD", responseHash: ZeroHash }, call.nonceDurable));
         const payload = {
           citizen: terms.citizen,
           grantId: d.grantId,
@@ -162,7 +162,7 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
           ...(encryptTo ? { encrypted: encryptToKey(encryptTo, new TextEncoder().encode(canonicalJson(data))) } : { data }),
         };
         const responseHash = ctx.responseHash(payload);
-        const r = await ctx.record({ ...logged, decision: "allowed", reason: "ALLOWED", responseHash });
+        const r = await ctx.record({ ...logged, decision: "allowed", reason: "ALLOWED", responseHash }, call.nonceDurable);
         return { ...payload, responseHash, receipt: r };
       });
     },
@@ -224,7 +224,7 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
       const base = { agency: call.agency, citizen: terms.citizen, kind: "predicate" as const, scopes: terms.scopes, purpose: terms.purpose, requestHash: call.requestHash };
       return withinUseLimit(ctx, decideFromIndex(ctx, call, terms), async (d) => {
         const logged = { ...base, grantId: d.grantId, basis: d.basis };
-        if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }));
+        if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }, call.nonceDurable));
         let result: boolean | undefined;
         if (predicate.type === "hasValidCredential") {
           result = indexer.validCredentialsOf(terms.citizen, predicate.schemaId, BigInt(ctx.nowSeconds())).length > 0;
@@ -239,9 +239,9 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
             result = typeof district === "string" ? district === predicate.district : undefined;
           }
         }
-        if (result === undefined) return deny(reply, 404, "NO_RECORD", await ctx.record({ ...logged, decision: "denied", reason: "NO_RECORD", responseHash: ZeroHash }));
+        if (result === undefined) return deny(reply, 404, "NO_RECORD", await ctx.record({ ...logged, decision: "denied", reason: "NO_RECORD", responseHash: ZeroHash }, call.nonceDurable));
         const responseHash = ctx.responseHash({ predicate: predicateHash, result });
-        const r = await ctx.record({ ...logged, decision: "allowed", reason: "ALLOWED", responseHash });
+        const r = await ctx.record({ ...logged, decision: "allowed", reason: "ALLOWED", responseHash }, call.nonceDurable);
         // The gateway's signature makes the yes/no portable: the agency can show it without the data.
         const answer = { agency: call.agency, citizen: terms.citizen, predicate: predicateHash, result, seq: String(r.seq), recordHash: r.recordHash };
         const sig = ctx.options.account.signTypedData({
