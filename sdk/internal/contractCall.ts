@@ -30,7 +30,21 @@ export function contractAddress(client: ImiBaseClient, contract: ImiContractName
   return address;
 }
 
-export type ContractCall = { contract: ImiContractName; functionName: string; args?: readonly unknown[] };
+/** Each contract's `as const` ABI, so function and event names are checked against it at compile time. */
+type Abis = {
+  identityRegistry: typeof identityRegistryAbi;
+  credentialRegistry: typeof credentialRegistryAbi;
+  consentRegistry: typeof consentRegistryAbi;
+  accessLog: typeof accessLogAbi;
+  accountRules: typeof accountRulesAbi;
+  accessManager: typeof imiAccessManagerAbi;
+};
+type ItemName<C extends ImiContractName, K extends "function" | "event"> = Extract<Abis[C][number], { type: K; name: string }>["name"];
+
+/** A call whose function name must exist in that contract's ABI. */
+export type ContractCall = {
+  [C in ImiContractName]: { contract: C; functionName: ItemName<C, "function">; args?: readonly unknown[] };
+}[ImiContractName];
 
 export async function readContract<T>(client: ImiBaseClient, call: ContractCall, blockTag = "latest"): Promise<T> {
   const iface = interfaces[call.contract];
@@ -174,8 +188,8 @@ async function waitForReceipt(client: ImiBaseClient, hash: Hex): Promise<RpcRece
 }
 
 export type GetEventsParameters = {
-  contract: ImiContractName;
-  eventName: string;
+  [C in ImiContractName]: { contract: C; eventName: ItemName<C, "event"> };
+}[ImiContractName] & {
   /** Values for indexed parameters, in order; null = any. */
   topics?: readonly (string | null)[];
   fromBlock?: number;

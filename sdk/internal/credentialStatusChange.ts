@@ -29,7 +29,7 @@ export async function changeCredentialStatus(
   const reason = toUint("reason", p.reason ?? 0, 16);
   const call = p.batch
     ? {
-        functionName: "setBatchedStatus",
+        functionName: "setBatchedStatus" as const,
         args: [toNonZeroBytes32("batch.root", p.batch.root), credentialHash, p.batch.proof.map((h, i) => toBytes32(`batch.proof[${i}]`, h)), ISSUER_STATUS[kind], reason],
       }
     : { functionName: kind, args: [credentialHash, reason] };

@@ -20,9 +20,9 @@ export async function setAccountAllowed(client: ImiBaseClient, p: SetAccountAllo
   if (!p.allowed && accounts.length !== 1) throw new InvalidInputError("INVALID_BATCH", "accounts", "Disallow one account at a time.");
   const call = p.allowed
     ? accounts.length === 1
-      ? { functionName: "allow", args: [accounts[0]] }
-      : { functionName: "allowMany", args: [accounts] }
-    : { functionName: "disallow", args: [accounts[0]] };
+      ? { functionName: "allow" as const, args: [accounts[0]] }
+      : { functionName: "allowMany" as const, args: [accounts] }
+    : { functionName: "disallow" as const, args: [accounts[0]] };
   const { hash } = await writeContract(client, { action: "setAccountAllowed", account: p.account, contract: "accountRules", ...call });
   return { hash };
 }

@@ -33,8 +33,8 @@ export async function addGuardian(client: ImiBaseClient, p: AddGuardianParameter
     toUint("expiresAt", p.expiresAt, 64),
   ];
   const call = p.authorization
-    ? { functionName: "addGuardianBySig", args: [...args, await checkAuthorization(client, p.authorization)] }
-    : { functionName: p.by === "registrar" ? "appointGuardian" : "addGuardian", args };
+    ? { functionName: "addGuardianBySig" as const, args: [...args, await checkAuthorization(client, p.authorization)] }
+    : { functionName: p.by === "registrar" ? ("appointGuardian" as const) : ("addGuardian" as const), args };
   const { hash } = await writeContract(client, { action: "addGuardian", account: p.account, contract: "identityRegistry", ...call });
   return { hash };
 }
