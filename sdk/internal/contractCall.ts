@@ -46,7 +46,33 @@ export type ContractCall = {
   [C in ImiContractName]: { contract: C; functionName: ItemName<C, "function">; args?: readonly unknown[] };
 }[ImiContractName];
 
-export async function readContract<T>(client: ImiBaseClient, call: ContractCall, blockTag = "latest"): Promise<T> {
+// What a read returns, derived from the ABI: uintN/intN → bigint (enums too), address and bytesN
+// → 0x-hex, tuples → objects keyed by component name, arrays → readonly arrays; several outputs
+// → an object keyed by output name.
+type AbiParam = { readonly type: string; readonly name?: string; readonly components?: readonly AbiParam[] };
+type AbiValue<P extends AbiParam> = P["type"] extends `${infer Inner}[]`
+  ? readonly AbiValue<{ type: Inner; name: P["name"]; components: P["components"] }>[]
+  : P["type"] extends "tuple"
+    ? AbiObject<NonNullable<P["components"]>>
+    : P["type"] extends "address" | `bytes${string}`
+      ? `0x${string}`
+      : P["type"] extends `uint${string}` | `int${string}`
+        ? bigint
+        : P["type"] extends "bool"
+          ? boolean
+          : P["type"] extends "string"
+            ? string
+            : unknown;
+type AbiObject<Ps extends readonly AbiParam[]> = { [P in Ps[number] as P["name"] & string]: AbiValue<P> };
+type FunctionOutputs<C extends ImiContractName, N> = Extract<Abis[C][number], { type: "function"; name: N }>["outputs"];
+export type ReadResult<C extends ImiContractName, N> =
+  FunctionOutputs<C, N> extends readonly [infer Only extends AbiParam] ? AbiValue<Only> : AbiObject<FunctionOutputs<C, N>>;
+
+export async function readContract<C extends ImiContractName, N extends ItemName<C, "function">>(
+  client: ImiBaseClient,
+  call: { contract: C; functionName: N; args?: readonly unknown[] },
+  blockTag = "latest",
+): Promise<ReadResult<C, N>> {
   const iface = interfaces[call.contract];
   const fragment = iface.getFunction(call.functionName) as FunctionFragment;
   const data = iface.encodeFunctionData(fragment, call.args ?? []);
@@ -58,7 +84,7 @@ export async function readContract<T>(client: ImiBaseClient, call: ContractCall,
     throw toImiError(error, call);
   }
   const decoded = resultToObject(fragment.outputs, iface.decodeFunctionResult(fragment, raw));
-  return (fragment.outputs.length === 1 ? Object.values(decoded)[0] : decoded) as T;
+  return (fragment.outputs.length === 1 ? Object.values(decoded)[0] : decoded) as ReadResult<C, N>;
 }
 
 export type ContractEvent = {

@@ -5,7 +5,7 @@ import { DeadlineExpiredError } from "../errors/errors.js";
 import { toEip712Json, type TypedDataDefinition } from "../typedData/hashTypedData.js";
 import type { ContractDomainParameters } from "../typedData/domains.js";
 import type { Address, Hex, Numberish } from "../types.js";
-import { contractAddress, readContract, type ContractCall } from "./contractCall.js";
+import { contractAddress, readContract } from "./contractCall.js";
 import { toHex, toNonZeroAddress, toSignature, toUint } from "./validate.js";
 
 /** The signature part of a relayed call, as the contracts take it. */
@@ -58,7 +58,7 @@ export async function signAction<TPrimary extends string>(
   const now = await chainTime(client);
   const deadline = options.deadline === undefined ? now + DEFAULT_SIGNATURE_TTL : toUint("deadline", options.deadline, 256);
   if (deadline <= now) throw new DeadlineExpiredError("deadline", deadline, now);
-  const nonce = await readContract<bigint>(client, { contract: options.contract, functionName: "nonces", args: [account.address] } as ContractCall);
+  const nonce = await readContract(client, { contract: options.contract, functionName: "nonces", args: [account.address] });
   const typedData = options.build({ chainId: client.chainId, verifyingContract: contractAddress(client, options.contract), nonce, deadline });
   const signature = await signWith(client, account, typedData);
   return { authorization: { signer: account.address, deadline, signature }, typedData };

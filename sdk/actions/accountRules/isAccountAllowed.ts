@@ -8,5 +8,5 @@ export type IsAccountAllowedReturnType = boolean;
 
 /** Whether the chain admits transactions from `address`. */
 export function isAccountAllowed(client: ImiBaseClient, p: IsAccountAllowedParameters): Promise<IsAccountAllowedReturnType> {
-  return readContract<boolean>(client, { contract: "accountRules", functionName: "isAllowed", args: [toAddress("address", p.address)] });
+  return readContract(client, { contract: "accountRules", functionName: "isAllowed", args: [toAddress("address", p.address)] });
 }

@@ -9,5 +9,5 @@ export type GetNonceReturnType = bigint;
 
 /** The signer's current nonce at a contract that takes signed actions (each signature uses one). */
 export function getNonce(client: ImiBaseClient, p: GetNonceParameters): Promise<GetNonceReturnType> {
-  return readContract<bigint>(client, { contract: p.contract, functionName: "nonces", args: [toAddress("signer", p.signer)] });
+  return readContract(client, { contract: p.contract, functionName: "nonces", args: [toAddress("signer", p.signer)] });
 }

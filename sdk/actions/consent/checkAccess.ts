@@ -39,11 +39,11 @@ export async function checkAccess(client: ImiBaseClient, p: CheckAccessParameter
   if (p.grantId !== undefined) {
     const grantId = toBytes32("grantId", p.grantId);
     const decision = ACCESS_DECISIONS[Number(
-      await readContract<bigint>(client, { contract: "consentRegistry", functionName: "check", args: [grantId, agency, citizen, scopes, purpose] }),
+      await readContract(client, { contract: "consentRegistry", functionName: "check", args: [grantId, agency, citizen, scopes, purpose] }),
     )];
     return { allowed: decision === "Allowed", decision, grantId };
   }
-  const raw = await readContract<{ allowed: boolean; consentId: Hex; decision: bigint }>(client, {
+  const raw = await readContract(client, {
     contract: "consentRegistry",
     functionName: "mayAccess",
     args: [agency, citizen, scopes, purpose],

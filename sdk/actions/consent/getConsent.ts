@@ -28,6 +28,6 @@ export type GetConsentReturnType = Consent;
 /** A consent as stored (status "none" when unknown). */
 export async function getConsent(client: ImiBaseClient, p: GetConsentParameters): Promise<GetConsentReturnType> {
   const consentId = toBytes32("consentId", p.consentId);
-  const raw = await readContract<Record<string, unknown>>(client, { contract: "consentRegistry", functionName: "getConsent", args: [consentId] });
-  return { ...(raw as Omit<Consent, "consentId" | "status">), consentId, status: CONSENT_STATUS[Number(raw.status)] };
+  const raw = await readContract(client, { contract: "consentRegistry", functionName: "getConsent", args: [consentId] });
+  return { ...raw, consentId, status: CONSENT_STATUS[Number(raw.status)] };
 }

@@ -18,11 +18,11 @@ export async function getCredentialStatus(
 ): Promise<GetCredentialStatusReturnType> {
   const credentialHash = toBytes32("credentialHash", p.credentialHash);
   const raw = p.batch
-    ? await readContract<bigint>(client, {
+    ? await readContract(client, {
         contract: "credentialRegistry",
         functionName: "statusOfBatched",
         args: [toBytes32("batch.root", p.batch.root), credentialHash, p.batch.proof.map((h, i) => toBytes32(`batch.proof[${i}]`, h))],
       })
-    : await readContract<bigint>(client, { contract: "credentialRegistry", functionName: "statusOf", args: [credentialHash] });
+    : await readContract(client, { contract: "credentialRegistry", functionName: "statusOf", args: [credentialHash] });
   return CREDENTIAL_STATUS[Number(raw)];
 }

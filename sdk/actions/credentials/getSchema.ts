@@ -14,9 +14,9 @@ export type GetSchemaReturnType = {
 
 export async function getSchema(client: ImiBaseClient, p: GetSchemaParameters): Promise<GetSchemaReturnType> {
   const schemaId = toBytes32("schemaId", p.schemaId);
-  const schema = await readContract<GetSchemaReturnType>(client, { contract: "credentialRegistry", functionName: "getSchema", args: [schemaId] });
+  const schema = await readContract(client, { contract: "credentialRegistry", functionName: "getSchema", args: [schemaId] });
   if (p.issuer === undefined) return schema;
-  const issuerTrusted = await readContract<boolean>(client, {
+  const issuerTrusted = await readContract(client, {
     contract: "credentialRegistry",
     functionName: "isTrustedIssuer",
     args: [schemaId, toAddress("issuer", p.issuer)],

@@ -57,10 +57,10 @@ export async function verifyCredential(client: ImiBaseClient, p: VerifyCredentia
   if (document.chainId !== client.chainId) problems.push("wrongChain");
   if (p.subject !== undefined && p.subject.toLowerCase() !== document.subject) problems.push("subjectMismatch");
   const [trusted, anchored, status, now] = await Promise.all([
-    readContract<boolean>(client, { contract: "credentialRegistry", functionName: "isTrustedIssuer", args: [document.schemaId, document.issuer] }),
+    readContract(client, { contract: "credentialRegistry", functionName: "isTrustedIssuer", args: [document.schemaId, document.issuer] }),
     batch
-      ? readContract<{ issuer: string; schemaId: string }>(client, { contract: "credentialRegistry", functionName: "getBatch", args: [batch.root] })
-      : readContract<{ issuer: string; schemaId: string }>(client, { contract: "credentialRegistry", functionName: "getCredential", args: [credentialHash] }),
+      ? readContract(client, { contract: "credentialRegistry", functionName: "getBatch", args: [batch.root] })
+      : readContract(client, { contract: "credentialRegistry", functionName: "getCredential", args: [credentialHash] }),
     getCredentialStatus(client, { credentialHash, batch }),
     chainTime(client),
   ]);

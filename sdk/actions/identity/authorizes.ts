@@ -8,7 +8,7 @@ export type AuthorizesReturnType = { allowed: boolean; asGuardian: boolean };
 
 /** May `actor` act now for `citizen` over `scopes`, as controller or guardian? */
 export function authorizes(client: ImiBaseClient, p: AuthorizesParameters): Promise<AuthorizesReturnType> {
-  return readContract<AuthorizesReturnType>(client, {
+  return readContract(client, {
     contract: "identityRegistry",
     functionName: "authorizes",
     args: [toBytes32("citizen", p.citizen), toAddress("actor", p.actor), toUint("scopes", p.scopes, 256)],

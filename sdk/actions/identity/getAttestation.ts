@@ -19,8 +19,8 @@ export type GetAttestationReturnType = {
 export async function getAttestation(client: ImiBaseClient, p: GetAttestationParameters): Promise<GetAttestationReturnType> {
   const uid = toBytes32("uid", p.uid);
   const [raw, valid] = await Promise.all([
-    readContract<Omit<GetAttestationReturnType, "valid">>(client, { contract: "identityRegistry", functionName: "getAttestation", args: [uid] }),
-    readContract<boolean>(client, { contract: "identityRegistry", functionName: "isAttestationValid", args: [uid] }),
+    readContract(client, { contract: "identityRegistry", functionName: "getAttestation", args: [uid] }),
+    readContract(client, { contract: "identityRegistry", functionName: "isAttestationValid", args: [uid] }),
   ]);
   return { ...raw, valid };
 }

@@ -21,7 +21,7 @@ export type GetGuardianReturnType = {
 export async function getGuardian(client: ImiBaseClient, p: GetGuardianParameters): Promise<GetGuardianReturnType> {
   const citizen = toBytes32("citizen", p.citizen);
   const guardian = toAddress("guardian", p.guardian);
-  const raw = await readContract<Omit<GetGuardianReturnType, "active">>(client, {
+  const raw = await readContract(client, {
     contract: "identityRegistry",
     functionName: "getGuardian",
     args: [citizen, guardian],
@@ -29,6 +29,6 @@ export async function getGuardian(client: ImiBaseClient, p: GetGuardianParameter
   const scopes = p.scopes === undefined ? raw.scopes : toUint("scopes", p.scopes, 256);
   const active =
     scopes !== 0n &&
-    (await readContract<boolean>(client, { contract: "identityRegistry", functionName: "isGuardian", args: [citizen, guardian, scopes] }));
+    (await readContract(client, { contract: "identityRegistry", functionName: "isGuardian", args: [citizen, guardian, scopes] }));
   return { ...raw, active };
 }

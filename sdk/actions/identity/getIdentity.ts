@@ -20,18 +20,18 @@ export type GetIdentityReturnType = {
 /** An identity as the registry holds it (status "none" when never registered). */
 export async function getIdentity(client: ImiBaseClient, p: GetIdentityParameters): Promise<GetIdentityReturnType> {
   const citizen = toBytes32("citizen", p.citizen);
-  const raw = await readContract<Record<string, unknown>>(client, {
+  const raw = await readContract(client, {
     contract: "identityRegistry",
     functionName: "getIdentity",
     args: [citizen],
   });
   return {
     citizen,
-    controller: raw.controller as Address,
+    controller: raw.controller,
     status: IDENTITY_STATUS[Number(raw.status)],
     level: Number(raw.level),
-    registeredAt: raw.registeredAt as bigint,
-    deactivatedAt: raw.deactivatedAt as bigint,
-    commitment: raw.commitment as Hex,
+    registeredAt: raw.registeredAt,
+    deactivatedAt: raw.deactivatedAt,
+    commitment: raw.commitment,
   };
 }

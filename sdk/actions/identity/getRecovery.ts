@@ -8,7 +8,7 @@ export type GetRecoveryParameters = { citizen: Hex };
 export type GetRecoveryReturnType = { newController: Address; registrar: Address; executableAt: bigint } | null;
 
 export async function getRecovery(client: ImiBaseClient, p: GetRecoveryParameters): Promise<GetRecoveryReturnType> {
-  const raw = await readContract<{ newController: Address; registrar: Address; executableAt: bigint }>(client, {
+  const raw = await readContract(client, {
     contract: "identityRegistry",
     functionName: "getRecovery",
     args: [toBytes32("citizen", p.citizen)],

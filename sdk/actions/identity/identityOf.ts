@@ -8,6 +8,6 @@ export type IdentityOfParameters = { key: Address };
 export type IdentityOfReturnType = Hex | null;
 
 export async function identityOf(client: ImiBaseClient, p: IdentityOfParameters): Promise<IdentityOfReturnType> {
-  const id = await readContract<Hex>(client, { contract: "identityRegistry", functionName: "identityOf", args: [toAddress("key", p.key)] });
+  const id = await readContract(client, { contract: "identityRegistry", functionName: "identityOf", args: [toAddress("key", p.key)] });
   return /^0x0{64}$/.test(id) ? null : id;
 }
