@@ -166,13 +166,14 @@ async function main(): Promise<void> {
   for (const c of challenges) proofs.push(JSON.stringify(signIdentityProof(citizenKey, { chainId: chain.chainId, citizen: citizen as Hex, audience, challenge: c.challenge })));
   log(`identity verifications: ${proofCount} proofs ...`);
   let next = 0;
+  const identityStart = performance.now();
   const identity = await cannon({
     url: `${gw.url}/v1/identity/verify`,
     connections,
     amount: proofCount,
     requests: [{ method: "POST", setupRequest: (r) => ({ ...r, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: proofs[next++ % proofs.length] }) }],
   });
-  const identityPerS = identity["2xx"] / (identity.duration || 1);
+  const identityPerS = identity["2xx"] / ((performance.now() - identityStart) / 1000);
 
   // 3. Revocation to refusal: the citizen revokes on chain; how long until the gateway refuses?
   const revocation = await (await consentRegistry.connect(citizenWallet).getFunction("revoke")(consentId)).wait();
