@@ -14,13 +14,15 @@ import { credentialRoutes } from "./routes/credentials.js";
 import { healthRoutes } from "./routes/health.js";
 import { identityRoutes } from "./routes/identity.js";
 import { recordRoutes } from "./routes/records.js";
-import { registrarRoutes } from "./routes/registrar.js";
+import { erasureRoute, registrarRoutes } from "./routes/registrar.js";
 
 declare module "fastify" {
   interface FastifyInstance {
     imi: GatewayContext;
   }
 }
+
+const requestSerializer = (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, path: req.url.split("?")[0] });
 
 /**
  * Builds the gateway (routes, schemas, OpenAPI, metrics, rate limits) over already-open parts:
@@ -33,11 +35,15 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   const app = Fastify({
     logger:
       options.logger === undefined || options.logger === true
-        ? { level: "info", redact: ["req.headers.authorization", "req.headers[\"x-imi-signature\"]", "req.headers[\"x-imi-request\"]"] }
+        ? {
+            level: "info",
+            // Request lines carry no query string (citizen ids in audit filters) and no credentials.
+            serializers: { req: requestSerializer },
+          }
         : options.logger === false
           ? false
           : undefined,
-    ...(typeof options.logger === "object" ? { loggerInstance: options.logger } : {}),
+    ...(typeof options.logger === "object" ? { loggerInstance: options.logger.child({}, { serializers: { req: requestSerializer } }) } : {}),
     bodyLimit: limits.bodyLimitBytes,
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
@@ -87,7 +93,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   });
   if (options.docs !== false) await app.register(swaggerUi, { routePrefix: "/docs" });
 
-  for (const routes of [healthRoutes, authRoutes, accessRoutes, identityRoutes, credentialRoutes, consentRoutes, recordRoutes, registrarRoutes])
+  for (const routes of [healthRoutes, authRoutes, accessRoutes, identityRoutes, credentialRoutes, consentRoutes, recordRoutes, registrarRoutes, erasureRoute])
     await app.register(routes, { ctx });
   return app as unknown as FastifyInstance;
 }

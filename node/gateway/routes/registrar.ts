@@ -109,6 +109,27 @@ export const registrarRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asyn
   );
 };
 
+export const erasureRoute: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
+  app.delete<{ Params: { citizen: string } }>(
+    "/v1/registrar/citizens/:citizen/record",
+    {
+      schema: {
+        tags: ["registrar"],
+        summary: "Erase a citizen's record from the vault (its data key is destroyed; the on-chain identity stays)",
+        security: [{ bearer: [] }],
+        params: { type: "object", properties: { citizen: bytes32 }, required: ["citizen"], additionalProperties: false },
+        response: { 200: { type: "object", properties: { erased: { type: "boolean" } }, required: ["erased"] }, ...errors },
+      },
+    },
+    async (request) => {
+      const registrar = ctx.requireStaff(request, "registrar");
+      const erased = await ctx.options.vault.erase(request.params.citizen);
+      request.log.info({ event: "record-erased", registrar, erased }, "citizen record erased");
+      return { erased };
+    },
+  );
+};
+
 async function waitForReceipt(ctx: GatewayContext, hash: string): Promise<{ status: string; blockNumber: string } | undefined> {
   for (let i = 0; i < 600; i++) {
     const r = await ctx.relay.request<{ status: string; blockNumber: string } | null>("eth_getTransactionReceipt", [hash]);

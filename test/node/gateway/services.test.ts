@@ -232,6 +232,9 @@ describe("gateway: login, identity, credentials, citizens, auditors, registrars"
       expect(h.indexer.identity(newCitizen)).toMatchObject({ controller: controller.toLowerCase(), level: 2 });
       const again = await send();
       expect(again.json().code).toBe("CITIZEN_EXISTS");
+      const erase = await app.inject({ method: "DELETE", url: `/v1/registrar/citizens/${newCitizen}/record`, headers: { authorization: `Bearer ${token}` } });
+      expect(erase.json()).toEqual({ erased: true });
+      expect(await h.vault.get(newCitizen)).toBeUndefined();
       const byAgency = await app.inject({ method: "POST", url: "/v1/registrar/citizens", headers: { authorization: `Bearer ${agencyToken}` }, payload: { citizen: newCitizen, controller, level: 2, salt, record, signedTransaction: "0x00" } });
       expect(byAgency.json().code).toBe("ROLE_NOT_HELD");
     });
