@@ -79,6 +79,7 @@ export * from "./actions/identity/getGuardian.js";
 export * from "./actions/identity/getRecovery.js";
 export * from "./actions/identity/authorizes.js";
 export * from "./actions/identity/getAttestation.js";
+export * from "./actions/identity/proveIdentity.js";
 export * from "./actions/identity/verifyIdentityProof.js";
 export * from "./actions/credentials/registerSchema.js";
 export * from "./actions/credentials/deprecateSchema.js";

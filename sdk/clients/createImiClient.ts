@@ -55,6 +55,7 @@ import { setRecoveryDelay } from "../actions/identity/setRecoveryDelay.js";
 import { isAccountAllowed } from "../actions/accountRules/isAccountAllowed.js";
 import { setAccountAllowed } from "../actions/accountRules/setAccountAllowed.js";
 import { verifyIdentityProof } from "../actions/identity/verifyIdentityProof.js";
+import { proveIdentity } from "../actions/identity/proveIdentity.js";
 import { gatewayRequest, type GatewayRequestParameters, type GatewayRequestReturnType } from "../actions/gateway/gatewayRequest.js";
 
 type Action = (client: ImiBaseClient, parameters: never) => unknown;
@@ -91,6 +92,7 @@ const identityActions = {
   getRecovery,
   authorizes,
   getAttestation,
+  prove: proveIdentity,
   verifyProof: verifyIdentityProof,
 };
 const credentialActions = {

@@ -142,6 +142,11 @@ describe("JSON-RPC accounts (keys held by the node or a browser wallet)", () => 
     const { authorization } = await wallet.consent.signGrant({ request });
     const { consentId } = await fx.clients.gateway.consent.grant({ request, authorization });
     expect((await fx.clients.reader.consent.get({ consentId })).grantedBy).toBe(walletAddress);
+
+    // The same wallet proves "I am me" to a verifier.
+    const challenge = randomBytes32();
+    const proof = await wallet.identity.prove({ citizen, audience: "clinic", challenge });
+    expect(await fx.clients.reader.identity.verifyProof({ proof, challenge, audience: "clinic" })).toEqual({ valid: true, citizen, level: 2 });
   });
 });
 

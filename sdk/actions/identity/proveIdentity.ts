@@ -1,0 +1,33 @@
+import type { ImiBaseClient } from "../../clients/ImiBaseClient.js";
+import { requireAccount } from "../../clients/ImiBaseClient.js";
+import type { ImiAccount } from "../../clients/accounts.js";
+import { identityProofMessage, identityProofTypedData, type SignedIdentityProof } from "../../gateway/identityProof.js";
+import { chainTime, signWith } from "../../internal/signing.js";
+import type { Hex } from "../../types.js";
+
+export type ProveIdentityParameters = {
+  citizen: Hex;
+  /** The verifier's name or origin, exactly as it will check it. */
+  audience: string;
+  /** The verifier's challenge. */
+  challenge: Hex;
+  account?: ImiAccount;
+};
+export type ProveIdentityReturnType = SignedIdentityProof;
+
+/**
+ * The wallet answers a verifier's challenge with the client's account (a local key or a browser
+ * wallet through eth_signTypedData_v4), stamped with chain time so the verifier's clock agrees.
+ */
+export async function proveIdentity(client: ImiBaseClient, p: ProveIdentityParameters): Promise<ProveIdentityReturnType> {
+  const account = requireAccount(client, p.account, "proveIdentity");
+  const message = identityProofMessage({
+    chainId: client.chainId,
+    citizen: p.citizen,
+    controller: account.address,
+    audience: p.audience,
+    challenge: p.challenge,
+    issuedAt: await chainTime(client),
+  });
+  return { message, signature: await signWith(client, account, identityProofTypedData(client.chainId, message)) };
+}
