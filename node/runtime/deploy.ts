@@ -1,0 +1,114 @@
+// Deploys IMI through the project's Ignition module on first start and reuses the result after:
+// Ignition's journal lives in <dataDir>/ignition (so an interrupted deployment resumes where it
+// stopped), and the manifest the SDK, the gateway and the CLI read is <dataDir>/deployment.json.
+import { readFile, writeFile, rename } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { deploy, type ArtifactResolver, type Artifact } from "@nomicfoundation/ignition-core";
+import { Wallet } from "ethers";
+import type { Logger } from "pino";
+import { parseDeployment, type ImiDeployment } from "../../sdk/clients/deployment.js";
+import { NodeError } from "../NodeError.js";
+
+export type DeploymentManifest = ImiDeployment & { governor: string; deployedAt: number };
+
+export type RoleGrant = { role: number; account: string };
+
+const ARTIFACTS = fileURLToPath(new URL("../../artifacts/contracts/", import.meta.url));
+
+/** Reads Hardhat's build output for Ignition (the module names contracts by their artifact name). */
+const artifactResolver: ArtifactResolver = {
+  async loadArtifact(contractName: string): Promise<Artifact> {
+    const file = join(ARTIFACTS, `${contractName}.sol`, `${contractName}.json`);
+    try {
+      return JSON.parse(await readFile(file, "utf8")) as Artifact;
+    } catch (cause) {
+      throw new NodeError("DEPLOY_ARTIFACT_MISSING", `no build of ${contractName}: run \`npm run build\` first`, { cause });
+    }
+  },
+  async getBuildInfo() {
+    return undefined;
+  },
+};
+
+export async function readManifest(dataDir: string): Promise<DeploymentManifest | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, "deployment.json"), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  const json = JSON.parse(text) as DeploymentManifest;
+  return { ...parseDeployment(json), governor: json.governor, deployedAt: json.deployedAt };
+}
+
+/**
+ * Returns the data directory's deployment, deploying it first if there is none yet.
+ * `rpcUrl` is any EVM JSON-RPC endpoint; the deployer signs locally.
+ */
+export async function ensureDeployment(options: {
+  dataDir: string;
+  rpcUrl: string;
+  chainId: number;
+  deployerKey: string;
+  governor: string;
+  grants: RoleGrant[];
+  allowlist: string[];
+  recoveryDelaySeconds: number;
+  logger?: Logger;
+}): Promise<{ manifest: DeploymentManifest; deployedNow: boolean }> {
+  const existing = await readManifest(options.dataDir);
+  if (existing) {
+    if (existing.chainId !== options.chainId) {
+      throw new NodeError("DEPLOY_CHAIN_MISMATCH", `deployment.json is for chain ${existing.chainId}, the node runs chain ${options.chainId}`);
+    }
+    return { manifest: existing, deployedNow: false };
+  }
+  const deployer = new Wallet(options.deployerKey);
+  if (deployer.address.toLowerCase() === options.governor.toLowerCase()) {
+    throw new NodeError("DEPLOY_CONFIG_INVALID", "the governor must not be the deploying account: the deployer renounces every role");
+  }
+  // Hardhat's http network signs with local accounts, which is what Ignition needs over plain JSON-RPC.
+  const { network } = await import("hardhat");
+  const connection = await network.create({
+    network: "imi",
+    override: { url: options.rpcUrl, accounts: [options.deployerKey] },
+  });
+  const { default: ImiModule } = await import("../../ignition/modules/Imi.js");
+  try {
+    const fromBlock = Number(BigInt((await connection.provider.request({ method: "eth_blockNumber" })) as string));
+    options.logger?.info({ event: "deploy_start", chainId: options.chainId }, "deploying IMI contracts");
+    const result = await deploy({
+      provider: connection.provider,
+      artifactResolver,
+      deploymentDir: join(options.dataDir, "ignition"),
+      ignitionModule: ImiModule,
+      deploymentParameters: {
+        Imi: {
+          governor: options.governor,
+          roles: options.grants.map((g) => g.role),
+          accounts: options.grants.map((g) => g.account),
+          allowlist: options.allowlist,
+          recoveryDelay: options.recoveryDelaySeconds,
+        },
+      },
+      accounts: [deployer.address],
+      defaultSender: deployer.address,
+      config: { requiredConfirmations: 1 },
+    });
+    if (result.type !== "SUCCESSFUL_DEPLOYMENT") {
+      throw new NodeError("DEPLOY_FAILED", `Ignition could not deploy IMI (${result.type})`, { details: { result: JSON.parse(JSON.stringify(result)) } });
+    }
+    const contracts = Object.fromEntries(Object.entries(result.contracts).map(([id, c]) => [id, c.address]));
+    const deployment = parseDeployment({ chainId: options.chainId, contracts, fromBlock });
+    const manifest: DeploymentManifest = { ...deployment, governor: options.governor, deployedAt: Date.now() };
+    const path = join(options.dataDir, "deployment.json");
+    await writeFile(path + ".tmp", JSON.stringify(manifest, null, 2) + "\n", { mode: 0o644 });
+    await rename(path + ".tmp", path);
+    options.logger?.info({ event: "deploy_done", contracts: manifest.contracts }, "IMI contracts deployed");
+    return { manifest, deployedNow: true };
+  } finally {
+    await connection.close();
+  }
+}
