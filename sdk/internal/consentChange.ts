@@ -34,7 +34,7 @@ export async function changeConsent(
       ? { functionName: `${fn}BySig`, args: [consentId, await checkAuthorization(client, p.authorization)] }
       : { functionName: fn, args: [consentId] }),
   });
-  const status = STATUS[Number(eventOf(result, "ConsentStatusChanged").status)] as ConsentChangeReturnType["status"];
+  const status = STATUS[Number(eventOf(result, "consentRegistry", "ConsentStatusChanged").status)] as ConsentChangeReturnType["status"];
   return { hash: result.hash, status };
 }
 

@@ -246,9 +246,15 @@ export async function getEvents(client: ImiBaseClient, p: GetEventsParameters): 
   return parseLogs(client, logs).sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
 }
 
-/** The first event named `eventName` in a write's result. */
-export function eventOf(result: WriteResult, eventName: string): Record<string, unknown> {
+type EventArgs<C extends ImiContractName, E> = AbiObject<Extract<Abis[C][number], { type: "event"; name: E }>["inputs"]>;
+
+/** The arguments of the first `eventName` that `contract` emitted in a write, typed from its ABI. */
+export function eventOf<C extends ImiContractName, E extends ItemName<C, "event">>(
+  result: WriteResult,
+  contract: C,
+  eventName: E,
+): EventArgs<C, E> {
   const event = result.events.find((e) => e.eventName === eventName);
-  if (!event) throw new NotFoundError(`Transaction ${result.hash} emitted no ${eventName}.`);
-  return event.args;
+  if (!event) throw new NotFoundError(`Transaction ${result.hash} emitted no ${contract} ${eventName}.`);
+  return event.args as EventArgs<C, E>;
 }

@@ -30,5 +30,5 @@ export async function anchorLogBatch(client: ImiBaseClient, p: AnchorLogBatchPar
       toBytes32("previousRoot", p.previousRoot),
     ],
   });
-  return { hash: result.hash, batchIndex: eventOf(result, "BatchAnchored").batchIndex as bigint };
+  return { hash: result.hash, batchIndex: eventOf(result, "accessLog", "BatchAnchored").batchIndex };
 }

@@ -10,5 +10,5 @@ export type BumpNonceReturnType = { hash: Hex; newNonce: bigint };
 /** Cancels every signature the account made for `contract` and that nobody relayed yet. */
 export async function bumpNonce(client: ImiBaseClient, p: BumpNonceParameters): Promise<BumpNonceReturnType> {
   const result = await writeContract(client, { action: "bumpNonce", account: p.account, contract: p.contract, functionName: "bumpNonce" });
-  return { hash: result.hash, newNonce: eventOf(result, "NonceBumped").newNonce as bigint };
+  return { hash: result.hash, newNonce: eventOf(result, p.contract, "NonceBumped").newNonce };
 }

@@ -25,7 +25,7 @@ export async function grantConsent(client: ImiBaseClient, p: GrantConsentParamet
       ? { functionName: "grantBySig", args: [request, await checkAuthorization(client, p.authorization)] }
       : { functionName: "grant", args: [request] }),
   });
-  return { hash: result.hash, consentId: eventOf(result, "ConsentGranted").consentId as Hex };
+  return { hash: result.hash, consentId: eventOf(result, "consentRegistry", "ConsentGranted").consentId };
 }
 
 export type SignGrantConsentParameters = { request: GrantRequest; deadline?: Numberish; account?: ImiAccount };

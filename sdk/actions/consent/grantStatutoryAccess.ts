@@ -38,5 +38,5 @@ export async function grantStatutoryAccess(
       toUint("validUntil", p.validUntil, 64),
     ],
   });
-  return { hash: result.hash, grantId: eventOf(result, "StatutoryAccessGranted").grantId as Hex };
+  return { hash: result.hash, grantId: eventOf(result, "consentRegistry", "StatutoryAccessGranted").grantId };
 }

@@ -30,5 +30,5 @@ export async function attest(client: ImiBaseClient, p: AttestParameters): Promis
       toUint("expiresAt", p.expiresAt ?? 0, 64),
     ],
   });
-  return { hash: result.hash, uid: eventOf(result, "Attested").uid as Hex };
+  return { hash: result.hash, uid: eventOf(result, "identityRegistry", "Attested").uid };
 }

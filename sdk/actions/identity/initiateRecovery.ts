@@ -16,5 +16,5 @@ export async function initiateRecovery(client: ImiBaseClient, p: InitiateRecover
     functionName: "initiateRecovery",
     args: [toNonZeroBytes32("citizen", p.citizen), toNonZeroAddress("newController", p.newController)],
   });
-  return { hash: result.hash, executableAt: eventOf(result, "RecoveryInitiated").executableAt as bigint };
+  return { hash: result.hash, executableAt: eventOf(result, "identityRegistry", "RecoveryInitiated").executableAt };
 }

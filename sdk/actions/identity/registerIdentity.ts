@@ -30,6 +30,6 @@ export async function registerIdentity(client: ImiBaseClient, p: RegisterIdentit
     functionName: "register",
     args: [citizen, toNonZeroAddress("controller", p.controller), toNonZeroBytes32("commitment", p.commitment), level],
   });
-  const event = eventOf(result, "IdentityRegistered");
-  return { hash: result.hash, citizen, registrar: event.registrar as Address };
+  const event = eventOf(result, "identityRegistry", "IdentityRegistered");
+  return { hash: result.hash, citizen, registrar: event.registrar };
 }
