@@ -82,6 +82,8 @@ export class Indexer {
   private readonly state = new ViewState();
   private readonly applier: LogApplier;
   private indexed = -1;
+  /** Hash of block `indexed`, to notice if the chain under the view changed (a reorg or a reset). */
+  private indexedHash: string | undefined;
   private head = -1;
   private lastHeadAt = 0;
   private error: string | undefined;
@@ -109,6 +111,7 @@ export class Indexer {
     const indexer = new Indexer(db, config);
     const stored = (await db.get("m:block")) as number | undefined;
     indexer.indexed = stored ?? (config.fromBlock ?? 0) - 1;
+    indexer.indexedHash = (await db.get("m:hash")) as string | undefined;
     for await (const [key, value] of db.iterator()) if (!key.startsWith("m:")) indexer.state.load(key, value);
     return indexer;
   }
@@ -169,6 +172,7 @@ export class Indexer {
     }
     this.head = Math.max(this.head, head);
     this.lastHeadAt = Date.now();
+    await this.checkContinuity();
     const range = this.config.maxBlockRange ?? 2_000;
     while (this.indexed < head && !this.closed) {
       const from = this.indexed + 1;
@@ -185,7 +189,8 @@ export class Indexer {
       logs.sort((x, y) => Number(BigInt(x.blockNumber) - BigInt(y.blockNumber)) || Number(BigInt(x.logIndex) - BigInt(y.logIndex)));
       const ops: LevelOp[] = [];
       for (const log of logs) if (!log.removed) this.applier.apply(log, ops);
-      ops.push({ type: "put", key: "m:block", value: to });
+      const toHash = await this.blockHash(to);
+      ops.push({ type: "put", key: "m:block", value: to }, { type: "put", key: "m:hash", value: toHash });
       try {
         await this.db.batch(ops as Array<{ type: "put"; key: string; value: unknown } | { type: "del"; key: string }>);
       } catch (cause) {
@@ -195,9 +200,43 @@ export class Indexer {
         throw new NodeError("INDEX_STORAGE", "Writing the index failed.", { cause });
       }
       this.indexed = to;
+      this.indexedHash = toHash;
       for (const listener of this.listeners) listener(to);
     }
     this.error = undefined;
+  }
+
+  private async blockHash(n: number): Promise<string> {
+    let block: { hash: string } | null;
+    try {
+      block = await this.config.rpc.request<{ hash: string } | null>("eth_getBlockByNumber", [toQuantity(n), false]);
+    } catch (cause) {
+      this.error = "CHAIN_UNREACHABLE";
+      throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_getBlockByNumber.", { cause });
+    }
+    if (!block) {
+      this.error = "INDEX_REORG";
+      throw new NodeError("INDEX_REORG", `The chain has no block ${n} any more.`);
+    }
+    return block.hash.toLowerCase();
+  }
+
+  /**
+   * The view is only valid on the chain it was built from. IMI's chains finalize at once (a single
+   * sealer, or QBFT), so a different block at the indexed height means the chain was replaced or
+   * rewound: stop answering (fail closed) instead of deciding from a view of another history.
+   */
+  private async checkContinuity(): Promise<void> {
+    if (this.indexed < 0 || this.indexedHash === undefined) return;
+    const hash = await this.blockHash(this.indexed).catch((error: NodeError) => {
+      if (error.code === "INDEX_REORG") return undefined;
+      throw error;
+    });
+    if (hash !== this.indexedHash) {
+      this.error = "INDEX_REORG";
+      this.closed = true;
+      throw new NodeError("INDEX_REORG", `Block ${this.indexed} changed under the index; rebuild it from an empty directory.`);
+    }
   }
 
   /** Asks the chain for its head without indexing (readiness probes, lag checks). */

@@ -72,7 +72,7 @@ export class GatewayContext {
   /** Fails closed: the index must be caught up with a chain head seen recently. */
   assertFresh(): void {
     const s = this.options.indexer.status();
-    if (s.error === "INDEX_STORAGE") throw unavailable("INDEX_UNAVAILABLE", "The index is unavailable.");
+    if (s.error === "INDEX_STORAGE" || s.error === "INDEX_REORG") throw unavailable("INDEX_UNAVAILABLE", "The index is unavailable.");
     if (s.error === "CHAIN_UNREACHABLE" || s.lastHeadAt === 0 || Date.now() - s.lastHeadAt > this.options.limits.maxHeadAgeMs)
       throw unavailable("CHAIN_UNAVAILABLE", "The chain has not been reached recently.");
     if (s.headBlock - s.indexedBlock > this.options.limits.maxIndexLagBlocks)
