@@ -50,6 +50,10 @@ export async function createHarness() {
   };
   await syncClock();
   const now = () => Date.now() + clock.offsetMs;
+  /** Moves the gateway's clock only (sessions, timestamps), not the chain's. */
+  const shiftClock = (ms: number) => {
+    clock.offsetMs += ms;
+  };
   const deployment = {
     chainId: Number(f.chainId),
     contracts: {
@@ -141,5 +145,5 @@ export async function createHarness() {
     await dir.remove();
   }
 
-  return { f, dir, contracts, deployment, indexer, vault, accessLog, gatewayAccount, keys, now, syncClock, app, login, withSession, signed, reopenNonces, nonces: () => nonces, close };
+  return { f, dir, contracts, deployment, indexer, vault, accessLog, gatewayAccount, keys, now, syncClock, shiftClock, app, login, withSession, signed, reopenNonces, nonces: () => nonces, close };
 }

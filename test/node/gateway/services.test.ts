@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { Transaction, ZeroHash, parseEther } from "ethers";
 import type { FastifyInstance } from "fastify";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { signAgencyLogin } from "../../../sdk/gateway/agencyLogin.js";
 import { signIdentityProof } from "../../../sdk/gateway/identityProof.js";
 import { issueCredential, presentCredential } from "../../../sdk/credentials/credentialDocument.js";
@@ -65,7 +66,22 @@ describe("gateway: login, identity, credentials, citizens, auditors, registrars"
       expect((await login({ message: { ...good.message, issuedAt: 5 }, signature: good.signature })).json().code).toBe("INVALID_REQUEST");
     });
 
-    it("expires sessions and drops them when the role is revoked on chain", async () => {
+    it("refuses a session once it has expired", async () => {
+      const res = await login(signAgencyLogin(h.keys.agency, { chainId: h.f.chainId, audience: AUDIENCE, issuedAt: now(), expiresAt: now() + 60 }));
+      const token = res.json().token as string;
+      const challenge = () => app.inject({ method: "POST", url: "/v1/identity/challenge", headers: { authorization: `Bearer ${token}` } });
+      expect((await challenge()).statusCode).toBe(200);
+      h.shiftClock(61_000);
+      try {
+        const expired = await challenge();
+        expect(expired.statusCode).toBe(401);
+        expect(expired.json().code).toBe("SESSION_EXPIRED");
+      } finally {
+        h.shiftClock(-61_000);
+      }
+    });
+
+    it("drops sessions when the role is revoked on chain", async () => {
       const token = await h.login(app, h.keys.agency2);
       const challenge = () => app.inject({ method: "POST", url: "/v1/identity/challenge", headers: { authorization: `Bearer ${token}` } });
       expect((await challenge()).statusCode).toBe(200);
@@ -191,6 +207,27 @@ describe("gateway: login, identity, credentials, citizens, auditors, registrars"
       expect((await verify(presentCredential(issued, ["district"]))).json()).toMatchObject({ valid: false, status: "revoked" });
       const after = await h.withSession(app, agencyToken, "/v1/access/predicate", { citizen, scopes: String(1n << 7n), purpose: code("residence-check"), predicate: { type: "hasValidCredential", schemaId } });
       expect(after.json().result).toBe(false);
+    });
+  });
+
+  describe("batched credentials", () => {
+    it("verify with an inclusion proof against an anchored batch, and follow one credential's suspension", async () => {
+      const { f } = h;
+      const schemaId = randomId();
+      await (await f.contracts.credentialRegistry.connect(f.accounts.governor).registerSchema(schemaId, "senior-card", "1")).wait();
+      await (await f.contracts.credentialRegistry.connect(f.accounts.governor).setIssuerTrust(schemaId, f.accounts.issuer.address, true)).wait();
+      const issued = Array.from({ length: 5 }, (_, i) => issueCredential(h.keys.issuer, { chainId: f.chainId, schemaId: schemaId as Hex, subject: citizen as Hex, claims: { card: `S-${i}` } }));
+      const tree = StandardMerkleTree.of(issued.map((c) => [c.credentialHash]), ["bytes32"]);
+      await (await f.contracts.credentialRegistry.connect(f.accounts.issuer).anchorBatch(tree.root, issued.length, schemaId, 0, 0)).wait();
+      await h.indexer.sync();
+      const verify = (presentation: unknown) => app.inject({ method: "POST", url: "/v1/credentials/verify", headers: { authorization: `Bearer ${agencyToken}` }, payload: { presentation } as Record<string, unknown> });
+      const present = (i: number, proof = tree.getProof(i)) => ({ ...presentCredential(issued[i], ["card"]), batch: { root: tree.root as Hex, proof: proof as Hex[] } });
+      expect((await verify(present(2))).json()).toMatchObject({ valid: true, status: "valid", claims: { card: "S-2" } });
+      expect((await verify(present(2, tree.getProof(3)))).json()).toMatchObject({ valid: false, status: "unknown" });
+      await (await f.contracts.credentialRegistry.connect(f.accounts.issuer).setBatchedStatus(tree.root, issued[2].credentialHash, tree.getProof(2), 2, 7)).wait();
+      await h.indexer.sync();
+      expect((await verify(present(2))).json()).toMatchObject({ valid: false, status: "suspended" });
+      expect((await verify(present(1))).json()).toMatchObject({ valid: true });
     });
   });
 
