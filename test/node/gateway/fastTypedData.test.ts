@@ -43,3 +43,30 @@ describe("fast EIP-712 digests and native recovery", () => {
     expect(recoverSigner(digest, "0xzz")).toBeUndefined();
   });
 });
+
+describe("NonceStore", () => {
+  it("refuses a claimed key until it expires, across a reopen, and forgets it after pruning", async () => {
+    const { NonceStore } = await import("../../../node/gateway/internal/NonceStore.js");
+    const { tempDir } = await import("../indexer/helpers.js");
+    const dir = await tempDir("nonces");
+    let t = 1_000;
+    let store = await NonceStore.open(dir.path, () => t);
+    const claims = await Promise.all(["a", "b", "a", "c"].map((k) => store.claim(k, 1_100)));
+    expect(claims).toEqual([true, true, false, true]);
+    expect(await store.claim("d", 1_050)).toBe(true);
+    await store.close();
+    store = await NonceStore.open(dir.path, () => t);
+    expect(await store.claim("a", 1_100)).toBe(false);
+    expect(await store.claim("d", 1_100)).toBe(false);
+    t = 1_060;
+    await store.close();
+    store = await NonceStore.open(dir.path, () => t);
+    expect(await store.claim("d", 1_200)).toBe(true); // expired, so usable again (its request would be stale anyway)
+    expect(await store.claim("b", 1_200)).toBe(false);
+    t = 1_300;
+    await store.prune();
+    expect(store.size()).toBe(0);
+    await store.close();
+    await dir.remove();
+  });
+});
