@@ -45,6 +45,8 @@ export type IndexerConfig = {
 export type IndexerStatus = {
   /** The block the view reflects. */
   indexedBlock: number;
+  /** Timestamp (unix s) of the indexed block: chain time as the view knows it. */
+  indexedTime: number;
   /** The newest head seen on the chain. */
   headBlock: number;
   /** Wall-clock ms of the last successful contact with the chain (0: never). */
@@ -84,6 +86,8 @@ export class Indexer {
   private indexed = -1;
   /** Hash of block `indexed`, to notice if the chain under the view changed (a reorg or a reset). */
   private indexedHash: string | undefined;
+  /** Timestamp of block `indexed` (unix s). */
+  private indexedTime = 0;
   private head = -1;
   private lastHeadAt = 0;
   private error: string | undefined;
@@ -112,6 +116,7 @@ export class Indexer {
     const stored = (await db.get("m:block")) as number | undefined;
     indexer.indexed = stored ?? (config.fromBlock ?? 0) - 1;
     indexer.indexedHash = (await db.get("m:hash")) as string | undefined;
+    indexer.indexedTime = ((await db.get("m:time")) as number | undefined) ?? 0;
     for await (const [key, value] of db.iterator()) if (!key.startsWith("m:")) indexer.state.load(key, value);
     return indexer;
   }
@@ -190,7 +195,7 @@ export class Indexer {
       const ops: LevelOp[] = [];
       for (const log of logs) if (!log.removed) this.applier.apply(log, ops);
       const toHash = await this.blockHash(to);
-      ops.push({ type: "put", key: "m:block", value: to }, { type: "put", key: "m:hash", value: toHash });
+      ops.push({ type: "put", key: "m:block", value: to }, { type: "put", key: "m:hash", value: toHash }, { type: "put", key: "m:time", value: this.lastBlockTime });
       try {
         await this.db.batch(ops as Array<{ type: "put"; key: string; value: unknown } | { type: "del"; key: string }>);
       } catch (cause) {
@@ -201,15 +206,16 @@ export class Indexer {
       }
       this.indexed = to;
       this.indexedHash = toHash;
+      this.indexedTime = this.lastBlockTime;
       for (const listener of this.listeners) listener(to);
     }
     this.error = undefined;
   }
 
   private async blockHash(n: number): Promise<string> {
-    let block: { hash: string } | null;
+    let block: { hash: string; timestamp: string } | null;
     try {
-      block = await this.config.rpc.request<{ hash: string } | null>("eth_getBlockByNumber", [toQuantity(n), false]);
+      block = await this.config.rpc.request<{ hash: string; timestamp: string } | null>("eth_getBlockByNumber", [toQuantity(n), false]);
     } catch (cause) {
       this.error = "CHAIN_UNREACHABLE";
       throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_getBlockByNumber.", { cause });
@@ -218,8 +224,11 @@ export class Indexer {
       this.error = "INDEX_REORG";
       throw new NodeError("INDEX_REORG", `The chain has no block ${n} any more.`);
     }
+    this.lastBlockTime = Number(BigInt(block.timestamp));
     return block.hash.toLowerCase();
   }
+
+  private lastBlockTime = 0;
 
   /**
    * The view is only valid on the chain it was built from. IMI's chains finalize at once (a single
@@ -253,7 +262,7 @@ export class Indexer {
   }
 
   status(): IndexerStatus {
-    return { indexedBlock: this.indexed, headBlock: this.head, lastHeadAt: this.lastHeadAt, error: this.error };
+    return { indexedBlock: this.indexed, indexedTime: this.indexedTime, headBlock: this.head, lastHeadAt: this.lastHeadAt, error: this.error };
   }
 
   /** Called after each indexed range with its last block. */

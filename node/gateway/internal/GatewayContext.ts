@@ -65,8 +65,18 @@ export class GatewayContext {
     this.relay = createBaseClient({ rpc: options.rpc, deployment: options.deployment, account: options.account }, options.deployment);
   }
 
+  /** Wall-clock seconds: request timestamps, sessions, challenges. */
   nowSeconds(): number {
     return Math.floor(this.options.now() / 1000);
+  }
+
+  /**
+   * The time rules are evaluated at, as the contracts would: chain time, which can run ahead of the
+   * wall clock when blocks come faster than one a second (each block's timestamp must grow), and
+   * the wall clock when the chain is idle and its last block is old.
+   */
+  ruleTime(): bigint {
+    return BigInt(Math.max(this.nowSeconds(), this.options.indexer.status().indexedTime));
   }
 
   /** Fails closed: the index must be caught up with a chain head seen recently. */
@@ -80,7 +90,7 @@ export class GatewayContext {
   }
 
   hasRole(role: StaffRole, account: string): boolean {
-    return this.options.indexer.hasRole(ROLE_IDS[role], account, BigInt(this.nowSeconds()));
+    return this.options.indexer.hasRole(ROLE_IDS[role], account, this.ruleTime());
   }
 
   /** The bearer session, if any header carries one; throws for a bad or expired token. */
@@ -108,7 +118,7 @@ export class GatewayContext {
     if (!s) throw unauthorized("AUTH_REQUIRED", "Log in first (POST /v1/auth/citizen-login).");
     if (s.kind !== "citizen") throw forbidden("WRONG_ROLE", "This route is for citizens.");
     // The key must still control (or guard) the identity: a rotated or removed key loses access at once.
-    const check = this.options.indexer.checkIdentityKey(s.citizen, s.account, 0n, BigInt(this.nowSeconds()));
+    const check = this.options.indexer.checkIdentityKey(s.citizen, s.account, 0n, this.ruleTime());
     if (!check || !(check.isController || check.isGuardian)) throw forbidden("NOT_CONTROLLER", "The key no longer acts for this identity.");
     return s;
   }

@@ -16,7 +16,7 @@ type Decided = { allowed: boolean; reason: string; grantId: string; basis: "cons
 function decideFromIndex(ctx: GatewayContext, call: AgencyCall, terms: AccessTerms): Decided {
   const { indexer } = ctx.options;
   const grantId = /^0x0{64}$/.test(terms.grantId) ? indexer.latestConsent(terms.citizen, call.agency, terms.purpose) : terms.grantId.toLowerCase();
-  const d = indexer.checkAccess(grantId, call.agency, terms.citizen, terms.scopes, terms.purpose, BigInt(ctx.nowSeconds()));
+  const d = indexer.checkAccess(grantId, call.agency, terms.citizen, terms.scopes, terms.purpose, ctx.ruleTime());
   return { allowed: d.decision === Decision.Allowed, reason: DECISION_CODES[d.decision], grantId, basis: d.basis, maxUses: d.maxUses };
 }
 
@@ -227,7 +227,7 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
         if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }, call.nonceDurable));
         let result: boolean | undefined;
         if (predicate.type === "hasValidCredential") {
-          result = indexer.validCredentialsOf(terms.citizen, predicate.schemaId, BigInt(ctx.nowSeconds())).length > 0;
+          result = indexer.validCredentialsOf(terms.citizen, predicate.schemaId, ctx.ruleTime()).length > 0;
         } else {
           const record = await readVault(logged, () => vault.get(terms.citizen, [category]));
           if (predicate.type === "ageAtLeast") {

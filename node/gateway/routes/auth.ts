@@ -122,7 +122,7 @@ export const authRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
       if (signer.toLowerCase() !== message.controller.toLowerCase()) throw unauthorized("BAD_SIGNATURE", "The proof signature does not verify.");
       const challenge = ctx.sessions.takeChallenge(message.challenge);
       if (!challenge || challenge.use !== "login") throw unauthorized("UNKNOWN_CHALLENGE", "The challenge is unknown, used or expired.");
-      const check = ctx.options.indexer.checkIdentityKey(message.citizen, signer, 0n, BigInt(ctx.nowSeconds()));
+      const check = ctx.options.indexer.checkIdentityKey(message.citizen, signer, 0n, ctx.ruleTime());
       if (!check) throw forbidden("UNKNOWN_CITIZEN", "No such identity.");
       if (!check.active) throw forbidden("IDENTITY_INACTIVE", "The identity is deactivated.");
       if (!check.isController && !check.isGuardian) throw forbidden("NOT_CONTROLLER", "The key neither controls nor guards this identity.");

@@ -88,7 +88,7 @@ export const credentialRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
       const { document, disclosures, batch } = presentation;
       const problems: string[] = [];
       const claims: Record<string, unknown> = {};
-      const now = BigInt(ctx.nowSeconds());
+      const now = ctx.ruleTime();
       let credentialHash: string = ZeroHash;
       let status: string = "unknown";
       try {

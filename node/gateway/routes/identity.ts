@@ -75,7 +75,7 @@ export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async
         }
         if (!signer || signer !== message.controller.toLowerCase()) reason = "BAD_SIGNATURE";
         else {
-          const check = ctx.options.indexer.checkIdentityKey(message.citizen, signer, 0n, BigInt(ctx.nowSeconds()));
+          const check = ctx.options.indexer.checkIdentityKey(message.citizen, signer, 0n, ctx.ruleTime());
           if (!check) reason = "UNKNOWN_CITIZEN";
           else if (!check.active) reason = "IDENTITY_INACTIVE";
           else if (!check.isController && !check.isGuardian) reason = "NOT_CONTROLLER";

@@ -1,0 +1,83 @@
+// The gateway unchanged against a second EVM engine over plain HTTP JSON-RPC: Hardhat's own node.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Contract, ContractFactory, JsonRpcProvider, Wallet, type InterfaceAbi } from "ethers";
+import { createImiClient } from "../../../sdk/clients/createImiClient.js";
+import type { Hex } from "../../../sdk/types.js";
+import { startGateway, type RunningGateway } from "../../../node/gateway/server.js";
+import { startHardhatNode, type HardhatNode } from "../../helpers/hardhatNode.js";
+import { code, randomId, tempDir } from "../indexer/helpers.js";
+import { localKeyOf } from "./harness.js";
+
+type Artifact = { abi: InterfaceAbi; bytecode: string };
+async function deploy(name: string, signer: Wallet, args: unknown[] = []): Promise<Contract> {
+  const a = JSON.parse(await readFile(join("artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8")) as Artifact;
+  const contract = await new ContractFactory(a.abi, a.bytecode, signer).deploy(...args);
+  await contract.waitForDeployment();
+  return contract as Contract;
+}
+
+const P = code("school-enrolment");
+const ADDRESS = 1n << 2n;
+
+describe("gateway over Hardhat's node (HTTP JSON-RPC)", () => {
+  let node: HardhatNode;
+  let provider: JsonRpcProvider;
+  let gw: RunningGateway;
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+
+  beforeAll(async () => {
+    node = await startHardhatNode();
+    dir = await tempDir("gw-hardhat-node");
+  }, 90_000);
+  afterAll(async () => {
+    await gw?.close();
+    provider?.destroy();
+    await node?.stop();
+    await dir?.remove();
+  });
+
+  it("serves and refuses exactly as on the embedded chain", async () => {
+    provider = new JsonRpcProvider(node.url, undefined, { cacheTimeout: -1, staticNetwork: true, pollingInterval: 20 });
+    const addresses = (await provider.send("eth_accounts", [])) as string[];
+    const [deployer, governor, registrar, agency, gatewayWallet, citizenWallet] = addresses.slice(0, 6).map((a) => new Wallet(localKeyOf(a).exportPrivateKey(), provider));
+    const bootstrap = await deploy("ImiBootstrap", deployer);
+    const accessManager = await deploy("ImiAccessManager", deployer, [await bootstrap.getAddress()]);
+    const am = await accessManager.getAddress();
+    const identityRegistry = await deploy("IdentityRegistry", deployer, [am, 3 * 24 * 3600]);
+    const credentialRegistry = await deploy("CredentialRegistry", deployer, [am]);
+    const consentRegistry = await deploy("ConsentRegistry", deployer, [am, await identityRegistry.getAddress()]);
+    const accessLog = await deploy("AccessLog", deployer, [am]);
+    const accountRules = await deploy("AccountRules", deployer, [am]);
+    const wiring = { manager: am, identityRegistry: await identityRegistry.getAddress(), credentialRegistry: await credentialRegistry.getAddress(), consentRegistry: await consentRegistry.getAddress(), accessLog: await accessLog.getAddress(), accountRules: await accountRules.getAddress() };
+    await (await bootstrap.getFunction("configure")(wiring, governor.address, [1, 3, 5], [registrar.address, agency.address, gatewayWallet.address], [governor.address, registrar.address, agency.address, gatewayWallet.address, citizenWallet.address])).wait();
+    const chainId = Number((await provider.getNetwork()).chainId);
+    const citizen = randomId();
+    await (await identityRegistry.connect(registrar).getFunction("register")(citizen, citizenWallet.address, randomId(), 2)).wait();
+    const now = (await provider.getBlock("latest"))!.timestamp;
+    const granted = await (await consentRegistry.connect(citizenWallet).getFunction("grant")({ citizen, agency: agency.address, scopes: ADDRESS, purpose: P, validFrom: now - 1, validUntil: now + 86_400, maxUses: 0 })).wait();
+    const consentId = consentRegistry.interface.parseLog(granted!.logs[0])!.args.consentId as string;
+
+    gw = await startGateway({
+      dataDir: dir.path,
+      rpc: node.url,
+      pollIntervalMs: 50,
+      deployment: { chainId, contracts: { ...wiring, accessManager: am } as never },
+      gatewayKey: gatewayWallet.privateKey as Hex,
+      vault: { kind: "level", masterKey: `0x${randomBytes(32).toString("hex")}` },
+      audience: "https://gw.hardhat.example",
+      logger: false,
+    });
+    await gw.vault.put(citizen, { address: { district: "Chaoyang" } });
+    const client = createImiClient({ rpc: node.url, deployment: { chainId, contracts: { identityRegistry: wiring.identityRegistry, credentialRegistry: wiring.credentialRegistry, consentRegistry: wiring.consentRegistry, accessLog: wiring.accessLog } }, account: localKeyOf(agency.address), gateway: gw.url });
+    const ask = () => client.gateway.request<{ data: unknown }>({ method: "POST", path: "/v1/access/data", body: { citizen, scopes: String(ADDRESS), purpose: P }, citizen: citizen as Hex, scopes: ADDRESS, purpose: P as Hex });
+    expect((await ask()).body.data).toEqual({ address: { district: "Chaoyang" } });
+
+    const revoked = await (await consentRegistry.connect(citizenWallet).getFunction("revoke")(consentId)).wait();
+    await gw.indexer.waitForBlock(revoked!.blockNumber);
+    await expect(ask()).rejects.toMatchObject({ code: "GATEWAY" });
+    expect((await gw.accessLog.query({ citizen })).at(-1)).toMatchObject({ decision: "denied", reason: "CONSENT_REVOKED" });
+  }, 90_000);
+});
