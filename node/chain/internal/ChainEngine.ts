@@ -355,8 +355,12 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     this.producing = true;
     try {
       let included = await this.produceBlock(force);
-      // Keep going while the pool still has executable work; new arrivals batch into the next block.
-      while (included > 0 && this.pool.size > 0 && !this.closed) included = await this.produceBlock(false);
+      // Keep going while the pool has work. The pause lets requests that arrived while the block
+      // executed be admitted, so they batch into the next block instead of trickling in.
+      while (included > 0 && this.pool.size > 0 && !this.closed) {
+        await new Promise((resolve) => setTimeout(resolve, this.opts.batchDelayMs));
+        included = await this.produceBlock(false);
+      }
     } catch (err) {
       this.failed = err as Error;
       this.log.fatal({ event: "chain.block_failed", err }, "block production failed; the node stops accepting transactions");
@@ -403,7 +407,10 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       let gasUsed = 0n;
       await vm.evm.journal.checkpoint();
       try {
-        for (const entry of selected) {
+        for (const [i, entry] of selected.entries()) {
+          // Executing is CPU-bound and would otherwise starve the HTTP server for the whole
+          // block; admission reads state without the lock, so it may run in between.
+          if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
           if (skipSenders.has(entry.from)) continue;
           if (gasUsed + entry.tx.gasLimit > gasTarget) {
             skipSenders.add(entry.from);
