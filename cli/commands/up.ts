@@ -1,67 +1,113 @@
 import type { Command } from "commander";
+import { loadConfig, type ImiConfigInput } from "../../node/runtime/config.js";
+import { startImiNode, type ImiNode } from "../../node/runtime/startNode.js";
+import { NodeError } from "../../node/NodeError.js";
 import { CliError, EXIT } from "../CliError.js";
 
-export type UpOptions = { json?: boolean };
+export type UpOptions = {
+  dataDir?: string;
+  config?: string;
+  chainPort?: number;
+  gatewayPort?: number;
+  host?: string;
+  rpcUrl?: string;
+  logLevel?: string;
+};
 
-export type UpResult = {
-  network: string;
+export type UpSummary = {
+  gatewayUrl: string;
+  docsUrl: string;
+  rpcUrl: string;
+  wsUrl?: string;
   chainId: number;
+  dataDir: string;
   governor: string;
-  deployer: string;
+  gateway: string;
+  deployedNow: boolean;
+  embeddedChain: boolean;
   contracts: Record<string, string>;
 };
 
-/**
- * Builds nothing itself (npm start compiles first), deploys IMI through the Ignition module on
- * Hardhat's in-process network and returns the addresses. The embedded persistent node and the
- * gateway take this command's place once they exist.
- */
-export async function up(): Promise<UpResult> {
-  let hardhat: typeof import("hardhat");
-  try {
-    hardhat = await import("hardhat");
-  } catch (cause) {
-    throw new CliError("IMI_HARDHAT_UNAVAILABLE", "Hardhat could not be loaded; run `npm install` first.", {
-      exitCode: EXIT.unavailable,
-      cause,
-    });
-  }
-  const { default: ImiModule } = await import("../../ignition/modules/Imi.js");
-  const connection = await hardhat.network.create();
-  const [deployer, governor] = await connection.ethers.getSigners();
-  const deployed = await connection.ignition.deploy(ImiModule, {
-    parameters: { Imi: { governor: governor.address, allowlist: [governor.address] } },
-  });
-  const contracts: Record<string, string> = {};
-  for (const [name, contract] of Object.entries(deployed)) {
-    contracts[name] = await (contract as { getAddress(): Promise<string> }).getAddress();
-  }
-  const network = await connection.ethers.provider.getNetwork();
-  return {
-    network: connection.networkName,
-    chainId: Number(network.chainId),
-    governor: governor.address,
-    deployer: deployer.address,
-    contracts,
+/** Starts the whole node and returns it with what a person needs next. */
+export async function up(options: UpOptions, env: NodeJS.ProcessEnv = process.env): Promise<{ node: ImiNode; summary: UpSummary }> {
+  const flags: ImiConfigInput = {
+    dataDir: options.dataDir,
+    chain: { port: options.chainPort, rpcUrl: options.rpcUrl, host: options.host },
+    gateway: { port: options.gatewayPort, host: options.host },
+    logLevel: options.logLevel as never,
   };
+  try {
+    const config = await loadConfig({ flags, env, configFile: options.config });
+    const node = await startImiNode(config, { env });
+    const summary: UpSummary = {
+      gatewayUrl: node.info.gatewayUrl,
+      docsUrl: `${node.info.gatewayUrl}/docs`,
+      rpcUrl: node.info.rpcUrl,
+      wsUrl: node.info.wsUrl,
+      chainId: node.info.chainId,
+      dataDir: config.dataDir,
+      governor: node.info.governor,
+      gateway: node.info.gateway,
+      deployedNow: node.deployedNow,
+      embeddedChain: node.info.embeddedChain,
+      contracts: { ...node.manifest.contracts },
+    };
+    return { node, summary };
+  } catch (error) {
+    if (error instanceof NodeError) {
+      const config = error.code === "CONFIG_INVALID" || error.code.startsWith("KEYS_");
+      throw new CliError(error.code, error.message, { exitCode: config ? EXIT.config : EXIT.unavailable, cause: error });
+    }
+    throw error;
+  }
 }
+
+const port = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError("CONFIG_INVALID", `port ${value}: give 0 to 65535`, { exitCode: EXIT.usage });
+  return n;
+};
 
 export function registerUp(program: Command): void {
   program
     .command("up")
-    .description("deploy IMI and print what a person needs next")
-    .action(async () => {
+    .description("start the node: embedded chain, contracts (deployed on first start), indexer, gateway")
+    .option("--data-dir <dir>", "where the node keeps everything (env IMI_DATA_DIR)", undefined)
+    .option("--config <file>", "configuration file (default <data-dir>/imi.json)")
+    .option("--chain-port <port>", "JSON-RPC port of the embedded chain (default 8545; 0 picks a free one)", port)
+    .option("--gateway-port <port>", "gateway port (default 8080; 0 picks a free one)", port)
+    .option("--host <host>", "interface to listen on (default 127.0.0.1)")
+    .option("--rpc-url <url>", "use this EVM JSON-RPC endpoint instead of the embedded chain")
+    .option("--log-level <level>", "fatal, error, warn, info, debug, trace or silent")
+    .action(async (options: UpOptions) => {
       const json = program.opts<{ json?: boolean }>().json === true;
-      if (!json) console.log("Deploying IMI contracts on Hardhat's in-process network ...");
-      const result = await up();
+      const { node, summary } = await up(json ? { logLevel: "warn", ...options } : options);
       if (json) {
-        console.log(JSON.stringify({ ok: true, ...result }));
-        return;
+        console.log(JSON.stringify({ ok: true, ...summary }));
+      } else {
+        console.log("");
+        console.log(`IMI node is up${summary.deployedNow ? " (contracts deployed on this first start)" : ""}`);
+        console.log(`  gateway      ${summary.gatewayUrl}`);
+        console.log(`  API docs     ${summary.docsUrl}`);
+        console.log(`  chain RPC    ${summary.rpcUrl}  (chain id ${summary.chainId}${summary.embeddedChain ? ", embedded" : ", external"})`);
+        console.log(`  data dir     ${summary.dataDir}`);
+        console.log(`  governor     ${summary.governor}`);
+        console.log(`  gateway key  ${summary.gateway}`);
+        console.log("Press Ctrl-C to stop.");
       }
-      console.log(`\nIMI deployed on ${result.network} (chain id ${result.chainId})`);
-      console.log(`governor  ${result.governor}   (holds the admin role; the deployer holds none)`);
-      for (const [name, address] of Object.entries(result.contracts)) {
-        console.log(`${name.padEnd(20)}${address}`);
-      }
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          if (!json) console.log(`\n${signal}: stopping ...`);
+          node.close().then(resolve, (error: unknown) => {
+            console.error(error);
+            resolve();
+          });
+        };
+        process.once("SIGINT", () => stop("SIGINT"));
+        process.once("SIGTERM", () => stop("SIGTERM"));
+      });
     });
 }

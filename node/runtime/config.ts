@@ -19,6 +19,12 @@ export const ImiConfigSchema = z
         port,
         /** Seal an empty block at least this often (0: only when transactions arrive). */
         blockIntervalMs: z.number().int().min(0).max(3_600_000),
+        /**
+         * Use this EVM JSON-RPC endpoint (Besu, Hardhat's node ...) instead of the embedded chain.
+         * The node's deployer and gateway accounts must be able to send transactions there.
+         */
+        rpcUrl: z.string().url().optional(),
+        wsUrl: z.string().url().optional(),
       })
       .strict(),
     gateway: z
@@ -65,6 +71,8 @@ export const ENVIRONMENT: Record<string, { path: string[]; type: "number" | "str
   IMI_CHAIN_ID: { path: ["chain", "chainId"], type: "number" },
   IMI_CHAIN_HOST: { path: ["chain", "host"], type: "string" },
   IMI_CHAIN_PORT: { path: ["chain", "port"], type: "number" },
+  IMI_CHAIN_RPC_URL: { path: ["chain", "rpcUrl"], type: "string" },
+  IMI_CHAIN_WS_URL: { path: ["chain", "wsUrl"], type: "string" },
   IMI_GATEWAY_HOST: { path: ["gateway", "host"], type: "string" },
   IMI_GATEWAY_PORT: { path: ["gateway", "port"], type: "number" },
   IMI_GATEWAY_AUDIENCE: { path: ["gateway", "audience"], type: "string" },

@@ -1,0 +1,200 @@
+// One IMI node in one process: the embedded chain (or an external EVM endpoint), the contracts
+// (deployed on first start, reused after), the indexer, the vault, the access log with its
+// anchorer, and the gateway. Everything lives under one data directory, so a restart resumes
+// where the last run stopped.
+import { access, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { JsonRpcProvider } from "ethers";
+import { pino, type Logger } from "pino";
+import { anchorLogBatch } from "../../sdk/actions/accessLog/anchorLogBatch.js";
+import type { Hex } from "../../sdk/types.js";
+import { Anchorer, createAnchorTarget } from "../accesslog/index.js";
+import { startChain, type Chain } from "../chain/index.js";
+import { startGateway, type RunningGateway } from "../gateway/index.js";
+import { NodeError } from "../NodeError.js";
+import type { ImiConfig } from "./config.js";
+import { ensureDeployment, readManifest, type DeploymentManifest } from "./deploy.js";
+import { openKeyRing, type KeyRing } from "./keys.js";
+import { removeNodeInfo, writeNodeInfo, type NodeInfo } from "./nodeInfo.js";
+
+export type ImiNode = {
+  config: ImiConfig;
+  info: NodeInfo;
+  manifest: DeploymentManifest;
+  deployedNow: boolean;
+  keys: KeyRing;
+  chain: Chain | undefined;
+  gateway: RunningGateway;
+  anchorer: Anchorer;
+  logger: Logger;
+  close(): Promise<void>;
+};
+
+const ROLE_GATEWAY = 5;
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function startImiNode(
+  config: ImiConfig,
+  options: { env?: NodeJS.ProcessEnv; logger?: Logger } = {},
+): Promise<ImiNode> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const keys = await openKeyRing(config.dataDir, options.env);
+  const deployer = await keys.address("deployer");
+  const governor = await keys.address("governor");
+  const gatewayAddress = await keys.address("gateway");
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch((error: unknown) => logger.error({ event: "close_failed", err: error }));
+  };
+
+  try {
+    // 1. The chain.
+    let chain: Chain | undefined;
+    let rpcUrl: string;
+    let wsUrl: string | undefined;
+    let chainId: number;
+    const previous = await readManifest(config.dataDir);
+    if (config.chain.rpcUrl) {
+      rpcUrl = config.chain.rpcUrl;
+      wsUrl = config.chain.wsUrl;
+      const probe = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
+      try {
+        chainId = Number((await probe.getNetwork()).chainId);
+      } catch (cause) {
+        throw new NodeError("CHAIN_UNREACHABLE", `chain.rpcUrl: nothing answers at ${rpcUrl}. Start that node or fix the URL.`, { cause, details: { setting: "chain.rpcUrl" } });
+      } finally {
+        probe.destroy();
+      }
+    } else {
+      const chainDir = join(config.dataDir, "chain");
+      const fresh = !(await exists(chainDir));
+      chain = await startChain({
+        dataDir: chainDir,
+        validatorKey: await keys.privateKey("validator"),
+        // The genesis is written on the first start only; later starts read the stored one.
+        genesis: fresh
+          ? { chainId: config.chain.chainId, validator: await keys.address("validator"), allowlist: [deployer, governor, gatewayAddress] }
+          : undefined,
+        accountRules: previous?.contracts.accountRules,
+        host: config.chain.host,
+        port: config.chain.port,
+        blockIntervalMs: config.chain.blockIntervalMs,
+        logger: logger.child({ component: "chain" }),
+      });
+      const started = chain;
+      closers.push(() => started.close());
+      rpcUrl = chain.url;
+      wsUrl = chain.wsUrl;
+      chainId = chain.chainId;
+      if (chainId !== config.chain.chainId) {
+        throw new NodeError("CONFIG_INVALID", `chain.chainId: the data directory holds chain ${chainId}, the configuration says ${config.chain.chainId}. Remove the setting or use another data directory.`, {
+          details: { setting: "chain.chainId" },
+        });
+      }
+    }
+
+    // 2. The contracts, on first start.
+    const { manifest, deployedNow } = await ensureDeployment({
+      dataDir: config.dataDir,
+      rpcUrl,
+      chainId,
+      deployerKey: await keys.privateKey("deployer"),
+      governor,
+      grants: [{ role: ROLE_GATEWAY, account: gatewayAddress }],
+      allowlist: [governor, gatewayAddress],
+      recoveryDelaySeconds: config.recoveryDelaySeconds,
+      logger,
+    });
+    // From now on the AccountRules contract decides who may send transactions.
+    chain?.setAccountRules(manifest.contracts.accountRules);
+
+    // 3. The gateway (indexer, vault, access log, nonce store), then anchoring of its log.
+    const gateway = await startGateway({
+      dataDir: join(config.dataDir, "gateway"),
+      rpc: rpcUrl,
+      wsUrl,
+      deployment: manifest,
+      gatewayKey: (await keys.privateKey("gateway")) as Hex,
+      vault: { kind: "level", masterKey: (await keys.privateKey("vault")) as Hex },
+      host: config.gateway.host,
+      port: config.gateway.port,
+      audience: config.gateway.audience,
+      limits: { maxIndexLagBlocks: config.gateway.maxIndexLagBlocks },
+      logger: logger.child({ component: "gateway" }),
+    });
+    closers.push(() => gateway.close());
+
+    const reader = new JsonRpcProvider(rpcUrl, chainId, { staticNetwork: true, cacheTimeout: -1 });
+    closers.push(async () => reader.destroy());
+    const relay = gateway.app.imi.relay;
+    const target = createAnchorTarget({
+      runner: reader,
+      accessLogAddress: manifest.contracts.accessLog,
+      gateway: gatewayAddress,
+      fromBlock: manifest.fromBlock,
+      // Anchor through the gateway's own transaction sender, so relays and anchors share one nonce counter.
+      send: async (batch) => {
+        const result = await anchorLogBatch(relay, {
+          root: batch.root as Hex,
+          count: batch.count,
+          firstSeq: batch.firstSeq,
+          lastSeq: batch.lastSeq,
+          previousRoot: batch.previousRoot as Hex,
+        });
+        const receipt = await reader.getTransactionReceipt(result.hash);
+        return { txHash: result.hash, blockNumber: receipt?.blockNumber ?? 0 };
+      },
+    });
+    const anchorer = new Anchorer(gateway.accessLog, target, {
+      maxRecords: config.anchoring.maxRecords,
+      intervalMs: config.anchoring.intervalMs,
+      logger: logger.child({ component: "anchorer" }),
+    });
+    anchorer.start();
+    closers.push(() => anchorer.stop());
+
+    const info: NodeInfo = {
+      pid: process.pid,
+      startedAt: Date.now(),
+      chainId,
+      rpcUrl,
+      wsUrl,
+      gatewayUrl: gateway.url,
+      gateway: gatewayAddress,
+      governor,
+      embeddedChain: chain !== undefined,
+    };
+    await writeNodeInfo(config.dataDir, info);
+    closers.push(() => removeNodeInfo(config.dataDir));
+    // Closed in reverse: node.json, anchorer, reader, gateway, chain.
+
+    let closing: Promise<void> | undefined;
+    return {
+      config,
+      info,
+      manifest,
+      deployedNow,
+      keys,
+      chain,
+      gateway,
+      anchorer,
+      logger,
+      close() {
+        closing ??= closeAll();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

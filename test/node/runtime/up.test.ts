@@ -1,0 +1,75 @@
+// `imi up` as a person runs it: a real process, a real data directory, stopped with a signal,
+// started again, and killed with SIGKILL.
+import { spawn, type ChildProcess } from "node:child_process";
+import { access, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { afterEach, describe, expect, it } from "vitest";
+
+type Up = { child: ChildProcess; summary: Record<string, unknown>; exited: Promise<number | null> };
+const running: ChildProcess[] = [];
+
+async function startUp(dataDir: string, extra: string[] = []): Promise<Up> {
+  const child = spawn(process.execPath, ["cli/bin/imi.js", "--json", "up", "--data-dir", dataDir, "--chain-port", "0", "--gateway-port", "0", ...extra], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.push(child);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => (stderr += chunk));
+  const lines = createInterface({ input: child.stdout! });
+  const summary = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    lines.on("line", (line) => {
+      if (line.startsWith("{")) resolve(JSON.parse(line) as Record<string, unknown>);
+    });
+    void exited.then((code) => reject(new Error(`imi up exited with ${code}: ${stderr}`)));
+  });
+  return { child, summary, exited };
+}
+
+const present = (path: string) => access(path).then(() => true, () => false);
+
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+describe("imi up", () => {
+  it("starts everything, stops cleanly on SIGINT, resumes on the next start, survives SIGKILL", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "imi-up-"));
+    const first = await startUp(dataDir);
+    expect(first.summary).toMatchObject({ ok: true, deployedNow: true, embeddedChain: true, chainId: 7337 });
+    const gatewayUrl = first.summary.gatewayUrl as string;
+    const ready = await (await fetch(`${gatewayUrl}/readyz`)).json();
+    expect(ready).toMatchObject({ ready: true });
+    expect((await fetch(`${first.summary.docsUrl as string}/json`)).status).toBe(200);
+    expect(await present(join(dataDir, "node.json"))).toBe(true);
+    first.child.kill("SIGINT");
+    expect(await first.exited).toBe(0);
+    expect(await present(join(dataDir, "node.json"))).toBe(false);
+
+    const second = await startUp(dataDir);
+    expect(second.summary).toMatchObject({ ok: true, deployedNow: false, contracts: first.summary.contracts, governor: first.summary.governor });
+    second.child.kill("SIGKILL");
+    await second.exited;
+
+    const third = await startUp(dataDir);
+    expect(third.summary).toMatchObject({ ok: true, deployedNow: false, contracts: first.summary.contracts });
+    expect(await (await fetch(`${third.summary.gatewayUrl as string}/readyz`)).json()).toMatchObject({ ready: true });
+    third.child.kill("SIGTERM");
+    expect(await third.exited).toBe(0);
+  });
+
+  it("refuses a bad setting with its name and exit code 3", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "imi-up-"));
+    const child = spawn(process.execPath, ["cli/bin/imi.js", "--json", "up", "--data-dir", dataDir], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, IMI_GATEWAY_PORT: "eighty" },
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    expect(code).toBe(3);
+    expect(JSON.parse(out.trim().split("\n").at(-1)!)).toMatchObject({ ok: false, error: { code: "CONFIG_INVALID" } });
+  });
+});
