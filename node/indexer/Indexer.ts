@@ -349,7 +349,9 @@ export class Indexer {
     let best: ConsentView | undefined;
     for (const id of this.state.consentsByCitizen.get(citizen.toLowerCase()) ?? []) {
       const c = this.state.consents.get(id)!;
-      if (c.agency === agency.toLowerCase() && c.purpose === purpose.toLowerCase()) best = c; // insertion order = grant order
+      if (c.agency !== agency.toLowerCase() || c.purpose !== purpose.toLowerCase()) continue;
+      // Grant order is (block, log index); map order is not (a reload iterates by key).
+      if (!best || c.grantedBlock > best.grantedBlock || (c.grantedBlock === best.grantedBlock && (c.grantedLogIndex ?? 0) > (best.grantedLogIndex ?? 0))) best = c;
     }
     return best?.consentId ?? ZERO32;
   }

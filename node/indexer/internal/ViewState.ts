@@ -30,6 +30,8 @@ export type ConsentView = {
   byGuardian: boolean;
   grantedBy: string;
   grantedBlock: number;
+  /** Log index of the grant in its block: with grantedBlock, the order of grants. */
+  grantedLogIndex: number;
   updatedBlock: number;
 };
 

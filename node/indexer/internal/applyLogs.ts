@@ -140,6 +140,7 @@ export class LogApplier {
           byGuardian: Boolean(a.byGuardian),
           grantedBy: lc(a.grantedBy),
           grantedBlock: block,
+          grantedLogIndex: Number(BigInt(log.logIndex)),
           updatedBlock: block,
         };
         s.putConsent(v);

@@ -98,6 +98,23 @@ describe("index consent decisions equal ConsentRegistry.check", () => {
     await compareAll();
   });
 
+  it("names the same latest consent as ConsentRegistry.latestConsent, also after a reload", async () => {
+    const { agency, agency2 } = f.accounts;
+    const [k0] = f.accounts.others;
+    // Several grants for one (citizen, agency, purpose): the newest one counts.
+    for (let i = 0; i < 4; i++) await grantConsent(f, k0, { citizen: citizens[0], agency: agency.address, scopes: BigInt(1 + i), purpose: P2 });
+    await indexer.sync();
+    const compare = async () => {
+      for (const c of citizens)
+        for (const a of [agency.address, agency2.address])
+          for (const p of [P1, P2]) expect(indexer.latestConsent(c, a, p)).toBe(String(await f.contracts.consentRegistry.latestConsent(c, a, p)).toLowerCase());
+    };
+    await compare();
+    await indexer.close();
+    indexer = await indexerFor(f, dir.path);
+    await compare();
+  });
+
   it("reloads the same view from disk after a restart", async () => {
     const now = BigInt(await f.now());
     const before = grantIds.map((g) => indexer.checkAccess(g, f.accounts.agency.address, citizens[0], 1n, P1, now).decision);
