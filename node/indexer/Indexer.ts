@@ -415,8 +415,10 @@ export class Indexer {
     const s = subject.toLowerCase();
     const sc = schemaId.toLowerCase();
     const out: CredentialView[] = [];
-    for (const v of this.state.credentials.values())
-      if (v.subject === s && v.schemaId === sc && this.credentialStatus(v.credentialHash, now) === 1 && this.isTrustedIssuer(sc, v.issuer)) out.push(v);
+    for (const hash of this.state.credentialsBySubject.get(s) ?? []) {
+      const v = this.state.credentials.get(hash)!;
+      if (v.schemaId === sc && this.credentialStatus(v.credentialHash, now) === 1 && this.isTrustedIssuer(sc, v.issuer)) out.push(v);
+    }
     return out;
   }
 

@@ -93,6 +93,7 @@ export class ViewState {
   readonly consentsByCitizen = new Map<string, Set<string>>();
   readonly consentsByAgency = new Map<string, Set<string>>();
   readonly statutoryByCitizen = new Map<string, Set<string>>();
+  readonly credentialsBySubject = new Map<string, Set<string>>();
 
   /** Loads one stored entry (key prefix decides the map). */
   load(key: string, raw: unknown): void {
@@ -118,7 +119,7 @@ export class ViewState {
         this.putStatutory(decode(raw));
         break;
       case "cr":
-        this.credentials.set(id, decode(raw));
+        this.putCredential(decode(raw));
         break;
       case "b":
         this.batches.set(id, decode(raw));
@@ -136,6 +137,11 @@ export class ViewState {
     this.consents.set(c.consentId, c);
     addTo(this.consentsByCitizen, c.citizen, c.consentId);
     addTo(this.consentsByAgency, c.agency, c.consentId);
+  }
+
+  putCredential(c: CredentialView): void {
+    this.credentials.set(c.credentialHash, c);
+    addTo(this.credentialsBySubject, c.subject, c.credentialHash);
   }
 
   putStatutory(s: StatutoryView): void {

@@ -207,7 +207,7 @@ export class LogApplier {
           batchRoot: "0x" + "0".repeat(64),
           reason: 0,
         };
-        s.credentials.set(v.credentialHash, v);
+        s.putCredential(v);
         ops.push({ type: "put", key: `cr:${v.credentialHash}`, value: encode(v) });
         break;
       }
@@ -223,7 +223,7 @@ export class LogApplier {
         v.status = Number(a.status) as IssuerStatus;
         v.reason = Number(a.reason);
         if (!existing) v.batchRoot = root;
-        s.credentials.set(hash, v);
+        s.putCredential(v);
         ops.push({ type: "put", key: `cr:${hash}`, value: encode(v) });
         break;
       }
