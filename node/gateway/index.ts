@@ -4,4 +4,4 @@ export { DEFAULT_CATEGORIES, DEFAULT_LIMITS, type GatewayLimits, type GatewayOpt
 export { GatewayError } from "./errors.js";
 export { NonceStore } from "./internal/NonceStore.js";
 export { decryptWithKey, encryptToKey, type EncryptedPayload } from "./internal/encryptToKey.js";
-export { predicateAnswerTypes } from "./routes/access.js";
+export { predicateAnswerTypedData, predicateAnswerTypes, recoverPredicateAnswerSigner, type PredicateAnswer } from "./predicateAnswer.js";

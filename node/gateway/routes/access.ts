@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { ZeroHash, computeAddress } from "ethers";
 import { canonicalJson } from "../../../sdk/utils.js";
-import { chainDomain, GATEWAY_DOMAIN_NAME } from "../../../sdk/typedData/domains.js";
+import { predicateAnswerTypedData } from "../predicateAnswer.js";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { DECISION_CODES, Decision } from "../../indexer/index.js";
 import type { AccessReceipt } from "../internal/accessLog.js";
@@ -50,17 +50,6 @@ const PREDICATES = {
 } as const;
 
 type Predicate = { type: "ageAtLeast"; years: number } | { type: "residentOf"; district: string } | { type: "hasValidCredential"; schemaId: string };
-
-const predicateAnswerTypes = {
-  PredicateAnswer: [
-    { name: "agency", type: "address" },
-    { name: "citizen", type: "bytes32" },
-    { name: "predicate", type: "bytes32" },
-    { name: "result", type: "bool" },
-    { name: "seq", type: "uint64" },
-    { name: "recordHash", type: "bytes32" },
-  ],
-} as const;
 
 function ageOn(birthDate: string, now: Date): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
@@ -244,16 +233,9 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
         const r = await ctx.record({ ...logged, decision: "allowed", reason: "ALLOWED", responseHash }, call.nonceDurable);
         // The gateway's signature makes the yes/no portable: the agency can show it without the data.
         const answer = { agency: call.agency, citizen: terms.citizen, predicate: predicateHash, result, seq: String(r.seq), recordHash: r.recordHash };
-        const sig = ctx.options.account.signTypedData({
-          domain: chainDomain(GATEWAY_DOMAIN_NAME, ctx.options.chainId),
-          types: predicateAnswerTypes,
-          primaryType: "PredicateAnswer",
-          message: { ...answer, seq: BigInt(r.seq) },
-        });
+        const sig = ctx.options.account.signTypedData(predicateAnswerTypedData(ctx.options.chainId, answer));
         return { result, predicateHash, grantId: d.grantId, answer, signature: sig, signer: ctx.options.account.address, receipt: r };
       });
     },
   );
 };
-
-export { predicateAnswerTypes };

@@ -3,7 +3,7 @@ import { keccak256, toUtf8Bytes, verifyTypedData } from "ethers";
 import type { FastifyInstance } from "fastify";
 import { canonicalJson } from "../../../sdk/utils.js";
 import { revokeConsentTypedData } from "../../../sdk/typedData/consentTypedData.js";
-import { decryptWithKey, predicateAnswerTypes } from "../../../node/gateway/index.js";
+import { decryptWithKey, predicateAnswerTypes, recoverPredicateAnswerSigner } from "../../../node/gateway/index.js";
 import { code, grantConsent, randomId, registerCitizen } from "../indexer/helpers.js";
 import { createHarness, localKeyOf, type Harness } from "./harness.js";
 
@@ -175,6 +175,8 @@ describe("gateway: agency access", () => {
     const domain = { name: "IMI Gateway", version: "1", chainId: Number(h.f.chainId) };
     const signer = verifyTypedData(domain, { PredicateAnswer: [...predicateAnswerTypes.PredicateAnswer] }, { ...out.answer, seq: BigInt(out.answer.seq) }, out.signature);
     expect(signer).toBe(h.gatewayAccount.address);
+    expect(recoverPredicateAnswerSigner(Number(h.f.chainId), out.answer, out.signature)).toBe(h.gatewayAccount.address);
+    expect(recoverPredicateAnswerSigner(Number(h.f.chainId), { ...out.answer, result: !out.answer.result }, out.signature)).not.toBe(h.gatewayAccount.address);
     expect((await ask({ type: "ageAtLeast", years: 60 }, BIRTH)).json().result).toBe(false);
     expect((await ask({ type: "residentOf", district: "Haidian" }, ADDRESS)).json().result).toBe(true);
     expect((await ask({ type: "residentOf", district: "Chaoyang" }, ADDRESS)).json().result).toBe(false);
