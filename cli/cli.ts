@@ -2,7 +2,10 @@
 import { Command, CommanderError } from "commander";
 import { CliError, EXIT } from "./CliError.js";
 import { registerUp } from "./commands/up.js";
+import { registerAuditVerify } from "./commands/auditVerify.js";
 import { registerChainStart } from "./commands/chainStart.js";
+import { registerRolesCommands } from "./commands/roles/index.js";
+import { registerRegistrarCommands } from "./commands/registrar/index.js";
 
 const program = new Command()
   .name("imi")
@@ -12,7 +15,10 @@ const program = new Command()
   .showHelpAfterError();
 
 registerUp(program);
+registerAuditVerify(program);
 registerChainStart(program);
+registerRolesCommands(program);
+registerRegistrarCommands(program);
 
 function reportError(error: unknown): number {
   const json = program.opts<{ json?: boolean }>().json === true;
