@@ -2,11 +2,11 @@ import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { ZeroHash, computeAddress } from "ethers";
 import { canonicalJson } from "../../../sdk/utils.js";
 import { predicateAnswerTypedData } from "../predicateAnswer.js";
-import { keccak256, toUtf8Bytes } from "ethers";
 import { DECISION_CODES, Decision } from "../../indexer/index.js";
 import type { AccessReceipt } from "../internal/accessLog.js";
 import type { AccessTerms, AgencyCall, GatewayContext } from "../internal/GatewayContext.js";
 import { encryptToKey } from "../internal/encryptToKey.js";
+import { keccakHex } from "../internal/fastTypedData.js";
 import { badRequest } from "../errors.js";
 import { accessHeaders, bytes32, denial, errors, receipt, security, signature, uintString } from "../schemas.js";
 
@@ -209,7 +209,7 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
       const bit = categories.indexOf(category);
       if (bit < 0 || terms.scopes !== 1n << BigInt(bit)) throw badRequest("SCOPE_MISMATCH", `This predicate reads exactly the "${category}" category.`);
       const call = await ctx.requireAgencyCall(request, terms);
-      const predicateHash = keccak256(toUtf8Bytes(canonicalJson(predicate)));
+      const predicateHash = keccakHex(canonicalJson(predicate));
       const base = { agency: call.agency, citizen: terms.citizen, kind: "predicate" as const, scopes: terms.scopes, purpose: terms.purpose, requestHash: call.requestHash };
       return withinUseLimit(ctx, decideFromIndex(ctx, call, terms), async (d) => {
         const logged = { ...base, grantId: d.grantId, basis: d.basis };
