@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { CliError, EXIT } from "./CliError.js";
 import { registerUp } from "./commands/up.js";
 import { registerAuditVerify } from "./commands/auditVerify.js";
+import { registerBackup } from "./commands/backup.js";
 import { registerChainStart } from "./commands/chainStart.js";
 import { registerRolesCommands } from "./commands/roles/index.js";
 import { registerRegistrarCommands } from "./commands/registrar/index.js";
@@ -16,6 +17,7 @@ const program = new Command()
 
 registerUp(program);
 registerAuditVerify(program);
+registerBackup(program);
 registerChainStart(program);
 registerRolesCommands(program);
 registerRegistrarCommands(program);

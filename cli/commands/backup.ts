@@ -1,0 +1,69 @@
+import type { Command } from "commander";
+import { backupDataDir, restoreDataDir, type BackupManifest } from "../../node/runtime/backup.js";
+import { DEFAULT_DATA_DIR } from "../../node/runtime/config.js";
+import { NodeError } from "../../node/NodeError.js";
+import { CliError, EXIT } from "../CliError.js";
+
+const dataDirOf = (dir?: string) => dir ?? process.env.IMI_DATA_DIR ?? DEFAULT_DATA_DIR;
+
+function asCliError(error: unknown): never {
+  if (error instanceof NodeError) throw new CliError(error.code, error.message, { exitCode: EXIT.failure, cause: error });
+  throw error;
+}
+
+export async function backup(options: { dataDir?: string; out: string; includePassword?: boolean }, progress?: (done: number, total: number) => void): Promise<BackupManifest> {
+  return backupDataDir({ dataDir: dataDirOf(options.dataDir), out: options.out, includePassword: options.includePassword, onProgress: progress }).catch(asCliError);
+}
+
+export async function restore(options: { dataDir?: string; archive: string }): Promise<BackupManifest> {
+  return restoreDataDir({ dataDir: dataDirOf(options.dataDir), archive: options.archive }).catch(asCliError);
+}
+
+export function registerBackup(program: Command): void {
+  const summary = (m: BackupManifest) => ({
+    chainId: m.chainId,
+    files: m.files.length,
+    bytes: m.files.reduce((sum, f) => sum + f.bytes, 0),
+    includesPassword: m.includesPassword,
+    createdAt: new Date(m.createdAt).toISOString(),
+  });
+  program
+    .command("backup")
+    .description("write a stopped node's data directory to one .tar.gz (keys stay encrypted; the password file is left out)")
+    .requiredOption("--out <file>", "archive to write")
+    .option("--data-dir <dir>", "the node's data directory (env IMI_DATA_DIR, default .imi)")
+    .option("--include-password", "also store keys/password (then the archive alone opens the keys)")
+    .action(async (options: { out: string; dataDir?: string; includePassword?: boolean }) => {
+      const json = program.opts<{ json?: boolean }>().json === true;
+      let shown = -1;
+      const manifest = await backup(options, (done, total) => {
+        const pct = Math.floor((done / total) * 100);
+        if (!json && process.stderr.isTTY && pct !== shown) {
+          shown = pct;
+          process.stderr.write(`\r  hashing files ${done}/${total} (${pct}%)`);
+        }
+      });
+      if (!json && process.stderr.isTTY) process.stderr.write("\n");
+      const s = summary(manifest);
+      if (json) console.log(JSON.stringify({ ok: true, archive: options.out, ...s }));
+      else {
+        console.log(`backup written to ${options.out}: ${s.files} files, ${s.bytes.toLocaleString("en-US")} bytes, chain ${s.chainId}`);
+        if (!s.includesPassword) console.log("the keystore password is NOT in the archive: keep IMI_KEY_PASSWORD or keys/password safe separately");
+      }
+    });
+  program
+    .command("restore")
+    .description("restore a backup into a new, empty data directory")
+    .argument("<archive>", "the .tar.gz written by imi backup")
+    .option("--data-dir <dir>", "where to restore (must be empty or absent; env IMI_DATA_DIR, default .imi)")
+    .action(async (archive: string, options: { dataDir?: string }) => {
+      const json = program.opts<{ json?: boolean }>().json === true;
+      const manifest = await restore({ archive, dataDir: options.dataDir });
+      const s = summary(manifest);
+      if (json) console.log(JSON.stringify({ ok: true, dataDir: dataDirOf(options.dataDir), ...s }));
+      else {
+        console.log(`restored ${s.files} files (chain ${s.chainId}, backed up ${s.createdAt}) into ${dataDirOf(options.dataDir)}`);
+        if (!s.includesPassword) console.log("set IMI_KEY_PASSWORD (or put keys/password back, mode 0600) before imi up");
+      }
+    });
+}
