@@ -10,7 +10,7 @@ import type { ResolvedGatewayOptions } from "../config.js";
 import { GatewayError, UNAVAILABLE_CODES, badRequest, forbidden, unauthorized, unavailable } from "../errors.js";
 import type { AccessReceipt, AccessRecordInput } from "./accessLog.js";
 import { KeyedMutex } from "./KeyedMutex.js";
-import { fastTypedDataHasher, keccakHex, recoverSigner, toHex, type FastStructHasher } from "./fastTypedData.js";
+import { fastTypedDataHasher, keccak, keccakHex, recoverSigner, toHex, type FastStructHasher } from "./fastTypedData.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { SessionStore, type Session, type StaffRole } from "./sessions.js";
 
@@ -39,6 +39,16 @@ const HEADER = {
   issuedAt: "x-imi-issued-at",
 } as const;
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+
+/**
+ * What the nonce store remembers per request: 96 bits of keccak(agency ‖ nonce), 16 characters.
+ * Nonces live for the whole timestamp window (about four minutes), so at thousands of requests a
+ * second the full 0x strings would cost hundreds of MB; 96 bits keep accidental collisions out
+ * of reach (birthday bound 2^48), and nobody can aim a collision at another agency's unseen nonce.
+ */
+function nonceKey(agency: string, nonce: string): string {
+  return Buffer.from(keccak(Buffer.from(agency.slice(2) + nonce.slice(2), "hex")).subarray(0, 12)).toString("base64url");
+}
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const v = request.headers[name];
@@ -178,7 +188,7 @@ export class GatewayContext {
     if (!this.hasRole("agency", agency)) throw forbidden("NOT_AN_AGENCY", "The caller does not hold the agency role.");
     // The replay check is decided here, in memory; the nonce's fsync overlaps the decision and the
     // vault read, and `record` waits for it before anything is answered.
-    const reserved = this.options.nonces.reserve(`${agency}:${nonce}`, issuedAt + skew + 1);
+    const reserved = this.options.nonces.reserve(nonceKey(agency, nonce), issuedAt + skew + 1);
     if (!reserved.fresh) throw new GatewayError("NONCE_REUSED", 409, "This nonce was used before.");
     return { agency, requestHash: toHex(digest), nonce, issuedAt, nonceDurable: reserved.durable };
   }
