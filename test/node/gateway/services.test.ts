@@ -288,6 +288,14 @@ describe("gateway: login, identity, credentials, citizens, auditors, registrars"
       for (const path of ["/v1/access/data", "/v1/access/predicate", "/v1/identity/verify", "/v1/credentials/verify", "/v1/consents", "/v1/citizen/accesses", "/v1/audit/accesses", "/v1/registrar/citizens", "/v1/auth/login"])
         expect(Object.keys(spec.paths)).toContain(path);
       expect((await app.inject({ method: "GET", url: "/docs" })).statusCode).toBeLessThan(400);
+      // Schema-first: every operation documents a success response; every POST with input a body schema.
+      for (const [path, ops] of Object.entries(spec.paths as Record<string, Record<string, { responses?: Record<string, unknown>; requestBody?: unknown }>>)) {
+        if (path.startsWith("/docs")) continue;
+        for (const [method, op] of Object.entries(ops)) {
+          expect(Object.keys(op.responses ?? {}).some((code) => /^2/.test(code)), `${method} ${path}`).toBe(true);
+          if (method === "post" && !/challenge$/.test(path)) expect(op.requestBody, `${method} ${path}`).toBeDefined();
+        }
+      }
       expect((await app.inject({ method: "GET", url: "/nope" })).json().code).toBe("NOT_FOUND");
     });
 
