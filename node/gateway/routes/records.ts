@@ -111,6 +111,22 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
     },
   );
 
+  app.get(
+    "/v1/agency/consents",
+    {
+      schema: {
+        tags: ["agency"],
+        summary: "The consents granted to the calling agency, with their current status",
+        security: [{ bearer: [] }],
+        response: { 200: { type: "object", properties: { agency: address, consents: { type: "array", items: { ...consent, properties: { ...consent.properties, citizen: bytes32 } } } }, required: ["agency", "consents"] }, ...errors },
+      },
+    },
+    async (request) => {
+      const agency = ctx.requireStaff(request, "agency");
+      return { agency, consents: indexer.consentsOfAgency(agency).map(consentJson) };
+    },
+  );
+
   app.get<{ Querystring: Paging & { citizen?: string; agency?: string; purpose?: string; fromTime?: string; toTime?: string } }>(
     "/v1/audit/accesses",
     {

@@ -165,6 +165,17 @@ describe("gateway: login, identity, credentials, citizens, auditors, registrars"
     });
   });
 
+  describe("agencies", () => {
+    it("list the consents granted to them, and only theirs", async () => {
+      const res = await app.inject({ method: "GET", url: "/v1/agency/consents", headers: { authorization: `Bearer ${agencyToken}` } });
+      expect(res.statusCode).toBe(200);
+      const consents = res.json().consents as Array<{ agency: string; citizen: string; status: string }>;
+      expect(consents.length).toBeGreaterThan(0);
+      expect(consents.every((c) => c.agency === h.f.accounts.agency.address.toLowerCase())).toBe(true);
+      expect(consents.some((c) => c.citizen === citizen.toLowerCase() && c.status === "active")).toBe(true);
+    });
+  });
+
   describe("auditors", () => {
     it("trace by citizen and agency; other roles may not", async () => {
       const token = await h.login(app, h.keys.auditor);
