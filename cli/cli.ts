@@ -4,6 +4,7 @@ import { CliError, EXIT } from "./CliError.js";
 import { registerUp } from "./commands/up.js";
 import { registerAuditVerify } from "./commands/auditVerify.js";
 import { registerBackup } from "./commands/backup.js";
+import { registerBesuConfig } from "./commands/besuConfig.js";
 import { registerChainStart } from "./commands/chainStart.js";
 import { registerRolesCommands } from "./commands/roles/index.js";
 import { registerRegistrarCommands } from "./commands/registrar/index.js";
@@ -18,6 +19,7 @@ const program = new Command()
 registerUp(program);
 registerAuditVerify(program);
 registerBackup(program);
+registerBesuConfig(program);
 registerChainStart(program);
 registerRolesCommands(program);
 registerRegistrarCommands(program);

@@ -7,10 +7,8 @@
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonRpcProvider } from "ethers";
-import { pino } from "pino";
 import { createAnchorTarget, openAccessLog, verifyAccessLog, type AccessLog, type AuditOptions, type AuditReport } from "../accesslog/index.js";
-import { startChain, type Chain } from "../chain/index.js";
+import { openChainReader } from "./chainReader.js";
 import { NodeError } from "../NodeError.js";
 import { readManifest } from "./deploy.js";
 import { openKeyRing } from "./keys.js";
@@ -43,20 +41,10 @@ export async function auditDataDir(options: {
     }
     cleanup.push(() => log.close());
 
-    let rpcUrl = options.rpcUrl ?? info?.rpcUrl;
-    if (!rpcUrl) {
-      const chain: Chain = await startChain({
-        dataDir: join(options.dataDir, "chain"),
-        validatorKey: await keys.privateKey("validator", { create: false }),
-        port: 0,
-        logger: pino({ level: "silent" }),
-      });
-      cleanup.push(() => chain.close());
-      rpcUrl = chain.url;
-    }
-    const provider = new JsonRpcProvider(rpcUrl, manifest.chainId, { staticNetwork: true, cacheTimeout: -1 });
-    cleanup.push(async () => provider.destroy());
-    const target = createAnchorTarget({ runner: provider, accessLogAddress: manifest.contracts.accessLog, gateway, fromBlock: manifest.fromBlock });
+    const reader = await openChainReader({ dataDir: options.dataDir, chainId: manifest.chainId, keys, rpcUrl: options.rpcUrl });
+    cleanup.push(() => reader.close());
+    const rpcUrl = reader.rpcUrl;
+    const target = createAnchorTarget({ runner: reader.provider, accessLogAddress: manifest.contracts.accessLog, gateway, fromBlock: manifest.fromBlock });
     let anchored;
     try {
       anchored = await target.anchoredBatches();

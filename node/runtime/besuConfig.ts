@@ -1,0 +1,156 @@
+// What a multi-machine deployment on Hyperledger Besu (QBFT) needs, derived from this node:
+// a genesis with the same chain id and EVM fork as the embedded chain, a validator key per
+// machine, the account allowlist as it stands in AccountRules, and a Besu config file per
+// validator. See docs/scale-out.md for how to start them and move IMI onto them.
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { RLP } from "@ethereumjs/rlp";
+import { Contract, SigningKey, Wallet, getAddress, getBytes, hexlify, toBeHex, ZeroHash } from "ethers";
+import { NodeError } from "../NodeError.js";
+import { DEFAULT_GAS_LIMIT } from "../chain/index.js";
+import { openChainReader } from "./chainReader.js";
+import { readManifest } from "./deploy.js";
+import { openKeyRing } from "./keys.js";
+
+export type BesuConfigResult = {
+  outDir: string;
+  chainId: number;
+  validators: Array<{ name: string; address: string; enode: string; rpcUrl: string }>;
+  allowlist: string[];
+  files: string[];
+};
+
+/** QBFT genesis extraData: RLP([32-byte vanity, [validators], [] (no vote), round 0, [] (no seals)]). */
+export function qbftExtraData(validators: string[]): string {
+  return hexlify(RLP.encode([new Uint8Array(32), validators.map((v) => getBytes(v)), [], new Uint8Array(0), []]));
+}
+
+/** The allowlist as AccountRules holds it now, replayed from its events. */
+export async function allowlistFromChain(rules: Contract, fromBlock: number): Promise<string[]> {
+  const allowed = new Map<string, boolean>();
+  const logs = await rules.queryFilter("*", fromBlock, "latest");
+  for (const log of logs) {
+    const parsed = rules.interface.parseLog(log);
+    if (!parsed) continue;
+    if (parsed.name === "AccountAllowed") allowed.set(getAddress(parsed.args.account as string), true);
+    if (parsed.name === "AccountDisallowed") allowed.set(getAddress(parsed.args.account as string), false);
+  }
+  return [...allowed].filter(([, on]) => on).map(([account]) => account).sort();
+}
+
+export async function writeBesuConfig(options: {
+  dataDir: string;
+  outDir: string;
+  validators?: number;
+  /** Host names or IPs of the validator machines, one per validator (default all 127.0.0.1). */
+  hosts?: string[];
+  rpcUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<BesuConfigResult> {
+  const count = options.validators ?? 4;
+  if (!Number.isInteger(count) || count < 1 || count > 32) {
+    throw new NodeError("CONFIG_INVALID", "validators: give 1 to 32 (QBFT tolerates f faults with 3f+1 validators; 4 is the usual start).");
+  }
+  const hosts = options.hosts ?? Array.from({ length: count }, () => "127.0.0.1");
+  if (hosts.length !== count) throw new NodeError("CONFIG_INVALID", `hosts: give ${count} hosts, one per validator (got ${hosts.length}).`);
+  const manifest = await readManifest(options.dataDir);
+  if (!manifest) throw new NodeError("BESU_NO_DEPLOYMENT", `${options.dataDir} holds no deployment.json: start the node once with imi up`);
+  const keys = await openKeyRing(options.dataDir, options.env);
+
+  const reader = await openChainReader({ dataDir: options.dataDir, chainId: manifest.chainId, keys, rpcUrl: options.rpcUrl });
+  let allowlist: string[];
+  try {
+    if (!manifest.contracts.accountRules) throw new NodeError("BESU_NO_ACCOUNT_RULES", "deployment.json names no AccountRules contract");
+    const rules = new Contract(
+      manifest.contracts.accountRules,
+      ["event AccountAllowed(address indexed account, address indexed by)", "event AccountDisallowed(address indexed account, address indexed by)"],
+      reader.provider,
+    );
+    allowlist = await allowlistFromChain(rules, manifest.fromBlock ?? 0);
+  } finally {
+    await reader.close();
+  }
+  // The deployer must be able to deploy the contracts on the new network.
+  const deployer = await keys.address("deployer");
+  if (!allowlist.includes(deployer)) allowlist.push(deployer);
+
+  await mkdir(options.outDir, { recursive: true });
+  const files: string[] = [];
+  const validators: BesuConfigResult["validators"] = [];
+  const nodeKeys: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const wallet = Wallet.createRandom();
+    const publicKey = SigningKey.computePublicKey(wallet.privateKey, false).slice(4);
+    const p2pPort = 30303 + (hosts.filter((h, j) => j < i && h === hosts[i]).length);
+    const rpcPort = 8545 + (hosts.filter((h, j) => j < i && h === hosts[i]).length);
+    validators.push({
+      name: `validator-${i + 1}`,
+      address: wallet.address,
+      enode: `enode://${publicKey}@${hosts[i]}:${p2pPort}`,
+      rpcUrl: `http://${hosts[i]}:${rpcPort}`,
+    });
+    nodeKeys.push(wallet.privateKey);
+  }
+
+  const genesis = {
+    config: {
+      chainId: manifest.chainId,
+      berlinBlock: 0,
+      londonBlock: 0,
+      shanghaiTime: 0,
+      cancunTime: 0,
+      zeroBaseFee: true,
+      qbft: { blockperiodseconds: 1, epochlength: 30000, requesttimeoutseconds: 4 },
+    },
+    nonce: "0x0",
+    timestamp: toBeHex(Math.floor(Date.now() / 1000)),
+    gasLimit: toBeHex(DEFAULT_GAS_LIMIT),
+    difficulty: "0x1",
+    mixHash: "0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365",
+    coinbase: "0x0000000000000000000000000000000000000000",
+    parentHash: ZeroHash,
+    alloc: {},
+    extraData: qbftExtraData(validators.map((v) => v.address)),
+  };
+  const write = async (name: string, content: string, mode = 0o644) => {
+    const path = join(options.outDir, name);
+    await mkdir(join(path, ".."), { recursive: true });
+    await writeFile(path, content, { mode });
+    await chmod(path, mode);
+    files.push(name);
+  };
+  await write("genesis.json", JSON.stringify(genesis, null, 2) + "\n");
+  await write("qbft-validators.json", JSON.stringify(validators.map((v) => v.address), null, 2) + "\n");
+  await write("permissions_config.toml", `accounts-allowlist=[${allowlist.map((a) => `"${a}"`).join(",")}]\n`);
+  for (const [i, v] of validators.entries()) {
+    const p2pPort = Number(v.enode.split(":").at(-1));
+    const rpcPort = Number(v.rpcUrl.split(":").at(-1));
+    await write(join(v.name, "key"), nodeKeys[i] + "\n", 0o600);
+    await write(
+      join(v.name, "config.toml"),
+      [
+        `# ${v.name}: ${v.address}`,
+        `data-path="${v.name}/data"`,
+        `genesis-file="genesis.json"`,
+        `node-private-key-file="${v.name}/key"`,
+        `p2p-host="${hosts[i]}"`,
+        `p2p-port=${p2pPort}`,
+        `rpc-http-enabled=true`,
+        `rpc-http-host="${hosts[i]}"`,
+        `rpc-http-port=${rpcPort}`,
+        `rpc-http-api=["ETH","NET","WEB3","QBFT"]`,
+        `rpc-ws-enabled=true`,
+        `rpc-ws-host="${hosts[i]}"`,
+        `rpc-ws-port=${rpcPort + 1000}`,
+        `host-allowlist=["${hosts[i]}","localhost","127.0.0.1"]`,
+        `min-gas-price=0`,
+        `permissions-accounts-config-file-enabled=true`,
+        `permissions-accounts-config-file="permissions_config.toml"`,
+        `bootnodes=[${validators.filter((_, j) => j !== i).map((o) => `"${o.enode}"`).join(",")}]`,
+        "",
+      ].join("\n"),
+    );
+  }
+  await write("validators.json", JSON.stringify({ chainId: manifest.chainId, validators, allowlist }, null, 2) + "\n");
+  return { outDir: options.outDir, chainId: manifest.chainId, validators, allowlist, files };
+}
