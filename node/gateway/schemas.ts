@@ -39,7 +39,3 @@ export const accessHeaders = {
 } as const;
 
 export const security: Array<Record<string, string[]>> = [{ bearer: [] }, { signedRequest: [] }];
-
-export function toBigInt(value: string): bigint {
-  return BigInt(value);
-}

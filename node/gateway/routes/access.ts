@@ -22,7 +22,7 @@ function decideFromIndex(ctx: GatewayContext, call: AgencyCall, terms: AccessTer
 
 /**
  * Runs `answer` under the grant's use limit: for a limited consent, count-check-append happens under
- * a per-grant lock so concurrent requests cannot overshoot it. `answer` returns null to deny.
+ * a per-grant lock so concurrent requests cannot overshoot it; past the limit `answer` gets a denial.
  */
 async function withinUseLimit<T>(ctx: GatewayContext, d: Decided, answer: (d: Decided) => Promise<T>): Promise<T> {
   if (!d.allowed || d.maxUses === 0) return answer(d);
