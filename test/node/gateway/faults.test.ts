@@ -8,6 +8,7 @@ import { openIndexer, type Indexer } from "../../../node/indexer/index.js";
 import { HttpVault, LevelVault, vaultHttpPlugin } from "../../../node/vault/index.js";
 import { openAccessLog } from "../../../node/gateway/internal/accessLog.js";
 import { buildApp } from "../../../node/gateway/app.js";
+import { NonceStore } from "../../../node/gateway/internal/NonceStore.js";
 import { code, contractsOf, grantConsent, randomId, registerCitizen, transportOf } from "../indexer/helpers.js";
 import { AUDIENCE, createHarness, type Harness } from "./harness.js";
 
@@ -108,6 +109,17 @@ describe("gateway: faults fail closed", () => {
     expect(res.json().data).toBeUndefined();
     const denied = await h.withSession(a, tokens.get(a)!, "/v1/access/data", { citizen, scopes: String(ADDRESS), purpose: code("other") });
     expect(denied.json().code).toBe("ACCESS_LOG_UNAVAILABLE");
+  });
+
+  it("answers 503 NONCE_STORE_UNAVAILABLE and no data when the nonce cannot be made durable", async () => {
+    const nonces = await NonceStore.open(join(h.dir.path, "broken-nonces"));
+    const a = await h.app({}, { nonces });
+    expect((await access(a)).statusCode).toBe(200);
+    await nonces.close();
+    const res = await access(a);
+    expect(res.statusCode).toBe(503);
+    expect(res.json().code).toBe("NONCE_STORE_UNAVAILABLE");
+    expect(res.json().data).toBeUndefined();
   });
 
   it("refuses unknown citizens with a logged denial, not an error", async () => {
