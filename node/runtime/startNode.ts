@@ -6,6 +6,7 @@ import { access, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { JsonRpcProvider } from "ethers";
 import { pino, type Logger } from "pino";
+import { Gauge } from "prom-client";
 import { anchorLogBatch } from "../../sdk/actions/accessLog/anchorLogBatch.js";
 import type { Hex } from "../../sdk/types.js";
 import { Anchorer, createAnchorTarget } from "../accesslog/index.js";
@@ -161,6 +162,7 @@ export async function startImiNode(
     });
     anchorer.start();
     closers.push(() => anchorer.stop());
+    registerNodeMetrics(gateway, anchorer, chain);
 
     const info: NodeInfo = {
       pid: process.pid,
@@ -197,4 +199,24 @@ export async function startImiNode(
     await closeAll();
     throw error;
   }
+}
+
+/** Anchoring and chain figures on the gateway's /metrics, for operators and `imi status`. */
+function registerNodeMetrics(gateway: RunningGateway, anchorer: Anchorer, chain: Chain | undefined): void {
+  const registers = [gateway.app.imi.metrics.registry];
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge("imi_accesslog_last_seq", "Sequence number of the last access record written", () => gateway.accessLog.lastSeq());
+  gauge("imi_anchor_last_seq", "Last access record whose batch is anchored on chain", () => anchorer.status().lastAnchoredSeq);
+  gauge("imi_anchor_pending_batches", "Batches cut but not yet anchored", () => anchorer.status().pendingBatches);
+  gauge("imi_anchor_unbatched_records", "Access records not yet in a batch", () => anchorer.status().unbatchedRecords);
+  gauge("imi_anchor_halted", "1 when anchoring stopped because the chain disagrees with the log", () => (anchorer.status().state === "halted" ? 1 : 0));
+  if (chain) gauge("imi_chain_head_block", "Head block of the embedded chain", () => Number(chain.blockNumber()));
 }

@@ -28,6 +28,14 @@ async function startUp(dataDir: string, extra: string[] = []): Promise<Up> {
   return { child, summary, exited };
 }
 
+async function status(dataDir: string): Promise<Record<string, unknown>> {
+  const child = spawn(process.execPath, ["cli/bin/imi.js", "--json", "status", "--data-dir", dataDir], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (chunk) => (out += chunk));
+  await new Promise((resolve) => child.once("exit", resolve));
+  return JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+}
+
 const present = (path: string) => access(path).then(() => true, () => false);
 
 afterEach(() => {
@@ -44,9 +52,13 @@ describe("imi up", () => {
     expect(ready).toMatchObject({ ready: true });
     expect((await fetch(`${first.summary.docsUrl as string}/json`)).status).toBe(200);
     expect(await present(join(dataDir, "node.json"))).toBe(true);
+    const live = await status(dataDir);
+    expect(live).toMatchObject({ ok: true, running: true, chainId: 7337, index: { ready: true }, accessLog: { lastSeq: 0, halted: false } });
+    expect(live.roles).toMatchObject({ governor: [first.summary.governor], gateway: [first.summary.gateway] });
     first.child.kill("SIGINT");
     expect(await first.exited).toBe(0);
     expect(await present(join(dataDir, "node.json"))).toBe(false);
+    expect(await status(dataDir)).toMatchObject({ ok: true, running: false, chainId: 7337, accessLog: { lastSeq: 0 } });
 
     const second = await startUp(dataDir);
     expect(second.summary).toMatchObject({ ok: true, deployedNow: false, contracts: first.summary.contracts, governor: first.summary.governor });
