@@ -69,6 +69,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       fromBlock: config.deployment.fromBlock,
       wsUrl: config.wsUrl,
       pollIntervalMs: config.pollIntervalMs,
+      logger: typeof config.logger === "object" ? config.logger.child({ component: "indexer" }) : undefined,
     });
     opened.push(indexer);
     let vault: Vault;

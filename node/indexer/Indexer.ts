@@ -172,7 +172,7 @@ export class Indexer {
     try {
       head = Number(BigInt(await this.config.rpc.request<string>("eth_blockNumber")));
     } catch (cause) {
-      this.error = "CHAIN_UNREACHABLE";
+      this.fail("CHAIN_UNREACHABLE");
       throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_blockNumber.", { cause });
     }
     this.head = Math.max(this.head, head);
@@ -188,7 +188,7 @@ export class Indexer {
           { fromBlock: toQuantity(from), toBlock: toQuantity(to), address: this.applier.addresses() },
         ]);
       } catch (cause) {
-        this.error = "CHAIN_UNREACHABLE";
+        this.fail("CHAIN_UNREACHABLE");
         throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_getLogs.", { cause });
       }
       logs.sort((x, y) => Number(BigInt(x.blockNumber) - BigInt(y.blockNumber)) || Number(BigInt(x.logIndex) - BigInt(y.logIndex)));
@@ -200,7 +200,7 @@ export class Indexer {
         await this.db.batch(ops as Array<{ type: "put"; key: string; value: unknown } | { type: "del"; key: string }>);
       } catch (cause) {
         // Memory is now ahead of disk: stop answering until a restart reloads a consistent view.
-        this.error = "INDEX_STORAGE";
+        this.fail("INDEX_STORAGE");
         this.closed = true;
         throw new NodeError("INDEX_STORAGE", "Writing the index failed.", { cause });
       }
@@ -209,7 +209,14 @@ export class Indexer {
       this.indexedTime = this.lastBlockTime;
       for (const listener of this.listeners) listener(to);
     }
+    if (this.error !== undefined) this.config.logger?.info({ event: "index-recovered", block: this.indexed }, "index following the chain again");
     this.error = undefined;
+  }
+
+  /** Records a failure; logs it once per change (one line per outage, not per poll). */
+  private fail(code: string): void {
+    if (this.error !== code) this.config.logger?.warn({ event: "index-fault", code, block: this.indexed }, "index cannot follow the chain");
+    this.error = code;
   }
 
   private async blockHash(n: number): Promise<string> {
@@ -217,11 +224,11 @@ export class Indexer {
     try {
       block = await this.config.rpc.request<{ hash: string; timestamp: string } | null>("eth_getBlockByNumber", [toQuantity(n), false]);
     } catch (cause) {
-      this.error = "CHAIN_UNREACHABLE";
+      this.fail("CHAIN_UNREACHABLE");
       throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_getBlockByNumber.", { cause });
     }
     if (!block) {
-      this.error = "INDEX_REORG";
+      this.fail("INDEX_REORG");
       throw new NodeError("INDEX_REORG", `The chain has no block ${n} any more.`);
     }
     this.lastBlockTime = Number(BigInt(block.timestamp));
@@ -242,7 +249,7 @@ export class Indexer {
       throw error;
     });
     if (hash !== this.indexedHash) {
-      this.error = "INDEX_REORG";
+      this.fail("INDEX_REORG");
       this.closed = true;
       throw new NodeError("INDEX_REORG", `Block ${this.indexed} changed under the index; rebuild it from an empty directory.`);
     }
@@ -256,7 +263,7 @@ export class Indexer {
       this.lastHeadAt = Date.now();
       return head;
     } catch (cause) {
-      this.error = "CHAIN_UNREACHABLE";
+      this.fail("CHAIN_UNREACHABLE");
       throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_blockNumber.", { cause });
     }
   }
