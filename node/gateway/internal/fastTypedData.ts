@@ -35,8 +35,10 @@ export function toHex(bytes: Uint8Array): string {
 
 function hexBytes(hex: string, length: number, field: string): Uint8Array {
   const clean = hex.startsWith("0x") ? hex.slice(2) : hex;
-  if (clean.length !== length * 2 || !/^[0-9a-fA-F]*$/.test(clean)) throw new Error(`${field}: expected ${length} bytes`);
-  return Uint8Array.from(Buffer.from(clean, "hex"));
+  // Buffer.from stops at the first non-hex pair, so any bad character shows up as a short result.
+  const bytes = clean.length === length * 2 ? Buffer.from(clean, "hex") : undefined;
+  if (!bytes || bytes.length !== length) throw new Error(`${field}: expected ${length} bytes`);
+  return bytes;
 }
 
 function uintWord(value: unknown, bits: number, field: string): Uint8Array {

@@ -41,6 +41,7 @@ describe("fast EIP-712 digests and native recovery", () => {
     expect(recoverSigner(digest, sig.slice(0, 130))).toBeUndefined();
     expect(recoverSigner(digest, `${sig.slice(0, 130)}1d`)).toBeUndefined();
     expect(recoverSigner(digest, "0xzz")).toBeUndefined();
+    expect(recoverSigner(digest, `${sig.slice(0, 40)}g${sig.slice(41)}`)).toBeUndefined();
   });
 });
 
