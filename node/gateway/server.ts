@@ -13,7 +13,7 @@ import { NodeError } from "../NodeError.js";
 import { openIndexer, type Indexer } from "../indexer/index.js";
 import { HttpVault, LevelVault, type Vault } from "../vault/index.js";
 import { buildApp } from "./app.js";
-import type { GatewayLimits } from "./config.js";
+import { DEFAULT_LIMITS, type GatewayLimits } from "./config.js";
 import { openAccessLog, type AccessLog } from "./internal/accessLog.js";
 import { NonceStore } from "./internal/NonceStore.js";
 
@@ -55,7 +55,16 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
   } catch (cause) {
     throw new NodeError("GATEWAY_CONFIG_INVALID", "gatewayKey: not a valid private key. Give 32 bytes as 0x hex from the keystore.", { cause, details: { setting: "gatewayKey" } });
   }
+  const pollIntervalMs = config.pollIntervalMs ?? 250;
+  const maxHeadAgeMs = config.limits?.maxHeadAgeMs ?? DEFAULT_LIMITS.maxHeadAgeMs;
+  // Readiness needs a fresh head; an idle chain seals no blocks, so polling must keep it fresh.
+  if (!Number.isSafeInteger(pollIntervalMs) || pollIntervalMs <= 0 || pollIntervalMs * 2 > maxHeadAgeMs)
+    throw new NodeError("GATEWAY_CONFIG_INVALID", `pollIntervalMs: must be positive and at most half of limits.maxHeadAgeMs (${maxHeadAgeMs}).`, { details: { setting: "pollIntervalMs" } });
   await mkdir(config.dataDir, { recursive: true });
+  if (typeof config.rpc === "string" ? !/^https?:\/\//.test(config.rpc) : config.rpc?.kind !== "transport")
+    throw new NodeError("GATEWAY_CONFIG_INVALID", "rpc: give the chain's HTTP JSON-RPC URL (http://host:port).", { details: { setting: "rpc" } });
+  if (config.wsUrl !== undefined && !/^wss?:\/\//.test(config.wsUrl))
+    throw new NodeError("GATEWAY_CONFIG_INVALID", "wsUrl: give the chain's WebSocket JSON-RPC URL (ws://host:port) or leave it out.", { details: { setting: "wsUrl" } });
   const rpc = typeof config.rpc === "string" ? httpTransport(config.rpc, { timeoutMs: 10_000 }) : config.rpc;
   const { identityRegistry, consentRegistry, credentialRegistry, accessManager } = config.deployment.contracts;
   if (!accessManager) throw new NodeError("GATEWAY_CONFIG_INVALID", "deployment.contracts.accessManager: missing; the gateway needs it to follow roles.", { details: { setting: "deployment" } });
@@ -68,7 +77,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       contracts: { identityRegistry, consentRegistry, credentialRegistry, accessManager },
       fromBlock: config.deployment.fromBlock,
       wsUrl: config.wsUrl,
-      pollIntervalMs: config.pollIntervalMs,
+      pollIntervalMs,
       logger: typeof config.logger === "object" ? config.logger.child({ component: "indexer" }) : undefined,
     });
     opened.push(indexer);

@@ -62,7 +62,7 @@ describe("gateway over the embedded chain (HTTP + WebSocket)", () => {
       gatewayKey: gatewayWallet.privateKey as Hex,
       vault: { kind: "level", masterKey: `0x${randomBytes(32).toString("hex")}` },
       audience: "https://gw.embedded.example",
-      limits: { maxHeadAgeMs: 2_000 },
+      limits: { maxHeadAgeMs: 120_000 },
       logger: false,
     });
     await gw.vault.put(citizen, { address: { district: "Haidian" } });
@@ -120,6 +120,10 @@ describe("gateway over the embedded chain (HTTP + WebSocket)", () => {
     const receipt = await (await c.consentRegistry.connect(citizenWallet).getFunction("grant")({ citizen, agency: agency.address, scopes: ADDRESS, purpose: code("direct"), validFrom: now - 1, validUntil: now + 3600, maxUses: 0 })).wait();
     await untilIndexed(receipt!.blockNumber);
     expect(gw.indexer.consentsOfCitizen(citizen).some((x) => x.purpose === code("direct"))).toBe(true);
+  });
+
+  it("refuses a polling interval that cannot keep readiness fresh", async () => {
+    await expect(startGateway({ dataDir: join(dir.path, "bad"), rpc: t.chain.url, pollIntervalMs: 10_000, limits: { maxHeadAgeMs: 5_000 }, deployment: { chainId, contracts: {} as never }, gatewayKey: gatewayWallet.privateKey as Hex, vault: { kind: "level", masterKey: `0x${"11".repeat(32)}` }, logger: false })).rejects.toMatchObject({ code: "GATEWAY_CONFIG_INVALID" });
   });
 
   it("goes unready and refuses when the chain stops, and recovers when it returns", async () => {
