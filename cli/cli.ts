@@ -9,6 +9,12 @@ import { registerStatus } from "./commands/status.js";
 import { registerChainStart } from "./commands/chainStart.js";
 import { registerRolesCommands } from "./commands/roles/index.js";
 import { registerRegistrarCommands } from "./commands/registrar/index.js";
+import { registerIssuerCommands } from "./commands/issuer/index.js";
+import { registerConsentCommands } from "./commands/consent/index.js";
+import { registerCitizenCommands } from "./commands/citizen/index.js";
+import { registerAgencyCommands } from "./commands/agency/index.js";
+import { registerTraceCommand } from "./commands/trace/index.js";
+import { registerDemo } from "./commands/demo.js";
 
 const program = new Command()
   .name("imi")
@@ -25,6 +31,12 @@ registerStatus(program);
 registerChainStart(program);
 registerRolesCommands(program);
 registerRegistrarCommands(program);
+registerIssuerCommands(program);
+registerConsentCommands(program);
+registerCitizenCommands(program);
+registerAgencyCommands(program);
+registerTraceCommand(program);
+registerDemo(program);
 
 function reportError(error: unknown): number {
   const json = program.opts<{ json?: boolean }>().json === true;

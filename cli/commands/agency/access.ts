@@ -1,0 +1,78 @@
+import { agencyRequestHeaders, signAgencyRequest } from "../../../sdk/gateway/agencyRequest.js";
+import type { Address, Hex } from "../../../sdk/types.js";
+import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
+import { usage } from "../../internal/errors.js";
+import { gatewayJson } from "../../internal/gateway.js";
+import { bytes32, integer, purpose as parsePurpose, scopes as parseScopes, scopeNames, CATEGORIES } from "../../internal/parse.js";
+
+export type Receipt = { seq: number; recordHash: Hex; gateway: Address; time: number };
+
+type Terms = { citizen: Hex; scopes: bigint; purpose: Hex; grantId?: Hex };
+
+/** One agency call signed per request (EIP-712 AgencyRequest over method, path and body bytes). */
+async function signedCall<T>(options: NodeOptions & KeyOptions, path: string, terms: Terms, body: Record<string, unknown>): Promise<{ agency: Address; answer: T }> {
+  const node = await connect(options);
+  const gateway = node.requireGateway();
+  const agency = await loadKey(options);
+  const text = JSON.stringify(body);
+  const signed = signAgencyRequest(agency, { chainId: node.deployment.chainId, ...terms, method: "POST", path, body: text });
+  const answer = await gatewayJson<T>(gateway, path, { body: text, headers: agencyRequestHeaders(signed) });
+  return { agency: agency.address, answer };
+}
+
+export type RequestDataOptions = NodeOptions & KeyOptions & { citizen: string; scopes: string; purpose: string; grant?: string };
+export type RequestDataResult = {
+  citizen: Hex;
+  agency: Address;
+  grantId: Hex;
+  basis: string;
+  categories: string[];
+  data: Record<string, Record<string, unknown>>;
+  responseHash: Hex;
+  receipt: Receipt;
+};
+
+/** Reads categories of a citizen's record under their consent (or a statutory grant); every call is logged. */
+export async function requestData(options: RequestDataOptions): Promise<RequestDataResult> {
+  const citizen = bytes32("--citizen", options.citizen);
+  const scopes = parseScopes(options.scopes);
+  const purpose = parsePurpose(options.purpose).code;
+  const grantId = options.grant === undefined ? undefined : bytes32("--grant", options.grant);
+  const body = { citizen, scopes: scopes.toString(), purpose, ...(grantId ? { grantId } : {}) };
+  const { agency, answer } = await signedCall<Omit<RequestDataResult, "agency" | "categories">>(options, "/v1/access/data", { citizen, scopes, purpose, grantId }, body);
+  return { ...answer, agency, categories: scopeNames(scopes) };
+}
+
+export type AskOptions = NodeOptions & KeyOptions & { citizen: string; purpose: string; grant?: string; ageAtLeast?: string; residentOf?: string; hasCredential?: string };
+export type AskResult = { citizen: Hex; agency: Address; question: string; result: boolean; predicate: Record<string, unknown>; signature: Hex; signer: Address; answer: Record<string, unknown>; receipt: Receipt };
+
+/** A yes/no about a citizen (age, residence, a valid credential) signed by the gateway; no data leaves the vault. */
+export async function askPredicate(options: AskOptions): Promise<AskResult> {
+  const citizen = bytes32("--citizen", options.citizen);
+  const purpose = parsePurpose(options.purpose).code;
+  const grantId = options.grant === undefined ? undefined : bytes32("--grant", options.grant);
+  const given = [options.ageAtLeast, options.residentOf, options.hasCredential].filter((x) => x !== undefined).length;
+  if (given !== 1) throw usage("INVALID_PREDICATE", "ask exactly one question: --age-at-least <years>, --resident-of <district> or --has-credential <schema-id>");
+  let predicate: Record<string, unknown>;
+  let category: string;
+  let question: string;
+  if (options.ageAtLeast !== undefined) {
+    const years = integer("--age-at-least", options.ageAtLeast, 0, 150);
+    predicate = { type: "ageAtLeast", years };
+    category = "birth";
+    question = `is at least ${years} years old`;
+  } else if (options.residentOf !== undefined) {
+    if (options.residentOf.trim() === "" || options.residentOf.length > 100) throw usage("INVALID_PREDICATE", "--resident-of: name the district");
+    predicate = { type: "residentOf", district: options.residentOf };
+    category = "address";
+    question = `lives in ${options.residentOf}`;
+  } else {
+    predicate = { type: "hasValidCredential", schemaId: bytes32("--has-credential", options.hasCredential) };
+    category = "credentials";
+    question = `holds a valid credential of schema ${options.hasCredential}`;
+  }
+  const scopes = 1n << BigInt(CATEGORIES.indexOf(category));
+  const body = { citizen, scopes: scopes.toString(), purpose, ...(grantId ? { grantId } : {}), predicate };
+  const { agency, answer } = await signedCall<Omit<AskResult, "agency" | "question" | "predicate" | "citizen">>(options, "/v1/access/predicate", { citizen, scopes, purpose, grantId }, body);
+  return { citizen, agency, question, predicate, ...answer };
+}

@@ -1,0 +1,68 @@
+import type { Command } from "commander";
+import { action, group } from "../../internal/action.js";
+import { withKeyOptions, withNodeOptions } from "../../internal/connect.js";
+import { isoTime, toJson } from "../../internal/output.js";
+import { askPredicate, requestData, type AskOptions, type RequestDataOptions } from "./access.js";
+import { identityChallenge, verifyCredential, verifyIdentity } from "./verify.js";
+import type { KeyOptions, NodeOptions } from "../../internal/connect.js";
+
+type Options = NodeOptions & KeyOptions;
+
+export function registerAgencyCommands(program: Command): void {
+  const agency = group(program, "agency", "agencies: read data under consent, ask yes/no questions, verify identities and credentials");
+
+  withKeyOptions(withNodeOptions(agency.command("request").description("read categories of a citizen's record under their consent (logged)")), "agency")
+    .requiredOption("--citizen <id>", "the citizen's identity id")
+    .requiredOption("--scopes <categories>", "e.g. address,income")
+    .requiredOption("--purpose <name>", "the purpose the consent names, e.g. social-benefits")
+    .option("--grant <id>", "the consent or statutory grant relied on (default: the latest consent)")
+    .action(
+      action(async (out, options: RequestDataOptions) =>
+        out.result(await requestData(options), (r) => [
+          `${r.categories.join(", ")} of ${r.citizen} (basis: ${r.basis} ${r.grantId})`,
+          ...Object.entries(r.data ?? {}).map(([category, fields]) => `  ${category}: ${toJson(fields)}`),
+          `  receipt: record #${r.receipt.seq} ${r.receipt.recordHash} at ${new Date(r.receipt.time).toISOString()}`,
+        ]),
+      ),
+    );
+
+  withKeyOptions(withNodeOptions(agency.command("ask").description("a signed yes/no about a citizen; no data leaves the vault")), "agency")
+    .requiredOption("--citizen <id>", "the citizen's identity id")
+    .requiredOption("--purpose <name>", "the purpose the consent names")
+    .option("--age-at-least <years>", "is the citizen at least this old?")
+    .option("--resident-of <district>", "does the citizen live in this district?")
+    .option("--has-credential <schema-id>", "does the citizen hold a valid credential of this schema?")
+    .option("--grant <id>", "the consent relied on (default: the latest)")
+    .action(
+      action(async (out, options: AskOptions) =>
+        out.result(await askPredicate(options), (r) => [`${r.result ? "YES" : "NO"}: ${r.citizen} ${r.question}`, `  signed by the gateway ${r.signer}; receipt: record #${r.receipt.seq}`]),
+      ),
+    );
+
+  withKeyOptions(withNodeOptions(agency.command("challenge").description("a challenge for a citizen to sign with `imi citizen prove`")), "agency").action(
+    action(async (out, options: Options) =>
+      out.result(await identityChallenge(options), (r) => [`challenge ${r.challenge}`, `audience  ${r.audience}`, `expires   ${isoTime(r.expiresAt)}`]),
+    ),
+  );
+
+  withKeyOptions(withNodeOptions(agency.command("verify-identity").description("check a citizen's answer to your challenge (logged)")), "agency")
+    .argument("<proof>", "proof file from `imi citizen prove --out`, inline JSON, or - for stdin")
+    .action(
+      action(async (out, proof: string, options: Options) =>
+        out.result(await verifyIdentity({ ...options, proof }), (r) =>
+          r.verified ? `VERIFIED: ${r.citizen}${r.asGuardian ? " (by a guardian)" : ""}, assurance level ${r.level}` : `NOT VERIFIED: ${r.reason}`,
+        ),
+      ),
+    );
+
+  withKeyOptions(withNodeOptions(agency.command("verify-credential").description("verify a presented credential or disclosed claims (logged)")), "agency")
+    .argument("<presentation>", "presentation file from `imi citizen present --out`, inline JSON, or - for stdin")
+    .option("--subject <citizen>", "the citizen the credential must be about")
+    .action(
+      action(async (out, presentation: string, options: Options & { subject?: string }) =>
+        out.result(await verifyCredential({ ...options, presentation }), (r) =>
+          r.valid ? [`VALID credential ${r.credentialHash}`, ...Object.entries(r.claims).map(([k, v]) => `  ${k}: ${toJson(v)}`)] : `INVALID credential ${r.credentialHash}: ${r.problems.join(", ")}`,
+        ),
+      ),
+    );
+}

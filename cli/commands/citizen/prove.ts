@@ -1,0 +1,27 @@
+import { writeFile } from "node:fs/promises";
+import type { SignedIdentityProof } from "../../../sdk/gateway/identityProof.js";
+import { usage } from "../../internal/errors.js";
+import { bytes32 } from "../../internal/parse.js";
+import { openSigner, type SignerOptions } from "../consent/signer.js";
+
+export type ProveIdentityOptions = SignerOptions & { challenge: string; audience: string; out?: string };
+export type ProveIdentityResult = { proof: SignedIdentityProof; file?: string };
+
+/**
+ * "I am me" without an ID card: the citizen's key signs the verifier's challenge (EIP-712
+ * IdentityProof, stamped with chain time). The verifier checks it with `imi agency verify-identity`.
+ */
+export async function proveIdentity(options: ProveIdentityOptions): Promise<ProveIdentityResult> {
+  const challenge = bytes32("--challenge", options.challenge);
+  if (!options.audience) throw usage("INVALID_AUDIENCE", "--audience: name the verifier exactly as it asked (it prints it with the challenge)");
+  const { client, citizen } = await openSigner(options);
+  const proof = await client.identity.prove({ citizen, audience: options.audience, challenge });
+  if (options.out) {
+    try {
+      await writeFile(options.out, `${JSON.stringify(proof, null, 2)}\n`);
+    } catch {
+      throw usage("FILE_UNWRITABLE", `--out: cannot write ${options.out}`);
+    }
+  }
+  return { proof, ...(options.out ? { file: options.out } : {}) };
+}

@@ -1,0 +1,33 @@
+import { pauseConsentTypedData, resumeConsentTypedData, revokeConsentTypedData } from "../../../sdk/typedData/consentTypedData.js";
+import type { Hex } from "../../../sdk/types.js";
+import { gatewayJson } from "../../internal/gateway.js";
+import { usage } from "../../internal/errors.js";
+import { bytes32 } from "../../internal/parse.js";
+import { chainNow, confirmSignature, openSigner, type SignerOptions } from "./signer.js";
+
+export type ConsentChange = "revoke" | "pause" | "resume";
+export type ChangeConsentOptions = SignerOptions & { consentId: string };
+export type ChangeConsentResult = { action: ConsentChange; consentId: Hex; status: string; txHash: Hex; blockNumber: number };
+
+const BUILDERS = { revoke: revokeConsentTypedData, pause: pauseConsentTypedData, resume: resumeConsentTypedData } as const;
+const NEEDS: Record<ConsentChange, string[]> = { revoke: ["active", "paused"], pause: ["active"], resume: ["paused"] };
+
+/** Revoke (final), pause or resume a consent: signed by the citizen or guardian, relayed by the gateway. */
+export async function changeConsent(action: ConsentChange, options: ChangeConsentOptions): Promise<ChangeConsentResult> {
+  const consentId = bytes32("<consent-id>", options.consentId);
+  const { node, account, client, citizen } = await openSigner(options);
+  const gateway = node.requireGateway();
+  const consent = await client.consent.get({ consentId });
+  if (consent.status === "none") throw usage("UNKNOWN_CONSENT", `no consent ${consentId}`);
+  if (consent.citizen.toLowerCase() !== citizen.toLowerCase()) throw usage("NOT_YOUR_CONSENT", `consent ${consentId} belongs to another identity`);
+  if (!NEEDS[action].includes(consent.status)) throw usage("CONSENT_STATE", `consent ${consentId} is ${consent.status}; cannot ${action} it`);
+  const now = await chainNow(client);
+  const deadline = now + 600n;
+  const nonce = await client.signing.getNonce({ contract: "consentRegistry", signer: account.address });
+  const typed = BUILDERS[action]({ chainId: node.deployment.chainId, verifyingContract: node.deployment.contracts.consentRegistry, consentId, nonce, deadline });
+  await confirmSignature(typed, options);
+  const out = await gatewayJson<{ status: string; txHash: Hex; blockNumber: number }>(gateway, `/v1/consents/${consentId}/${action}`, {
+    body: { authorization: { signer: account.address, deadline: String(deadline), signature: account.signTypedData(typed) } },
+  });
+  return { action, consentId, status: out.status, txHash: out.txHash, blockNumber: out.blockNumber };
+}

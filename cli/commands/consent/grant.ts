@@ -1,0 +1,63 @@
+import { grantTypedData, normalizeGrantRequest } from "../../../sdk/typedData/consentTypedData.js";
+import type { Address, Hex } from "../../../sdk/types.js";
+import { gatewayJson } from "../../internal/gateway.js";
+import { address, duration, integer, purpose as parsePurpose, scopes as parseScopes, scopeNames } from "../../internal/parse.js";
+import { chainNow, confirmSignature, openSigner, type SignerOptions } from "./signer.js";
+
+export type GrantConsentOptions = SignerOptions & { agency: string; scopes: string; purpose: string; for?: string; maxUses?: string };
+export type GrantConsentResult = {
+  consentId: Hex;
+  citizen: Hex;
+  agency: Address;
+  scopes: string;
+  categories: string[];
+  purpose: Hex;
+  purposeName?: string;
+  validFrom: number;
+  validUntil: number;
+  maxUses: number;
+  txHash: Hex;
+  blockNumber: number;
+};
+
+/**
+ * The citizen (or a guardian) signs an EIP-712 Grant for an agency, scopes, purpose, validity and
+ * use limit; the gateway relays it to the ConsentRegistry, which checks the signature. The citizen
+ * sees exactly what is signed first.
+ */
+export async function grantConsent(options: GrantConsentOptions): Promise<GrantConsentResult> {
+  const agency = address("--agency", options.agency);
+  const scopes = parseScopes(options.scopes);
+  const purpose = parsePurpose(options.purpose);
+  const lifetime = duration("--for", options.for ?? "365d");
+  const maxUses = options.maxUses === undefined ? 0 : integer("--max-uses", options.maxUses, 0, 4_294_967_295);
+  const { node, account, client, citizen } = await openSigner(options);
+  const gateway = node.requireGateway();
+  const now = await chainNow(client);
+  const request = normalizeGrantRequest({ citizen, agency, scopes, purpose: purpose.code, validFrom: now, validUntil: now + BigInt(lifetime), maxUses });
+  const deadline = now + 600n;
+  const nonce = await client.signing.getNonce({ contract: "consentRegistry", signer: account.address });
+  const typed = grantTypedData({ chainId: node.deployment.chainId, verifyingContract: node.deployment.contracts.consentRegistry, request, nonce, deadline });
+  await confirmSignature(typed, options, purpose.name ? { purpose: purpose.name } : {});
+  const signature = account.signTypedData(typed);
+  const out = await gatewayJson<{ consentId: Hex; txHash: Hex; blockNumber: number }>(gateway, "/v1/consents", {
+    body: {
+      request: { citizen, agency, scopes: scopes.toString(), purpose: purpose.code, validFrom: String(request.validFrom), validUntil: String(request.validUntil), maxUses },
+      authorization: { signer: account.address, deadline: String(deadline), signature },
+    },
+  });
+  return {
+    consentId: out.consentId,
+    citizen,
+    agency,
+    scopes: scopes.toString(),
+    categories: scopeNames(scopes),
+    purpose: purpose.code,
+    ...(purpose.name ? { purposeName: purpose.name } : {}),
+    validFrom: Number(request.validFrom),
+    validUntil: Number(request.validUntil),
+    maxUses,
+    txHash: out.txHash,
+    blockNumber: out.blockNumber,
+  };
+}

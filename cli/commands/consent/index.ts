@@ -1,0 +1,62 @@
+import type { Command } from "commander";
+import { action, group } from "../../internal/action.js";
+import { withKeyOptions, withNodeOptions } from "../../internal/connect.js";
+import { isoTime, short, table } from "../../internal/output.js";
+import { changeConsent, type ChangeConsentOptions, type ConsentChange } from "./change.js";
+import { grantConsent, type GrantConsentOptions } from "./grant.js";
+import { listConsents, type ListConsentsOptions } from "./list.js";
+
+const signerOptions = (command: Command) =>
+  withKeyOptions(withNodeOptions(command), "citizen's (or guardian's)")
+    .option("--citizen <id>", "the identity to act for (a guardian acting for a minor); default: the key's own")
+    .option("-y, --yes", "sign without showing the message and asking");
+
+export function registerConsentCommands(program: Command): void {
+  const consent = group(program, "consent", "citizens: grant, pause, resume, revoke and list consents");
+
+  signerOptions(consent.command("grant").description("let an agency read some categories of your data for one purpose"))
+    .requiredOption("--agency <address>", "the agency's address")
+    .requiredOption("--scopes <categories>", "e.g. address,income (identity, birth, address, contact, health, income, family, credentials)")
+    .requiredOption("--purpose <name>", "e.g. social-benefits")
+    .option("--for <duration>", "how long it lasts: 30d, 12h …", "365d")
+    .option("--max-uses <n>", "how many reads at most (0: unlimited)", "0")
+    .action(
+      action(async (out, options: GrantConsentOptions) =>
+        out.result(await grantConsent(options), (r) => [
+          `consent ${r.consentId} granted`,
+          `  ${r.agency} may read ${r.categories.join(", ")} for ${r.purposeName ?? r.purpose} until ${isoTime(r.validUntil)}${r.maxUses ? `, at most ${r.maxUses} times` : ""}`,
+        ]),
+      ),
+    );
+
+  const changes: Array<[ConsentChange, string]> = [
+    ["revoke", "withdraw a consent for good"],
+    ["pause", "suspend a consent for now"],
+    ["resume", "resume a paused consent"],
+  ];
+  for (const [verb, description] of changes) {
+    signerOptions(consent.command(verb).description(description))
+      .argument("<consent-id>")
+      .action(
+        action(async (out, consentId: string, options: ChangeConsentOptions) =>
+          out.result(await changeConsent(verb, { ...options, consentId }), (r) => `consent ${r.consentId} is now ${r.status} (block ${r.blockNumber})`),
+        ),
+      );
+  }
+
+  withKeyOptions(withNodeOptions(consent.command("list").description("your consents and their status")), "citizen's")
+    .option("--citizen <id>", "the identity (default: the key's own)")
+    .option("--status <list>", "only these: active, paused, revoked")
+    .action(
+      action(async (out, options: ListConsentsOptions) =>
+        out.result(await listConsents(options), (r) =>
+          r.consents.length === 0
+            ? `no consents for ${r.citizen}`
+            : table(
+                ["CONSENT", "STATUS", "AGENCY", "CATEGORIES", "PURPOSE", "UNTIL", "USES"],
+                r.consents.map((c) => [c.consentId, c.status, c.agency, c.categories.join(","), short(c.purpose), isoTime(c.validUntil), c.maxUses ? String(c.maxUses) : "unlimited"]),
+              ),
+        ),
+      ),
+    );
+}

@@ -1,0 +1,39 @@
+// What every consent change shares: who signs (the citizen's key or a guardian's), for which
+// identity, and the confirmation step that shows the exact typed data before signing.
+import { CliError, EXIT } from "../../CliError.js";
+import type { ImiClient } from "../../../sdk/clients/createImiClient.js";
+import type { LocalAccount } from "../../../sdk/keys/privateKeyToAccount.js";
+import type { TypedDataDefinition } from "../../../sdk/typedData/hashTypedData.js";
+import type { Hex } from "../../../sdk/types.js";
+import { connect, loadKey, type KeyOptions, type Node, type NodeOptions } from "../../internal/connect.js";
+import { usage } from "../../internal/errors.js";
+import { bytes32 } from "../../internal/parse.js";
+import { confirm } from "../../internal/prompt.js";
+import { describeTypedData } from "../../internal/typedDataText.js";
+
+export type SignerOptions = NodeOptions & KeyOptions & { citizen?: string; yes?: boolean };
+
+export type Signer = { node: Node; account: LocalAccount; client: ImiClient; citizen: Hex };
+
+/** The signing key and the identity it acts for (its own, or --citizen for a guardian). */
+export async function openSigner(options: SignerOptions): Promise<Signer> {
+  const explicit = options.citizen === undefined ? undefined : bytes32("--citizen", options.citizen);
+  const node = await connect(options);
+  const account = await loadKey(options);
+  const client = node.client(account);
+  const citizen = explicit ?? (await client.identity.identityOf({ key: account.address }));
+  if (!citizen) throw usage("NOT_A_CITIZEN", `the key ${account.address} controls no identity; a guardian names it with --citizen`);
+  return { node, account, client, citizen };
+}
+
+export async function chainNow(client: ImiClient): Promise<bigint> {
+  const block = await client.request<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]);
+  return BigInt(block.timestamp);
+}
+
+/** Shows the typed data (stderr) and asks, unless --yes. Declining sends nothing. */
+export async function confirmSignature(typed: TypedDataDefinition, options: { yes?: boolean }, names: Record<string, string> = {}): Promise<void> {
+  if (options.yes) return;
+  process.stderr.write(`${describeTypedData(typed, names).join("\n")}\n`);
+  if (!(await confirm("Sign and send?"))) throw new CliError("CANCELLED", "not signed; nothing was sent", { exitCode: EXIT.failure });
+}

@@ -1,0 +1,67 @@
+import type { Command } from "commander";
+import { action, group } from "../../internal/action.js";
+import { withKeyOptions, withNodeOptions } from "../../internal/connect.js";
+import { isoTime, table } from "../../internal/output.js";
+import { scopeNames } from "../../internal/parse.js";
+import { addGuardian, type AddGuardianOptions } from "./guardian.js";
+import { importCitizens, type ImportCitizensOptions } from "./importCsv.js";
+import { recoverKey, type RecoverKeyOptions } from "./recover.js";
+import { registerCitizen, type RegisterCitizenOptions } from "./register.js";
+
+export function registerRegistrarCommands(program: Command): void {
+  const registrar = group(program, "registrar", "the service window: register citizens, recover keys, appoint guardians");
+
+  withKeyOptions(withNodeOptions(registrar.command("register").description("register one citizen: identity on chain, record in the vault")), "registrar")
+    .requiredOption("--controller <address>", "the citizen's key address (from `imi keys create`)")
+    .option("--name <name>", "full name")
+    .option("--id-number <id>", "identity document number")
+    .option("--birth-date <YYYY-MM-DD>", "date of birth")
+    .option("--district <district>", "district of residence")
+    .option("--record <json|@file>", "the whole record as JSON: {\"identity\":{…},\"birth\":{…},…}")
+    .option("--level <1-3>", "assurance level: 1 low, 2 substantial, 3 high", "2")
+    .option("--citizen <id>", "the identity id (default: a new random id)")
+    .action(
+      action(async (out, options: RegisterCitizenOptions) =>
+        out.result(await registerCitizen(options), (r) => [`registered citizen ${r.citizen}`, `  key ${r.controller}, level ${r.level}, block ${r.blockNumber}`, "  give the citizen their id; the record is in the vault, only its commitment is on chain"]),
+      ),
+    );
+
+  withKeyOptions(withNodeOptions(registrar.command("import").description("register many citizens from a CSV (progress bar; rejected rows reported)")), "registrar")
+    .argument("<file>", "CSV with a header: controller,name,id_number,birth_date,district[,level][,citizen][,category.field…]")
+    .option("--dry-run", "check the rows, send nothing")
+    .option("--no-progress", "no progress bar")
+    .action(
+      action(async (out, file: string, options: ImportCitizensOptions) =>
+        out.result(await importCitizens({ ...options, file }), (r) => [
+          `${r.dryRun ? "checked" : "registered"} ${r.dryRun ? r.total - r.rejected.length : r.registered.length} of ${r.total} rows${r.rejected.length ? `, rejected ${r.rejected.length}:` : ""}`,
+          ...(r.rejected.length ? table(["ROW", "CODE", "REASON"], r.rejected.map((x) => [String(x.row), x.code, x.reason])).map((l) => `  ${l}`) : []),
+          ...r.registered.map((x) => `  row ${x.row}: citizen ${x.citizen}`),
+        ]),
+      ),
+    );
+
+  withKeyOptions(withNodeOptions(registrar.command("recover").description("re-bind a lost key: start a recovery (the old key may object during the delay), or --complete it")), "registrar")
+    .argument("<citizen>", "the identity id")
+    .option("--new-controller <address>", "the citizen's new key address")
+    .option("--complete", "finish a recovery whose delay has passed")
+    .action(
+      action(async (out, citizen: string, options: RecoverKeyOptions) =>
+        out.result(await recoverKey({ ...options, citizen }), (r) =>
+          r.step === "initiated"
+            ? [`recovery started for ${r.citizen}: new key ${r.newController}`, `  takes effect after ${isoTime(r.executableAt)} unless the old key cancels; then run with --complete`]
+            : `recovery completed: ${r.citizen} is now controlled by ${r.controller}`,
+        ),
+      ),
+    );
+
+  withKeyOptions(withNodeOptions(registrar.command("guardian").description("appoint a guardian for a minor or a ward")), "registrar")
+    .argument("<citizen>", "the identity id")
+    .argument("<guardian>", "the guardian's key address")
+    .requiredOption("--scopes <categories>", "categories the guardian acts over, e.g. identity,birth,address")
+    .requiredOption("--until <date>", "when the guardianship ends (ISO date)")
+    .action(
+      action(async (out, citizen: string, guardian: string, options: AddGuardianOptions) =>
+        out.result(await addGuardian({ ...options, citizen, guardian }), (r) => `guardian ${r.guardian} appointed for ${r.citizen} over ${scopeNames(r.scopes).join(", ")} until ${isoTime(r.expiresAt)}`),
+      ),
+    );
+}
