@@ -49,7 +49,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     onConstructorPoisoning: "error",
     // Unknown fields are refused, not stripped; nothing is coerced: "18" is not 18.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
-    trustProxy: false,
+    // Rate limits key unauthenticated callers by address: only trust forwarding headers when told to.
+    trustProxy: options.trustProxy ?? false,
   });
   const metrics = createMetrics();
   const ctx = new GatewayContext(resolved, metrics);

@@ -58,6 +58,8 @@ export type GatewayOptions = {
   /** Clock in unix ms (tests move it). */
   now?: () => number;
   logger?: Logger | boolean;
+  /** Behind a reverse proxy: which proxies to trust for the client address (Fastify's trustProxy). Default none. */
+  trustProxy?: boolean | string | string[];
   /** Serve the OpenAPI UI at /docs (default true). */
   docs?: boolean;
 };

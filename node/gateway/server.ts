@@ -34,6 +34,7 @@ export type GatewayServerConfig = {
   audience?: string;
   limits?: Partial<GatewayLimits>;
   pollIntervalMs?: number;
+  trustProxy?: boolean | string | string[];
   logger?: Logger | boolean;
 };
 
@@ -105,6 +106,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       account,
       rpc,
       limits: config.limits,
+      trustProxy: config.trustProxy,
       logger: config.logger,
     });
     opened.unshift(app);
