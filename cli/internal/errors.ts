@@ -21,7 +21,8 @@ export function toCliError(error: unknown): unknown {
     });
   }
   if (error instanceof ContractRevertError) {
-    return new CliError("CHAIN_REFUSED", `the contract refused: ${error.errorName}`, { cause: error });
+    // The Solidity error's name is the code (IdentityRegistryKeyInUse, …): stable, and it says what to fix.
+    return new CliError(error.errorName, `the contract refused: ${error.errorName}${describeArgs(error)}`, { cause: error });
   }
   if (error instanceof ImiError) {
     if (error.code.startsWith("INVALID") || error.code === "DEADLINE_EXPIRED" || error.code === "KEYSTORE_PASSWORD")
@@ -41,6 +42,11 @@ export function toCliError(error: unknown): unknown {
     return new CliError("GATEWAY_UNREACHABLE", "the gateway did not answer. Is the node running (imi up)?", { exitCode: EXIT.unavailable, cause: error });
   }
   return error;
+}
+
+function describeArgs(error: ContractRevertError): string {
+  const args = Object.entries((error as { args?: Record<string, unknown> }).args ?? {}).filter(([name]) => !/^\d+$/.test(name));
+  return args.length ? ` (${args.map(([name, value]) => `${name} ${String(value)}`).join(", ")})` : "";
 }
 
 /** Runs a command body and converts whatever it throws. */

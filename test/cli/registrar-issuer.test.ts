@@ -1,0 +1,184 @@
+// The governor, registrar and issuer commands through the real `imi` binary against a running
+// node: roles, one registration and a CSV import with rejected rows, key recovery, guardians,
+// schemas, issuing, anchoring (single and batched), status changes and a verified presentation.
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Wallet } from "ethers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { grantRole } from "../../cli/commands/roles/grant.js";
+import { imi, startTestNode, type TestNode } from "./harness.js";
+
+const newAddress = () => Wallet.createRandom().address;
+
+describe("imi for the governor, registrars and issuers", () => {
+  let t: TestNode;
+  let d: string[];
+  let registrar: string;
+  let issuer: string;
+  let citizen: string;
+
+  beforeAll(async () => {
+    t = await startTestNode();
+    d = ["--data-dir", t.dataDir];
+    registrar = await t.node.keys.address("registrar-1");
+    issuer = await t.node.keys.address("issuer-1");
+    await grantRole({ dataDir: t.dataDir, role: "agency", account: await t.node.keys.address("agency-1") });
+  });
+  afterAll(async () => t?.close());
+
+  it("roles: the governor grants, lists and revokes; others cannot", async () => {
+    const granted = await imi(["roles", "grant", "registrar", registrar, ...d]);
+    expect(granted.code).toBe(0);
+    expect(granted.stdout).toContain(`granted registrar (role 1) to ${registrar}; allowlisted`);
+    const [again, issuerGrant, badRole, notGovernor] = await Promise.all([
+      imi(["--json", "roles", "grant", "registrar", registrar, ...d]),
+      imi(["--json", "roles", "grant", "issuer", issuer, ...d]),
+      imi(["--json", "roles", "grant", "emperor", registrar, ...d]),
+      imi(["--json", "roles", "grant", "auditor", registrar, "--key", "agency-1", ...d]),
+    ]);
+    expect(again.json()).toMatchObject({ ok: true, role: "registrar", roleId: 1, account: registrar, allowlisted: true, txHashes: [] });
+    expect(issuerGrant.json()).toMatchObject({ ok: true, role: "issuer", roleId: 2 });
+    expect([badRole.code, badRole.json().error?.code]).toEqual([2, "INVALID_ROLE"]);
+    expect([notGovernor.code, notGovernor.json().error?.code]).toEqual([1, "AccessManagerUnauthorizedAccount"]);
+
+    const outsider = newAddress();
+    await imi(["--json", "roles", "grant", "attester", outsider, ...d]);
+    const list = await imi(["--json", "roles", "list", ...d]);
+    const members = list.json().members as Array<{ role: string; account: string }>;
+    expect(members).toEqual(expect.arrayContaining([expect.objectContaining({ role: "governor" }), expect.objectContaining({ role: "gateway" }), { role: "registrar", roleId: 1, account: registrar, since: expect.any(Number) }, expect.objectContaining({ role: "attester", account: outsider })]));
+    const revoked = await imi(["--json", "roles", "revoke", "attester", outsider, ...d]);
+    expect(revoked.json()).toMatchObject({ ok: true, role: "attester", allowlisted: false });
+    const after = await imi(["roles", "list", "--role", "attester", ...d]);
+    expect(after.stdout.trim()).toBe("no role holders");
+  });
+
+  it("registrar register: one citizen, and bad records refused before anything is signed", async () => {
+    const controller = newAddress();
+    const one = await imi(["--json", "registrar", "register", "--key", "registrar-1", "--controller", controller, "--name", "Li Na", "--birth-date", "1990-06-01", "--district", "Chaoyang", "--level", "3", ...d]);
+    expect(one.code).toBe(0);
+    expect(one.json()).toMatchObject({ ok: true, controller, level: 3 });
+    citizen = one.json().citizen as string;
+    expect(citizen).toMatch(/^0x[0-9a-f]{64}$/);
+    const bad = await Promise.all([
+      imi(["--json", "registrar", "register", "--key", "registrar-1", "--controller", newAddress(), "--birth-date", "01/06/1990", ...d]),
+      imi(["--json", "registrar", "register", "--key", "registrar-1", "--controller", newAddress(), "--record", '{"shoe":{"size":42}}', ...d]),
+      imi(["--json", "registrar", "register", "--key", "registrar-1", "--controller", newAddress(), ...d]),
+      imi(["--json", "registrar", "register", "--key", "registrar-1", "--controller", newAddress(), "--name", "X", "--level", "9", ...d]),
+      imi(["--json", "registrar", "register", "--controller", newAddress(), "--name", "X", ...d]),
+      imi(["--json", "registrar", "register", "--key", "registrar-1", "--controller", controller, "--name", "Again", ...d]),
+    ]);
+    expect(bad.map((r) => [r.code, r.json().error?.code])).toEqual([
+      [2, "INVALID_RECORD"],
+      [2, "INVALID_RECORD"],
+      [2, "INVALID_RECORD"],
+      [2, "INVALID_NUMBER"],
+      [2, "KEY_REQUIRED"],
+      [1, "IdentityRegistryKeyInUse"],
+    ]);
+  });
+
+  it("registrar import: registers the good rows and reports each rejected row with its reason", async () => {
+    const [a, b, dup] = [newAddress(), newAddress(), newAddress()];
+    const csv = join(t.dataDir, "citizens.csv");
+    await writeFile(
+      csv,
+      [
+        "controller,name,id_number,birth_date,district,level",
+        `${a},Chan Tai Man,A123456(7),1950-02-03,Haidian,2`,
+        `0x1234,Bad Key,,1980-01-01,Haidian,`,
+        `${b},Wang Fang,,2012-09-15,Haidian,1`,
+        `${newAddress()},Bad Date,,15.09.2012,Haidian,`,
+        `${dup},First,,1970-01-01,Chaoyang,`,
+        `${dup},Second,,1970-01-01,Chaoyang,`,
+        `${newAddress()},Bad Level,,1970-01-01,Chaoyang,7`,
+      ].join("\n"),
+    );
+    const dry = await imi(["--json", "registrar", "import", csv, "--dry-run", "--key", "registrar-1", ...d]);
+    expect(dry.json()).toMatchObject({ ok: true, dryRun: true, total: 7, registered: [] });
+    const run = await imi(["--json", "registrar", "import", csv, "--key", "registrar-1", ...d]);
+    expect(run.code).toBe(0);
+    const out = run.json() as unknown as { total: number; registered: Array<{ row: number; controller: string }>; rejected: Array<{ row: number; code: string }> };
+    expect(out.total).toBe(7);
+    expect(out.registered.map((r) => [r.row, r.controller])).toEqual([[2, a], [4, b], [6, dup]]);
+    expect(out.rejected.map((r) => [r.row, r.code])).toEqual([
+      [3, "INVALID_ADDRESS"],
+      [5, "INVALID_RECORD"],
+      [7, "DUPLICATE_CONTROLLER"],
+      [8, "INVALID_NUMBER"],
+    ]);
+    // Running the same file again: every good row is now refused by the gateway, and says why.
+    const again = await imi(["registrar", "import", csv, "--key", "registrar-1", ...d]);
+    expect(again.stdout).toContain("registered 0 of 7 rows, rejected 7:");
+    expect(again.stdout).toMatch(/\n\s+2\s+IdentityRegistryKeyInUse\s/);
+    const missing = await imi(["--json", "registrar", "import", join(t.dataDir, "nope.csv"), "--key", "registrar-1", ...d]);
+    expect([missing.code, missing.json().error?.code]).toEqual([2, "CSV_UNREADABLE"]);
+  });
+
+  it("registrar recover and guardian", async () => {
+    const newKey = newAddress();
+    const started = await imi(["--json", "registrar", "recover", citizen, "--new-controller", newKey, "--key", "registrar-1", ...d]);
+    expect(started.json()).toMatchObject({ ok: true, step: "initiated", citizen, newController: newKey });
+    expect(started.json().executableAt as number).toBeGreaterThan(Date.now() / 1000 + 3000);
+    const [early, guardian, past] = await Promise.all([
+      imi(["--json", "registrar", "recover", citizen, "--complete", "--key", "registrar-1", ...d]),
+      imi(["--json", "registrar", "guardian", citizen, newAddress(), "--scopes", "identity,birth", "--until", "2040-01-01", "--key", "registrar-1", ...d]),
+      imi(["--json", "registrar", "guardian", citizen, newAddress(), "--scopes", "identity", "--until", "2001-01-01", "--key", "registrar-1", ...d]),
+    ]);
+    expect(early.code).toBe(1);
+    expect(early.json().error?.code).toBe("IdentityRegistryRecoveryNotReady");
+    expect(guardian.json()).toMatchObject({ ok: true, citizen, scopes: "3", expiresAt: Date.parse("2040-01-01") / 1000 });
+    expect([past.code, past.json().error?.code]).toEqual([2, "INVALID_TIME"]);
+  });
+
+  it("issuer: schema, issue, anchor one and a batch, suspend/reinstate/revoke; an agency verifies a disclosed claim", async () => {
+    const schema = await imi(["--json", "issuer", "schema", "register", "--name", "senior-card", "--version", "1", "--trust", issuer, ...d]);
+    expect(schema.code).toBe(0);
+    const schemaId = schema.json().schemaId as string;
+    const listed = await imi(["--json", "issuer", "schema", "list", "--issuer", issuer, ...d]);
+    expect(listed.json().schemas).toEqual([{ schemaId, name: "senior-card", version: "1", deprecated: false, registeredBlock: expect.any(Number), issuerTrusted: true }]);
+
+    const files = [0, 1, 2].map((i) => join(t.dataDir, `card-${i}.json`));
+    const issued = await Promise.all(
+      files.map((file, i) => imi(["--json", "issuer", "issue", "--schema", schemaId, "--subject", citizen, "--claims", JSON.stringify({ age_over_65: i !== 1, card: `S-${i}` }), "--out", file, "--key", "issuer-1", ...d])),
+    );
+    expect(issued.map((r) => r.code)).toEqual([0, 0, 0]);
+    const overwrite = await imi(["--json", "issuer", "issue", "--schema", schemaId, "--subject", citizen, "--claims", "{}", "--out", files[0], "--key", "issuer-1", ...d]);
+    expect(overwrite.json().error?.code).toBe("INVALID_CLAIMS");
+
+    const single = await imi(["--json", "issuer", "anchor", files[0], "--key", "issuer-1", ...d]);
+    expect(single.json()).toMatchObject({ ok: true, mode: "single", anchored: [{ file: files[0] }] });
+    const batch = await imi(["--json", "issuer", "anchor", files[1], files[2], "--batch", "--key", "issuer-1", ...d]);
+    expect(batch.json()).toMatchObject({ ok: true, mode: "batch", batch: { count: 2 } });
+    const stored = JSON.parse(await readFile(files[2], "utf8"));
+    expect(stored.batch.root).toBe((batch.json().batch as { root: string }).root);
+
+    const suspended = await imi(["--json", "issuer", "suspend", files[2], "--reason", "7", "--key", "issuer-1", ...d]);
+    expect(suspended.json()).toMatchObject({ ok: true, action: "suspend", status: "suspended" });
+    expect((await imi(["--json", "issuer", "reinstate", files[2], "--key", "issuer-1", ...d])).json().status).toBe("valid");
+    const hash = issued[0].json().credentialHash as string;
+
+    const presentation = join(t.dataDir, "presentation.json");
+    const present = await imi(["--json", "citizen", "present", files[2], "--disclose", "age_over_65", "--out", presentation]);
+    expect(present.json()).toMatchObject({ ok: true, disclosed: ["age_over_65"] });
+    const verified = await imi(["--json", "agency", "verify-credential", presentation, "--subject", citizen, "--key", "agency-1", ...d]);
+    expect(verified.json()).toMatchObject({ ok: true, valid: true, status: "valid", claims: { age_over_65: true }, problems: [] });
+    expect(JSON.stringify(verified.json())).not.toContain("S-2");
+
+    const revoked = await imi(["issuer", "revoke", hash, "--key", "issuer-1", ...d]);
+    expect(revoked.stdout.trim()).toBe(`${hash}: revoked`);
+    await imi(["citizen", "present", files[0], "--disclose", "card", "--out", presentation]);
+    const refused = await imi(["agency", "verify-credential", presentation, "--key", "agency-1", ...d]);
+    expect(refused.stdout).toContain("INVALID credential");
+    expect(refused.stdout).toContain("revoked");
+
+    const tampered = JSON.parse(await readFile(files[1], "utf8"));
+    tampered.document.subject = `0x${"ab".repeat(32)}`;
+    await writeFile(join(t.dataDir, "tampered.json"), JSON.stringify(tampered));
+    const [bad, wrongIssuer] = await Promise.all([
+      imi(["--json", "issuer", "anchor", join(t.dataDir, "tampered.json"), "--key", "issuer-1", ...d]),
+      imi(["--json", "issuer", "anchor", files[1], "--key", "registrar-1", ...d]),
+    ]);
+    expect([bad.code, bad.json().error?.code]).toEqual([2, "INVALID_CREDENTIAL"]);
+    expect([wrongIssuer.code, wrongIssuer.json().error?.code]).toEqual([2, "WRONG_ISSUER"]);
+  });
+});
