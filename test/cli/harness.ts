@@ -31,9 +31,9 @@ const BIN = fileURLToPath(new URL("../../cli/bin/imi.js", import.meta.url));
 export type CliRun = { code: number; stdout: string; stderr: string; json: () => Record<string, unknown> & { ok: boolean; error?: { code: string; message: string } } };
 
 /** Runs the real `imi` binary (this Node, which is 22+) and collects its output. */
-export function imi(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+export function imi(args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: "1", ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: "1", ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

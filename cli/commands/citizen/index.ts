@@ -1,21 +1,33 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import { DEFAULT_DATA_DIR } from "../../../node/runtime/config.js";
 import { action, group } from "../../internal/action.js";
 import { withKeyOptions, withNodeOptions } from "../../internal/connect.js";
 import { toJson } from "../../internal/output.js";
 import { table } from "../../internal/output.js";
-import { createKeys, type CreateKeysOptions } from "../keys/create.js";
+import { createKeys, listKeys, type CreateKeysOptions } from "../keys/create.js";
 import { accessHistory, type AccessHistoryOptions } from "./history.js";
 import { presentCredentialFile, type PresentCredentialOptions } from "./present.js";
 import { proveIdentity, type ProveIdentityOptions } from "./prove.js";
 
 export function registerCitizenCommands(program: Command): void {
-  const keys = group(program, "keys", "a citizen's own key");
+  const keys = group(program, "keys", "keys: a citizen's own keystore, or staff keys in the node's key ring");
   keys
     .command("create")
-    .description("create a key in an encrypted keystore file (password: IMI_KEYSTORE_PASSWORD or a prompt)")
-    .requiredOption("--out <file>", "keystore file to write (0600)")
-    .option("--force", "overwrite an existing file")
-    .action(action(async (out, options: CreateKeysOptions) => out.result(await createKeys(options), (r) => [`new key ${r.address} in ${r.file}`, "  give the registrar this address; keep the file and its password safe"])));
+    .description("create a key: --out <file> for your own keystore (password: IMI_KEYSTORE_PASSWORD or a prompt), --name <name> for the node's key ring")
+    .option("--out <file>", "keystore file to write (0600)")
+    .option("--name <name>", "name in the node's key ring (use it later with --key <name>)")
+    .addOption(new Option("--data-dir <dir>", "data directory of the node (for --name)").env("IMI_DATA_DIR").default(DEFAULT_DATA_DIR))
+    .option("--force", "overwrite an existing --out file")
+    .action(
+      action(async (out, options: CreateKeysOptions) =>
+        out.result(await createKeys(options), (r) => (r.keyRing ? `new key ${r.address} in the node's key ring (use --key ${options.name})` : [`new key ${r.address} in ${r.file}`, "  give the registrar this address; keep the file and its password safe"])),
+      ),
+    );
+  keys
+    .command("list")
+    .description("names and addresses of the keys in the node's key ring")
+    .addOption(new Option("--data-dir <dir>", "data directory of the node").env("IMI_DATA_DIR").default(DEFAULT_DATA_DIR))
+    .action(action(async (out, options: { dataDir: string }) => out.result(await listKeys(options), (r) => table(["NAME", "ADDRESS"], r.keys.map((k) => [k.name, k.address])))));
 
   const citizen = group(program, "citizen", "citizens: access history, identity proofs, credential presentations");
   withKeyOptions(withNodeOptions(citizen.command("history").description("who accessed your data, when, why, with what answer, and whether it is anchored")), "citizen's")
@@ -36,7 +48,7 @@ export function registerCitizenCommands(program: Command): void {
     );
   withKeyOptions(withNodeOptions(citizen.command("prove").description("answer a verifier's challenge: prove you control your identity")), "citizen's")
     .requiredOption("--challenge <hex>", "the verifier's challenge")
-    .requiredOption("--audience <name>", "the verifier's name, exactly as it gave it")
+    .option("--audience <name>", "the verifier's name, exactly as it gave it (default: this node's gateway)")
     .option("--citizen <id>", "the identity (a guardian acting for a minor)")
     .option("--out <file>", "also write the proof to a file")
     .action(action(async (out, options: ProveIdentityOptions) => out.result(await proveIdentity(options), (r) => (r.file ? `proof written to ${r.file}` : toJson(r.proof)))));

@@ -1,10 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import type { SignedIdentityProof } from "../../../sdk/gateway/identityProof.js";
 import { usage } from "../../internal/errors.js";
+import { gatewayChallenge } from "../../internal/gateway.js";
 import { bytes32 } from "../../internal/parse.js";
 import { openSigner, type SignerOptions } from "../consent/signer.js";
 
-export type ProveIdentityOptions = SignerOptions & { challenge: string; audience: string; out?: string };
+export type ProveIdentityOptions = SignerOptions & { challenge: string; audience?: string; out?: string };
 export type ProveIdentityResult = { proof: SignedIdentityProof; file?: string };
 
 /**
@@ -13,9 +14,12 @@ export type ProveIdentityResult = { proof: SignedIdentityProof; file?: string };
  */
 export async function proveIdentity(options: ProveIdentityOptions): Promise<ProveIdentityResult> {
   const challenge = bytes32("--challenge", options.challenge);
-  if (!options.audience) throw usage("INVALID_AUDIENCE", "--audience: name the verifier exactly as it asked (it prints it with the challenge)");
-  const { client, citizen } = await openSigner(options);
-  const proof = await client.identity.prove({ citizen, audience: options.audience, challenge });
+  if (options.audience !== undefined && (options.audience.length === 0 || options.audience.length > 200))
+    throw usage("INVALID_AUDIENCE", "--audience: name the verifier exactly as it asked (it prints it with the challenge)");
+  const { node, client, citizen } = await openSigner(options);
+  // A challenge from this node's gateway names the gateway's audience, which it tells anyone who asks.
+  const audience = options.audience ?? (await gatewayChallenge(node.requireGateway())).audience;
+  const proof = await client.identity.prove({ citizen, audience, challenge });
   if (options.out) {
     try {
       await writeFile(options.out, `${JSON.stringify(proof, null, 2)}\n`);
