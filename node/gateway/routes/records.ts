@@ -24,6 +24,7 @@ const accessRecord = {
     requestHash: bytes32,
     responseHash: bytes32,
     recordHash: bytes32,
+    legalBasis: { ...bytes32, description: "for statutory accesses: the legal-basis code of the grant" },
   },
   required: ["seq", "time", "gateway", "agency", "citizen", "kind", "scopes", "purpose", "grantId", "basis", "decision", "reason", "requestHash", "responseHash", "recordHash"],
 } as const;
@@ -77,6 +78,10 @@ const pageOf = (q: Paging) => ({ afterSeq: q.afterSeq === undefined ? undefined 
 /** What a citizen sees of themselves, and what an auditor sees of everyone. */
 export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   const { indexer, accessLog } = ctx.options;
+  const withLegalBasis = <T extends { basis: string; grantId: string }>(r: T) => {
+    const legalBasis = r.basis === "statutory" ? indexer.statutoryGrant(r.grantId)?.legalBasis : undefined;
+    return legalBasis ? { ...r, legalBasis } : r;
+  };
 
   app.get(
     "/v1/citizen/consents",
@@ -107,7 +112,8 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
     },
     async (request) => {
       const s = ctx.requireCitizen(request);
-      return { records: (await accessLog.query({ citizen: s.citizen, ...pageOf(request.query) })).map(recordJson) };
+      const records = await accessLog.query({ citizen: s.citizen, ...pageOf(request.query) });
+      return { records: records.map((r) => withLegalBasis(recordJson(r))) };
     },
   );
 
@@ -154,7 +160,7 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
         toTime: q.toTime === undefined ? undefined : Number(q.toTime),
       });
       request.log.info({ event: "audit-query", auditor, results: records.length }, "audit query");
-      return { records: records.map(recordJson) };
+      return { records: records.map((r) => withLegalBasis(recordJson(r))) };
     },
   );
 };

@@ -163,6 +163,9 @@ describe("gateway: agency access", () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().basis).toBe("statutory");
     expect((await h.accessLog.get(res.json().receipt.seq))!.basis).toBe("statutory");
+    const auditor = await h.login(app, h.keys.auditor);
+    const traced = await app.inject({ method: "GET", url: `/v1/audit/accesses?citizen=${citizen}&purpose=${TAX}`, headers: { authorization: `Bearer ${auditor}` } });
+    expect(traced.json().records.find((r: { seq: number }) => r.seq === res.json().receipt.seq)).toMatchObject({ basis: "statutory", legalBasis: code("tax-act-7") });
   });
 
   it("answers predicates with a signed yes/no and no data", async () => {
