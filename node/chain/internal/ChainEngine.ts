@@ -86,7 +86,7 @@ const MAX_TX_BYTES = 128 * 1024;
 const MAX_NONCE_GAP = 1024n;
 /** Blocks kept decoded in memory for fast receipts, bounded by their total transactions. */
 const RECENT_MAX_BLOCKS = 64;
-const RECENT_MAX_TXS = 20_000;
+const RECENT_MAX_TXS = 5_000;
 /** Most blocks one eth_getLogs may scan without an address filter. */
 export const MAX_LOG_BLOCK_RANGE = 10_000n;
 const ZERO32 = new Uint8Array(32);
@@ -104,6 +104,9 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   private readonly store: ChainStore;
   private readonly stateDb: StateDB;
   private readonly vm: VM;
+  /** The producer's state caches; see the trimming after each block. */
+  private readonly caches: Caches;
+  private txsSinceTrim = 0;
   private readonly opts: EngineOptions;
   private readonly lock = new Mutex();
   private readonly log: Logger;
@@ -125,6 +128,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   private scheduled: NodeJS.Timeout | undefined;
   private interval: NodeJS.Timeout | undefined;
   private producing = false;
+  private arrivedWhileProducing = false;
   private closed = false;
   private failed: Error | undefined;
 
@@ -136,6 +140,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     vm: VM;
     head: BlockRecord;
     opts: EngineOptions;
+    caches: Caches;
   }) {
     super();
     this.common = args.common;
@@ -145,6 +150,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     this.store = args.store;
     this.stateDb = args.stateDb;
     this.vm = args.vm;
+    this.caches = args.caches;
     this.opts = args.opts;
     this.log = args.opts.logger;
     this.headRecord = args.head;
@@ -179,15 +185,12 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     }
     const common = createChainCommon(genesis.chainId);
     const trie = new MerklePatriciaTrie({ db: stateDb, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, cacheSize: 50_000, common });
-    const stateManager = new MerkleStateManager({
-      common,
-      trie,
-      caches: new Caches({
-        account: { type: CacheType.LRU, size: 50_000 },
-        storage: { type: CacheType.LRU, size: 50_000 },
-        code: { type: CacheType.LRU, size: 1_000 },
-      }),
+    const caches = new Caches({
+      account: { type: CacheType.LRU, size: 50_000 },
+      storage: { type: CacheType.LRU, size: 1_000 },
+      code: { type: CacheType.LRU, size: 1_000 },
     });
+    const stateManager = new MerkleStateManager({ common, trie, caches });
     let head: BlockRecord;
     if (storedGenesis === undefined) {
       head = await writeGenesis(genesis, common, stateManager, stateDb, store);
@@ -219,7 +222,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       },
     };
     const vm = await createVM({ common, stateManager, blockchain });
-    engine = new ChainEngine({ common, genesis, store, stateDb, vm, head, opts });
+    engine = new ChainEngine({ common, genesis, store, stateDb, vm, head, opts, caches });
     engine.startInterval();
     return engine;
   }
@@ -335,7 +338,12 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   // ---------------------------------------------------------------- block production
 
   private scheduleBlock(): void {
-    if (this.scheduled !== undefined || this.producing || this.closed) return;
+    if (this.producing) {
+      // The running loop may be past its last look at the pool: make it look again when it ends.
+      this.arrivedWhileProducing = true;
+      return;
+    }
+    if (this.scheduled !== undefined || this.closed) return;
     this.scheduled = setTimeout(() => {
       this.scheduled = undefined;
       void this.produceLoop(false);
@@ -367,6 +375,10 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       this.emit("fatal", err as Error);
     } finally {
       this.producing = false;
+      if (this.arrivedWhileProducing) {
+        this.arrivedWhileProducing = false;
+        this.scheduleBlock();
+      }
     }
   }
 
@@ -402,7 +414,9 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       };
       const context = new Block(createBlockHeader(base, { common: this.common, skipConsensusFormatValidation: true }), [], [], [], { common: this.common });
       const included: PoolTx[] = [];
-      const results: RunTxResult[] = [];
+      // Only what the receipts need: a RunTxResult holds the interpreter's run state (memory,
+      // stack, call frames), about a megabyte per transaction on the project's contracts.
+      const results: Pick<RunTxResult, "bloom" | "receipt" | "totalGasSpent" | "createdAddress">[] = [];
       const skipSenders = new Set<string>();
       let gasUsed = 0n;
       await vm.evm.journal.checkpoint();
@@ -428,7 +442,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
           }
           gasUsed += res.totalGasSpent;
           included.push(entry);
-          results.push(res);
+          results.push({ bloom: res.bloom, receipt: res.receipt, totalGasSpent: res.totalGasSpent, createdAddress: res.createdAddress });
         }
         await vm.evm.journal.commit();
       } catch (err) {
@@ -437,6 +451,14 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       }
       const t1 = performance.now();
       const stateRoot = await sm.getStateRoot();
+      // ethereumjs caches storage per account with no bound on the slots of one account, and a
+      // registry contract gains slots with every transaction: start it afresh now and then (the
+      // trie node cache keeps the reads cheap).
+      this.txsSinceTrim += included.length;
+      if (this.txsSinceTrim > 5_000) {
+        this.caches.storage?.clear();
+        this.txsSinceTrim = 0;
+      }
       const t2 = performance.now();
       const txs = included.map((e) => e.tx);
       const bloom = new Bloom(undefined, this.common);
@@ -450,7 +472,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
           status: receipt.status,
           cumulativeGasUsed: receipt.cumulativeBlockGasUsed,
           gasUsed: res.totalGasSpent,
-          logs: receipt.logs,
+          // Log fields are views into the EVM's memory buffer; copies keep that buffer collectable.
+          logs: receipt.logs.map(([address, topics, data]) => [address.slice(), topics.map((t) => t.slice()), data.slice()] as StoredReceipt["logs"][number]),
           contractAddress: res.createdAddress?.bytes,
         });
         await receiptTrie.put(RLP.encode(i), encodeReceipt(res.receipt, txs[i]!.type));
@@ -514,9 +537,10 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
         settle();
         this.headRecord = record;
         for (const entry of included) this.sealing.delete(entry.hash);
-        this.log.debug(
+        if (this.log.isLevelEnabled("debug")) this.log.debug(
           {
             event: "chain.block",
+            memoryMb: Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1e6)])),
             number: Number(number),
             txs: txs.length,
             pooled: this.pool.size,

@@ -132,7 +132,8 @@ export const DEFAULT_SETTINGS: NodeSettings = {
   port: 8545,
   batchDelayMs: 2,
   blockIntervalMs: 0,
-  maxBlockTxs: 2_000,
+  // Bounds a block's transient memory (execution results, the batch) and its latency.
+  maxBlockTxs: 500,
   txPool: { maxSize: 20_000, maxPerSender: 1_024 },
   rpc: { maxBodyBytes: 5 * 1024 * 1024, maxBatch: 1_024 },
 };

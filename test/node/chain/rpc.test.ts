@@ -205,3 +205,36 @@ describe("transaction admission", () => {
     expect((await t.rpc("eth_sendRawTransaction", [await signed(w, { nonce, gasLimit: 999_000_000n })])).error?.data).toEqual({ code: "CHAIN_TX_GAS_LIMIT" });
   });
 });
+
+describe("block production", () => {
+  it("seals empty blocks on the configured interval, each on its parent, with a zero base fee", async () => {
+    const timed = await startTestChain({ accounts: 1, config: { blockIntervalMs: 50 } });
+    try {
+      while ((await timed.provider.getBlockNumber()) < 3) await new Promise((r) => setTimeout(r, 20));
+      const [b1, b2] = await Promise.all([timed.provider.getBlock(1), timed.provider.getBlock(2)]);
+      expect(b2!.parentHash).toBe(b1!.hash);
+      expect(b2!.transactions).toHaveLength(0);
+      expect(b2!.baseFeePerGas).toBe(0n);
+      expect(b2!.timestamp).toBeGreaterThanOrEqual(b1!.timestamp);
+      expect(b2!.miner.toLowerCase()).toBe(timed.validator.address.toLowerCase());
+    } finally {
+      await timed.cleanup();
+    }
+  });
+
+  it("returns full transactions, receipts by block and transactions by index", async () => {
+    const [w] = t.wallets;
+    const nonce = await t.provider.getTransactionCount(w!.address, "pending");
+    const receipt = await (await w!.sendTransaction({ to: ZeroAddress, nonce })).wait();
+    const tag = `0x${receipt!.blockNumber.toString(16)}`;
+    const full = (await t.rpc("eth_getBlockByNumber", [tag, true])).result as { transactions: { hash: string; from: string }[] };
+    expect(full.transactions.map((x) => x.hash)).toContain(receipt!.hash);
+    expect(full.transactions.find((x) => x.hash === receipt!.hash)!.from).toBe(w!.address.toLowerCase());
+    const receipts = (await t.rpc("eth_getBlockReceipts", [tag])).result as { transactionHash: string; status: string }[];
+    expect(receipts.find((r) => r.transactionHash === receipt!.hash)!.status).toBe("0x1");
+    const byIndex = (await t.rpc("eth_getTransactionByBlockNumberAndIndex", [tag, `0x${receipt!.index.toString(16)}`])).result as { hash: string };
+    expect(byIndex.hash).toBe(receipt!.hash);
+    const tx = await t.provider.getTransaction(receipt!.hash);
+    expect(tx!.blockHash).toBe(receipt!.blockHash);
+  });
+});
