@@ -6,39 +6,20 @@
 // from IMI_KEYSTORE_PASSWORD or a prompt). Keys are never printed.
 import { access, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { Command, Option } from "commander";
 import { createImiClient, type ImiClient } from "../../sdk/clients/createImiClient.js";
 import { loadDeployment } from "../../sdk/clients/loadDeployment.js";
-import type { ImiDeployment } from "../../sdk/clients/deployment.js";
+import { parseDeployment, type ImiDeployment } from "../../sdk/clients/deployment.js";
 import { decryptKeystore } from "../../sdk/keys/keystore.js";
 import { privateKeyToAccount, type LocalAccount } from "../../sdk/keys/privateKeyToAccount.js";
 import type { Hex } from "../../sdk/types.js";
-import { DEFAULT_DATA_DIR } from "../../node/runtime/config.js";
 import { openKeyRing } from "../../node/runtime/keys.js";
-import { readManifest } from "../../node/runtime/deploy.js";
 import { readNodeInfo } from "../../node/runtime/nodeInfo.js";
 import { CliError, EXIT } from "../CliError.js";
 import { usage } from "./errors.js";
 import { askSecret } from "./prompt.js";
 
-export type NodeOptions = { dataDir: string; rpc?: string; gateway?: string; deployment?: string };
-export type KeyOptions = { key?: string; keystore?: string };
-
-/** --data-dir, --rpc, --gateway, --deployment on a command. */
-export function withNodeOptions(command: Command): Command {
-  return command
-    .addOption(new Option("--data-dir <dir>", "data directory of the running node").env("IMI_DATA_DIR").default(DEFAULT_DATA_DIR))
-    .option("--rpc <url>", "chain JSON-RPC URL (default: the running node's)")
-    .option("--gateway <url>", "gateway base URL (default: the running node's)")
-    .option("--deployment <path>", "deployment manifest or Ignition deployment directory (default: <data-dir>/deployment.json)");
-}
-
-/** --key / --keystore on a command that signs. */
-export function withKeyOptions(command: Command, role: string): Command {
-  return command
-    .option("--key <name>", `${role} key in the node's key ring (<data-dir>/keys/<name>.json)`)
-    .option("--keystore <file>", `${role}'s own Web3 keystore file (password: IMI_KEYSTORE_PASSWORD or a prompt)`);
-}
+export type { KeyOptions, NodeOptions } from "./options.js";
+import type { KeyOptions, NodeOptions } from "./options.js";
 
 export type Node = {
   dataDir: string;
@@ -69,7 +50,7 @@ export async function connect(options: NodeOptions): Promise<Node> {
     const raw = JSON.parse(await readFile(options.deployment, "utf8").catch(() => "{}")) as { governor?: string };
     governor ??= raw.governor;
   } else {
-    const manifest = await readManifest(dataDir).catch(() => undefined);
+    const manifest = await readManifest(dataDir);
     if (!manifest)
       throw new CliError("DEPLOYMENT_NOT_FOUND", `no deployment.json in ${dataDir}: pass --deployment <path> or start the node with \`imi up\``, {
         exitCode: EXIT.config,
@@ -91,6 +72,24 @@ export async function connect(options: NodeOptions): Promise<Node> {
       return gatewayUrl;
     },
   };
+}
+
+/**
+ * <dataDir>/deployment.json as node/runtime/deploy.ts writes it. Read here rather than through
+ * deploy.ts, which loads Ignition: every command would pay for it at start-up.
+ */
+async function readManifest(dataDir: string): Promise<(ImiDeployment & { governor?: string }) | undefined> {
+  let json: { governor?: string };
+  try {
+    json = JSON.parse(await readFile(join(dataDir, "deployment.json"), "utf8")) as { governor?: string };
+  } catch {
+    return undefined;
+  }
+  try {
+    return { ...parseDeployment(json as never), governor: json.governor };
+  } catch (cause) {
+    throw new CliError("DEPLOYMENT_INVALID", `${join(dataDir, "deployment.json")} is not a deployment manifest`, { exitCode: EXIT.config, cause });
+  }
 }
 
 /** The key a command acts with. Exactly one of --key and --keystore (or the role's default key name). */

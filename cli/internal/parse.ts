@@ -3,10 +3,10 @@
 import { getAddress, isHexString } from "ethers";
 import { code } from "../../sdk/utils.js";
 import type { Address, Hex } from "../../sdk/types.js";
-import { DEFAULT_CATEGORIES } from "../../node/gateway/config.js";
+import { CATEGORIES } from "./categories.js";
 import { usage } from "./errors.js";
 
-export const CATEGORIES: readonly string[] = DEFAULT_CATEGORIES;
+export { CATEGORIES, scopeNames } from "./categories.js";
 
 export const ROLES = { registrar: 1, issuer: 2, agency: 3, auditor: 4, gateway: 5, attester: 6 } as const;
 export type RoleName = keyof typeof ROLES;
@@ -46,13 +46,6 @@ export function scopes(value: string | undefined): bigint {
     mask |= 1n << BigInt(index);
   }
   return mask;
-}
-
-export function scopeNames(mask: bigint | string): string[] {
-  const m = BigInt(mask);
-  const out: string[] = [];
-  for (let i = 0; i < 256; i++) if ((m >> BigInt(i)) & 1n) out.push(CATEGORIES[i] ?? `#${i}`);
-  return out;
 }
 
 /** "30d", "12h", "90m", "3600s" or plain seconds. */

@@ -1,10 +1,9 @@
 import type { Command } from "commander";
 import { action, group } from "../../internal/action.js";
-import { withKeyOptions, withNodeOptions } from "../../internal/connect.js";
+import { withKeyOptions, withNodeOptions } from "../../internal/options.js";
 import { isoTime, toJson } from "../../internal/output.js";
-import { askPredicate, requestData, type AskOptions, type RequestDataOptions } from "./access.js";
-import { identityChallenge, verifyCredential, verifyIdentity } from "./verify.js";
-import type { KeyOptions, NodeOptions } from "../../internal/connect.js";
+import type { AskOptions, RequestDataOptions } from "./access.js";
+import type { KeyOptions, NodeOptions } from "../../internal/options.js";
 
 type Options = NodeOptions & KeyOptions;
 
@@ -18,7 +17,7 @@ export function registerAgencyCommands(program: Command): void {
     .option("--grant <id>", "the consent or statutory grant relied on (default: the latest consent)")
     .action(
       action(async (out, options: RequestDataOptions) =>
-        out.result(await requestData(options), (r) => [
+        out.result(await (await import("./access.js")).requestData(options), (r) => [
           `${r.categories.join(", ")} of ${r.citizen} (basis: ${r.basis} ${r.grantId})`,
           ...Object.entries(r.data ?? {}).map(([category, fields]) => `  ${category}: ${toJson(fields)}`),
           `  receipt: record #${r.receipt.seq} ${r.receipt.recordHash} at ${new Date(r.receipt.time).toISOString()}`,
@@ -35,13 +34,13 @@ export function registerAgencyCommands(program: Command): void {
     .option("--grant <id>", "the consent relied on (default: the latest)")
     .action(
       action(async (out, options: AskOptions) =>
-        out.result(await askPredicate(options), (r) => [`${r.result ? "YES" : "NO"}: ${r.citizen} ${r.question}`, `  signed by the gateway ${r.signer}; receipt: record #${r.receipt.seq}`]),
+        out.result(await (await import("./access.js")).askPredicate(options), (r) => [`${r.result ? "YES" : "NO"}: ${r.citizen} ${r.question}`, `  signed by the gateway ${r.signer}; receipt: record #${r.receipt.seq}`]),
       ),
     );
 
   withKeyOptions(withNodeOptions(agency.command("challenge").description("a challenge for a citizen to sign with `imi citizen prove`")), "agency").action(
     action(async (out, options: Options) =>
-      out.result(await identityChallenge(options), (r) => [`challenge ${r.challenge}`, `audience  ${r.audience}`, `expires   ${isoTime(r.expiresAt)}`]),
+      out.result(await (await import("./verify.js")).identityChallenge(options), (r) => [`challenge ${r.challenge}`, `audience  ${r.audience}`, `expires   ${isoTime(r.expiresAt)}`]),
     ),
   );
 
@@ -49,7 +48,7 @@ export function registerAgencyCommands(program: Command): void {
     .argument("<proof>", "proof file from `imi citizen prove --out`, inline JSON, or - for stdin")
     .action(
       action(async (out, proof: string, options: Options) =>
-        out.result(await verifyIdentity({ ...options, proof }), (r) =>
+        out.result(await (await import("./verify.js")).verifyIdentity({ ...options, proof }), (r) =>
           r.verified ? `VERIFIED: ${r.citizen}${r.asGuardian ? " (by a guardian)" : ""}, assurance level ${r.level}` : `NOT VERIFIED: ${r.reason}`,
         ),
       ),
@@ -60,7 +59,7 @@ export function registerAgencyCommands(program: Command): void {
     .option("--subject <citizen>", "the citizen the credential must be about")
     .action(
       action(async (out, presentation: string, options: Options & { subject?: string }) =>
-        out.result(await verifyCredential({ ...options, presentation }), (r) =>
+        out.result(await (await import("./verify.js")).verifyCredential({ ...options, presentation }), (r) =>
           r.valid ? [`VALID credential ${r.credentialHash}`, ...Object.entries(r.claims).map(([k, v]) => `  ${k}: ${toJson(v)}`)] : `INVALID credential ${r.credentialHash}: ${r.problems.join(", ")}`,
         ),
       ),

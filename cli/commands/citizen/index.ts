@@ -1,13 +1,13 @@
 import { Option, type Command } from "commander";
 import { DEFAULT_DATA_DIR } from "../../../node/runtime/config.js";
 import { action, group } from "../../internal/action.js";
-import { withKeyOptions, withNodeOptions } from "../../internal/connect.js";
+import { withKeyOptions, withNodeOptions } from "../../internal/options.js";
 import { toJson } from "../../internal/output.js";
 import { table } from "../../internal/output.js";
-import { createKeys, listKeys, type CreateKeysOptions } from "../keys/create.js";
-import { accessHistory, type AccessHistoryOptions } from "./history.js";
-import { presentCredentialFile, type PresentCredentialOptions } from "./present.js";
-import { proveIdentity, type ProveIdentityOptions } from "./prove.js";
+import type { CreateKeysOptions } from "../keys/create.js";
+import type { AccessHistoryOptions } from "./history.js";
+import type { PresentCredentialOptions } from "./present.js";
+import type { ProveIdentityOptions } from "./prove.js";
 
 export function registerCitizenCommands(program: Command): void {
   const keys = group(program, "keys", "keys: a citizen's own keystore, or staff keys in the node's key ring");
@@ -20,14 +20,14 @@ export function registerCitizenCommands(program: Command): void {
     .option("--force", "overwrite an existing --out file")
     .action(
       action(async (out, options: CreateKeysOptions) =>
-        out.result(await createKeys(options), (r) => (r.keyRing ? `new key ${r.address} in the node's key ring (use --key ${options.name})` : [`new key ${r.address} in ${r.file}`, "  give the registrar this address; keep the file and its password safe"])),
+        out.result(await (await import("../keys/create.js")).createKeys(options), (r) => (r.keyRing ? `new key ${r.address} in the node's key ring (use --key ${options.name})` : [`new key ${r.address} in ${r.file}`, "  give the registrar this address; keep the file and its password safe"])),
       ),
     );
   keys
     .command("list")
     .description("names and addresses of the keys in the node's key ring")
     .addOption(new Option("--data-dir <dir>", "data directory of the node").env("IMI_DATA_DIR").default(DEFAULT_DATA_DIR))
-    .action(action(async (out, options: { dataDir: string }) => out.result(await listKeys(options), (r) => table(["NAME", "ADDRESS"], r.keys.map((k) => [k.name, k.address])))));
+    .action(action(async (out, options: { dataDir: string }) => out.result(await (await import("../keys/create.js")).listKeys(options), (r) => table(["NAME", "ADDRESS"], r.keys.map((k) => [k.name, k.address])))));
 
   const citizen = group(program, "citizen", "citizens: access history, identity proofs, credential presentations");
   withKeyOptions(withNodeOptions(citizen.command("history").description("who accessed your data, when, why, with what answer, and whether it is anchored")), "citizen's")
@@ -36,7 +36,7 @@ export function registerCitizenCommands(program: Command): void {
     .option("--after <seq>", "only records after this sequence number")
     .action(
       action(async (out, options: AccessHistoryOptions) =>
-        out.result(await accessHistory(options), (r) =>
+        out.result(await (await import("./history.js")).accessHistory(options), (r) =>
           r.records.length === 0
             ? `no accesses to ${r.citizen} yet`
             : table(
@@ -51,7 +51,7 @@ export function registerCitizenCommands(program: Command): void {
     .option("--audience <name>", "the verifier's name, exactly as it gave it (default: this node's gateway)")
     .option("--citizen <id>", "the identity (a guardian acting for a minor)")
     .option("--out <file>", "also write the proof to a file")
-    .action(action(async (out, options: ProveIdentityOptions) => out.result(await proveIdentity(options), (r) => (r.file ? `proof written to ${r.file}` : toJson(r.proof)))));
+    .action(action(async (out, options: ProveIdentityOptions) => out.result(await (await import("./prove.js")).proveIdentity(options), (r) => (r.file ? `proof written to ${r.file}` : toJson(r.proof)))));
   citizen
     .command("present")
     .description("show only some claims of a credential (selective disclosure)")
@@ -60,7 +60,7 @@ export function registerCitizenCommands(program: Command): void {
     .option("--out <file>", "write the presentation to a file")
     .action(
       action(async (out, credential: string, options: PresentCredentialOptions) =>
-        out.result(await presentCredentialFile({ ...options, credential }), (r) => (r.file ? `presentation of ${r.disclosed.join(", ")} written to ${r.file}` : toJson(r.presentation))),
+        out.result(await (await import("./present.js")).presentCredentialFile({ ...options, credential }), (r) => (r.file ? `presentation of ${r.disclosed.join(", ")} written to ${r.file}` : toJson(r.presentation))),
       ),
     );
 }

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { action, group } from "../../internal/action.js";
-import { withKeyOptions, withNodeOptions } from "../../internal/connect.js";
+import { withKeyOptions, withNodeOptions } from "../../internal/options.js";
 import { isoTime, short, table } from "../../internal/output.js";
-import { changeConsent, type ChangeConsentOptions, type ConsentChange } from "./change.js";
-import { grantConsent, type GrantConsentOptions } from "./grant.js";
-import { listConsents, type ListConsentsOptions } from "./list.js";
+import type { ChangeConsentOptions, ConsentChange } from "./change.js";
+import type { GrantConsentOptions } from "./grant.js";
+import type { ListConsentsOptions } from "./list.js";
 
 const signerOptions = (command: Command) =>
   withKeyOptions(withNodeOptions(command), "citizen's (or guardian's)")
@@ -22,7 +22,7 @@ export function registerConsentCommands(program: Command): void {
     .option("--max-uses <n>", "how many reads at most (0: unlimited)", "0")
     .action(
       action(async (out, options: GrantConsentOptions) =>
-        out.result(await grantConsent(options), (r) => [
+        out.result(await (await import("./grant.js")).grantConsent(options), (r) => [
           `consent ${r.consentId} granted`,
           `  ${r.agency} may read ${r.categories.join(", ")} for ${r.purposeName ?? r.purpose} until ${isoTime(r.validUntil)}${r.maxUses ? `, at most ${r.maxUses} times` : ""}`,
         ]),
@@ -39,7 +39,7 @@ export function registerConsentCommands(program: Command): void {
       .argument("<consent-id>")
       .action(
         action(async (out, consentId: string, options: ChangeConsentOptions) =>
-          out.result(await changeConsent(verb, { ...options, consentId }), (r) => `consent ${r.consentId} is now ${r.status} (block ${r.blockNumber})`),
+          out.result(await (await import("./change.js")).changeConsent(verb, { ...options, consentId }), (r) => `consent ${r.consentId} is now ${r.status} (block ${r.blockNumber})`),
         ),
       );
   }
@@ -49,7 +49,7 @@ export function registerConsentCommands(program: Command): void {
     .option("--status <list>", "only these: active, paused, revoked")
     .action(
       action(async (out, options: ListConsentsOptions) =>
-        out.result(await listConsents(options), (r) =>
+        out.result(await (await import("./list.js")).listConsents(options), (r) =>
           r.consents.length === 0
             ? `no consents for ${r.citizen}`
             : table(

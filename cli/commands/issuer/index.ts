@@ -1,11 +1,11 @@
 import type { Command } from "commander";
 import { action, group } from "../../internal/action.js";
-import { withKeyOptions, withNodeOptions } from "../../internal/connect.js";
+import { withKeyOptions, withNodeOptions, type NodeOptions } from "../../internal/options.js";
 import { short, table } from "../../internal/output.js";
-import { anchorCredentials, type AnchorOptions } from "./anchor.js";
-import { issueCredentialFile, type IssueCredentialOptions } from "./issue.js";
-import { listSchemas, registerSchema, trustIssuer, type RegisterSchemaOptions, type TrustIssuerOptions } from "./schema.js";
-import { changeCredentialStatus, type ChangeStatusOptions, type StatusChange } from "./status.js";
+import type { AnchorOptions } from "./anchor.js";
+import type { IssueCredentialOptions } from "./issue.js";
+import type { RegisterSchemaOptions, TrustIssuerOptions } from "./schema.js";
+import type { ChangeStatusOptions, StatusChange } from "./status.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -20,7 +20,7 @@ export function registerIssuerCommands(program: Command): void {
     .option("--trust <issuer>", "an issuer trusted for this schema (repeatable)", collect)
     .action(
       action(async (out, options: RegisterSchemaOptions) =>
-        out.result(await registerSchema(options), (r) => [`schema ${r.name} v${r.version} registered: ${r.schemaId}`, ...r.trusted.map((a) => `  trusted issuer ${a}`)]),
+        out.result(await (await import("./schema.js")).registerSchema(options), (r) => [`schema ${r.name} v${r.version} registered: ${r.schemaId}`, ...r.trusted.map((a) => `  trusted issuer ${a}`)]),
       ),
     );
   withKeyOptions(withNodeOptions(schema.command("trust").description("trust (or --revoke trust in) an issuer for a schema (governor key)")), "governor")
@@ -29,14 +29,14 @@ export function registerIssuerCommands(program: Command): void {
     .option("--revoke", "stop trusting")
     .action(
       action(async (out, schemaId: string, issuerAddress: string, options: TrustIssuerOptions) =>
-        out.result(await trustIssuer({ ...options, schema: schemaId, issuer: issuerAddress }), (r) => `${r.issuer} is ${r.trusted ? "now trusted" : "no longer trusted"} for ${r.schemaId}`),
+        out.result(await (await import("./schema.js")).trustIssuer({ ...options, schema: schemaId, issuer: issuerAddress }), (r) => `${r.issuer} is ${r.trusted ? "now trusted" : "no longer trusted"} for ${r.schemaId}`),
       ),
     );
   withNodeOptions(schema.command("list").description("list registered schemas"))
     .option("--issuer <address>", "also say whether this issuer is trusted for each")
     .action(
-      action(async (out, options: Parameters<typeof listSchemas>[0]) =>
-        out.result(await listSchemas(options), (r) =>
+      action(async (out, options: NodeOptions & { issuer?: string }) =>
+        out.result(await (await import("./schema.js")).listSchemas(options), (r) =>
           r.schemas.length === 0
             ? "no schemas registered"
             : table(
@@ -56,7 +56,7 @@ export function registerIssuerCommands(program: Command): void {
     .option("--force", "overwrite --out")
     .action(
       action(async (out, options: IssueCredentialOptions) =>
-        out.result(await issueCredentialFile(options), (r) => [`credential ${r.credentialHash} written to ${r.file}`, `  claims: ${r.claims.join(", ")}; anchor it with \`imi issuer anchor ${r.file}\``]),
+        out.result(await (await import("./issue.js")).issueCredentialFile(options), (r) => [`credential ${r.credentialHash} written to ${r.file}`, `  claims: ${r.claims.join(", ")}; anchor it with \`imi issuer anchor ${r.file}\``]),
       ),
     );
 
@@ -66,7 +66,7 @@ export function registerIssuerCommands(program: Command): void {
     .option("--no-progress", "no progress bar")
     .action(
       action(async (out, files: string[], options: AnchorOptions) =>
-        out.result(await anchorCredentials({ ...options, files }), (r) =>
+        out.result(await (await import("./anchor.js")).anchorCredentials({ ...options, files }), (r) =>
           r.batch
             ? [`anchored ${r.batch.count} credentials as batch ${r.batch.root}`, "  each file now carries its inclusion proof"]
             : [`anchored ${r.anchored.length} credential${r.anchored.length === 1 ? "" : "s"}`, ...r.anchored.map((a) => `  ${short(a.credentialHash)}  ${a.file}`)],
@@ -85,7 +85,7 @@ export function registerIssuerCommands(program: Command): void {
       .option("--reason <code>", "reason code (0-65535) from the issuer's policy", "0")
       .action(
         action(async (out, credential: string, options: ChangeStatusOptions) =>
-          out.result(await changeCredentialStatus(verb, { ...options, credential }), (r) => `${r.credentialHash}: ${r.status}`),
+          out.result(await (await import("./status.js")).changeCredentialStatus(verb, { ...options, credential }), (r) => `${r.credentialHash}: ${r.status}`),
         ),
       );
   }

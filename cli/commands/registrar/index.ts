@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { action, group } from "../../internal/action.js";
-import { withKeyOptions, withNodeOptions } from "../../internal/connect.js";
+import { withKeyOptions, withNodeOptions } from "../../internal/options.js";
 import { isoTime, table } from "../../internal/output.js";
-import { scopeNames } from "../../internal/parse.js";
-import { addGuardian, type AddGuardianOptions } from "./guardian.js";
-import { importCitizens, type ImportCitizensOptions } from "./importCsv.js";
-import { recoverKey, type RecoverKeyOptions } from "./recover.js";
-import { registerCitizen, type RegisterCitizenOptions } from "./register.js";
+import { scopeNames } from "../../internal/categories.js";
+import type { AddGuardianOptions } from "./guardian.js";
+import type { ImportCitizensOptions } from "./importCsv.js";
+import type { RecoverKeyOptions } from "./recover.js";
+import type { RegisterCitizenOptions } from "./register.js";
 
 export function registerRegistrarCommands(program: Command): void {
   const registrar = group(program, "registrar", "the service window: register citizens, recover keys, appoint guardians");
@@ -22,7 +22,7 @@ export function registerRegistrarCommands(program: Command): void {
     .option("--citizen <id>", "the identity id (default: a new random id)")
     .action(
       action(async (out, options: RegisterCitizenOptions) =>
-        out.result(await registerCitizen(options), (r) => [`registered citizen ${r.citizen}`, `  key ${r.controller}, level ${r.level}, block ${r.blockNumber}`, "  give the citizen their id; the record is in the vault, only its commitment is on chain"]),
+        out.result(await (await import("./register.js")).registerCitizen(options), (r) => [`registered citizen ${r.citizen}`, `  key ${r.controller}, level ${r.level}, block ${r.blockNumber}`, "  give the citizen their id; the record is in the vault, only its commitment is on chain"]),
       ),
     );
 
@@ -32,7 +32,7 @@ export function registerRegistrarCommands(program: Command): void {
     .option("--no-progress", "no progress bar")
     .action(
       action(async (out, file: string, options: ImportCitizensOptions) =>
-        out.result(await importCitizens({ ...options, file }), (r) => [
+        out.result(await (await import("./importCsv.js")).importCitizens({ ...options, file }), (r) => [
           `${r.dryRun ? "checked" : "registered"} ${r.dryRun ? r.total - r.rejected.length : r.registered.length} of ${r.total} rows${r.rejected.length ? `, rejected ${r.rejected.length}:` : ""}`,
           ...(r.rejected.length ? table(["ROW", "CODE", "REASON"], r.rejected.map((x) => [String(x.row), x.code, x.reason])).map((l) => `  ${l}`) : []),
           ...r.registered.map((x) => `  row ${x.row}: citizen ${x.citizen}`),
@@ -46,7 +46,7 @@ export function registerRegistrarCommands(program: Command): void {
     .option("--complete", "finish a recovery whose delay has passed")
     .action(
       action(async (out, citizen: string, options: RecoverKeyOptions) =>
-        out.result(await recoverKey({ ...options, citizen }), (r) =>
+        out.result(await (await import("./recover.js")).recoverKey({ ...options, citizen }), (r) =>
           r.step === "initiated"
             ? [`recovery started for ${r.citizen}: new key ${r.newController}`, `  takes effect after ${isoTime(r.executableAt)} unless the old key cancels; then run with --complete`]
             : `recovery completed: ${r.citizen} is now controlled by ${r.controller}`,
@@ -61,7 +61,7 @@ export function registerRegistrarCommands(program: Command): void {
     .requiredOption("--until <date>", "when the guardianship ends (ISO date)")
     .action(
       action(async (out, citizen: string, guardian: string, options: AddGuardianOptions) =>
-        out.result(await addGuardian({ ...options, citizen, guardian }), (r) => `guardian ${r.guardian} appointed for ${r.citizen} over ${scopeNames(r.scopes).join(", ")} until ${isoTime(r.expiresAt)}`),
+        out.result(await (await import("./guardian.js")).addGuardian({ ...options, citizen, guardian }), (r) => `guardian ${r.guardian} appointed for ${r.citizen} over ${scopeNames(r.scopes).join(", ")} until ${isoTime(r.expiresAt)}`),
       ),
     );
 }

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { action, group } from "../../internal/action.js";
-import { withKeyOptions, withNodeOptions } from "../../internal/connect.js";
+import { withKeyOptions, withNodeOptions } from "../../internal/options.js";
 import { short, table } from "../../internal/output.js";
-import { traceAccesses, type TraceOptions } from "./trace.js";
+import type { TraceOptions } from "./trace.js";
 
 export function registerTraceCommand(program: Command): void {
   const audit = group(program, "audit", "auditors: trace accesses and verify the access log");
@@ -16,7 +16,7 @@ export function registerTraceCommand(program: Command): void {
     .option("--after <seq>", "only records after this sequence number (paging)")
     .action(
       action(async (out, options: TraceOptions) =>
-        out.result(await traceAccesses(options), (r) =>
+        out.result(await (await import("./trace.js")).traceAccesses(options), (r) =>
           r.records.length === 0
             ? "no matching accesses"
             : table(
