@@ -18,7 +18,7 @@ export function withNodeOptions(command: Command): Command {
 /** --key / --keystore on a command that signs. */
 export function withKeyOptions(command: Command, role: string): Command {
   return command
-    .option("--key <name>", `${role} key in the node's key ring (<data-dir>/keys/<name>.json)`)
-    .option("--keystore <file>", `${role}'s own Web3 keystore file (password: IMI_KEYSTORE_PASSWORD or a prompt)`);
+    .option("--key <name>", `act as the ${role} with this key of the node's key ring (<data-dir>/keys/<name>.json)`)
+    .option("--keystore <file>", `act as the ${role} with this Web3 keystore file (password: IMI_KEYSTORE_PASSWORD or a prompt)`);
 }
 

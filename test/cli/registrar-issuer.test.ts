@@ -119,15 +119,26 @@ describe("imi for the governor, registrars and issuers", () => {
     const started = await imi(["--json", "registrar", "recover", citizen, "--new-controller", newKey, "--key", "registrar-1", ...d]);
     expect(started.json()).toMatchObject({ ok: true, step: "initiated", citizen, newController: newKey });
     expect(started.json().executableAt as number).toBeGreaterThan(Date.now() / 1000 + 3000);
+    const guardianAddress = await t.node.keys.address("guardian-1");
     const [early, guardian, past] = await Promise.all([
       imi(["--json", "registrar", "recover", citizen, "--complete", "--key", "registrar-1", ...d]),
-      imi(["--json", "registrar", "guardian", citizen, newAddress(), "--scopes", "identity,birth", "--until", "2040-01-01", "--key", "registrar-1", ...d]),
+      imi(["--json", "registrar", "guardian", citizen, guardianAddress, "--scopes", "identity,birth", "--until", "2040-01-01", "--key", "registrar-1", ...d]),
       imi(["--json", "registrar", "guardian", citizen, newAddress(), "--scopes", "identity", "--until", "2001-01-01", "--key", "registrar-1", ...d]),
     ]);
     expect(early.code).toBe(1);
     expect(early.json().error?.code).toBe("IdentityRegistryRecoveryNotReady");
     expect(guardian.json()).toMatchObject({ ok: true, citizen, scopes: "3", expiresAt: Date.parse("2040-01-01") / 1000 });
     expect([past.code, past.json().error?.code]).toEqual([2, "INVALID_TIME"]);
+
+    // The guardian acts for the citizen within the appointed categories.
+    const agency = await t.node.keys.address("agency-1");
+    const consent = await imi(["--json", "consent", "grant", "--key", "guardian-1", "--citizen", citizen, "--agency", agency, "--scopes", "birth", "--purpose", "school-enrolment", "--yes", ...d]);
+    expect(consent.json()).toMatchObject({ ok: true, citizen, categories: ["birth"] });
+    const outside = await imi(["--json", "consent", "grant", "--key", "guardian-1", "--citizen", citizen, "--agency", agency, "--scopes", "income", "--purpose", "school-enrolment", "--yes", ...d]);
+    expect([outside.code, outside.json().error?.code]).toEqual([1, "CHAIN_REFUSED"]);
+    // Any node, no data directory: the chain's URL and the deployment file are enough to read.
+    const remote = await imi(["--json", "consent", "list", "--citizen", citizen, "--rpc", t.node.info.rpcUrl, "--deployment", join(t.dataDir, "deployment.json"), "--data-dir", join(t.dataDir, "absent")]);
+    expect(remote.json().consents).toMatchObject([{ consentId: consent.json().consentId, byGuardian: true, status: "active" }]);
   });
 
   it("issuer: schema, issue, anchor one and a batch, suspend/reinstate/revoke; an agency verifies a disclosed claim", async () => {

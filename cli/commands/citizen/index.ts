@@ -30,7 +30,7 @@ export function registerCitizenCommands(program: Command): void {
     .action(action(async (out, options: { dataDir: string }) => out.result(await (await import("../keys/create.js")).listKeys(options), (r) => table(["NAME", "ADDRESS"], r.keys.map((k) => [k.name, k.address])))));
 
   const citizen = group(program, "citizen", "citizens: access history, identity proofs, credential presentations");
-  withKeyOptions(withNodeOptions(citizen.command("history").description("who accessed your data, when, why, with what answer, and whether it is anchored")), "citizen's")
+  withKeyOptions(withNodeOptions(citizen.command("history").description("who accessed your data, when, why, with what answer, and whether it is anchored")), "citizen")
     .option("--citizen <id>", "the identity (a guardian acting for a minor)")
     .option("--limit <n>", "at most this many records", "100")
     .option("--after <seq>", "only records after this sequence number")
@@ -46,7 +46,7 @@ export function registerCitizenCommands(program: Command): void {
         ),
       ),
     );
-  withKeyOptions(withNodeOptions(citizen.command("prove").description("answer a verifier's challenge: prove you control your identity")), "citizen's")
+  withKeyOptions(withNodeOptions(citizen.command("prove").description("answer a verifier's challenge: prove you control your identity")), "citizen")
     .requiredOption("--challenge <hex>", "the verifier's challenge")
     .option("--audience <name>", "the verifier's name, exactly as it gave it (default: this node's gateway)")
     .option("--citizen <id>", "the identity (a guardian acting for a minor)")

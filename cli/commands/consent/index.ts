@@ -7,7 +7,7 @@ import type { GrantConsentOptions } from "./grant.js";
 import type { ListConsentsOptions } from "./list.js";
 
 const signerOptions = (command: Command) =>
-  withKeyOptions(withNodeOptions(command), "citizen's (or guardian's)")
+  withKeyOptions(withNodeOptions(command), "citizen (or guardian)")
     .option("--citizen <id>", "the identity to act for (a guardian acting for a minor); default: the key's own")
     .option("-y, --yes", "sign without showing the message and asking");
 
@@ -44,7 +44,7 @@ export function registerConsentCommands(program: Command): void {
       );
   }
 
-  withKeyOptions(withNodeOptions(consent.command("list").description("your consents and their status")), "citizen's")
+  withKeyOptions(withNodeOptions(consent.command("list").description("your consents and their status")), "citizen")
     .option("--citizen <id>", "the identity (default: the key's own)")
     .option("--status <list>", "only these: active, paused, revoked")
     .action(
