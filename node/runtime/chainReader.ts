@@ -6,13 +6,13 @@ import { JsonRpcProvider } from "ethers";
 import { pino } from "pino";
 import { startChain } from "../chain/index.js";
 import type { KeyRing } from "./keys.js";
-import { readNodeInfo } from "./nodeInfo.js";
+import { readExternalChain, readNodeInfo } from "./nodeInfo.js";
 
 export type ChainReader = { rpcUrl: string; provider: JsonRpcProvider; nodeRunning: boolean; close(): Promise<void> };
 
 export async function openChainReader(options: { dataDir: string; chainId: number; keys: KeyRing; rpcUrl?: string }): Promise<ChainReader> {
   const info = await readNodeInfo(options.dataDir);
-  let rpcUrl = options.rpcUrl ?? info?.rpcUrl;
+  let rpcUrl = options.rpcUrl ?? info?.rpcUrl ?? (await readExternalChain(options.dataDir))?.rpcUrl;
   let stopChain: (() => Promise<void>) | undefined;
   if (!rpcUrl) {
     const chain = await startChain({

@@ -47,3 +47,19 @@ export async function readNodeInfo(dataDir: string): Promise<NodeInfo | undefine
   }
   return alive(info.pid) ? info : undefined;
 }
+
+/**
+ * A node that runs against an external chain (Besu, Hardhat's node) records its endpoint here, so
+ * that tools reading a stopped node's data (audit, status) know where its chain is.
+ */
+export async function writeExternalChain(dataDir: string, chain: { rpcUrl: string; wsUrl?: string }): Promise<void> {
+  await writeFile(join(dataDir, "external-chain.json"), JSON.stringify(chain, null, 2) + "\n", { mode: 0o644 });
+}
+
+export async function readExternalChain(dataDir: string): Promise<{ rpcUrl: string; wsUrl?: string } | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dataDir, "external-chain.json"), "utf8")) as { rpcUrl: string; wsUrl?: string };
+  } catch {
+    return undefined;
+  }
+}

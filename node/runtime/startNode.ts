@@ -16,7 +16,7 @@ import { NodeError } from "../NodeError.js";
 import type { ImiConfig } from "./config.js";
 import { ensureDeployment, readManifest, type DeploymentManifest } from "./deploy.js";
 import { openKeyRing, type KeyRing } from "./keys.js";
-import { removeNodeInfo, writeNodeInfo, type NodeInfo } from "./nodeInfo.js";
+import { removeNodeInfo, writeExternalChain, writeNodeInfo, type NodeInfo } from "./nodeInfo.js";
 
 export type ImiNode = {
   config: ImiConfig;
@@ -75,6 +75,7 @@ export async function startImiNode(
       } finally {
         probe.destroy();
       }
+      await writeExternalChain(config.dataDir, { rpcUrl, wsUrl });
     } else {
       const chainDir = join(config.dataDir, "chain");
       const fresh = !(await exists(chainDir));
