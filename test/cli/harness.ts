@@ -57,3 +57,17 @@ export function imi(args: string[], options: { input?: string; env?: Record<stri
     child.stdin.end(options.input ?? "");
   });
 }
+
+/** Runs `imi` on a pseudo-terminal (util-linux `script`), as a person at a terminal would: progress bars show. */
+export function imiOnTerminal(args: string[], options: { env?: Record<string, string> } = {}): Promise<CliRun> {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, BIN, ...args].map(quote).join(" ");
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qec", command, "/dev/null"], { env: { ...process.env, NO_COLOR: "1", ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr: "", json: () => JSON.parse(stdout) }));
+    child.stdin.end();
+  });
+}
