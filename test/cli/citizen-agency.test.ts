@@ -85,7 +85,11 @@ describe("imi for citizens, agencies and auditors", () => {
 
 
     // The consent covers address and income, not birth: the question is refused and logged.
-    const ask = await imi(["--json", "agency", "ask", "--citizen", citizen, "--purpose", "social-benefits", "--resident-of", "Haidian", ...asAgency()]);
+    const [encrypted, ask] = await Promise.all([
+      imi(["--json", "agency", "request", "--citizen", citizen, "--scopes", "income", "--purpose", "social-benefits", "--encrypt", ...asAgency()]),
+      imi(["--json", "agency", "ask", "--citizen", citizen, "--purpose", "social-benefits", "--resident-of", "Haidian", ...asAgency()]),
+    ]);
+    expect(encrypted.json()).toMatchObject({ ok: true, encrypted: true, data: { income: { yearly: 52000 } } });
     expect(ask.json()).toMatchObject({ ok: true, result: true, predicate: { type: "residentOf", district: "Haidian" } });
     expect(JSON.stringify(ask.json())).not.toContain("52000");
     const notCovered = await imi(["--json", "agency", "ask", "--citizen", citizen, "--purpose", "social-benefits", "--age-at-least", "65", ...asAgency()]);

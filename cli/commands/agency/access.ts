@@ -1,5 +1,7 @@
 import { agencyRequestHeaders, signAgencyRequest } from "../../../sdk/gateway/agencyRequest.js";
+import type { LocalAccount } from "../../../sdk/keys/privateKeyToAccount.js";
 import type { Address, Hex } from "../../../sdk/types.js";
+import type { EncryptedPayload } from "../../../node/gateway/index.js";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";
 import { gatewayJson } from "../../internal/gateway.js";
@@ -10,17 +12,23 @@ export type Receipt = { seq: number; recordHash: Hex; gateway: Address; time: nu
 type Terms = { citizen: Hex; scopes: bigint; purpose: Hex; grantId?: Hex };
 
 /** One agency call signed per request (EIP-712 AgencyRequest over method, path and body bytes). */
-async function signedCall<T>(options: NodeOptions & KeyOptions, path: string, terms: Terms, body: Record<string, unknown>): Promise<{ agency: Address; answer: T }> {
+async function signedCall<T>(
+  options: NodeOptions & KeyOptions,
+  path: string,
+  terms: Terms,
+  body: Record<string, unknown>,
+  encrypt = false,
+): Promise<{ agency: LocalAccount; answer: T }> {
   const node = await connect(options);
   const gateway = node.requireGateway();
   const agency = await loadKey(options);
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(encrypt ? { ...body, encryptTo: agency.publicKey } : body);
   const signed = signAgencyRequest(agency, { chainId: node.deployment.chainId, ...terms, method: "POST", path, body: text });
   const answer = await gatewayJson<T>(gateway, path, { body: text, headers: agencyRequestHeaders(signed) });
-  return { agency: agency.address, answer };
+  return { agency, answer };
 }
 
-export type RequestDataOptions = NodeOptions & KeyOptions & { citizen: string; scopes: string; purpose: string; grant?: string };
+export type RequestDataOptions = NodeOptions & KeyOptions & { citizen: string; scopes: string; purpose: string; grant?: string; encrypt?: boolean };
 export type RequestDataResult = {
   citizen: Hex;
   agency: Address;
@@ -28,6 +36,8 @@ export type RequestDataResult = {
   basis: string;
   categories: string[];
   data: Record<string, Record<string, unknown>>;
+  /** The gateway sent the data encrypted to the agency's key (--encrypt); `data` is the decrypted copy. */
+  encrypted: boolean;
   responseHash: Hex;
   receipt: Receipt;
 };
@@ -39,8 +49,17 @@ export async function requestData(options: RequestDataOptions): Promise<RequestD
   const purpose = parsePurpose(options.purpose).code;
   const grantId = options.grant === undefined ? undefined : bytes32("--grant", options.grant);
   const body = { citizen, scopes: scopes.toString(), purpose, ...(grantId ? { grantId } : {}) };
-  const { agency, answer } = await signedCall<Omit<RequestDataResult, "agency" | "categories">>(options, "/v1/access/data", { citizen, scopes, purpose, grantId }, body);
-  return { ...answer, agency, categories: scopeNames(scopes) };
+  type Answer = Omit<RequestDataResult, "agency" | "categories" | "encrypted" | "data"> & { data?: RequestDataResult["data"]; encrypted?: EncryptedPayload };
+  const { agency, answer } = await signedCall<Answer>(options, "/v1/access/data", { citizen, scopes, purpose, grantId }, body, options.encrypt === true);
+  let data = answer.data ?? {};
+  if (answer.encrypted) {
+    // Only the agency's key opens it: the answer crossed the network as ciphertext.
+    const { decryptWithKey } = await import("../../../node/gateway/index.js");
+    data = JSON.parse(new TextDecoder().decode(decryptWithKey(agency.exportPrivateKey(), answer.encrypted))) as RequestDataResult["data"];
+  }
+  const { encrypted: _payload, ...rest } = answer;
+  void _payload;
+  return { ...rest, data, encrypted: answer.encrypted !== undefined, agency: agency.address, categories: scopeNames(scopes) };
 }
 
 export type AskOptions = NodeOptions & KeyOptions & { citizen: string; purpose: string; grant?: string; ageAtLeast?: string; residentOf?: string; hasCredential?: string };
@@ -74,5 +93,5 @@ export async function askPredicate(options: AskOptions): Promise<AskResult> {
   const scopes = 1n << BigInt(CATEGORIES.indexOf(category));
   const body = { citizen, scopes: scopes.toString(), purpose, ...(grantId ? { grantId } : {}), predicate };
   const { agency, answer } = await signedCall<Omit<AskResult, "agency" | "question" | "predicate" | "citizen">>(options, "/v1/access/predicate", { citizen, scopes, purpose, grantId }, body);
-  return { citizen, agency, question, predicate, ...answer };
+  return { citizen, agency: agency.address, question, predicate, ...answer };
 }

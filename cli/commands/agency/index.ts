@@ -15,10 +15,11 @@ export function registerAgencyCommands(program: Command): void {
     .requiredOption("--scopes <categories>", "e.g. address,income")
     .requiredOption("--purpose <name>", "the purpose the consent names, e.g. social-benefits")
     .option("--grant <id>", "the consent or statutory grant relied on (default: the latest consent)")
+    .option("--encrypt", "have the gateway encrypt the answer to this agency's key")
     .action(
       action(async (out, options: RequestDataOptions) =>
         out.result(await (await import("./access.js")).requestData(options), (r) => [
-          `${r.categories.join(", ")} of ${r.citizen} (basis: ${r.basis} ${r.grantId})`,
+          `${r.categories.join(", ")} of ${r.citizen} (basis: ${r.basis} ${r.grantId}${r.encrypted ? "; received encrypted to this agency's key" : ""})`,
           ...Object.entries(r.data ?? {}).map(([category, fields]) => `  ${category}: ${toJson(fields)}`),
           `  receipt: record #${r.receipt.seq} ${r.receipt.recordHash} at ${new Date(r.receipt.time).toISOString()}`,
         ]),

@@ -3,7 +3,7 @@ import type { Hex } from "../../../sdk/types.js";
 import { gatewayJson } from "../../internal/gateway.js";
 import { usage } from "../../internal/errors.js";
 import { bytes32 } from "../../internal/parse.js";
-import { chainNow, confirmSignature, openSigner, type SignerOptions } from "./signer.js";
+import { confirmSignature, openSigner, signingTimes, type SignerOptions } from "./signer.js";
 
 export type ConsentChange = "revoke" | "pause" | "resume";
 export type ChangeConsentOptions = SignerOptions & { consentId: string };
@@ -21,7 +21,7 @@ export async function changeConsent(action: ConsentChange, options: ChangeConsen
   if (consent.status === "none") throw usage("UNKNOWN_CONSENT", `no consent ${consentId}`);
   if (consent.citizen.toLowerCase() !== citizen.toLowerCase()) throw usage("NOT_YOUR_CONSENT", `consent ${consentId} belongs to another identity`);
   if (!NEEDS[action].includes(consent.status)) throw usage("CONSENT_STATE", `consent ${consentId} is ${consent.status}; cannot ${action} it`);
-  const now = await chainNow(client);
+  const { now } = await signingTimes(client);
   const deadline = now + 600n;
   const nonce = await client.signing.getNonce({ contract: "consentRegistry", signer: account.address });
   const typed = BUILDERS[action]({ chainId: node.deployment.chainId, verifyingContract: node.deployment.contracts.consentRegistry, consentId, nonce, deadline });

@@ -2,7 +2,7 @@ import { grantTypedData, normalizeGrantRequest } from "../../../sdk/typedData/co
 import type { Address, Hex } from "../../../sdk/types.js";
 import { gatewayJson } from "../../internal/gateway.js";
 import { address, duration, integer, purpose as parsePurpose, scopes as parseScopes, scopeNames } from "../../internal/parse.js";
-import { chainNow, confirmSignature, openSigner, type SignerOptions } from "./signer.js";
+import { confirmSignature, openSigner, signingTimes, type SignerOptions } from "./signer.js";
 
 export type GrantConsentOptions = SignerOptions & { agency: string; scopes: string; purpose: string; for?: string; maxUses?: string };
 export type GrantConsentResult = {
@@ -33,8 +33,9 @@ export async function grantConsent(options: GrantConsentOptions): Promise<GrantC
   const maxUses = options.maxUses === undefined ? 0 : integer("--max-uses", options.maxUses, 0, 4_294_967_295);
   const { node, account, client, citizen } = await openSigner(options);
   const gateway = node.requireGateway();
-  const now = await chainNow(client);
-  const request = normalizeGrantRequest({ citizen, agency, scopes, purpose: purpose.code, validFrom: now, validUntil: now + BigInt(lifetime), maxUses });
+  const { chain, now } = await signingTimes(client);
+  // Valid from the chain's own time, so the consent is in force as soon as it is in a block.
+  const request = normalizeGrantRequest({ citizen, agency, scopes, purpose: purpose.code, validFrom: chain < now ? chain : now, validUntil: now + BigInt(lifetime), maxUses });
   const deadline = now + 600n;
   const nonce = await client.signing.getNonce({ contract: "consentRegistry", signer: account.address });
   const typed = grantTypedData({ chainId: node.deployment.chainId, verifyingContract: node.deployment.contracts.consentRegistry, request, nonce, deadline });

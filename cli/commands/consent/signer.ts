@@ -26,9 +26,16 @@ export async function openSigner(options: SignerOptions): Promise<Signer> {
   return { node, account, client, citizen };
 }
 
-export async function chainNow(client: ImiClient): Promise<bigint> {
+/**
+ * Times for a signature: `chain` is the latest block's time, `now` the later of that and this
+ * machine's clock. A chain that seals only when transactions arrive can have a latest block hours
+ * old; a deadline counted from it would already have passed when the relayed transaction lands.
+ */
+export async function signingTimes(client: ImiClient): Promise<{ chain: bigint; now: bigint }> {
   const block = await client.request<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]);
-  return BigInt(block.timestamp);
+  const chain = BigInt(block.timestamp);
+  const local = BigInt(Math.floor(Date.now() / 1000));
+  return { chain, now: chain > local ? chain : local };
 }
 
 /** Shows the typed data (stderr) and asks, unless --yes. Declining sends nothing. */
