@@ -3,6 +3,7 @@ import { Interface } from "ethers";
 import { credentialRegistryAbi } from "../../../sdk/abi/credentialRegistryAbi.js";
 import type { Address, Hex } from "../../../sdk/types.js";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
+import { getLogs } from "../../internal/logs.js";
 import { usage } from "../../internal/errors.js";
 import { address, bytes32 } from "../../internal/parse.js";
 
@@ -53,9 +54,7 @@ export async function listSchemas(options: NodeOptions & { issuer?: string }): P
   const node = await connect(options);
   const client = node.client();
   const topic = credentialRegistry.getEvent("SchemaRegistered")!.topicHash;
-  const logs = await client.request<Array<{ topics: string[]; data: string; blockNumber: string }>>("eth_getLogs", [
-    { address: node.deployment.contracts.credentialRegistry, topics: [topic], fromBlock: `0x${(node.deployment.fromBlock ?? 0).toString(16)}`, toBlock: "latest" },
-  ]);
+  const logs = await getLogs(client, { address: node.deployment.contracts.credentialRegistry, topics: [topic], fromBlock: node.deployment.fromBlock ?? 0 });
   const schemas = await Promise.all(
     logs.map(async (log) => {
       const schemaId = credentialRegistry.parseLog(log)!.args.schemaId as Hex;

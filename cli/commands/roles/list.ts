@@ -1,13 +1,12 @@
 import { Interface } from "ethers";
 import type { Address } from "../../../sdk/types.js";
 import { connect, type NodeOptions } from "../../internal/connect.js";
+import { getLogs } from "../../internal/logs.js";
 import { ROLE_NAMES } from "../../internal/parse.js";
 import { accessManager, managerOf } from "./grant.js";
 
 export type RoleMember = { role: string; roleId: number; account: Address; since: number };
 export type ListRolesResult = { members: RoleMember[] };
-
-type RpcLog = { topics: string[]; data: string; blockNumber: string };
 
 /** Who holds which role now, replayed from the AccessManager's RoleGranted / RoleRevoked events. */
 export async function listRoles(options: NodeOptions & { role?: string }): Promise<ListRolesResult> {
@@ -17,7 +16,7 @@ export async function listRoles(options: NodeOptions & { role?: string }): Promi
   const iface: Interface = accessManager;
   const granted = iface.getEvent("RoleGranted")!.topicHash;
   const revoked = iface.getEvent("RoleRevoked")!.topicHash;
-  const logs = await client.request<RpcLog[]>("eth_getLogs", [{ address: manager, topics: [[granted, revoked]], fromBlock: `0x${(node.deployment.fromBlock ?? 0).toString(16)}`, toBlock: "latest" }]);
+  const logs = await getLogs(client, { address: manager, topics: [[granted, revoked]], fromBlock: node.deployment.fromBlock ?? 0 });
   const members = new Map<string, RoleMember>();
   for (const log of logs) {
     const parsed = iface.parseLog(log)!;
