@@ -166,15 +166,15 @@ describe("imi for citizens, agencies and auditors", () => {
   it("proves identity to an agency by answering its challenge", async () => {
     const challenge = await imi(["--json", "agency", "challenge", ...asAgency()]);
     const { challenge: c, audience } = challenge.json() as unknown as { challenge: string; audience: string };
-    const proofFile = join(t.dataDir, "proof.json");
-    const proved = await imi(["--json", "citizen", "prove", "--challenge", c, "--audience", audience, "--out", proofFile, ...asCitizen()], { env: password });
+    const proved = await imi(["--json", "citizen", "prove", "--challenge", c, "--audience", audience, ...asCitizen()], { env: password });
     expect(proved.code).toBe(0);
-    const verified = await imi(["--json", "agency", "verify-identity", proofFile, ...asAgency()]);
+    // What `prove --json` prints goes straight into verify-identity's stdin.
+    const verified = await imi(["--json", "agency", "verify-identity", "-", ...asAgency()], { input: proved.stdout });
     expect(verified.json()).toMatchObject({ ok: true, verified: true, reason: "IDENTITY_VERIFIED", citizen, level: 2 });
     // A proof is good once: the challenge is used up.
     await writeFile(join(t.dataDir, "junk.json"), "{}");
     const [replay, junk] = await Promise.all([
-      imi(["agency", "verify-identity", proofFile, ...asAgency()]),
+      imi(["agency", "verify-identity", JSON.stringify(proved.json().proof), ...asAgency()]),
       imi(["--json", "agency", "verify-identity", join(t.dataDir, "junk.json"), ...asAgency()]),
     ]);
     expect(replay.stdout).toContain("NOT VERIFIED: UNKNOWN_CHALLENGE");

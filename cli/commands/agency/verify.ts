@@ -44,7 +44,9 @@ export type VerifyIdentityResult = { verified: boolean; reason: string; citizen:
 
 /** Checks a citizen's signed answer: does this key control (or guard) that identity now, at which level. */
 export async function verifyIdentity(options: NodeOptions & KeyOptions & { proof: string }): Promise<VerifyIdentityResult> {
-  const proof = (await readJsonArgument("<proof>", options.proof)) as { message?: unknown; signature?: unknown };
+  const given = (await readJsonArgument("<proof>", options.proof)) as { message?: unknown; signature?: unknown; proof?: unknown };
+  // Also what `imi --json citizen prove` prints: { ok, proof: { message, signature } }.
+  const proof = (typeof given?.proof === "object" && given.proof !== null ? given.proof : given) as { message?: unknown; signature?: unknown };
   if (typeof proof !== "object" || proof === null || typeof proof.message !== "object" || typeof proof.signature !== "string")
     throw usage("INVALID_PROOF", "<proof>: expected { message, signature } from `imi citizen prove`");
   const { gateway, token } = await session(options);
@@ -55,7 +57,9 @@ export type VerifyCredentialResult = { valid: boolean; credentialHash: Hex; stat
 
 /** Verifies a presented credential: issuer signature, disclosed claims, issuer trust, anchoring, status, validity. */
 export async function verifyCredential(options: NodeOptions & KeyOptions & { presentation: string; subject?: string }): Promise<VerifyCredentialResult> {
-  const presentation = (await readJsonArgument("<presentation>", options.presentation)) as { document?: unknown };
+  const given = (await readJsonArgument("<presentation>", options.presentation)) as { document?: unknown; presentation?: unknown };
+  // Also what `imi --json citizen present` prints: { ok, presentation, disclosed }.
+  const presentation = (typeof given?.presentation === "object" && given.presentation !== null ? given.presentation : given) as { document?: unknown };
   if (typeof presentation !== "object" || presentation === null || typeof presentation.document !== "object")
     throw usage("INVALID_PRESENTATION", "<presentation>: expected a presentation from `imi citizen present`");
   const subject = options.subject === undefined ? undefined : bytes32("--subject", options.subject);
