@@ -15,6 +15,7 @@ import { healthRoutes } from "./routes/health.js";
 import { identityRoutes } from "./routes/identity.js";
 import { recordRoutes } from "./routes/records.js";
 import { erasureRoute, registrarRoutes } from "./routes/registrar.js";
+import { traceRoutes } from "./routes/trace.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -94,7 +95,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   });
   if (options.docs !== false) await app.register(swaggerUi, { routePrefix: "/docs" });
 
-  for (const routes of [healthRoutes, authRoutes, accessRoutes, identityRoutes, credentialRoutes, consentRoutes, recordRoutes, registrarRoutes, erasureRoute])
+  for (const routes of [healthRoutes, authRoutes, accessRoutes, identityRoutes, credentialRoutes, consentRoutes, recordRoutes, registrarRoutes, erasureRoute, traceRoutes])
     await app.register(routes, { ctx });
   return app as unknown as FastifyInstance;
 }

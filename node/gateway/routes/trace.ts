@@ -1,0 +1,134 @@
+// Traceability for the people an access concerns: a receipt's inclusion proof (anyone holding
+// the receipt), and a live stream of accesses to a citizen's own data.
+import type { FastifyPluginAsync } from "fastify";
+import type { AccessRecord } from "../internal/accessLog.js";
+import type { GatewayContext } from "../internal/GatewayContext.js";
+import { GatewayError } from "../errors.js";
+import { address, bytes32, errors } from "../schemas.js";
+
+const recordJson = (r: AccessRecord) => ({ ...r, scopes: r.scopes.toString() });
+
+const batchSchema = {
+  type: "object",
+  properties: {
+    index: { type: "integer" },
+    firstSeq: { type: "integer" },
+    lastSeq: { type: "integer" },
+    count: { type: "integer" },
+    root: bytes32,
+    previousRoot: bytes32,
+    status: { type: "string", enum: ["pending", "anchored"] },
+    txHash: bytes32,
+    blockNumber: { type: "integer" },
+  },
+  required: ["index", "firstSeq", "lastSeq", "count", "root", "previousRoot", "status"],
+} as const;
+
+const recordSchema = {
+  type: "object",
+  properties: {
+    seq: { type: "integer" },
+    time: { type: "integer" },
+    gateway: address,
+    agency: address,
+    citizen: bytes32,
+    kind: { type: "string" },
+    scopes: { type: "string" },
+    purpose: bytes32,
+    grantId: bytes32,
+    basis: { type: "string" },
+    decision: { type: "string" },
+    reason: { type: "string" },
+    requestHash: bytes32,
+    responseHash: bytes32,
+    recordHash: bytes32,
+  },
+  required: ["seq", "time", "gateway", "agency", "citizen", "kind", "scopes", "purpose", "grantId", "basis", "decision", "reason", "requestHash", "responseHash", "recordHash"],
+} as const;
+
+export const traceRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
+  const { accessLog } = ctx.options;
+  // Open event streams are ended before the server closes (they would otherwise hold it open).
+  const streams = new Set<() => void>();
+  app.addHook("preClose", async () => {
+    for (const end of [...streams]) end();
+  });
+
+  app.get<{ Params: { seq: string }; Querystring: { recordHash: string } }>(
+    "/v1/receipts/:seq",
+    {
+      schema: {
+        tags: ["receipts"],
+        summary: "The access record behind a receipt and, once its batch is cut, its Merkle inclusion proof",
+        description:
+          "Anyone holding a receipt (sequence number and record hash) may ask. The proof leads from the record's leaf " +
+          "(StandardMerkleTree over the record fields) to the batch root; `batch.status` says whether that root is anchored in " +
+          "AccessLog yet. 202 while the record waits for its batch.",
+        params: { type: "object", properties: { seq: { type: "string", pattern: "^[1-9][0-9]{0,15}$" } }, required: ["seq"], additionalProperties: false },
+        querystring: { type: "object", properties: { recordHash: bytes32 }, required: ["recordHash"], additionalProperties: false },
+        response: {
+          200: {
+            type: "object",
+            properties: { record: recordSchema, leaf: bytes32, proof: { type: "array", items: bytes32 }, batch: batchSchema },
+            required: ["record", "leaf", "proof", "batch"],
+          },
+          202: { type: "object", properties: { status: { type: "string" }, record: recordSchema }, required: ["status", "record"] },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const seq = Number(request.params.seq);
+      const record = await accessLog.get(seq);
+      // The same answer for "no such record" and "wrong hash": a receipt is needed to learn anything.
+      if (!record || record.recordHash.toLowerCase() !== request.query.recordHash.toLowerCase()) {
+        throw new GatewayError("NOT_FOUND", 404, "No access record matches this receipt.");
+      }
+      const proof = await accessLog.proof(seq);
+      if (!proof) return reply.code(202).send({ status: "unbatched", record: recordJson(record) });
+      return { record: recordJson(proof.record), leaf: proof.leaf, proof: proof.proof, batch: proof.batch };
+    },
+  );
+
+  app.get(
+    "/v1/citizen/accesses/stream",
+    {
+      schema: {
+        tags: ["citizen"],
+        summary: "Live accesses to the citizen's data (server-sent events, one `access` event per record)",
+        description:
+          "text/event-stream. Each event's data is the access record as JSON, sent the moment the record is durable. " +
+          "A comment line is sent every 15 s to keep proxies from closing the stream.",
+        security: [{ bearer: [] }],
+        response: { 200: { type: "string" }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const session = ctx.requireCitizen(request);
+      const citizen = session.citizen.toLowerCase();
+      reply.hijack();
+      const out = reply.raw;
+      out.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      });
+      out.write(": connected\n\n");
+      const stop = accessLog.onAppend((record) => {
+        if (record.citizen.toLowerCase() !== citizen) return;
+        out.write(`id: ${record.seq}\nevent: access\ndata: ${JSON.stringify(recordJson(record))}\n\n`);
+      });
+      const keepAlive = setInterval(() => out.write(": keep-alive\n\n"), 15_000);
+      keepAlive.unref();
+      const end = () => {
+        if (!streams.delete(end)) return;
+        clearInterval(keepAlive);
+        stop();
+        out.end();
+      };
+      streams.add(end);
+      request.raw.once("close", end);
+    },
+  );
+};
