@@ -72,7 +72,7 @@ export interface LogFilter {
 
 export interface FoundLog {
   log: [Uint8Array, Uint8Array[], Uint8Array];
-  record: BlockRecord | { hash: Uint8Array; number: bigint; txHashes: Uint8Array[] };
+  record: BlockRecord;
   blockNumber: bigint;
   blockHash: Uint8Array;
   txHash: Uint8Array;
@@ -85,8 +85,8 @@ const MAX_TX_BYTES = 128 * 1024;
 /** How far ahead of the account nonce a queued transaction may be. */
 const MAX_NONCE_GAP = 1024n;
 /** Blocks kept decoded in memory for fast receipts, bounded by their total transactions. */
-const RECENT_MAX_BLOCKS = 64;
-const RECENT_MAX_TXS = 5_000;
+const RECENT_MAX_BLOCKS = 32;
+const RECENT_MAX_TXS = 2_000;
 /** Most blocks one eth_getLogs may scan without an address filter. */
 export const MAX_LOG_BLOCK_RANGE = 10_000n;
 const ZERO32 = new Uint8Array(32);
@@ -184,9 +184,9 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       );
     }
     const common = createChainCommon(genesis.chainId);
-    const trie = new MerklePatriciaTrie({ db: stateDb, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, cacheSize: 50_000, common });
+    const trie = new MerklePatriciaTrie({ db: stateDb, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, cacheSize: 10_000, common });
     const caches = new Caches({
-      account: { type: CacheType.LRU, size: 50_000 },
+      account: { type: CacheType.LRU, size: 20_000 },
       storage: { type: CacheType.LRU, size: 1_000 },
       code: { type: CacheType.LRU, size: 1_000 },
     });

@@ -364,7 +364,7 @@ export class RpcHandler {
 
   private async runLogFilter(from: bigint, to: bigint, criteria: { addresses: Uint8Array[]; topics: (Uint8Array[] | null)[] }): Promise<Json> {
     const found = await this.engine.getLogs({ fromBlock: from, toBlock: to, addresses: criteria.addresses, topics: criteria.topics });
-    return found.map((l) => formatLog(l.log, l.record as BlockRecord, l.txIndex, l.logIndex));
+    return found.map((l) => formatLog(l.log, l.record, l.txIndex, l.logIndex));
   }
 
   private addFilter(filter: PollFilter): string {

@@ -106,7 +106,7 @@ export class StateDB implements DB<string, Uint8Array> {
    */
   private hot = new Map<string, Uint8Array>();
   private cold = new Map<string, Uint8Array>();
-  private static readonly CACHE_NODES = 100_000;
+  private static readonly CACHE_NODES = 40_000;
 
   constructor(store: ChainStore) {
     this.store = store;
