@@ -16,6 +16,7 @@ import { identityRoutes } from "./routes/identity.js";
 import { recordRoutes } from "./routes/records.js";
 import { erasureRoute, registrarRoutes } from "./routes/registrar.js";
 import { traceRoutes } from "./routes/trace.js";
+import { deploymentRoutes } from "./routes/deployment.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -95,7 +96,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   });
   if (options.docs !== false) await app.register(swaggerUi, { routePrefix: "/docs" });
 
-  for (const routes of [healthRoutes, authRoutes, accessRoutes, identityRoutes, credentialRoutes, consentRoutes, recordRoutes, registrarRoutes, erasureRoute, traceRoutes])
+  for (const routes of [healthRoutes, authRoutes, accessRoutes, identityRoutes, credentialRoutes, consentRoutes, recordRoutes, registrarRoutes, erasureRoute, traceRoutes, deploymentRoutes])
     await app.register(routes, { ctx });
   return app as unknown as FastifyInstance;
 }
