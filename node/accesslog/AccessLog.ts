@@ -176,7 +176,7 @@ export class AccessLog {
     try {
       for (const { input } of items) {
         seq += 1;
-        const base = { ...input, seq, gateway: this.gateway, agency: getAddress(input.agency) };
+        const base = { ...input, seq, gateway: this.gateway, agency: this.checksummed(input.agency) };
         const encoded = encodeRecord(base);
         const hash = recordHashOf(encoded);
         const value = new Uint8Array(RECORD_BYTES + 32);
@@ -210,6 +210,22 @@ export class AccessLog {
       items[i].resolve({ seq: record.seq, recordHash: record.recordHash, gateway: this.gateway, time: record.time });
       this.events.emit("append", record);
     }
+  }
+
+  /**
+   * EIP-55 checksums cost a pure-JS keccak each; a gateway sees few distinct agencies, so they are
+   * computed once per agency (bounded, so a flood of distinct addresses cannot grow it).
+   */
+  private checksums = new Map<string, string>();
+  private checksummed(address: string): string {
+    const key = address.toLowerCase();
+    let out = this.checksums.get(key);
+    if (out === undefined) {
+      out = getAddress(key);
+      if (this.checksums.size >= 10_000) this.checksums.clear();
+      this.checksums.set(key, out);
+    }
+    return out;
   }
 
   private async allowedCount(grant: string): Promise<number> {

@@ -104,6 +104,17 @@ function readHex(data: Uint8Array, word: number, bytes: number): string {
   return hexlify(data.subarray(word * 32 + (32 - bytes), word * 32 + 32));
 }
 
+// Reasons are a small set of codes: encode each once.
+const reasonWords = new Map<string, string>();
+function reasonWord(reason: string): string {
+  let word = reasonWords.get(reason);
+  if (word === undefined) {
+    word = encodeBytes32String(reason);
+    if (reasonWords.size < 1000) reasonWords.set(reason, word);
+  }
+  return word;
+}
+
 /** abi.encode of the record tuple: the canonical bytes that are stored and hashed. */
 export function encodeRecord(record: Omit<AccessRecord, "recordHash">): Uint8Array {
   const out = new Uint8Array(RECORD_BYTES);
@@ -119,7 +130,7 @@ export function encodeRecord(record: Omit<AccessRecord, "recordHash">): Uint8Arr
   putHex(out, 8, record.grantId, 32);
   putUint(out, 9, BigInt(ACCESS_BASES.indexOf(record.basis)));
   putUint(out, 10, record.decision === "allowed" ? 1n : 0n);
-  putHex(out, 11, encodeBytes32String(record.reason), 32);
+  putHex(out, 11, reasonWord(record.reason), 32);
   putHex(out, 12, record.requestHash, 32);
   putHex(out, 13, record.responseHash, 32);
   return out;
