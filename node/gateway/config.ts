@@ -22,6 +22,11 @@ export type GatewayLimits = {
   bodyLimitBytes: number;
   /** Requests per minute per caller (session account, else client address). */
   rateLimitPerMinute: number;
+  /**
+   * How long a statutory access stays out of the citizen's own view (a covert investigation).
+   * The record is written and anchored at once either way; auditors always see it.
+   */
+  statutoryDisclosureDelaySeconds: number;
 };
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -32,6 +37,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   challengeTtlSeconds: 300,
   bodyLimitBytes: 64 * 1024,
   rateLimitPerMinute: 1_200,
+  statutoryDisclosureDelaySeconds: 0,
 };
 
 /**

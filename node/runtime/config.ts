@@ -34,6 +34,8 @@ export const ImiConfigSchema = z
         /** The gateway's public origin, named in logins and identity proofs. Default: its URL. */
         audience: z.string().min(1).max(200).optional(),
         maxIndexLagBlocks: z.number().int().min(0).max(10_000),
+        /** Statutory accesses stay out of the citizen's own view this long (covert investigations); 0 shows them at once. */
+        statutoryDisclosureDelaySeconds: z.number().int().min(0).max(5 * 365 * 24 * 3600),
       })
       .strict(),
     anchoring: z
@@ -58,7 +60,7 @@ export function defaultConfig(dataDir: string): ImiConfig {
   return {
     dataDir,
     chain: { chainId: 7337, host: "127.0.0.1", port: 8545, blockIntervalMs: 0 },
-    gateway: { host: "127.0.0.1", port: 8080, maxIndexLagBlocks: 2 },
+    gateway: { host: "127.0.0.1", port: 8080, maxIndexLagBlocks: 2, statutoryDisclosureDelaySeconds: 0 },
     anchoring: { maxRecords: 1000, intervalMs: 1000 },
     recoveryDelaySeconds: 3 * 24 * 3600,
     logLevel: "info",

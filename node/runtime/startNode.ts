@@ -130,7 +130,7 @@ export async function startImiNode(
       host: config.gateway.host,
       port: config.gateway.port,
       audience: config.gateway.audience,
-      limits: { maxIndexLagBlocks: config.gateway.maxIndexLagBlocks },
+      limits: { maxIndexLagBlocks: config.gateway.maxIndexLagBlocks, statutoryDisclosureDelaySeconds: config.gateway.statutoryDisclosureDelaySeconds },
       logger: logger.child({ component: "gateway" }),
     });
     closers.push(() => gateway.close());

@@ -25,6 +25,18 @@ const accessRecord = {
     responseHash: bytes32,
     recordHash: bytes32,
     legalBasis: { ...bytes32, description: "for statutory accesses: the legal-basis code of the grant" },
+    proof: {
+      type: "object",
+      description: "whether the record is in a batch anchored on chain yet (fetch the proof with GET /v1/receipts/{seq})",
+      properties: {
+        status: { type: "string", enum: ["unbatched", "pending", "anchored"] },
+        batch: { type: "integer" },
+        root: bytes32,
+        txHash: bytes32,
+        blockNumber: { type: "integer" },
+      },
+      required: ["status"],
+    },
   },
   required: ["seq", "time", "gateway", "agency", "citizen", "kind", "scopes", "purpose", "grantId", "basis", "decision", "reason", "requestHash", "responseHash", "recordHash"],
 } as const;
@@ -78,6 +90,11 @@ const pageOf = (q: Paging) => ({ afterSeq: q.afterSeq === undefined ? undefined 
 /** What a citizen sees of themselves, and what an auditor sees of everyone. */
 export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   const { indexer, accessLog } = ctx.options;
+  const proofStatus = (seq: number) => {
+    const batch = accessLog.batchOf(seq);
+    if (!batch) return { status: "unbatched" as const };
+    return { status: batch.status, batch: batch.index, root: batch.root, txHash: batch.txHash, blockNumber: batch.blockNumber };
+  };
   const withLegalBasis = <T extends { basis: string; grantId: string }>(r: T) => {
     const legalBasis = r.basis === "statutory" ? indexer.statutoryGrant(r.grantId)?.legalBasis : undefined;
     return legalBasis ? { ...r, legalBasis } : r;
@@ -113,7 +130,14 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
     async (request) => {
       const s = ctx.requireCitizen(request);
       const records = await accessLog.query({ citizen: s.citizen, ...pageOf(request.query) });
-      return { records: records.map((r) => withLegalBasis(recordJson(r))) };
+      // A statutory access may be held back from the citizen for a configured time (a covert
+      // investigation); it is logged and anchored from the start, and shown once the delay is over.
+      const visibleFrom = ctx.options.now() - ctx.options.limits.statutoryDisclosureDelaySeconds * 1000;
+      return {
+        records: records
+          .filter((r) => r.basis !== "statutory" || r.time <= visibleFrom)
+          .map((r) => ({ ...withLegalBasis(recordJson(r)), proof: proofStatus(r.seq) })),
+      };
     },
   );
 

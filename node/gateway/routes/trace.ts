@@ -115,15 +115,29 @@ export const traceRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (a
         "x-accel-buffering": "no",
       });
       out.write(": connected\n\n");
+      const delayMs = ctx.options.limits.statutoryDisclosureDelaySeconds * 1000;
+      const send = (record: AccessRecord) => out.write(`id: ${record.seq}\nevent: access\ndata: ${JSON.stringify(recordJson(record))}\n\n`);
+      const held = new Set<NodeJS.Timeout>();
       const stop = accessLog.onAppend((record) => {
         if (record.citizen.toLowerCase() !== citizen) return;
-        out.write(`id: ${record.seq}\nevent: access\ndata: ${JSON.stringify(recordJson(record))}\n\n`);
+        if (record.basis === "statutory" && delayMs > 0) {
+          // Held back like in the list view, then sent while the stream is still open.
+          const timer = setTimeout(() => {
+            held.delete(timer);
+            send(record);
+          }, delayMs);
+          timer.unref();
+          held.add(timer);
+          return;
+        }
+        send(record);
       });
       const keepAlive = setInterval(() => out.write(": keep-alive\n\n"), 15_000);
       keepAlive.unref();
       const end = () => {
         if (!streams.delete(end)) return;
         clearInterval(keepAlive);
+        for (const timer of held) clearTimeout(timer);
         stop();
         out.end();
       };

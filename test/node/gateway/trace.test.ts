@@ -83,15 +83,48 @@ describe("gateway: receipts, proofs and the citizen's live tracker", () => {
     expect([...seen].sort()).toEqual([0, 1, 2]);
   });
 
-  it("streams each access to the citizen's data the moment it is logged", async () => {
-    const challenge = (await app.inject({ method: "POST", url: "/v1/auth/challenge" })).json();
+  async function citizenToken(on: FastifyInstance = app): Promise<string> {
+    const challenge = (await on.inject({ method: "POST", url: "/v1/auth/challenge" })).json();
     const citizenKey = localKeyOf(h.f.accounts.others[0].address);
-    const login = await app.inject({
+    const login = await on.inject({
       method: "POST",
       url: "/v1/auth/citizen-login",
       payload: signIdentityProof(citizenKey, { chainId: h.f.chainId, citizen: citizen as Hex, audience: challenge.audience, challenge: challenge.challenge, issuedAt: Math.floor(h.now() / 1000) }),
     });
-    const token = login.json().token as string;
+    return login.json().token as string;
+  }
+
+  it("shows the citizen each access with its proof status; a statutory access only after the disclosure delay", async () => {
+    const { f } = h;
+    const now = await f.now();
+    const receipt = await (
+      await f.contracts.consentRegistry
+        .connect(f.accounts.governor)
+        .grantStatutory(citizen, f.accounts.agency.address, ADDRESS, code("investigation"), code("criminal-procedure-12"), now - 10, now + 86400)
+    ).wait();
+    const grantId = f.contracts.consentRegistry.interface.parseLog(receipt.logs[0])!.args.grantId as string;
+    await h.indexer.sync();
+    const covert = await h.app({ statutoryDisclosureDelaySeconds: 3600 });
+    const covertAgency = await h.login(covert, h.keys.agency);
+    const res = await h.withSession(covert, covertAgency, "/v1/access/data", { citizen, scopes: String(ADDRESS), purpose: code("investigation"), grantId });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().basis).toBe("statutory");
+    const seq = res.json().receipt.seq as number;
+
+    const list = async (on: FastifyInstance) =>
+      (await on.inject({ method: "GET", url: "/v1/citizen/accesses?limit=1000", headers: { authorization: `Bearer ${await citizenToken(on)}` } })).json().records as Array<Record<string, unknown>>;
+    expect((await list(covert)).some((r) => r.seq === seq)).toBe(false);
+    const shown = (await list(app)).find((r) => r.seq === seq)!;
+    expect(shown).toMatchObject({ basis: "statutory", legalBasis: code("criminal-procedure-12"), proof: { status: "unbatched" } });
+    expect((await list(app)).find((r) => r.seq === 1)).toMatchObject({ proof: { status: "anchored", batch: 0 } });
+    // Auditors see it at once, even where citizens must wait.
+    const auditorToken = await h.login(covert, h.keys.auditor);
+    const audit = await covert.inject({ method: "GET", url: `/v1/audit/accesses?citizen=${citizen}&limit=1000`, headers: { authorization: `Bearer ${auditorToken}` } });
+    expect((audit.json().records as Array<{ seq: number }>).some((r) => r.seq === seq)).toBe(true);
+  });
+
+  it("streams each access to the citizen's data the moment it is logged", async () => {
+    const token = await citizenToken();
     const controller = new AbortController();
     const stream = await fetch(`${url}/v1/citizen/accesses/stream`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
     expect(stream.status).toBe(200);
