@@ -12,6 +12,7 @@ export type UpOptions = {
   host?: string;
   rpcUrl?: string;
   logLevel?: string;
+  demo?: boolean;
 };
 
 export type UpSummary = {
@@ -79,11 +80,20 @@ export function registerUp(program: Command): void {
     .option("--host <host>", "interface to listen on (default 127.0.0.1)")
     .option("--rpc-url <url>", "use this EVM JSON-RPC endpoint instead of the embedded chain")
     .option("--log-level <level>", "fatal, error, warn, info, debug, trace or silent")
+    .option("--demo", "also seed a demo world (registrar, issuer, two agencies, an auditor, three citizens with records, consents and accesses) by running imi demo")
     .action(async (options: UpOptions) => {
       const json = program.opts<{ json?: boolean }>().json === true;
       const { node, summary } = await up(json ? { logLevel: "warn", ...options } : options);
+      let demoResult: { ok: boolean; steps: unknown[] } | undefined;
+      if (options.demo) {
+        const { demo } = await import("./demo/story.js");
+        if (!json) console.log("Seeding the demo world ...");
+        demoResult = await demo({ dataDir: summary.dataDir }, (s) => {
+          if (!json) console.log(`  ${s.ok ? "ok  " : "FAIL"}  ${s.step}: ${s.detail}`);
+        });
+      }
       if (json) {
-        console.log(JSON.stringify({ ok: true, ...summary }));
+        console.log(JSON.stringify({ ok: true, ...summary, ...(demoResult ? { demo: demoResult } : {}) }));
       } else {
         console.log("");
         console.log(`IMI node is up${summary.deployedNow ? " (contracts deployed on this first start)" : ""}`);
@@ -93,6 +103,7 @@ export function registerUp(program: Command): void {
         console.log(`  data dir     ${summary.dataDir}`);
         console.log(`  governor     ${summary.governor}`);
         console.log(`  gateway key  ${summary.gateway}`);
+        if (demoResult) console.log(`  demo world   ${demoResult.ok ? "seeded" : "seeded with failures (see above)"}: keys demo-* in ${summary.dataDir}/keys, see docs/cli.md`);
         console.log("Press Ctrl-C to stop.");
       }
       await new Promise<void>((resolve) => {
