@@ -1,3 +1,4 @@
+import type { ImiClient } from "../../../sdk/clients/createImiClient.js";
 import type { Address, Hex } from "../../../sdk/types.js";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";
@@ -29,7 +30,7 @@ export type TracedRecord = AccessRecordJson & { categories: string[]; proof: Pro
  * Marks each record anchored (its batch root is on chain, so its inclusion can be proven against
  * AccessLog) or pending (logged and on disk at the gateway, not yet in an anchored batch).
  */
-export async function withProofStatus(client: ReturnType<Awaited<ReturnType<typeof connect>>["client"]>, records: AccessRecordJson[]): Promise<TracedRecord[]> {
+export async function withProofStatus(client: ImiClient, records: AccessRecordJson[]): Promise<TracedRecord[]> {
   const heads = new Map<string, bigint>();
   for (const gateway of new Set(records.map((r) => r.gateway.toLowerCase())))
     heads.set(gateway, (await client.accessLog.head({ gateway: gateway as Address })).lastSeq);
