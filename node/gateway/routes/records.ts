@@ -1,45 +1,11 @@
 import type { FastifyPluginAsync } from "fastify";
-import type { AccessRecord } from "../internal/accessLog.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import type { ConsentView, StatutoryView } from "../../indexer/index.js";
-import { address, bytes32, errors } from "../schemas.js";
+import { accessRecord, address, bytes32, errors, recordJson } from "../schemas.js";
 
 const STATUS = ["none", "active", "paused", "revoked"] as const;
 
-const accessRecord = {
-  type: "object",
-  properties: {
-    seq: { type: "integer" },
-    time: { type: "integer" },
-    gateway: address,
-    agency: address,
-    citizen: bytes32,
-    kind: { type: "string" },
-    scopes: { type: "string" },
-    purpose: bytes32,
-    grantId: bytes32,
-    basis: { type: "string" },
-    decision: { type: "string" },
-    reason: { type: "string" },
-    requestHash: bytes32,
-    responseHash: bytes32,
-    recordHash: bytes32,
-    legalBasis: { ...bytes32, description: "for statutory accesses: the legal-basis code of the grant" },
-    proof: {
-      type: "object",
-      description: "whether the record is in a batch anchored on chain yet (fetch the proof with GET /v1/receipts/{seq})",
-      properties: {
-        status: { type: "string", enum: ["unbatched", "pending", "anchored"] },
-        batch: { type: "integer" },
-        root: bytes32,
-        txHash: bytes32,
-        blockNumber: { type: "integer" },
-      },
-      required: ["status"],
-    },
-  },
-  required: ["seq", "time", "gateway", "agency", "citizen", "kind", "scopes", "purpose", "grantId", "basis", "decision", "reason", "requestHash", "responseHash", "recordHash"],
-} as const;
+
 
 const page = { type: "object", properties: { records: { type: "array", items: accessRecord } }, required: ["records"] } as const;
 
@@ -75,7 +41,6 @@ const statutory = {
   },
 } as const;
 
-const recordJson = (r: AccessRecord) => ({ ...r, scopes: r.scopes.toString() });
 const consentJson = (c: ConsentView) => ({ ...c, scopes: c.scopes.toString(), validFrom: c.validFrom.toString(), validUntil: c.validUntil.toString(), status: STATUS[c.status] });
 const statutoryJson = (s: StatutoryView) => ({ ...s, scopes: s.scopes.toString(), validFrom: s.validFrom.toString(), validUntil: s.validUntil.toString(), anyCitizen: /^0x0{64}$/.test(s.citizen) });
 

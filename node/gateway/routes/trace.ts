@@ -4,9 +4,8 @@ import type { FastifyPluginAsync } from "fastify";
 import type { AccessRecord } from "../internal/accessLog.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { GatewayError } from "../errors.js";
-import { address, bytes32, errors } from "../schemas.js";
+import { accessRecord, bytes32, errors, recordJson } from "../schemas.js";
 
-const recordJson = (r: AccessRecord) => ({ ...r, scopes: r.scopes.toString() });
 
 const batchSchema = {
   type: "object",
@@ -24,27 +23,7 @@ const batchSchema = {
   required: ["index", "firstSeq", "lastSeq", "count", "root", "previousRoot", "status"],
 } as const;
 
-const recordSchema = {
-  type: "object",
-  properties: {
-    seq: { type: "integer" },
-    time: { type: "integer" },
-    gateway: address,
-    agency: address,
-    citizen: bytes32,
-    kind: { type: "string" },
-    scopes: { type: "string" },
-    purpose: bytes32,
-    grantId: bytes32,
-    basis: { type: "string" },
-    decision: { type: "string" },
-    reason: { type: "string" },
-    requestHash: bytes32,
-    responseHash: bytes32,
-    recordHash: bytes32,
-  },
-  required: ["seq", "time", "gateway", "agency", "citizen", "kind", "scopes", "purpose", "grantId", "basis", "decision", "reason", "requestHash", "responseHash", "recordHash"],
-} as const;
+
 
 export const traceRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   const { accessLog } = ctx.options;
@@ -69,10 +48,10 @@ export const traceRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (a
         response: {
           200: {
             type: "object",
-            properties: { record: recordSchema, leaf: bytes32, proof: { type: "array", items: bytes32 }, batch: batchSchema },
+            properties: { record: accessRecord, leaf: bytes32, proof: { type: "array", items: bytes32 }, batch: batchSchema },
             required: ["record", "leaf", "proof", "batch"],
           },
-          202: { type: "object", properties: { status: { type: "string" }, record: recordSchema }, required: ["status", "record"] },
+          202: { type: "object", properties: { status: { type: "string" }, record: accessRecord }, required: ["status", "record"] },
           ...errors,
         },
       },
