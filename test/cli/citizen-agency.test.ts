@@ -143,15 +143,17 @@ describe("imi for citizens, agencies and auditors", () => {
 
   it("the citizen sees every access with its proof status; the auditor traces by agency", async () => {
     await new Promise((resolve) => setTimeout(resolve, 600)); // let the anchorer cut a batch
-    const history = await imi(["--json", "citizen", "history", ...asCitizen()], { env: password });
+    const history = await imi(["--json", "citizen", "history", "--verify", ...asCitizen()], { env: password });
     expect(history.code).toBe(0);
-    const records = history.json().records as Array<{ decision: string; reason: string; kind: string; agency: string; proof: string; categories: string[] }>;
+    const records = history.json().records as Array<{ decision: string; reason: string; kind: string; agency: string; proof: string; verified?: boolean; categories: string[] }>;
     expect(records.map((r) => r.reason)).toEqual(
       expect.arrayContaining(["ALLOWED", "SCOPE_NOT_COVERED", "CONSENT_PAUSED", "CONSENT_REVOKED"]),
     );
     expect(records.every((r) => r.agency.toLowerCase() === agency.toLowerCase())).toBe(true);
     expect(records.some((r) => r.proof === "anchored")).toBe(true);
-    expect(records.every((r) => ["anchored", "pending"].includes(r.proof))).toBe(true);
+    expect(records.every((r) => ["anchored", "pending", "unbatched"].includes(r.proof))).toBe(true);
+    // Each anchored record's inclusion proof checks out against the root on chain.
+    expect(records.filter((r) => r.proof === "anchored").every((r) => r.verified === true)).toBe(true);
 
     const [trace, notAuditor] = await Promise.all([
       imi(["--json", "audit", "trace", "--agency", agency, "--purpose", "social-benefits", "--key", "auditor-1", ...d]),

@@ -23,21 +23,51 @@ export type AccessRecordJson = {
   recordHash: Hex;
 };
 
-export type ProofStatus = "anchored" | "pending";
-export type TracedRecord = AccessRecordJson & { categories: string[]; proof: ProofStatus };
+export type ProofStatus = "anchored" | "pending" | "unbatched";
+export type TracedRecord = AccessRecordJson & {
+  categories: string[];
+  proof: ProofStatus;
+  /** With --verify: the record's inclusion proof checked against the root anchored on chain. */
+  verified?: boolean;
+};
 
 /**
- * Marks each record anchored (its batch root is on chain, so its inclusion can be proven against
- * AccessLog) or pending (logged and on disk at the gateway, not yet in an anchored batch).
+ * Each record's proof status, checked on chain rather than taken from the gateway: "anchored" when
+ * its sequence number is within the gateway's last batch anchored in AccessLog (so its inclusion
+ * can be proven), otherwise what the gateway says ("pending": in a batch not anchored yet,
+ * "unbatched": waiting for its batch), or "pending" when it says nothing.
  */
-export async function withProofStatus(client: ImiClient, records: AccessRecordJson[]): Promise<TracedRecord[]> {
+export async function withProofStatus(client: ImiClient, records: Array<AccessRecordJson & { proof?: { status?: string } }>): Promise<TracedRecord[]> {
   const heads = new Map<string, bigint>();
   for (const gateway of new Set(records.map((r) => r.gateway.toLowerCase())))
     heads.set(gateway, (await client.accessLog.head({ gateway: gateway as Address })).lastSeq);
-  return records.map((r) => ({ ...r, categories: scopeNames(r.scopes), proof: BigInt(r.seq) <= (heads.get(r.gateway.toLowerCase()) ?? 0n) ? "anchored" : "pending" }));
+  return records.map((r) => {
+    const onChain = BigInt(r.seq) <= (heads.get(r.gateway.toLowerCase()) ?? 0n);
+    const said = r.proof?.status === "unbatched" ? "unbatched" : "pending";
+    return { ...r, categories: scopeNames(r.scopes), proof: onChain ? "anchored" : said };
+  });
 }
 
-export type AccessHistoryOptions = NodeOptions & KeyOptions & { citizen?: string; limit?: string; after?: string };
+/**
+ * Fetches each anchored record's inclusion proof from the gateway (GET /v1/receipts/:seq, which
+ * needs the record hash) and verifies it with the SDK against the root anchored on chain: the
+ * gateway cannot claim an access was logged unless the chain agrees.
+ */
+export async function verifyProofs(client: ImiClient, gateway: string, records: TracedRecord[]): Promise<TracedRecord[]> {
+  return Promise.all(
+    records.map(async (r) => {
+      if (r.proof !== "anchored") return r;
+      const answer = await gatewayJson<{ record: AccessRecordJson; proof: Hex[]; batch: { root: Hex; index: number } }>(
+        gateway,
+        `/v1/receipts/${r.seq}?recordHash=${r.recordHash}`,
+      );
+      const verdict = await client.accessLog.verifyProof({ proof: { record: answer.record as never, batch: answer.batch, proof: answer.proof } });
+      return { ...r, verified: verdict.valid && answer.record.recordHash.toLowerCase() === r.recordHash.toLowerCase() };
+    }),
+  );
+}
+
+export type AccessHistoryOptions = NodeOptions & KeyOptions & { citizen?: string; limit?: string; after?: string; verify?: boolean };
 
 /** Who read what of my data, when, why and with what answer, from the gateway's log (citizen login). */
 export async function accessHistory(options: AccessHistoryOptions): Promise<{ citizen: Hex; records: TracedRecord[] }> {
@@ -53,5 +83,6 @@ export async function accessHistory(options: AccessHistoryOptions): Promise<{ ci
   const { token } = await citizenLogin(gateway, node.deployment.chainId, account, citizen);
   const query = new URLSearchParams({ limit: String(limit), ...(after === undefined ? {} : { afterSeq: String(after) }) });
   const { records } = await gatewayJson<{ records: AccessRecordJson[] }>(gateway, `/v1/citizen/accesses?${query}`, { token });
-  return { citizen, records: await withProofStatus(client, records) };
+  const traced = await withProofStatus(client, records);
+  return { citizen, records: options.verify ? await verifyProofs(client, gateway, traced) : traced };
 }

@@ -34,6 +34,7 @@ export function registerCitizenCommands(program: Command): void {
     .option("--citizen <id>", "the identity (a guardian acting for a minor)")
     .option("--limit <n>", "at most this many records", "100")
     .option("--after <seq>", "only records after this sequence number")
+    .option("--verify", "check each anchored record's inclusion proof against the chain")
     .action(
       action(async (out, options: AccessHistoryOptions) =>
         out.result(await (await import("./history.js")).accessHistory(options), (r) =>
@@ -41,7 +42,7 @@ export function registerCitizenCommands(program: Command): void {
             ? `no accesses to ${r.citizen} yet`
             : table(
                 ["SEQ", "TIME", "AGENCY", "KIND", "CATEGORIES", "DECISION", "REASON", "PROOF"],
-                r.records.map((x) => [String(x.seq), new Date(x.time).toISOString(), x.agency, x.kind, x.categories.join(",") || "-", x.decision, x.reason, x.proof]),
+                r.records.map((x) => [String(x.seq), new Date(x.time).toISOString(), x.agency, x.kind, x.categories.join(",") || "-", x.decision, x.reason, x.verified === undefined ? x.proof : x.verified ? "verified" : "PROOF INVALID"]),
               ),
         ),
       ),

@@ -14,6 +14,7 @@ export function registerTraceCommand(program: Command): void {
     .option("--to <time>", "until (ISO date/time or unix seconds)")
     .option("--limit <n>", "at most this many records", "100")
     .option("--after <seq>", "only records after this sequence number (paging)")
+    .option("--verify", "check each anchored record's inclusion proof against the chain")
     .action(
       action(async (out, options: TraceOptions) =>
         out.result(await (await import("./trace.js")).traceAccesses(options), (r) =>
@@ -21,7 +22,7 @@ export function registerTraceCommand(program: Command): void {
             ? "no matching accesses"
             : table(
                 ["SEQ", "TIME", "AGENCY", "CITIZEN", "KIND", "CATEGORIES", "DECISION", "REASON", "PROOF"],
-                r.records.map((x) => [String(x.seq), new Date(x.time).toISOString(), x.agency, short(x.citizen), x.kind, x.categories.join(",") || "-", x.decision, x.reason, x.proof]),
+                r.records.map((x) => [String(x.seq), new Date(x.time).toISOString(), x.agency, short(x.citizen), x.kind, x.categories.join(",") || "-", x.decision, x.reason, x.verified === undefined ? x.proof : x.verified ? "verified" : "PROOF INVALID"]),
               ),
         ),
       ),

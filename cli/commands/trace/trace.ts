@@ -3,9 +3,9 @@ import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../inter
 import { usage } from "../../internal/errors.js";
 import { gatewayJson, staffLogin } from "../../internal/gateway.js";
 import { address, bytes32, integer, purpose as parsePurpose, time } from "../../internal/parse.js";
-import { withProofStatus, type AccessRecordJson, type TracedRecord } from "../citizen/history.js";
+import { verifyProofs, withProofStatus, type AccessRecordJson, type TracedRecord } from "../citizen/history.js";
 
-export type TraceOptions = NodeOptions & KeyOptions & { citizen?: string; agency?: string; purpose?: string; from?: string; to?: string; limit?: string; after?: string };
+export type TraceOptions = NodeOptions & KeyOptions & { citizen?: string; agency?: string; purpose?: string; from?: string; to?: string; limit?: string; after?: string; verify?: boolean };
 export type TraceResult = { filter: Record<string, string>; records: TracedRecord[] };
 
 /** An auditor traces accesses by citizen, agency, purpose and time range, each with its proof status. */
@@ -24,6 +24,7 @@ export async function traceAccesses(options: TraceOptions): Promise<TraceResult>
   const auditor = await loadKey(options);
   const token = await staffLogin(gateway, node.deployment.chainId, auditor);
   const { records } = await gatewayJson<{ records: AccessRecordJson[] }>(gateway, `/v1/audit/accesses?${new URLSearchParams(filter)}`, { token });
-  return { filter, records: await withProofStatus(node.client(), records) };
+  const traced = await withProofStatus(node.client(), records);
+  return { filter, records: options.verify ? await verifyProofs(node.client(), gateway, traced) : traced };
 }
 
