@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { auditDataDir, type DataDirAuditReport } from "../../node/runtime/auditDataDir.js";
+import type { DataDirAuditReport } from "../../node/runtime/auditDataDir.js";
 import { DEFAULT_DATA_DIR } from "../../node/runtime/config.js";
-import { NodeError } from "../../node/NodeError.js";
 import { CliError, EXIT } from "../CliError.js";
 
 export type AuditVerifyOptions = { dataDir?: string; rpc?: string; graceSeconds?: number; quiet?: boolean };
@@ -11,6 +10,8 @@ export const EXIT_LOG_BROKEN = 5;
 
 export async function auditVerify(options: AuditVerifyOptions, progress?: (line: string) => void): Promise<DataDirAuditReport> {
   const dataDir = options.dataDir ?? process.env.IMI_DATA_DIR ?? DEFAULT_DATA_DIR;
+  const { auditDataDir } = await import("../../node/runtime/auditDataDir.js");
+  const { NodeError } = await import("../../node/NodeError.js");
   try {
     return await auditDataDir({
       dataDir,

@@ -1,21 +1,24 @@
 import type { Command } from "commander";
-import { backupDataDir, restoreDataDir, type BackupManifest } from "../../node/runtime/backup.js";
+import type { BackupManifest } from "../../node/runtime/backup.js";
 import { DEFAULT_DATA_DIR } from "../../node/runtime/config.js";
-import { NodeError } from "../../node/NodeError.js";
 import { CliError, EXIT } from "../CliError.js";
 
 const dataDirOf = (dir?: string) => dir ?? process.env.IMI_DATA_DIR ?? DEFAULT_DATA_DIR;
 
 function asCliError(error: unknown): never {
-  if (error instanceof NodeError) throw new CliError(error.code, error.message, { exitCode: EXIT.failure, cause: error });
+  if (error instanceof Error && "code" in error && typeof error.code === "string" && error.name === "NodeError") {
+    throw new CliError(error.code, error.message, { exitCode: EXIT.failure, cause: error });
+  }
   throw error;
 }
 
 export async function backup(options: { dataDir?: string; out: string; includePassword?: boolean }, progress?: (done: number, total: number) => void): Promise<BackupManifest> {
+  const { backupDataDir } = await import("../../node/runtime/backup.js");
   return backupDataDir({ dataDir: dataDirOf(options.dataDir), out: options.out, includePassword: options.includePassword, onProgress: progress }).catch(asCliError);
 }
 
 export async function restore(options: { dataDir?: string; archive: string }): Promise<BackupManifest> {
+  const { restoreDataDir } = await import("../../node/runtime/backup.js");
   return restoreDataDir({ dataDir: dataDirOf(options.dataDir), archive: options.archive }).catch(asCliError);
 }
 

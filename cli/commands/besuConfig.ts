@@ -1,10 +1,11 @@
 import type { Command } from "commander";
-import { writeBesuConfig, type BesuConfigResult } from "../../node/runtime/besuConfig.js";
+import type { BesuConfigResult } from "../../node/runtime/besuConfig.js";
 import { DEFAULT_DATA_DIR } from "../../node/runtime/config.js";
-import { NodeError } from "../../node/NodeError.js";
 import { CliError, EXIT } from "../CliError.js";
 
 export async function besuConfig(options: { dataDir?: string; out: string; validators?: number; hosts?: string[]; rpc?: string }): Promise<BesuConfigResult> {
+  const { writeBesuConfig } = await import("../../node/runtime/besuConfig.js");
+  const { NodeError } = await import("../../node/NodeError.js");
   try {
     return await writeBesuConfig({
       dataDir: options.dataDir ?? process.env.IMI_DATA_DIR ?? DEFAULT_DATA_DIR,

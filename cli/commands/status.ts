@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { DEFAULT_DATA_DIR } from "../../node/runtime/config.js";
-import { nodeStatus, type NodeStatus } from "../../node/runtime/nodeStatus.js";
-import { NodeError } from "../../node/NodeError.js";
+import type { NodeStatus } from "../../node/runtime/nodeStatus.js";
 import { CliError, EXIT } from "../CliError.js";
 
 export async function status(options: { dataDir?: string }): Promise<NodeStatus> {
+  const { nodeStatus } = await import("../../node/runtime/nodeStatus.js");
+  const { NodeError } = await import("../../node/NodeError.js");
   try {
     return await nodeStatus({ dataDir: options.dataDir ?? process.env.IMI_DATA_DIR ?? DEFAULT_DATA_DIR });
   } catch (error) {

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { loadConfig, type ImiConfigInput } from "../../node/runtime/config.js";
-import { startImiNode, type ImiNode } from "../../node/runtime/startNode.js";
-import { NodeError } from "../../node/NodeError.js";
+import type { ImiConfigInput } from "../../node/runtime/config.js";
+import type { ImiNode } from "../../node/runtime/startNode.js";
 import { CliError, EXIT } from "../CliError.js";
 
 export type UpOptions = {
@@ -37,6 +36,10 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv = process.en
     gateway: { port: options.gatewayPort, host: options.host },
     logLevel: options.logLevel as never,
   };
+  // Loaded when the command runs, so other commands start fast.
+  const { loadConfig } = await import("../../node/runtime/config.js");
+  const { startImiNode } = await import("../../node/runtime/startNode.js");
+  const { NodeError } = await import("../../node/NodeError.js");
   try {
     const config = await loadConfig({ flags, env, configFile: options.config });
     const node = await startImiNode(config, { env });
