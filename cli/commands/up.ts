@@ -80,12 +80,14 @@ export function registerUp(program: Command): void {
     .option("--config <file>", "configuration file (default <data-dir>/imi.json)")
     .option("--chain-port <port>", "JSON-RPC port of the embedded chain (default 8545; 0 picks a free one)", port)
     .option("--gateway-port <port>", "gateway port (default 8080; 0 picks a free one)", port)
+    .option("--port <port>", "same as --gateway-port", port)
     .option("--host <host>", "interface to listen on (default 127.0.0.1)")
     .option("--rpc-url <url>", "use this EVM JSON-RPC endpoint instead of the embedded chain")
     .option("--log-level <level>", "fatal, error, warn, info, debug, trace or silent")
     .option("--demo", "also seed a demo world (registrar, issuer, two agencies, an auditor, three citizens with records, consents and accesses) by running imi demo")
-    .action(async (options: UpOptions) => {
+    .action(async (options: UpOptions & { port?: number }) => {
       const json = program.opts<{ json?: boolean }>().json === true;
+      if (options.port !== undefined) options.gatewayPort ??= options.port;
       const { node, summary } = await up(json ? { logLevel: "warn", ...options } : options);
       let demoResult: { ok: boolean; steps: unknown[] } | undefined;
       if (options.demo) {
@@ -100,13 +102,13 @@ export function registerUp(program: Command): void {
       } else {
         console.log("");
         console.log(`IMI node is up${summary.deployedNow ? " (contracts deployed on this first start)" : ""}`);
-        console.log(`  gateway      ${summary.gatewayUrl}`);
-        console.log(`  API docs     ${summary.docsUrl}`);
-        console.log(`  chain RPC    ${summary.rpcUrl}  (chain id ${summary.chainId}${summary.embeddedChain ? ", embedded" : ", external"})`);
-        console.log(`  data dir     ${summary.dataDir}`);
-        console.log(`  governor     ${summary.governor}`);
-        console.log(`  gateway key  ${summary.gateway}`);
-        if (demoResult) console.log(`  demo world   ${demoResult.ok ? "seeded" : "seeded with failures (see above)"}: keys demo-* in ${summary.dataDir}/keys, see docs/cli.md`);
+        console.log(`gateway: ${summary.gatewayUrl}`);
+        console.log(`docs:    ${summary.docsUrl}`);
+        console.log(`rpc:     ${summary.rpcUrl}  (chain id ${summary.chainId}${summary.embeddedChain ? ", embedded" : ", external"})`);
+        console.log(`data:    ${summary.dataDir}`);
+        console.log(`governor: ${summary.governor}`);
+        console.log(`gateway key: ${summary.gateway}`);
+        if (demoResult) console.log(`demo:    ${demoResult.ok ? "seeded" : "seeded with failures (see above)"}: keys demo-* in ${summary.dataDir}/keys, see docs/cli.md`);
         console.log("Press Ctrl-C to stop.");
       }
       await new Promise<void>((resolve) => {

@@ -79,8 +79,10 @@ describe("end to end", () => {
     await hardhat?.stop();
   });
 
-  it("on the embedded chain", async () => {
-    await story(await mkdtemp(join(tmpdir(), "imi-e2e-embedded-")), []);
+  it("on the embedded chain, and again after a restart: the story continues on the same data", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "imi-e2e-embedded-"));
+    await story(dataDir, []);
+    await story(dataDir, []);
   });
 
   it("on Hardhat's node, an external JSON-RPC endpoint", async () => {

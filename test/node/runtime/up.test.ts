@@ -72,6 +72,30 @@ describe("imi up", () => {
     expect(await third.exited).toBe(0);
   });
 
+  it("prints the gateway and RPC URLs on lines starting gateway: and rpc:", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "imi-up-"));
+    const child = spawn(process.execPath, ["cli/bin/imi.js", "up", "--data-dir", dataDir, "--chain-port", "0", "--port", "0", "--log-level", "warn"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    running.push(child);
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const lines: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on("line", (line) => {
+        lines.push(line);
+        if (line.startsWith("Press Ctrl-C")) resolve();
+      });
+      void exited.then((code) => reject(new Error(`imi up exited ${code}`)));
+    });
+    const gateway = lines.find((l) => l.startsWith("gateway:"))!.split(/\s+/)[1];
+    const rpc = lines.find((l) => l.startsWith("rpc:"))!.split(/\s+/)[1];
+    expect((await fetch(`${gateway}/healthz`)).status).toBe(200);
+    const chainId = await fetch(rpc, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
+    expect(((await chainId.json()) as { result: string }).result).toBe("0x1ca9");
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+  });
+
   it("refuses a bad setting with its name and exit code 3", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "imi-up-"));
     const child = spawn(process.execPath, ["cli/bin/imi.js", "--json", "up", "--data-dir", dataDir], {
