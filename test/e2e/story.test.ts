@@ -47,7 +47,7 @@ async function story(dataDir: string, upArgs: string[]) {
   try {
     const demo = await run(["--json", "demo", "--data-dir", dataDir]);
     expect(demo.stderr.includes("FAIL") ? demo.stderr : "").toBe("");
-    expect(demo.code).toBe(0);
+    expect(demo.code, demo.stderr + JSON.stringify(demo.json)).toBe(0);
     const steps = demo.json.steps as Array<{ step: string; ok: boolean }>;
     expect(steps.length).toBeGreaterThan(8);
     expect(steps.every((s) => s.ok)).toBe(true);

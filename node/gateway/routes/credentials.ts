@@ -102,6 +102,9 @@ export const credentialRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
         problems.push("malformed");
       }
       if (!problems.includes("malformed")) {
+        // A credential anchored a moment ago may sit in a block the index has not read yet (on a
+        // polled chain up to one poll interval): catch up once before answering "unknown".
+        if (batch ? !indexer.batch(batch.root) : !indexer.credential(credentialHash)) await indexer.sync().catch(() => undefined);
         if (document.chainId !== ctx.options.chainId) problems.push("wrongChain");
         if (subject !== undefined && subject.toLowerCase() !== document.subject.toLowerCase()) problems.push("subjectMismatch");
         if (!indexer.isTrustedIssuer(document.schemaId, document.issuer)) problems.push("untrustedIssuer");
