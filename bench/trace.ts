@@ -34,6 +34,23 @@ const say = (line: string) => {
 const anchoredCount = (log: { listBatches(): readonly { status: string }[] }) => log.listBatches().filter((b) => b.status === "anchored").length;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
+/** Time from each record's acknowledgement (set in `ackAt` by the caller) to its batch being anchored. */
+function trackAnchorLatency(anchorer: Anchorer): { ackAt: Map<number, number>; latencies: number[] } {
+  const ackAt = new Map<number, number>();
+  const latencies: number[] = [];
+  anchorer.onAnchored((batch) => {
+    const now = performance.now();
+    for (let seq = batch.firstSeq; seq <= batch.lastSeq; seq++) {
+      const t = ackAt.get(seq);
+      if (t !== undefined) {
+        latencies.push(now - t);
+        ackAt.delete(seq);
+      }
+    }
+  });
+  return { ackAt, latencies };
+}
+
 const work = await mkdtemp(join(tmpdir(), "imi-bench-trace-"));
 const logger = pino({ level: "silent" });
 const validator = Wallet.createRandom();
@@ -72,18 +89,7 @@ const template: AccessRecordInput = {
 say(`1. ${SECONDS} s of accesses at full speed (${CONCURRENCY} in flight), anchored on the embedded chain every 1 s or 1,000 records`);
 const live = await openAccessLog({ dir: join(work, "live"), gateway: gateway.address });
 const anchorer = new Anchorer(live, target, { maxRecords: 1000, intervalMs: 1000 });
-const ackAt = new Map<number, number>();
-const anchorLatency: number[] = [];
-anchorer.onAnchored((batch) => {
-  const now = performance.now();
-  for (let seq = batch.firstSeq; seq <= batch.lastSeq; seq++) {
-    const t = ackAt.get(seq);
-    if (t !== undefined) {
-      anchorLatency.push(now - t);
-      ackAt.delete(seq);
-    }
-  }
-});
+const { ackAt, latencies: anchorLatency } = trackAnchorLatency(anchorer);
 anchorer.start();
 const loadStart = performance.now();
 const loadEnd = loadStart + SECONDS * 1000;
@@ -126,18 +132,7 @@ const steadyGateway = steadyKey.connect(provider);
 const steadyTarget = createAnchorTarget({ runner: steadyGateway, accessLogAddress: address, gateway: steadyGateway.address });
 const steady = await openAccessLog({ dir: join(work, "steady"), gateway: steadyGateway.address });
 const steadyAnchorer = new Anchorer(steady, steadyTarget, { maxRecords: 1000, intervalMs: 1000 });
-const steadyAck = new Map<number, number>();
-const steadyLatency: number[] = [];
-steadyAnchorer.onAnchored((batch) => {
-  const now = performance.now();
-  for (let seq = batch.firstSeq; seq <= batch.lastSeq; seq++) {
-    const t = steadyAck.get(seq);
-    if (t !== undefined) {
-      steadyLatency.push(now - t);
-      steadyAck.delete(seq);
-    }
-  }
-});
+const { ackAt: steadyAck, latencies: steadyLatency } = trackAnchorLatency(steadyAnchorer);
 steadyAnchorer.start();
 const steadyStart = performance.now();
 const inFlight: Promise<unknown>[] = [];

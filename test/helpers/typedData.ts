@@ -1,56 +1,11 @@
 // EIP-712 helpers for the contract tests: the typed data a wallet signs, and ways to damage a signature.
 import { Signature, type Signer, type TypedDataField, keccak256, toUtf8Bytes } from "ethers";
+import { consentTypes } from "../../sdk/typedData/consentTypedData.js";
+import { identityTypes } from "../../sdk/typedData/identityTypedData.js";
 
-export const IDENTITY_TYPES = {
-  RotateKey: [
-    { name: "citizen", type: "bytes32" },
-    { name: "newController", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  CancelRecovery: [
-    { name: "citizen", type: "bytes32" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  AddGuardian: [
-    { name: "citizen", type: "bytes32" },
-    { name: "guardian", type: "address" },
-    { name: "scopes", type: "uint256" },
-    { name: "expiresAt", type: "uint64" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  RemoveGuardian: [
-    { name: "citizen", type: "bytes32" },
-    { name: "guardian", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const satisfies Record<string, TypedDataField[]>;
-
-const consentStatusFields = [
-  { name: "consentId", type: "bytes32" },
-  { name: "nonce", type: "uint256" },
-  { name: "deadline", type: "uint256" },
-];
-
-export const CONSENT_TYPES = {
-  Grant: [
-    { name: "citizen", type: "bytes32" },
-    { name: "agency", type: "address" },
-    { name: "scopes", type: "uint256" },
-    { name: "purpose", type: "bytes32" },
-    { name: "validFrom", type: "uint64" },
-    { name: "validUntil", type: "uint64" },
-    { name: "maxUses", type: "uint32" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  Revoke: consentStatusFields,
-  Pause: consentStatusFields,
-  Resume: consentStatusFields,
-} as const satisfies Record<string, TypedDataField[]>;
+// The type tables are the SDK's (which a test checks against the contracts' type strings).
+export const IDENTITY_TYPES: Record<string, readonly TypedDataField[]> = identityTypes;
+export const CONSENT_TYPES: Record<string, readonly TypedDataField[]> = consentTypes;
 
 export type Domain = { name: string; version: string; chainId: bigint; verifyingContract: string };
 
