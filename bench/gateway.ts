@@ -4,14 +4,14 @@
 // the same run and the same setup (its own process), a bare Fastify JSON route for the ratio.
 // Usage: npm run bench:gateway [-- --json] [-- --duration 10]   (with --json the last line is JSON)
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import Fastify from "fastify";
 import { pino } from "pino";
-import { ContractFactory, JsonRpcProvider, Wallet, hexlify, id, type Contract, type InterfaceAbi } from "ethers";
+import { JsonRpcProvider, Wallet, hexlify, id } from "ethers";
 import { startChain } from "../node/chain/index.js";
 import { startGateway, type GatewayServerConfig } from "../node/gateway/server.js";
 import { signAgencyLogin } from "../sdk/gateway/agencyLogin.js";
@@ -21,6 +21,7 @@ import { hashTypedData } from "../sdk/typedData/hashTypedData.js";
 import secp256k1 from "secp256k1";
 import { privateKeyToAccount } from "../sdk/keys/privateKeyToAccount.js";
 import type { Hex } from "../sdk/types.js";
+import { deployArtifact as deploy } from "../test/helpers/artifacts.js";
 
 const args = process.argv.slice(2);
 const role = args.find((a) => a.startsWith("--role="))?.slice(7);
@@ -64,13 +65,6 @@ async function stop(proc: ChildProcess): Promise<void> {
   await exited;
 }
 
-type Artifact = { abi: InterfaceAbi; bytecode: string };
-async function deploy(name: string, signer: Wallet, params: unknown[] = []): Promise<Contract> {
-  const a = JSON.parse(await readFile(join("artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8")) as Artifact;
-  const contract = await new ContractFactory(a.abi, a.bytecode, signer).deploy(...params);
-  await contract.waitForDeployment();
-  return contract as Contract;
-}
 
 function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {

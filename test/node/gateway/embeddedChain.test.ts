@@ -1,10 +1,9 @@
 // The whole gateway (startGateway: real HTTP on 127.0.0.1) over the project's embedded chain, with
 // the index following new blocks through the node's WebSocket subscription.
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Contract, ContractFactory, Wallet, type InterfaceAbi } from "ethers";
+import { Wallet, type Contract } from "ethers";
 import { createImiClient } from "../../../sdk/clients/createImiClient.js";
 import { signAgencyLogin } from "../../../sdk/gateway/agencyLogin.js";
 import { grantTypedData, revokeConsentTypedData } from "../../../sdk/typedData/consentTypedData.js";
@@ -13,14 +12,8 @@ import type { Hex } from "../../../sdk/types.js";
 import { startGateway, type RunningGateway } from "../../../node/gateway/server.js";
 import { startTestChain, type TestChain } from "../chain/helpers.js";
 import { code, randomId, tempDir } from "../indexer/helpers.js";
+import { deployArtifact as deploy } from "../../helpers/artifacts.js";
 
-type Artifact = { abi: InterfaceAbi; bytecode: string };
-async function deploy(name: string, signer: Wallet, args: unknown[] = []): Promise<Contract> {
-  const a = JSON.parse(await readFile(join("artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8")) as Artifact;
-  const contract = await new ContractFactory(a.abi, a.bytecode, signer).deploy(...args);
-  await contract.waitForDeployment();
-  return contract as Contract;
-}
 
 const P = code("housing-benefit");
 const ADDRESS = 1n << 2n;

@@ -1,23 +1,15 @@
 // The gateway unchanged against a second EVM engine over plain HTTP JSON-RPC: Hardhat's own node.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Contract, ContractFactory, JsonRpcProvider, Wallet, type InterfaceAbi } from "ethers";
+import { JsonRpcProvider, Wallet } from "ethers";
 import { createImiClient } from "../../../sdk/clients/createImiClient.js";
 import type { Hex } from "../../../sdk/types.js";
 import { startGateway, type RunningGateway } from "../../../node/gateway/server.js";
 import { startHardhatNode, type HardhatNode } from "../../helpers/hardhatNode.js";
 import { code, randomId, tempDir } from "../indexer/helpers.js";
 import { localKeyOf } from "./harness.js";
+import { deployArtifact as deploy } from "../../helpers/artifacts.js";
 
-type Artifact = { abi: InterfaceAbi; bytecode: string };
-async function deploy(name: string, signer: Wallet, args: unknown[] = []): Promise<Contract> {
-  const a = JSON.parse(await readFile(join("artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8")) as Artifact;
-  const contract = await new ContractFactory(a.abi, a.bytecode, signer).deploy(...args);
-  await contract.waitForDeployment();
-  return contract as Contract;
-}
 
 const P = code("school-enrolment");
 const ADDRESS = 1n << 2n;

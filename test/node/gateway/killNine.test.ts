@@ -2,11 +2,10 @@
 // before the kill are still refused after the restart.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Contract, ContractFactory, Wallet, type InterfaceAbi } from "ethers";
+import { Wallet } from "ethers";
 import { signAgencyLogin } from "../../../sdk/gateway/agencyLogin.js";
 import { privateKeyToAccount } from "../../../sdk/keys/privateKeyToAccount.js";
 import type { Hex } from "../../../sdk/types.js";
@@ -15,14 +14,8 @@ import { LevelVault } from "../../../node/vault/index.js";
 import { hexToBytes } from "@noble/hashes/utils.js";
 import { startTestChain, type TestChain } from "../chain/helpers.js";
 import { code, randomId, tempDir } from "../indexer/helpers.js";
+import { deployArtifact as deploy } from "../../helpers/artifacts.js";
 
-type Artifact = { abi: InterfaceAbi; bytecode: string };
-async function deploy(name: string, signer: Wallet, args: unknown[] = []): Promise<Contract> {
-  const a = JSON.parse(await readFile(join("artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8")) as Artifact;
-  const contract = await new ContractFactory(a.abi, a.bytecode, signer).deploy(...args);
-  await contract.waitForDeployment();
-  return contract as Contract;
-}
 
 const P = code("kill-nine");
 const ADDRESS = 1n << 2n;
