@@ -31,8 +31,8 @@ import {
   hexlify,
   id,
   randomBytes,
-  type InterfaceAbi,
 } from "ethers";
+import { readArtifact } from "../test/helpers/artifacts.js";
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -43,11 +43,7 @@ const option = (name: string, fallback: number) => {
 
 // ------------------------------------------------------------------ helpers
 
-type Artifact = { abi: InterfaceAbi; bytecode: string };
-
-async function artifact(name: string): Promise<Artifact> {
-  return JSON.parse(await readFile(join("artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8")) as Artifact;
-}
+const artifact = readArtifact;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -3,8 +3,8 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readFileSync } from "node:fs";
-import { ContractFactory, Contract, hexlify, randomBytes, ZeroHash, type Signer } from "ethers";
+import { Contract, hexlify, randomBytes, ZeroHash, type Signer } from "ethers";
+import { deployArtifact } from "../../helpers/artifacts.js";
 import type { AccessRecordInput } from "../../../node/accesslog/index.js";
 
 export async function tempDir(prefix = "imi-accesslog-"): Promise<string> {
@@ -31,18 +31,10 @@ export function recordInput(overrides: Partial<AccessRecordInput> = {}): AccessR
   };
 }
 
-function artifact(name: string): { abi: never; bytecode: string } {
-  return JSON.parse(readFileSync(join("artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8"));
-}
-
 /** Deploys an AccessManager (admin: `admin`) and an AccessLog, and gives `gateways` the gateway role. */
 export async function deployAccessLog(admin: Signer, gateways: string[]): Promise<{ accessLog: Contract; address: string }> {
-  const managerArtifact = artifact("ImiAccessManager");
-  const logArtifact = artifact("AccessLog");
-  const manager = await new ContractFactory(managerArtifact.abi, managerArtifact.bytecode, admin).deploy(await admin.getAddress());
-  await manager.waitForDeployment();
-  const accessLog = await new ContractFactory(logArtifact.abi, logArtifact.bytecode, admin).deploy(await manager.getAddress());
-  await accessLog.waitForDeployment();
+  const manager = await deployArtifact("ImiAccessManager", admin, [await admin.getAddress()]);
+  const accessLog = await deployArtifact("AccessLog", admin, [await manager.getAddress()]);
   const address = await accessLog.getAddress();
   const anchorSelector = accessLog.interface.getFunction("anchor")!.selector;
   await (await (manager as Contract).getFunction("setTargetFunctionRole")(address, [anchorSelector], 5)).wait();

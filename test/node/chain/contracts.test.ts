@@ -1,27 +1,16 @@
 // The project's contracts on the embedded node: ethers v6 deploys them and runs the consent flow,
 // the node hands permissioning to the deployed AccountRules, and Hardhat Ignition deploys the
 // module to the node as a plain `http` network.
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Contract, ContractFactory, Wallet, hexlify, id, randomBytes, type InterfaceAbi, type Log, type LogDescription } from "ethers";
+import { Contract, Wallet, hexlify, id, randomBytes, type Log, type LogDescription } from "ethers";
 import { network } from "hardhat";
 import ImiModule from "../../../ignition/modules/Imi.js";
 import { CONSENT_TYPES, domainOf, signTyped } from "../../helpers/typedData.js";
 import { startTestChain, type TestChain } from "./helpers.js";
+import { deployArtifact as deploy } from "../../helpers/artifacts.js";
 
-type Artifact = { abi: InterfaceAbi; bytecode: string };
-
-async function artifact(name: string): Promise<Artifact> {
-  return JSON.parse(await readFile(join("artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8")) as Artifact;
-}
-
-async function deploy(name: string, signer: Wallet, args: unknown[] = []): Promise<Contract> {
-  const a = await artifact(name);
-  const contract = await new ContractFactory(a.abi, a.bytecode, signer).deploy(...args);
-  await contract.waitForDeployment();
-  return contract as Contract;
-}
 
 const code = (text: string) => id(text);
 const randomId = () => hexlify(randomBytes(32));
