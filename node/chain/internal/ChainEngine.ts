@@ -27,7 +27,7 @@ import { genesisToJson, type GenesisConfig } from "./config.js";
 import { addressOfKey, createChainCommon, initHashing } from "./crypto.js";
 import { installJumpAnalysisCache } from "./jumpAnalysisCache.js";
 import { Mutex } from "./Mutex.js";
-import { ChainStore, keys, readU64, StateDB, u64, type PutOp } from "./store.js";
+import { ChainStore, GroupWriter, keys, readU64, StateDB, u64, type WriteOp } from "./store.js";
 import { TxPool, type PoolTx, type TxPoolLimits } from "./TxPool.js";
 
 export interface EngineOptions {
@@ -102,6 +102,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   readonly genesis: GenesisConfig;
   readonly pool: TxPool;
   private readonly store: ChainStore;
+  /** Synced record of the pool: what eth_sendRawTransaction acknowledged survives a crash. */
+  private readonly poolJournal: GroupWriter;
   private readonly stateDb: StateDB;
   private readonly vm: VM;
   /** The producer's state caches; see the trimming after each block. */
@@ -148,6 +150,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     this.genesis = args.genesis;
     this.validator = createAddressFromString(args.genesis.validator);
     this.store = args.store;
+    this.poolJournal = new GroupWriter(args.store);
     this.stateDb = args.stateDb;
     this.vm = args.vm;
     this.caches = args.caches;
@@ -223,6 +226,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     };
     const vm = await createVM({ common, stateManager, blockchain });
     engine = new ChainEngine({ common, genesis, store, stateDb, vm, head, opts, caches });
+    await engine.restorePool();
     engine.startInterval();
     return engine;
   }
@@ -250,9 +254,50 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
 
   // ---------------------------------------------------------------- transactions in
 
-  /** Admits a signed transaction to the pool; returns its hash. Refusals write nothing. */
+  /**
+   * Admits a signed transaction to the pool; returns its hash once the transaction is recorded
+   * on disk, so a crash before its block is sealed does not lose it. Refusals write nothing.
+   */
   async sendRawTransaction(raw: Uint8Array): Promise<string> {
     this.assertRunning();
+    const { entry, replaced, evicted } = await this.admit(raw);
+    const ops: WriteOp[] = [{ type: "put", key: keys.pool(entry.tx.hash()), value: raw }];
+    for (const gone of [replaced, evicted]) if (gone !== undefined) ops.push({ type: "del", key: keys.pool(gone.tx.hash()) });
+    this.scheduleBlock();
+    try {
+      await this.poolJournal.write(ops);
+    } catch (cause) {
+      // Not acknowledged: take it back unless a block already holds it.
+      this.pool.remove(entry);
+      throw new NodeError("CHAIN_WRITE_FAILED", "the transaction could not be recorded on disk", { cause });
+    }
+    return entry.hash;
+  }
+
+  /** Re-admits what the pool held when the node stopped; what is no longer valid is dropped. */
+  private async restorePool(): Promise<void> {
+    const stale: WriteOp[] = [];
+    let restored = 0;
+    for await (const [k, raw] of this.store.level.iterator(keys.poolRange())) {
+      try {
+        await this.admit(raw);
+        restored++;
+      } catch (err) {
+        stale.push({ type: "del", key: k });
+        const reason = err instanceof NodeError ? err.code : (err as Error).message;
+        // Mined before the crash (its pool record outlived it) is the usual reason, and harmless.
+        if (reason !== "CHAIN_TX_NONCE_TOO_LOW") this.log.warn({ event: "chain.tx_not_restored", reason }, "pooled transaction not restored");
+      }
+    }
+    if (stale.length > 0) await this.store.writeSynced(stale);
+    if (restored > 0) {
+      this.log.info({ event: "chain.pool_restored", restored }, "pooled transactions restored");
+      this.scheduleBlock();
+    }
+  }
+
+  /** The admission checks; adds the transaction to the pool. */
+  private async admit(raw: Uint8Array): Promise<{ entry: PoolTx; replaced?: PoolTx; evicted?: PoolTx }> {
     if (raw.length > MAX_TX_BYTES) throw new NodeError("CHAIN_TX_OVERSIZED", `oversized data: transaction of ${raw.length} bytes exceeds ${MAX_TX_BYTES}`);
     const tx = decodeTransaction(raw, this.common, this.chainId);
     const hash = bytesToHex(tx.hash());
@@ -295,12 +340,11 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       throw new NodeError("CHAIN_TX_INSUFFICIENT_FUNDS", `insufficient funds for gas * price + value: balance ${account.balance}, tx cost ${cost}`);
     }
     if (this.pool.has(hash)) throw new NodeError("CHAIN_TX_KNOWN", "already known", { details: { hash } });
-    const fees = feeFields(tx);
-    const { replaced, evicted } = this.pool.add({ tx, hash, from, nonce: tx.nonce, ...fees }, account.nonce);
+    const entry: PoolTx = { tx, hash, from, nonce: tx.nonce, ...feeFields(tx) };
+    const { replaced, evicted } = this.pool.add(entry, account.nonce);
     if (replaced !== undefined) this.log.info({ event: "chain.tx_replaced", hash, replaced: replaced.hash }, "transaction replaced");
     if (evicted !== undefined) this.log.warn({ event: "chain.tx_evicted", hash: evicted.hash, by: hash }, "queued transaction evicted for an executable one");
-    this.scheduleBlock();
-    return hash;
+    return { entry, replaced, evicted };
   }
 
   /** The AccountRules contract when one is set and has code; otherwise the genesis allowlist applies. */
@@ -414,6 +458,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       };
       const context = new Block(createBlockHeader(base, { common: this.common, skipConsensusFormatValidation: true }), [], [], [], { common: this.common });
       const included: PoolTx[] = [];
+      const dropped: PoolTx[] = [];
       // Only what the receipts need: a RunTxResult holds the interpreter's run state (memory,
       // stack, call frames), about a megabyte per transaction on the project's contracts.
       const results: Pick<RunTxResult, "bloom" | "receipt" | "totalGasSpent" | "createdAddress">[] = [];
@@ -436,6 +481,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
           } catch (err) {
             // Invalid against current state (nonce, funds): drop it; later nonces of the sender wait.
             this.pool.remove(entry);
+            dropped.push(entry);
             skipSenders.add(entry.from);
             this.log.warn({ event: "chain.tx_dropped", hash: entry.hash, reason: (err as Error).message }, "transaction dropped");
             continue;
@@ -493,7 +539,9 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       const block = new Block(header, txs, [], [], { common: this.common });
       const hash = header.hash();
       const number = header.number;
-      const { ops, settle } = this.stateDb.drain();
+      const drained = this.stateDb.drain();
+      const settle = drained.settle;
+      const ops: WriteOp[] = drained.ops;
       ops.push({ type: "put", key: keys.block(number), value: block.serialize() });
       ops.push({ type: "put", key: keys.hash(hash), value: u64(number) });
       ops.push({ type: "put", key: keys.receipts(number), value: encodeReceipts(receipts) });
@@ -507,6 +555,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       }
       for (const address of logAddresses.values()) ops.push({ type: "put", key: keys.log(address, number), value: new Uint8Array() });
       ops.push({ type: "put", key: keys.meta("head"), value: u64(number) });
+      // The pool's records of these transactions go in the same batch as the block that holds them.
+      for (const entry of [...included, ...dropped]) ops.push({ type: "del", key: keys.pool(entry.tx.hash()) });
       for (const entry of included) {
         this.pool.remove(entry);
         this.pool.touch(entry.from);
@@ -788,6 +838,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     if (this.interval !== undefined) clearInterval(this.interval);
     await this.lock.run(async () => {});
     while (this.writesInFlight > 0) await this.writeTail;
+    await this.poolJournal.idle();
   }
 }
 

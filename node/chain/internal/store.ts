@@ -15,6 +15,7 @@ import { NodeError } from "../../NodeError.js";
  *   t <txhash:32>            block number ‖ index of a mined transaction
  *   l <address:20><number:8> the block has logs from the address
  *   s <trie key>             state trie nodes and contract code (content-addressed, never deleted)
+ *   p <txhash:32>            raw transaction admitted to the pool and not yet in a durable block
  */
 const P = {
   meta: 0x6d,
@@ -24,6 +25,7 @@ const P = {
   tx: 0x74,
   log: 0x6c,
   state: 0x73,
+  pool: 0x70,
 } as const;
 
 export function u64(n: bigint | number): Uint8Array {
@@ -49,9 +51,13 @@ export const keys = {
   log: (address: Uint8Array, n: bigint) => key(P.log, address, u64(n)),
   logRange: (address: Uint8Array, from: bigint, to: bigint) => ({ gte: key(P.log, address, u64(from)), lte: key(P.log, address, u64(to)) }),
   state: (trieKey: Uint8Array) => key(P.state, trieKey),
+  pool: (hash: Uint8Array) => key(P.pool, hash),
+  poolRange: () => ({ gte: Uint8Array.of(P.pool), lt: Uint8Array.of(P.pool + 1) }),
 };
 
 export type PutOp = { type: "put"; key: Uint8Array; value: Uint8Array };
+export type DelOp = { type: "del"; key: Uint8Array };
+export type WriteOp = PutOp | DelOp;
 
 export class ChainStore {
   readonly level: Level<Uint8Array, Uint8Array>;
@@ -80,7 +86,7 @@ export class ChainStore {
   }
 
   /** The durability point: nothing is acknowledged before this resolves. */
-  async writeSynced(ops: PutOp[]): Promise<void> {
+  async writeSynced(ops: WriteOp[]): Promise<void> {
     await this.level.batch(ops, { sync: true });
   }
 
@@ -94,6 +100,53 @@ export class ChainStore {
  * (reads see them) and are drained into the block's synced batch, so state and block are
  * committed together or not at all.
  */
+/**
+ * Synced writes that many callers wait on at once: operations arriving while one batch is being
+ * synced go to disk together in the next, so a burst costs one sync, not one each.
+ */
+export class GroupWriter {
+  private readonly store: ChainStore;
+  private queued: WriteOp[] = [];
+  private waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private writing: Promise<void> | undefined;
+
+  constructor(store: ChainStore) {
+    this.store = store;
+  }
+
+  /** Resolves once `ops` are synced to disk. */
+  write(ops: WriteOp[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queued.push(...ops);
+      this.waiters.push({ resolve, reject });
+      this.writing ??= this.flush();
+    });
+  }
+
+  /** Resolves when nothing is queued or being written. */
+  async idle(): Promise<void> {
+    while (this.writing !== undefined) await this.writing;
+  }
+
+  private async flush(): Promise<void> {
+    // Let the callers of this turn of the event loop join the first batch.
+    await Promise.resolve();
+    while (this.waiters.length > 0) {
+      const ops = this.queued;
+      const waiters = this.waiters;
+      this.queued = [];
+      this.waiters = [];
+      try {
+        await this.store.writeSynced(ops);
+        for (const w of waiters) w.resolve();
+      } catch (err) {
+        for (const w of waiters) w.reject(err);
+      }
+    }
+    this.writing = undefined;
+  }
+}
+
 export class StateDB implements DB<string, Uint8Array> {
   private readonly store: ChainStore;
   private pending = new Map<string, Uint8Array>();
