@@ -5,9 +5,16 @@ import { CliError, EXIT } from "../CliError.js";
 
 const dataDirOf = (dir?: string) => dir ?? process.env.IMI_DATA_DIR ?? DEFAULT_DATA_DIR;
 
+/** What the operator must change: the archive or target named (usage), or the data directory (config). */
+const EXIT_OF: Record<string, (typeof EXIT)[keyof typeof EXIT]> = {
+  RESTORE_BAD_ARCHIVE: EXIT.usage,
+  RESTORE_TARGET_NOT_EMPTY: EXIT.usage,
+  BACKUP_NOT_A_DATA_DIR: EXIT.config,
+};
+
 function asCliError(error: unknown): never {
   if (error instanceof Error && "code" in error && typeof error.code === "string" && error.name === "NodeError") {
-    throw new CliError(error.code, error.message, { exitCode: EXIT.failure, cause: error });
+    throw new CliError(error.code, error.message, { exitCode: EXIT_OF[error.code] ?? EXIT.failure, cause: error });
   }
   throw error;
 }

@@ -16,7 +16,9 @@ export async function besuConfig(options: { dataDir?: string; out: string; valid
     });
   } catch (error) {
     if (error instanceof NodeError) {
-      throw new CliError(error.code, error.message, { exitCode: error.code === "CONFIG_INVALID" ? EXIT.usage : EXIT.failure, cause: error });
+      // A bad flag is usage; a data directory without a deployment to describe is configuration.
+      const exitCode = error.code === "CONFIG_INVALID" ? EXIT.usage : error.code.startsWith("BESU_NO_") ? EXIT.config : EXIT.failure;
+      throw new CliError(error.code, error.message, { exitCode, cause: error });
     }
     throw error;
   }

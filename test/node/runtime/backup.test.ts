@@ -48,6 +48,7 @@ describe("imi backup / restore", () => {
     expect(restored.code).toBe(0);
     const again = await run(["--json", "restore", archive, "--data-dir", restoredDir]);
     expect(again.json).toMatchObject({ ok: false, error: { code: "RESTORE_TARGET_NOT_EMPTY" } });
+    expect(again.code).toBe(2);
 
     // The password was not in the archive: the operator supplies it.
     const password = (await readFile(join(dataDir, "keys", "password"), "utf8")).trim();
@@ -59,5 +60,6 @@ describe("imi backup / restore", () => {
     await writeFile(junk, "not an archive");
     const bad = await run(["--json", "restore", junk, "--data-dir", join(work, "nothing")]);
     expect(bad.json).toMatchObject({ ok: false, error: { code: "RESTORE_BAD_ARCHIVE" } });
+    expect(bad.code).toBe(2);
   });
 });

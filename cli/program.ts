@@ -1,0 +1,40 @@
+// The `imi` command tree, built without running it (the CLI entry and the tests both use it).
+import { Command } from "commander";
+import { registerUp } from "./commands/up.js";
+import { registerAuditVerify } from "./commands/auditVerify.js";
+import { registerBackup } from "./commands/backup.js";
+import { registerBesuConfig } from "./commands/besuConfig.js";
+import { registerStatus } from "./commands/status.js";
+import { registerChainStart } from "./commands/chainStart.js";
+import { registerRolesCommands } from "./commands/roles/index.js";
+import { registerRegistrarCommands } from "./commands/registrar/index.js";
+import { registerIssuerCommands } from "./commands/issuer/index.js";
+import { registerConsentCommands } from "./commands/consent/index.js";
+import { registerCitizenCommands } from "./commands/citizen/index.js";
+import { registerAgencyCommands } from "./commands/agency/index.js";
+import { registerTraceCommand } from "./commands/trace/index.js";
+import { registerDemo } from "./commands/demo.js";
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name("imi")
+    .description("IMI ledger: citizen identity and consent on a permissioned chain")
+    .option("--json", "machine-readable output")
+    .exitOverride()
+    .showHelpAfterError();
+  registerUp(program);
+  registerAuditVerify(program);
+  registerBackup(program);
+  registerBesuConfig(program);
+  registerStatus(program);
+  registerChainStart(program);
+  registerRolesCommands(program);
+  registerRegistrarCommands(program);
+  registerIssuerCommands(program);
+  registerConsentCommands(program);
+  registerCitizenCommands(program);
+  registerAgencyCommands(program);
+  registerTraceCommand(program);
+  registerDemo(program);
+  return program;
+}
