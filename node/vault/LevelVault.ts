@@ -1,6 +1,7 @@
 import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { randomBytes } from "@noble/ciphers/utils.js";
 import { Level } from "level";
+import { openXChaCha } from "./internal/openXChaCha.js";
 import { pick, validateRecord, VaultError, type CitizenRecord, type Vault } from "./Vault.js";
 
 export type LevelVaultOptions = {
@@ -22,8 +23,11 @@ function seal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Arr
   return out;
 }
 
-function open(key: Uint8Array, box: Uint8Array, aad: Uint8Array): Uint8Array {
-  return xchacha20poly1305(key, box.subarray(0, 24), aad).decrypt(box.subarray(24));
+/** Unwrapped data keys kept at most; beyond that the oldest is dropped and unwrapped again when read. */
+const DATA_KEY_CACHE = 10_000;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
 /**
@@ -33,6 +37,14 @@ function open(key: Uint8Array, box: Uint8Array, aad: Uint8Array): Uint8Array {
  * both ciphertexts as associated data, so records cannot be swapped between citizens on disk.
  */
 export class LevelVault implements Vault {
+  /**
+   * Unwrapped data keys by citizen, with the wrapped bytes they came from. The master key that
+   * unwraps every data key is in memory anyway, so keeping the unwrapped ones exposes nothing new
+   * and saves a decryption per read. An entry is used only while the stored wrapped key is still
+   * the same bytes, and put and erase drop it, so an erased citizen's key leaves memory too.
+   */
+  private readonly dataKeys = new Map<string, { wrapped: Uint8Array; key: Uint8Array }>();
+
   private constructor(
     private readonly db: Level<string, Uint8Array>,
     private readonly masterKey: Uint8Array,
@@ -55,6 +67,7 @@ export class LevelVault implements Vault {
     const clean = validateRecord(record);
     const aad = enc.encode(id);
     const dataKey = randomBytes(32);
+    this.forget(id);
     try {
       await this.db.batch(
         [
@@ -85,25 +98,44 @@ export class LevelVault implements Vault {
     const aad = enc.encode(id);
     let record: CitizenRecord;
     try {
-      record = JSON.parse(dec.decode(open(open(this.masterKey, wrapped, aad), box, aad))) as CitizenRecord;
+      record = JSON.parse(dec.decode(openXChaCha(this.dataKeyOf(id, wrapped, aad), box, aad))) as CitizenRecord;
     } catch (cause) {
       throw new VaultError("VAULT_CORRUPT", "A vault entry failed authentication.", { cause });
     }
     return pick(record, categories);
   }
 
+  private dataKeyOf(id: string, wrapped: Uint8Array, aad: Uint8Array): Uint8Array {
+    const cached = this.dataKeys.get(id);
+    if (cached && sameBytes(cached.wrapped, wrapped)) return cached.key;
+    const key = Uint8Array.from(openXChaCha(this.masterKey, wrapped, aad));
+    if (this.dataKeys.size >= DATA_KEY_CACHE) this.forget(this.dataKeys.keys().next().value as string);
+    this.dataKeys.set(id, { wrapped: Uint8Array.from(wrapped), key });
+    return key;
+  }
+
+  private forget(id: string): void {
+    this.dataKeys.get(id)?.key.fill(0);
+    this.dataKeys.delete(id);
+  }
+
   async erase(citizen: string): Promise<boolean> {
     const id = citizen.toLowerCase();
+    this.forget(id);
     try {
       const existed = (await this.db.get(`k:${id}`)) !== undefined;
       await this.db.batch([{ type: "del", key: `k:${id}` }, { type: "del", key: `r:${id}` }], { sync: true });
       return existed;
     } catch (cause) {
       throw new VaultError("VAULT_UNAVAILABLE", "Erasing from the vault failed.", { cause });
+    } finally {
+      // A read while the delete was in flight may have cached the key again.
+      this.forget(id);
     }
   }
 
   async close(): Promise<void> {
+    for (const id of [...this.dataKeys.keys()]) this.forget(id);
     await this.db.close();
   }
 }

@@ -4,7 +4,9 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Fastify, { type FastifyInstance } from "fastify";
 import { Level } from "level";
+import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { HttpVault, LevelVault, VaultError, vaultHttpPlugin, type CitizenRecord } from "../../../node/vault/index.js";
+import { openXChaCha } from "../../../node/vault/internal/openXChaCha.js";
 import { randomId, tempDir } from "../indexer/helpers.js";
 
 const MARKER = "Zhang-Wei-7f3c";
@@ -76,6 +78,36 @@ describe("LevelVault", () => {
     vault = await LevelVault.open({ dir: path, masterKey: new Uint8Array(randomBytes(32)) });
     expect(await codeOf(vault.get(a))).toBe("VAULT_CORRUPT");
     await vault.close();
+  });
+
+  it("reads the record written last, also after a read cached its key, and nothing after erasure", async () => {
+    const vault = await LevelVault.open({ dir: join(dir.path, "f"), masterKey: key });
+    const c = randomId();
+    await vault.put(c, record());
+    expect(await vault.get(c, ["birth"])).toEqual({ birth: { birthDate: "2001-04-30" } });
+    await vault.put(c, { birth: { birthDate: "1999-12-31" } });
+    expect(await vault.get(c, ["birth"])).toEqual({ birth: { birthDate: "1999-12-31" } });
+    await vault.erase(c);
+    expect(await vault.get(c)).toBeUndefined();
+    await vault.close();
+  });
+
+  it("opens boxes sealed by noble's XChaCha20-Poly1305 exactly, and refuses any flipped bit", () => {
+    for (let i = 0; i < 50; i++) {
+      const k = new Uint8Array(randomBytes(32));
+      const nonce = new Uint8Array(randomBytes(24));
+      const aad = new Uint8Array(randomBytes(i % 40));
+      const plaintext = new Uint8Array(randomBytes(i * 7));
+      const sealed = xchacha20poly1305(k, nonce, aad).encrypt(plaintext);
+      const box = new Uint8Array(24 + sealed.length);
+      box.set(nonce);
+      box.set(sealed, 24);
+      expect(Buffer.from(openXChaCha(k, box, aad)).equals(Buffer.from(plaintext))).toBe(true);
+      const flipped = box.slice();
+      flipped[i % flipped.length] ^= 1 << (i % 8);
+      expect(() => openXChaCha(k, flipped, aad)).toThrow();
+      expect(() => openXChaCha(k, box, new Uint8Array([...aad, 0]))).toThrow();
+    }
   });
 
   it("rejects malformed records and bad keys with codes", async () => {
