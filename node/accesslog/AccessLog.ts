@@ -67,8 +67,12 @@ export type InclusionProof = {
 const MAX_QUERY = 1000;
 const seqKey = (seq: number) => seq.toString(16).padStart(16, "0");
 const enc = { keyEncoding: "utf8", valueEncoding: "view" } as const;
+const utf8 = new TextEncoder();
 
 type BatchOp = { type: "put"; sublevel: unknown; key: string; value: string | Uint8Array };
+/** A put on the root database with the sublevel's prefix already in the key: skips per-op sublevel encoding. */
+type RootPut = { type: "put"; key: string; value: Uint8Array };
+const EMPTY = new Uint8Array(0);
 type Pending = { input: AccessRecordInput; resolve(r: AccessReceipt): void; reject(e: unknown): void };
 
 export class AccessLog {
@@ -88,6 +92,7 @@ export class AccessLog {
   private batchIndex: AccessBatch[] = [];
   private treeCache = new Map<number, ReturnType<typeof treeOfLeaves>>();
   private closed = false;
+  private readonly prefix: { records: string; byCitizen: string; byAgency: string; grants: string };
 
   private constructor(db: Level<string, Uint8Array>, gateway: string) {
     this.db = db;
@@ -99,6 +104,7 @@ export class AccessLog {
     this.batches = db.sublevel<string, string>("b", { keyEncoding: "utf8", valueEncoding: "utf8" });
     this.meta = db.sublevel<string, string>("m", { keyEncoding: "utf8", valueEncoding: "utf8" });
     this.events.setMaxListeners(0);
+    this.prefix = { records: this.records.prefix, byCitizen: this.byCitizen.prefix, byAgency: this.byAgency.prefix, grants: this.grants.prefix };
   }
 
   /** Opens (or creates) the log in `dir` for the gateway account `gateway`. */
@@ -169,35 +175,35 @@ export class AccessLog {
   private async flush(): Promise<void> {
     const items = this.queue;
     this.queue = [];
-    const ops: BatchOp[] = [];
+    const ops: RootPut[] = [];
     const written: AccessRecord[] = [];
     const counts = new Map<string, number>();
+    const { prefix } = this;
     let seq = this.last;
     try {
       for (const { input } of items) {
         seq += 1;
         const base = { ...input, seq, gateway: this.gateway, agency: this.checksummed(input.agency) };
-        const encoded = encodeRecord(base);
-        const hash = recordHashOf(encoded);
-        const value = new Uint8Array(RECORD_BYTES + 32);
-        value.set(encoded, 0);
-        value.set(hash, RECORD_BYTES);
-        const record: AccessRecord = { ...base, citizen: base.citizen.toLowerCase(), recordHash: hexlify(hash) };
+        const value = Buffer.allocUnsafe(RECORD_BYTES + 32);
+        value.set(encodeRecord(base), 0);
+        value.set(recordHashOf(value.subarray(0, RECORD_BYTES)), RECORD_BYTES);
+        const citizen = base.citizen.toLowerCase();
+        const record: AccessRecord = { ...base, citizen, recordHash: `0x${value.toString("hex", RECORD_BYTES)}` };
         written.push(record);
         const key = seqKey(seq);
-        ops.push({ type: "put", sublevel: this.records, key, value });
-        ops.push({ type: "put", sublevel: this.byCitizen, key: `${record.citizen}:${key}`, value: "" });
-        ops.push({ type: "put", sublevel: this.byAgency, key: `${record.agency.toLowerCase()}:${key}`, value: "" });
+        ops.push({ type: "put", key: prefix.records + key, value });
+        ops.push({ type: "put", key: `${prefix.byCitizen}${citizen}:${key}`, value: EMPTY });
+        ops.push({ type: "put", key: `${prefix.byAgency}${input.agency.toLowerCase()}:${key}`, value: EMPTY });
         if (record.decision === "allowed" && record.grantId !== ZeroHash) {
           const grant = record.grantId.toLowerCase();
-          const current = counts.get(grant) ?? (await this.allowedCount(grant));
+          const current = counts.get(grant) ?? this.grantCounts.get(grant) ?? (await this.allowedCount(grant));
           counts.set(grant, current + 1);
         }
       }
       for (const [grant, count] of counts) {
-        ops.push({ type: "put", sublevel: this.grants, key: grant, value: String(count) });
+        ops.push({ type: "put", key: prefix.grants + grant, value: utf8.encode(String(count)) });
       }
-      await this.write(ops);
+      await this.db.batch(ops as never, { sync: true });
     } catch (cause) {
       const error = new NodeError("ACCESSLOG_WRITE_FAILED", "the access log could not be written", { cause });
       for (const item of items) item.reject(error);

@@ -61,7 +61,6 @@ export type AccessRecord = AccessRecordInput & { seq: number; gateway: string; r
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const REASON = /^[\x20-\x7e]{1,31}$/;
-const MAX_UINT64 = 2n ** 64n - 1n;
 
 function fail(field: string, detail: string): never {
   throw new NodeError("ACCESSLOG_INVALID_RECORD", `access record field ${field}: ${detail}`, { details: { field } });
@@ -81,17 +80,22 @@ export function validateRecordInput(input: AccessRecordInput): void {
   if (!REASON.test(input.reason)) fail("reason", "must be 1-31 printable ASCII characters");
 }
 
-function putUint(out: Uint8Array, word: number, value: bigint): void {
-  let v = value;
-  for (let i = word * 32 + 31; i >= word * 32 && v > 0n; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
+// Encoding is on every access's path: Buffer's native hex and integer writers, not byte loops.
+function putUint(out: Buffer, word: number, value: bigint | number): void {
+  const end = word * 32 + 32;
+  if (typeof value === "number") {
+    // Safe integers only (checked by the callers): the high part stays below 2^21.
+    out.writeUInt32BE(Math.floor(value / 2 ** 32), end - 8);
+    out.writeUInt32BE(value >>> 0, end - 4);
+  } else if (value < 2n ** 32n) {
+    out.writeUInt32BE(Number(value), end - 4);
+  } else {
+    out.write(value.toString(16).padStart(64, "0"), word * 32, 32, "hex");
   }
 }
 
-function putHex(out: Uint8Array, word: number, hex: string, bytes: number): void {
-  const offset = word * 32 + (32 - bytes);
-  for (let i = 0; i < bytes; i++) out[offset + i] = parseInt(hex.slice(2 + 2 * i, 4 + 2 * i), 16);
+function putHex(out: Buffer, word: number, hex: string, bytes: number): void {
+  out.write(hex.slice(2), word * 32 + (32 - bytes), bytes, "hex");
 }
 
 function readUint(data: Uint8Array, word: number): bigint {
@@ -117,19 +121,20 @@ function reasonWord(reason: string): string {
 
 /** abi.encode of the record tuple: the canonical bytes that are stored and hashed. */
 export function encodeRecord(record: Omit<AccessRecord, "recordHash">): Uint8Array {
-  const out = new Uint8Array(RECORD_BYTES);
-  if (BigInt(record.seq) > MAX_UINT64) fail("seq", "out of range");
-  putUint(out, 0, BigInt(record.seq));
-  putUint(out, 1, BigInt(record.time));
+  const out = Buffer.alloc(RECORD_BYTES);
+  if (!Number.isSafeInteger(record.seq) || record.seq < 0) fail("seq", "out of range");
+  if (!Number.isSafeInteger(record.time) || record.time < 0) fail("time", "must be unix milliseconds");
+  putUint(out, 0, record.seq);
+  putUint(out, 1, record.time);
   putHex(out, 2, record.gateway, 20);
   putHex(out, 3, record.agency, 20);
   putHex(out, 4, record.citizen, 32);
-  putUint(out, 5, BigInt(ACCESS_KINDS.indexOf(record.kind)));
+  putUint(out, 5, ACCESS_KINDS.indexOf(record.kind));
   putUint(out, 6, record.scopes);
   putHex(out, 7, record.purpose, 32);
   putHex(out, 8, record.grantId, 32);
-  putUint(out, 9, BigInt(ACCESS_BASES.indexOf(record.basis)));
-  putUint(out, 10, record.decision === "allowed" ? 1n : 0n);
+  putUint(out, 9, ACCESS_BASES.indexOf(record.basis));
+  putUint(out, 10, record.decision === "allowed" ? 1 : 0);
   putHex(out, 11, reasonWord(record.reason), 32);
   putHex(out, 12, record.requestHash, 32);
   putHex(out, 13, record.responseHash, 32);
