@@ -11,6 +11,7 @@
 //   g/<grantId>                allowed accesses under a grant (decimal), for use limits
 //   b/<batch index:16 hex>     batch header (JSON): range, root, previous root, anchoring status
 //   m/gateway                  the gateway account this log belongs to
+//   <name>/...                 a companion store's entries (see `attach`), e.g. n/ for request nonces
 import { EventEmitter } from "node:events";
 import { mkdir } from "node:fs/promises";
 import { Level } from "level";
@@ -75,6 +76,27 @@ type RootPut = { type: "put"; key: string; value: Uint8Array };
 const EMPTY = new Uint8Array(0);
 type Pending = { input: AccessRecordInput; resolve(r: AccessReceipt): void; reject(e: unknown): void };
 
+/** What a companion store hands to a group commit: one entry, and how to tell it the outcome. */
+export type CompanionWrite = { key: string; value: string; settle(error?: unknown): void };
+
+/** A store that writes through the log's group commits (see {@link AccessLog.attach}). */
+export type Companion = {
+  /** Takes everything waiting to be written, as one entry; undefined when nothing waits. */
+  drain(): CompanionWrite | undefined;
+  pending(): boolean;
+};
+
+export type CompanionHandle = {
+  /** The companion's own sublevel, for reading back and pruning. */
+  level: { values(): AsyncIterable<string>; clear(range: { lt: string }): Promise<void> };
+  /** Makes sure a group commit runs soon, also when no record is queued. */
+  flushSoon(): void;
+  /** Stops draining the companion (its sublevel can be attached again). */
+  detach(): void;
+};
+
+const RESERVED_SUBLEVELS = new Set(["r", "c", "a", "g", "b", "m"]);
+
 export class AccessLog {
   readonly gateway: string;
   private readonly db: Level<string, Uint8Array>;
@@ -93,6 +115,7 @@ export class AccessLog {
   private treeCache = new Map<number, ReturnType<typeof treeOfLeaves>>();
   private closed = false;
   private readonly prefix: { records: string; byCitizen: string; byAgency: string; grants: string };
+  private readonly companions: Array<{ prefix: string; companion: Companion }> = [];
 
   private constructor(db: Level<string, Uint8Array>, gateway: string) {
     this.db = db;
@@ -164,18 +187,60 @@ export class AccessLog {
     });
   }
 
+  /**
+   * Starts a group commit after the current turn of the event loop, so that everything a request
+   * queues in one turn (its nonce, then its record) shares one write and one fsync.
+   */
   private scheduleFlush(): void {
     if (this.flushing) return;
-    this.flushing = this.flush().finally(() => {
-      this.flushing = undefined;
-      if (this.queue.length > 0) this.scheduleFlush();
-    });
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.flush())
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.queue.length > 0 || this.companions.some((c) => c.companion.pending())) this.scheduleFlush();
+      });
+  }
+
+  /**
+   * Lets another store write into this log's group commits under its own sublevel `name`, so what
+   * it must keep durable before an answer (the gateway's request nonces) shares the records' fsync
+   * instead of paying for its own. At each commit the log drains the companion and settles its
+   * write with the batch's outcome.
+   */
+  attach(name: string, companion: Companion): CompanionHandle {
+    if (!/^[a-z]$/.test(name) || RESERVED_SUBLEVELS.has(name) || this.companions.some((c) => c.prefix === `!${name}!`))
+      throw new NodeError("ACCESSLOG_INVALID_CONFIG", `companion sublevel ${name} is taken or not a single lower-case letter`);
+    const level = this.db.sublevel<string, string>(name, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    const entry = { prefix: level.prefix, companion };
+    this.companions.push(entry);
+    return {
+      detach: () => {
+        const i = this.companions.indexOf(entry);
+        if (i >= 0) this.companions.splice(i, 1);
+      },
+      level,
+      flushSoon: () => {
+        if (this.closed) {
+          companion.drain()?.settle(new NodeError("ACCESSLOG_CLOSED", "the access log is closed"));
+          return;
+        }
+        this.scheduleFlush();
+      },
+    };
   }
 
   private async flush(): Promise<void> {
     const items = this.queue;
     this.queue = [];
+    const extra: CompanionWrite[] = [];
     const ops: RootPut[] = [];
+    for (const { prefix, companion } of this.companions) {
+      const w = companion.drain();
+      if (w) {
+        extra.push(w);
+        ops.push({ type: "put", key: prefix + w.key, value: utf8.encode(w.value) });
+      }
+    }
     const written: AccessRecord[] = [];
     const counts = new Map<string, number>();
     const { prefix } = this;
@@ -207,8 +272,10 @@ export class AccessLog {
     } catch (cause) {
       const error = new NodeError("ACCESSLOG_WRITE_FAILED", "the access log could not be written", { cause });
       for (const item of items) item.reject(error);
+      for (const w of extra) w.settle(error);
       return;
     }
+    for (const w of extra) w.settle();
     this.last = seq;
     for (const [grant, count] of counts) this.grantCounts.set(grant, count);
     for (let i = 0; i < items.length; i++) {
@@ -404,6 +471,7 @@ export class AccessLog {
   async close(): Promise<void> {
     this.closed = true;
     while (this.flushing) await this.flushing;
+    for (const { companion } of this.companions) companion.drain()?.settle(new NodeError("ACCESSLOG_CLOSED", "the access log is closed"));
     await this.db.close();
   }
 }

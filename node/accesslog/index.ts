@@ -1,5 +1,5 @@
 export { AccessLog, openAccessLog } from "./AccessLog.js";
-export type { AccessBatch, AccessQuery, AccessReceipt, BatchStatus, InclusionProof } from "./AccessLog.js";
+export type { AccessBatch, AccessQuery, AccessReceipt, BatchStatus, Companion, CompanionHandle, CompanionWrite, InclusionProof } from "./AccessLog.js";
 export {
   ACCESS_BASES,
   ACCESS_KINDS,

@@ -18,7 +18,7 @@ import { openAccessLog, type AccessLog } from "./internal/accessLog.js";
 import { NonceStore } from "./internal/NonceStore.js";
 
 export type GatewayServerConfig = {
-  /** Holds index/, vault/, accesslog/ and nonces/. */
+  /** Holds index/, vault/ and accesslog/ (which also keeps the request nonces). */
   dataDir: string;
   /** HTTP JSON-RPC of the chain (or a ready transport). */
   rpc: string | Transport;
@@ -93,7 +93,8 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
     opened.push(vault);
     const accessLog = await openAccessLog({ dir: join(config.dataDir, "accesslog"), gateway: account.address });
     opened.push(accessLog);
-    const nonces = await NonceStore.open(join(config.dataDir, "nonces"));
+    // Nonces share the access log's fsync; nonces/ is where earlier versions kept them.
+    const nonces = await NonceStore.inAccessLog(accessLog, { legacyDir: join(config.dataDir, "nonces") });
     opened.push(nonces);
     const app = await buildApp({
       chainId: config.deployment.chainId,

@@ -1,13 +1,23 @@
+import { stat } from "node:fs/promises";
 import { Level } from "level";
 import { NodeError } from "../../NodeError.js";
+import type { AccessLog, CompanionHandle } from "./accessLog.js";
 
 type Waiter = { resolve(): void; reject(e: unknown): void };
+
+/** Where the claims are written: a LevelDB of their own, or the access log's group commits. */
+type Journal =
+  | { kind: "own"; db: Level<string, string> }
+  | { kind: "accessLog"; handle: CompanionHandle };
 
 /**
  * Request nonces already used, kept until their request could no longer pass the timestamp check,
  * so a replay is refused also after a restart. Claims are decided in memory at once (two concurrent
  * requests with one nonce cannot both pass) and written in group-committed, fsynced batches: a claim
  * resolves only when it is on disk, before the request it belongs to is answered.
+ *
+ * The gateway keeps them in its access log ({@link NonceStore.inAccessLog}): a request's nonce and
+ * its access record then go to disk in the same batch, one fsync for both.
  */
 export class NonceStore {
   private readonly seen = new Map<string, number>();
@@ -16,13 +26,12 @@ export class NonceStore {
   private flushing: Promise<void> | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private flushes = 0;
+  private closed = false;
+  private journal!: Journal;
 
-  private constructor(
-    private readonly db: Level<string, string>,
-    private readonly now: () => number,
-  ) {}
+  private constructor(private readonly now: () => number) {}
 
-  /** `now` in unix seconds. */
+  /** A store in its own LevelDB in `dir`. `now` in unix seconds. */
   static async open(dir: string, now: () => number = () => Math.floor(Date.now() / 1000)): Promise<NonceStore> {
     const db = new Level<string, string>(dir, { valueEncoding: "utf8" });
     try {
@@ -30,18 +39,55 @@ export class NonceStore {
     } catch (cause) {
       throw new NodeError("NONCE_STORE_UNAVAILABLE", "The nonce store cannot be opened.", { cause });
     }
-    const store = new NonceStore(db, now);
-    const t = now();
-    for await (const value of db.values()) {
+    const store = new NonceStore(now);
+    store.journal = { kind: "own", db };
+    await store.load(db.values());
+    return store.startPruning();
+  }
+
+  /**
+   * A store that writes its claims into `log`'s group commits (sublevel `n`). Claims still in a
+   * store of its own from an earlier version (`legacyDir`) are carried over, so none is forgotten.
+   */
+  static async inAccessLog(log: AccessLog, options: { legacyDir?: string; now?: () => number } = {}): Promise<NonceStore> {
+    const store = new NonceStore(options.now ?? (() => Math.floor(Date.now() / 1000)));
+    const handle = log.attach("n", { drain: () => store.drain(), pending: () => store.queue.length > 0 });
+    store.journal = { kind: "accessLog", handle };
+    try {
+      await store.load(handle.level.values());
+      if (options.legacyDir !== undefined && (await stat(options.legacyDir).catch(() => undefined))) {
+        const legacy = new Level<string, string>(options.legacyDir, { valueEncoding: "utf8" });
+        await legacy.open();
+        try {
+          const before = new Map(store.seen);
+          await store.load(legacy.values());
+          const carried = [...store.seen].filter(([key]) => !before.has(key));
+          await Promise.all(carried.map(([key, expiresAt]) => store.write(key, expiresAt)));
+        } finally {
+          await legacy.close();
+        }
+      }
+    } catch (cause) {
+      throw new NodeError("NONCE_STORE_UNAVAILABLE", "The nonce store cannot be opened.", { cause });
+    }
+    return store.startPruning();
+  }
+
+  private async load(values: AsyncIterable<string>): Promise<void> {
+    const t = this.now();
+    for await (const value of values) {
       for (const line of value.split("\n")) {
         const cut = line.indexOf(" ");
         const expiresAt = Number(line.slice(0, cut));
-        if (expiresAt >= t) store.seen.set(line.slice(cut + 1), expiresAt);
+        if (expiresAt >= t) this.seen.set(line.slice(cut + 1), expiresAt);
       }
     }
-    store.pruneTimer = setInterval(() => void store.prune().catch(() => undefined), 60_000);
-    store.pruneTimer.unref();
-    return store;
+  }
+
+  private startPruning(): this {
+    this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), 60_000);
+    this.pruneTimer.unref();
+    return this;
   }
 
   /** False when `key` was claimed before (a replay). Otherwise records it durably until `expiresAt` (unix s). */
@@ -60,13 +106,45 @@ export class NonceStore {
     const existing = this.seen.get(key);
     if (existing !== undefined && existing >= this.now()) return { fresh: false };
     this.seen.set(key, expiresAt);
-    this.queue.push({ key, expiresAt });
-    const durable = new Promise<void>((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      this.schedule();
-    });
+    const durable = this.write(key, expiresAt);
     durable.catch(() => undefined); // awaited by the caller; never an unhandled rejection if it bails out early
     return { fresh: true, durable };
+  }
+
+  private write(key: string, expiresAt: number): Promise<void> {
+    if (this.closed) return Promise.reject(new NodeError("NONCE_STORE_UNAVAILABLE", "The nonce store is closed."));
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ key, expiresAt });
+      this.waiters.push({ resolve, reject });
+      if (this.journal.kind === "accessLog") this.journal.handle.flushSoon();
+      else this.schedule();
+    });
+  }
+
+  /**
+   * Everything queued as one entry ("<expiry> <key>" lines), keyed by the latest expiry in it so
+   * pruning is one range delete; per-nonce entries cost more than the rest of the request.
+   */
+  private drain(): { key: string; value: string; settle(error?: unknown): void } | undefined {
+    if (this.queue.length === 0) return undefined;
+    const items = this.queue;
+    const waiters = this.waiters;
+    this.queue = [];
+    this.waiters = [];
+    const latest = items.reduce((m, i) => Math.max(m, i.expiresAt), 0);
+    return {
+      key: `${latest.toString().padStart(12, "0")}|${++this.flushes}:${process.pid}:${Date.now()}`,
+      value: items.map(({ key, expiresAt }) => `${expiresAt} ${key}`).join("\n"),
+      settle(cause?: unknown) {
+        if (cause === undefined) {
+          for (const w of waiters) w.resolve();
+          return;
+        }
+        // Not durable: keep them refused in memory (safe) but fail the requests (fail closed).
+        const error = new NodeError("NONCE_STORE_UNAVAILABLE", "The nonce store could not be written.", { cause });
+        for (const w of waiters) w.reject(error);
+      },
+    };
   }
 
   private schedule(): void {
@@ -78,37 +156,36 @@ export class NonceStore {
   }
 
   private async flush(): Promise<void> {
-    const items = this.queue;
-    const waiters = this.waiters;
-    this.queue = [];
-    this.waiters = [];
+    const entry = this.drain();
+    if (!entry || this.journal.kind !== "own") return;
     try {
-      // One LevelDB entry per flush ("<expiry> <key>" lines), keyed by the latest expiry in it so
-      // pruning is one range delete; per-nonce entries cost more than the rest of the request.
-      const latest = items.reduce((m, i) => Math.max(m, i.expiresAt), 0);
-      const value = items.map(({ key, expiresAt }) => `${expiresAt} ${key}`).join("\n");
-      await this.db.put(`${latest.toString().padStart(12, "0")}|${++this.flushes}:${process.pid}:${Date.now()}`, value, { sync: true });
-      for (const w of waiters) w.resolve();
+      await this.journal.db.put(entry.key, entry.value, { sync: true });
+      entry.settle();
     } catch (cause) {
-      // Not durable: keep them refused in memory (safe) but fail the requests (fail closed).
-      const error = new NodeError("NONCE_STORE_UNAVAILABLE", "The nonce store could not be written.", { cause });
-      for (const w of waiters) w.reject(error);
+      entry.settle(cause);
     }
   }
 
   async prune(): Promise<void> {
     const t = this.now();
     for (const [key, expiresAt] of this.seen) if (expiresAt < t) this.seen.delete(key);
-    await this.db.clear({ lt: `${(t - 1).toString().padStart(12, "0")}|` });
+    const range = { lt: `${(t - 1).toString().padStart(12, "0")}|` };
+    await (this.journal.kind === "own" ? this.journal.db.clear(range) : this.journal.handle.level.clear(range));
   }
 
   size(): number {
     return this.seen.size;
   }
 
+  /** Stops pruning; a store of its own also closes its database (the access log closes its own). */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.flushing;
-    await this.db.close();
+    if (this.journal.kind === "own") await this.journal.db.close();
+    else {
+      this.drain()?.settle(new NodeError("NONCE_STORE_UNAVAILABLE", "The nonce store is closed."));
+      this.journal.handle.detach();
+    }
   }
 }

@@ -42,7 +42,7 @@ export async function createHarness() {
   const masterKey = new Uint8Array(randomBytes(32));
   const vault: Vault = await LevelVault.open({ dir: join(dir.path, "vault"), masterKey });
   const accessLog: AccessLog = await openAccessLog({ dir: join(dir.path, "accesslog"), gateway: gatewayAccount.address });
-  let nonces = await NonceStore.open(join(dir.path, "nonces"));
+  let nonces = await NonceStore.inAccessLog(accessLog);
   const clock = { offsetMs: 0 };
   /** Chain time and gateway time agree (Hardhat's clock moves with increaseTime). */
   const syncClock = async () => {
@@ -132,7 +132,7 @@ export async function createHarness() {
 
   async function reopenNonces(): Promise<NonceStore> {
     await nonces.close();
-    nonces = await NonceStore.open(join(dir.path, "nonces"));
+    nonces = await NonceStore.inAccessLog(accessLog);
     return nonces;
   }
 
