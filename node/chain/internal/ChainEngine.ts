@@ -539,7 +539,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       const block = new Block(header, txs, [], [], { common: this.common });
       const hash = header.hash();
       const number = header.number;
-      const drained = this.stateDb.drain();
+      const drained = this.stateDb.drain(stateRoot);
       const settle = drained.settle;
       const ops: WriteOp[] = drained.ops;
       ops.push({ type: "put", key: keys.block(number), value: block.serialize() });
@@ -994,7 +994,7 @@ async function writeGenesis(genesis: GenesisConfig, common: Common, sm: MerkleSt
   );
   const block = new Block(header, [], [], [], { common });
   const hash = header.hash();
-  const { ops, settle } = stateDb.drain();
+  const { ops, settle } = stateDb.drain(stateRoot);
   ops.push({ type: "put", key: keys.block(0n), value: block.serialize() });
   ops.push({ type: "put", key: keys.hash(hash), value: u64(0) });
   ops.push({ type: "put", key: keys.receipts(0n), value: encodeReceipts([]) });

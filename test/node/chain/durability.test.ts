@@ -52,6 +52,32 @@ describe("restart", () => {
     expect(BigInt(await p.getStorage(counter, 0))).toBe(2n);
   });
 
+  it("state of every earlier block stays readable when a block rewrites the same state many times", async () => {
+    const t: TestChain = await startTestChain({ accounts: 4, config: { batchDelayMs: 20 } });
+    cleanups.push(() => t.cleanup());
+    const [w] = t.wallets;
+    const counter = (await (await w!.sendTransaction({ data: COUNTER_INIT })).wait())!.contractAddress!;
+    // Several bumps per block: each rewrites the counter's slot, its account and a sender's.
+    const expected = new Map<number, bigint>();
+    const nonces = await Promise.all(t.wallets.map((x) => t.provider.getTransactionCount(x.address)));
+    let count = 0n;
+    for (let round = 0; round < 5; round++) {
+      const sent = await Promise.all(t.wallets.map((x, i) => x.sendTransaction({ to: counter, nonce: nonces[i]!++ })));
+      const receipts = await Promise.all(sent.map((tx) => tx.wait()));
+      count += BigInt(receipts.length);
+      const last = Math.max(...receipts.map((r) => r!.blockNumber));
+      expected.set(last, count);
+    }
+    expect(Math.max(...expected.keys())).toBeLessThan(1 + 5 * t.wallets.length);
+    const check = async () => {
+      for (const [block, value] of expected) expect(BigInt(await t.provider.getStorage(counter, 0, block))).toBe(value);
+      for (const x of t.wallets) expect(await t.provider.getTransactionCount(x.address)).toBe(nonces[t.wallets.indexOf(x)]!);
+    };
+    await check();
+    await t.restart();
+    await check();
+  });
+
   it("refuses a data directory of another chain id, another genesis or another validator", async () => {
     const t = await startTestChain({ accounts: 1 });
     cleanups.push(() => t.cleanup());
