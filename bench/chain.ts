@@ -241,18 +241,22 @@ async function deploy(engine: Engine, wallets: { deployer: Wallet; governor: Wal
   const registrar = wallets.registrar.connect(provider);
   let nonce = await provider.getTransactionCount(registrar.address, "pending");
   const citizens: Deployment["citizens"] = [];
-  let last: Promise<unknown> = Promise.resolve();
+  // Every receipt is awaited: a wait still pending when the provider is destroyed rejects.
+  const mined: Promise<unknown>[] = [];
   const registry = identity.connect(registrar);
   for (const key of citizenKeys) {
     const citizen = hexlify(randomBytes(32));
     citizens.push({ key: getBytes(key.privateKey), address: key.address, citizen, nonce: 0 });
     const tx = await registry.getFunction("register")(citizen, key.address, hexlify(randomBytes(32)), 2, { nonce: nonce++, gasLimit: 300_000n });
-    last = tx.wait();
+    mined.push(tx.wait());
   }
-  await last;
+  await Promise.all(mined);
   const consentsAddress = await consents.getAddress();
   const sample = GRANT.encodeFunctionData("grant", [grantRequest(citizens[0]!.citizen, wallets.agency.address, 0)]);
   const estimate = BigInt(await rpc<string>(engine.url, "eth_estimateGas", [{ from: citizens[0]!.address, to: consentsAddress, data: sample }]));
+  // Receipt polls already sent when the waits resolved would reject if destroyed in flight.
+  await provider.removeAllListeners();
+  await new Promise((resolve) => setTimeout(resolve, 250));
   provider.destroy();
   return { consents: consentsAddress, grantGas: (estimate * 3n) / 2n, citizens, agency: wallets.agency.address };
 }
