@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { ZeroHash } from "ethers";
 import { createBaseClient, type ImiBaseClient } from "../../../sdk/clients/ImiBaseClient.js";
-import { agencyRequestMessage, agencyRequestTypes, readAgencyRequestHeaders } from "../../../sdk/gateway/agencyRequest.js";
+import { AGENCY_REQUEST_HEADER, AGENCY_SIGNATURE_HEADER, agencyRequestMessage, agencyRequestTypes, readAgencyRequestHeaders } from "../../../sdk/gateway/agencyRequest.js";
 import { identityProofTypes } from "../../../sdk/gateway/identityProof.js";
 import { GATEWAY_DOMAIN_NAME, chainDomain } from "../../../sdk/typedData/domains.js";
 import { canonicalJson } from "../../../sdk/utils.js";
@@ -147,7 +147,10 @@ export class GatewayContext {
     let nonce: string;
     let issuedAt: number;
     let digest: Uint8Array;
-    const signed = readAgencyRequestHeaders(request.headers);
+    // Node lower-cases header names: without either signed-mode header this is a session request,
+    // and the SDK's reader (which scans every header) is not needed.
+    const h = request.headers;
+    const signed = h[AGENCY_REQUEST_HEADER] === undefined && h[AGENCY_SIGNATURE_HEADER] === undefined ? null : readAgencyRequestHeaders(h);
     if (signed) {
       // Signed mode (the SDK's gatewayRequest): the message in x-imi-request, its signature in x-imi-signature.
       // Same checks as the SDK's verifyAgencyRequest, on the fast digest and native recovery.

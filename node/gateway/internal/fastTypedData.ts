@@ -41,10 +41,44 @@ function hexBytes(hex: string, length: number, field: string): Uint8Array {
   return bytes;
 }
 
-function uintWord(value: unknown, bits: number, field: string): Uint8Array {
+// The encoders below write each field's word straight into the struct buffer: the digest runs on
+// every agency request, and per-field temporary buffers were most of its cost.
+type FieldWriter = (value: unknown, out: Buffer, offset: number) => void;
+
+function writeHex(value: unknown, bytes: number, field: string, out: Buffer, offset: number): void {
+  const hex = String(value);
+  const clean = hex.startsWith("0x") ? hex.slice(2) : hex;
+  out.fill(0, offset, offset + 32 - bytes);
+  // Buffer#write stops at the first non-hex pair, so any bad character shows up as a short count.
+  if (clean.length !== bytes * 2 || out.write(clean, offset + 32 - bytes, bytes, "hex") !== bytes) throw new Error(`${field}: expected ${bytes} bytes`);
+}
+
+function writeUint(value: unknown, bits: number, field: string, out: Buffer, offset: number): void {
   const n = typeof value === "bigint" ? value : BigInt(value as string | number);
   if (n < 0n || n >= 1n << BigInt(bits)) throw new Error(`${field}: out of range`);
-  return hexBytes(n.toString(16).padStart(64, "0"), 32, field);
+  if (n < 0x100000000n) {
+    out.fill(0, offset, offset + 28);
+    out.writeUInt32BE(Number(n), offset + 28);
+  } else {
+    out.write(n.toString(16).padStart(64, "0"), offset, 32, "hex");
+  }
+}
+
+/**
+ * keccak of short strings seen again and again (the method, the route, the audience), bounded so
+ * that a stream of distinct paths cannot grow it.
+ */
+const stringHashes = new Map<string, Uint8Array>();
+function keccakString(value: string): Uint8Array {
+  let hash = stringHashes.get(value);
+  if (hash === undefined) {
+    hash = keccak(utf8.encode(value));
+    if (value.length <= 256) {
+      if (stringHashes.size >= 1024) stringHashes.clear();
+      stringHashes.set(value, hash);
+    }
+  }
+  return hash;
 }
 
 export type FastStructHasher = (message: Record<string, unknown>) => Uint8Array;
@@ -55,23 +89,23 @@ export function fastTypedDataHasher(domain: TypedDataDomain, types: Record<strin
   const encodedType = TypedDataEncoder.from(Object.fromEntries(Object.entries(types).map(([k, v]) => [k, [...v]]))).encodeType(primaryType);
   const typeHashBytes = keccak(utf8.encode(encodedType));
   const separator = hexBytes(hashDomain(domain), 32, "domain");
-  const encoders = fields.map(({ name, type }): ((v: unknown) => Uint8Array) => {
-    if (type === "address") return (v) => { const out = new Uint8Array(32); out.set(hexBytes(String(v), 20, name), 12); return out; };
-    if (type === "bytes32") return (v) => hexBytes(String(v), 32, name);
-    if (type === "bool") return (v) => uintWord(v === true ? 1n : v === false ? 0n : BigInt(String(v)), 8, name);
-    if (type === "string") return (v) => keccak(utf8.encode(String(v)));
+  const writers = fields.map(({ name, type }): FieldWriter => {
+    if (type === "address") return (v, out, at) => writeHex(v, 20, name, out, at);
+    if (type === "bytes32") return (v, out, at) => writeHex(v, 32, name, out, at);
+    if (type === "bool") return (v, out, at) => writeUint(v === true ? 1n : v === false ? 0n : BigInt(String(v)), 8, name, out, at);
+    if (type === "string") return (v, out, at) => out.set(keccakString(String(v)), at);
     const m = /^uint(\d+)$/.exec(type);
-    if (m) return (v) => uintWord(v, Number(m[1]), name);
+    if (m) return (v, out, at) => writeUint(v, Number(m[1]), name, out, at);
     throw new Error(`fastTypedDataHasher: ${type} is not a flat atomic type`);
   });
-  const buffer = new Uint8Array(32 * (fields.length + 1));
+  const buffer = Buffer.alloc(32 * (fields.length + 1));
   const envelope = new Uint8Array(66);
   envelope[0] = 0x19;
   envelope[1] = 0x01;
   envelope.set(separator, 2);
   return (message) => {
     buffer.set(typeHashBytes, 0);
-    fields.forEach((f, i) => buffer.set(encoders[i](message[f.name]), 32 * (i + 1)));
+    for (let i = 0; i < fields.length; i++) writers[i](message[fields[i].name], buffer, 32 * (i + 1));
     envelope.set(keccak(buffer), 34);
     return keccak(envelope);
   };
