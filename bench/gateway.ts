@@ -1,10 +1,16 @@
 // The gateway under load on 127.0.0.1: authorized accesses/s with real consent checks (from the
 // index), vault reads and durable nonce and access-log appends; p50/p99 latency at 50 connections;
 // identity verifications/s; time from a revocation's receipt to the first refused access; and, in
-// the same run and the same setup (its own process), a bare Fastify JSON route for the ratio.
+// the same run and the same setup (its own process), a bare Fastify JSON route for the ratio,
+// measured once before the gateway starts and once after it stops, so that load from elsewhere on
+// the machine that comes or goes during the run weighs on both sides alike (both are printed).
+// Peak RSS is the gateway process's high-water mark (/proc VmHWM), read without touching the
+// gateway during the measurement; where /proc is missing it is sampled from /metrics instead.
 // Usage: npm run bench:gateway [-- --json] [-- --duration 10]   (with --json the last line is JSON)
+// Profiles: IMI_BENCH_CPU_PROF=<dir> writes a --cpu-prof of each child process into <dir>.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -66,6 +72,22 @@ async function stop(proc: ChildProcess): Promise<void> {
 }
 
 
+/** The process's peak resident set size in bytes (Linux), undefined where /proc is missing. */
+async function peakRssOf(pid: number): Promise<number | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => undefined);
+  const m = status === undefined ? null : /VmHWM:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) * 1024 : undefined;
+}
+
+/** Bare Fastify JSON route in its own process: warm-up, then `duration` seconds at `connections`. */
+async function bareFastify(connections: number, duration: number): Promise<number> {
+  const bare = await child("bare");
+  await cannon({ url: `${bare.url}/hello`, connections, duration: 2 });
+  const result = await cannon({ url: `${bare.url}/hello`, connections, duration });
+  await stop(bare.proc);
+  return result["2xx"] / duration;
+}
+
 function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
@@ -126,6 +148,9 @@ async function main(): Promise<void> {
   await seed.vault.put(citizen, { address: { district: "Haidian", street: "1 Example Road" } });
   await seed.close();
 
+  log(`bare Fastify (before): ${connections} connections, ${duration} s ...`);
+  const bareBeforePerS = await bareFastify(connections, duration);
+
   const gw = await child("gateway", { IMI_GATEWAY_CONFIG: JSON.stringify(config) });
   const agencyKey = privateKeyToAccount(agency.privateKey as Hex);
   const loginRes = await fetch(`${gw.url}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(signAgencyLogin(agencyKey, { chainId: chain.chainId, audience })) });
@@ -134,7 +159,9 @@ async function main(): Promise<void> {
   const accessHeaders = () => ({ "content-type": "application/json", authorization: `Bearer ${token}`, "x-imi-nonce": `0x${randomBytes(32).toString("hex")}`, "x-imi-issued-at": String(Math.floor(Date.now() / 1000)) });
 
   let peakRss = 0;
+  const procStatus = existsSync("/proc/self/status");
   const sampler = setInterval(() => {
+    if (procStatus) return;
     void fetch(`${gw.url}/metrics`)
       .then((r) => r.text())
       .then((text) => {
@@ -202,14 +229,13 @@ async function main(): Promise<void> {
   }
   const revocationToRefusalMs = refusedAt - receiptAt;
   clearInterval(sampler);
+  if (procStatus) peakRss = (await peakRssOf(gw.proc.pid!)) ?? 0;
   await stop(gw.proc);
 
-  // 4. Bare Fastify, same machine, same process setup.
-  const bare = await child("bare");
-  await cannon({ url: `${bare.url}/hello`, connections, duration: 2 });
-  const bareResult = await cannon({ url: `${bare.url}/hello`, connections, duration });
-  const bareFastifyPerS = bareResult["2xx"] / duration;
-  await stop(bare.proc);
+  // 4. Bare Fastify again, same machine, same process setup; the ratio is against the mean of both.
+  log(`bare Fastify (after): ${connections} connections, ${duration} s ...`);
+  const bareAfterPerS = await bareFastify(connections, duration);
+  const bareFastifyPerS = (bareBeforePerS + bareAfterPerS) / 2;
 
   provider.destroy();
   await chain.close();
@@ -221,6 +247,7 @@ async function main(): Promise<void> {
     p50_ms: access.latency.p50,
     p99_ms: access.latency.p99,
     bare_fastify_per_s: Math.round(bareFastifyPerS),
+    bare_fastify_before_after_per_s: [Math.round(bareBeforePerS), Math.round(bareAfterPerS)],
     ratio: Number((accessPerS / bareFastifyPerS).toFixed(3)),
     signed_access_per_s: Math.round(signedPerS),
     identity_verify_per_s: Math.round(identityPerS),
@@ -234,7 +261,7 @@ async function main(): Promise<void> {
     console.log("");
     console.log(`authorized accesses/s     ${figures.access_per_s}   (non-2xx: ${figures.access_non_2xx})`);
     console.log(`latency p50 / p99         ${figures.p50_ms} ms / ${figures.p99_ms} ms   (${connections} connections)`);
-    console.log(`bare Fastify JSON/s       ${figures.bare_fastify_per_s}`);
+    console.log(`bare Fastify JSON/s       ${figures.bare_fastify_per_s}   (before ${figures.bare_fastify_before_after_per_s[0]}, after ${figures.bare_fastify_before_after_per_s[1]})`);
     console.log(`ratio                     ${(figures.ratio * 100).toFixed(1)} %`);
     console.log(`signed-request accesses/s ${figures.signed_access_per_s}   (a signature checked per request, no session)`);
     console.log(`identity verifications/s  ${figures.identity_verify_per_s}`);
