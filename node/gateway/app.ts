@@ -66,8 +66,10 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     parseJson(request, body as string, done);
   });
 
-  app.addHook("onResponse", async (request, reply) => {
+  // A callback hook, not an async one: no promise per request for a synchronous counter update.
+  app.addHook("onResponse", (request, reply, done) => {
     metrics.requests.observe({ method: request.method, route: request.routeOptions.url ?? "unknown", status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 
   await app.register(errorHandlerPlugin);

@@ -137,7 +137,7 @@ export class GatewayContext {
    * Authenticates an agency access request: a session token or a per-request EIP-712 signature
    * (sdk/gateway/agencyRequest), then the timestamp window and a durable one-time nonce.
    */
-  async requireAgencyCall(request: FastifyRequest, terms: AccessTerms): Promise<AgencyCall> {
+  requireAgencyCall(request: FastifyRequest, terms: AccessTerms): AgencyCall {
     const method = request.method.toUpperCase();
     const path = request.url;
     const now = this.nowSeconds();

@@ -124,7 +124,7 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
       ctx.assertFresh();
       const terms = termsOf(request.body);
       const wanted = categoriesOf(terms.scopes);
-      const call = await ctx.requireAgencyCall(request, terms);
+      const call = ctx.requireAgencyCall(request, terms);
       const encryptTo = request.body.encryptTo;
       if (encryptTo !== undefined) {
         let owner: string;
@@ -208,7 +208,7 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
       const category = PREDICATES[predicate.type];
       const bit = categories.indexOf(category);
       if (bit < 0 || terms.scopes !== 1n << BigInt(bit)) throw badRequest("SCOPE_MISMATCH", `This predicate reads exactly the "${category}" category.`);
-      const call = await ctx.requireAgencyCall(request, terms);
+      const call = ctx.requireAgencyCall(request, terms);
       const predicateHash = keccakHex(canonicalJson(predicate));
       const base = { agency: call.agency, citizen: terms.citizen, kind: "predicate" as const, scopes: terms.scopes, purpose: terms.purpose, requestHash: call.requestHash };
       return withinUseLimit(ctx, decideFromIndex(ctx, call, terms), async (d) => {
