@@ -114,6 +114,13 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   private readonly log: Logger;
   private readonly allowlist: Set<string>;
   private accountRules: Address | undefined;
+  /**
+   * Bumped whenever permissioning may have changed: the rules contract was set, or a block ran a
+   * transaction that called it or logged from it. A pooled transaction admitted under an older
+   * version is checked again before it runs, so a sender disallowed after admission gets nothing
+   * more into a block.
+   */
+  private rulesVersion = 0;
   /** The durable head: the newest block whose batch is synced; everything served stops here. */
   private headRecord: BlockRecord;
   /** The newest sealed block, parent of the next one; it may still be on its way to disk. */
@@ -249,6 +256,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
 
   setAccountRules(address: string | undefined): void {
     this.accountRules = address === undefined ? undefined : createAddressFromString(address);
+    this.rulesVersion++;
     this.log.info({ event: "chain.account_rules", address: address ?? null }, "account rules contract set");
   }
 
@@ -321,6 +329,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     // Admission reads state without the lock: reads never disturb the VM's checkpoints, and a
     // nonce read while a block executes only sees transactions that are already being mined.
     // Only an AccountRules call runs EVM code, and that must not interleave with a block.
+    // Read first: a change while the check runs leaves the entry on an older version (checked again).
+    const rulesVersion = this.rulesVersion;
     const rules = await this.activeAccountRules();
     const allowed = rules === undefined ? { ok: this.allowlist.has(from), by: "genesis allowlist" } : await this.lock.run(() => this.rulesAllow(rules, tx, sender));
     if (!allowed.ok) {
@@ -340,11 +350,20 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       throw new NodeError("CHAIN_TX_INSUFFICIENT_FUNDS", `insufficient funds for gas * price + value: balance ${account.balance}, tx cost ${cost}`);
     }
     if (this.pool.has(hash)) throw new NodeError("CHAIN_TX_KNOWN", "already known", { details: { hash } });
-    const entry: PoolTx = { tx, hash, from, nonce: tx.nonce, ...feeFields(tx) };
+    const entry: PoolTx = { tx, hash, from, nonce: tx.nonce, ...feeFields(tx), rulesVersion };
     const { replaced, evicted } = this.pool.add(entry, account.nonce);
     if (replaced !== undefined) this.log.info({ event: "chain.tx_replaced", hash, replaced: replaced.hash }, "transaction replaced");
     if (evicted !== undefined) this.log.warn({ event: "chain.tx_evicted", hash: evicted.hash, by: hash }, "queued transaction evicted for an executable one");
     return { entry, replaced, evicted };
+  }
+
+  /**
+   * Whether the account permissioning allows the transaction, on the producer's state. The caller
+   * holds the lock (an AccountRules call runs EVM code, which must not interleave with a block).
+   */
+  private async permitted(tx: TypedTransaction, sender: Address, from: string): Promise<{ ok: boolean; by: string }> {
+    const rules = await this.activeAccountRules();
+    return rules === undefined ? { ok: this.allowlist.has(from), by: "genesis allowlist" } : this.rulesAllow(rules, tx, sender);
   }
 
   /** The AccountRules contract when one is set and has code; otherwise the genesis allowlist applies. */
@@ -353,6 +372,14 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     if (rules === undefined) return undefined;
     const code = await this.vm.stateManager.getCode(rules);
     return code.length > 0 ? rules : undefined;
+  }
+
+  /** Whether an executed transaction may have changed permissioning: it called or logged from the rules contract. */
+  private touchesRules(tx: TypedTransaction, res: RunTxResult): boolean {
+    const rules = this.accountRules;
+    if (rules === undefined) return false;
+    if (tx.to !== undefined && tx.to.equals(rules)) return true;
+    return res.receipt.logs.some(([address]) => equalsBytes(address, rules.bytes));
   }
 
   private async rulesAllow(rules: Address, tx: TypedTransaction, sender: Address): Promise<{ ok: boolean; by: string }> {
@@ -475,6 +502,18 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
             skipSenders.add(entry.from);
             continue;
           }
+          if (entry.rulesVersion !== this.rulesVersion) {
+            const version = this.rulesVersion;
+            const allowed = await this.permitted(entry.tx, entry.tx.getSenderAddress(), entry.from);
+            if (!allowed.ok) {
+              // Everything pooled from the sender was admitted under the withdrawn permission.
+              for (const gone of this.pool.removeSender(entry.from)) dropped.push(gone);
+              skipSenders.add(entry.from);
+              this.log.warn({ event: "chain.tx_dropped", hash: entry.hash, from: entry.from, reason: "sender no longer allowed", by: allowed.by }, "transaction dropped");
+              continue;
+            }
+            entry.rulesVersion = version;
+          }
           let res: RunTxResult;
           try {
             res = await runTx(vm, { tx: entry.tx, block: context, blockGasUsed: gasUsed, skipHardForkValidation: true });
@@ -487,6 +526,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
             continue;
           }
           gasUsed += res.totalGasSpent;
+          if (this.touchesRules(entry.tx, res)) this.rulesVersion++;
           included.push(entry);
           results.push({ bloom: res.bloom, receipt: res.receipt, totalGasSpent: res.totalGasSpent, createdAddress: res.createdAddress });
         }

@@ -10,6 +10,8 @@ export interface PoolTx {
   /** Fee cap and tip: for legacy and 2930 transactions both are the gas price. */
   feeCap: bigint;
   tip: bigint;
+  /** The version of the account permissioning its sender was last found allowed under. */
+  rulesVersion: number;
 }
 
 export interface TxPoolLimits {
@@ -105,6 +107,15 @@ export class TxPool {
     queue.set(entry.nonce, entry);
     this.byHash.set(entry.hash, entry);
     return { evicted };
+  }
+
+  /** Removes every transaction of a sender and returns them. */
+  removeSender(from: string): PoolTx[] {
+    const queue = this.bySender.get(from);
+    if (queue === undefined) return [];
+    const gone = [...queue.values()];
+    for (const entry of gone) this.remove(entry);
+    return gone;
   }
 
   remove(entry: PoolTx): void {

@@ -159,6 +159,34 @@ describe("the project's contracts on the embedded node", () => {
     }
   });
 
+  it("drops pooled transactions of a sender disallowed after they were admitted", async () => {
+    const rules = contracts.accountRules!;
+    const rulesAddress = await rules.getAddress();
+    const newcomer = Wallet.createRandom();
+    t.chain.setAccountRules(rulesAddress);
+    await (await rules.connect(governor).getFunction("allow")(newcomer.address)).wait();
+    // A long batch delay pools both transactions below before their block is built.
+    await t.restart({ accountRules: rulesAddress, batchDelayMs: 400 });
+    try {
+      const g = governor.connect(t.provider);
+      const n = newcomer.connect(t.provider);
+      const disallow = await rules.connect(g).getFunction("disallow")(newcomer.address, { gasLimit: 200_000n });
+      // Admitted: the disallow is pooled, not executed yet.
+      const doomed = await n.sendTransaction({ to: newcomer.address, nonce: 0, gasLimit: 21_000n, gasPrice: 0n });
+      const disallowed = await disallow.wait();
+      // A later block: the dropped transaction did not just move to the next one.
+      const later = await (await g.sendTransaction({ to: g.address, gasLimit: 21_000n, gasPrice: 0n })).wait();
+      expect(later!.blockNumber).toBeGreaterThan(disallowed!.blockNumber);
+      expect(await t.provider.getTransactionReceipt(doomed.hash)).toBeNull();
+      expect(await t.provider.getTransaction(doomed.hash)).toBeNull();
+      expect(await t.provider.getTransactionCount(newcomer.address)).toBe(0);
+      await expect(n.sendTransaction({ to: newcomer.address, nonce: 0, gasLimit: 21_000n, gasPrice: 0n })).rejects.toMatchObject({ error: { code: -32007 } });
+    } finally {
+      await t.restart({ accountRules: undefined, batchDelayMs: undefined });
+      [deployer, governor, registrar, agency, gateway, citizenKey] = t.wallets as [Wallet, Wallet, Wallet, Wallet, Wallet, Wallet];
+    }
+  });
+
   it("the Hardhat Ignition module deploys to the node as an http network", async () => {
     const deploymentId = `test-imi-chain-${process.pid}-${Date.now()}`;
     const connection = await network.create({
