@@ -568,7 +568,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
         {
           ...base,
           stateRoot,
-          transactionsTrie: await genTransactionsTrieRoot(txs),
+          transactionsTrie: await genTransactionsTrieRoot(txs, new MerklePatriciaTrie({ common: this.common })),
           receiptTrie: txs.length === 0 ? KECCAK256_RLP : receiptTrie.root(),
           logsBloom: bloom.bitvector,
           gasUsed,
