@@ -53,6 +53,10 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
     // Rate limits key unauthenticated callers by address: only trust forwarding headers when told to.
     trustProxy: options.trustProxy ?? false,
+    // One line per request, written below when it completes, instead of Fastify's two (incoming,
+    // completed): half the log volume on the access path, and it names the route pattern, not the
+    // path, which carries citizen ids on some routes.
+    disableRequestLogging: true,
   });
   const metrics = createMetrics();
   const ctx = new GatewayContext(resolved, metrics);
@@ -66,9 +70,11 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     parseJson(request, body as string, done);
   });
 
-  // A callback hook, not an async one: no promise per request for a synchronous counter update.
+  // A callback hook, not an async one: no promise per request for synchronous bookkeeping.
   app.addHook("onResponse", (request, reply, done) => {
-    metrics.requests.observe({ method: request.method, route: request.routeOptions.url ?? "unknown", status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    const route = request.routeOptions.url ?? "unknown";
+    metrics.requests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, "request completed");
     done();
   });
 

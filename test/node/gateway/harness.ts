@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { HDNodeWallet, Mnemonic, ZeroHash, parseEther } from "ethers";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import type { Logger } from "pino";
 import { deployImi, type ImiFixture } from "../../helpers/deployImi.js";
 import { privateKeyToAccount, type LocalAccount } from "../../../sdk/keys/privateKeyToAccount.js";
 import { signAgencyLogin } from "../../../sdk/gateway/agencyLogin.js";
@@ -66,7 +67,7 @@ export async function createHarness() {
   };
   const apps: FastifyInstance[] = [];
 
-  async function app(limits: Partial<GatewayLimits> = {}, overrides: { vault?: Vault; accessLog?: AccessLog; nonces?: NonceStore } = {}) {
+  async function app(limits: Partial<GatewayLimits> = {}, overrides: { vault?: Vault; accessLog?: AccessLog; nonces?: NonceStore; logger?: Logger } = {}) {
     const a = await buildApp({
       chainId: Number(f.chainId),
       audience: AUDIENCE,
@@ -79,7 +80,7 @@ export async function createHarness() {
       rpc: transportOf(f),
       limits: { maxHeadAgeMs: 3_600_000, rateLimitPerMinute: 100_000, ...limits },
       now,
-      logger: false,
+      logger: overrides.logger ?? false,
       docs: true,
     });
     apps.push(a);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { Transaction, ZeroHash, parseEther } from "ethers";
 import type { FastifyInstance } from "fastify";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
@@ -39,6 +41,22 @@ describe("gateway: login, identity, credentials, citizens, auditors, registrars"
   afterAll(async () => h?.close());
 
   const now = () => Math.floor(h.now() / 1000);
+
+  it("logs one line per request, naming the route pattern and never the citizen in the path or body", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(...String(chunk).trim().split("\n")), cb()) });
+    const logged = await h.app({}, { logger: pino({ level: "info" }, sink) });
+    await logged.inject({ method: "DELETE", url: `/v1/registrar/citizens/${citizen}/record` });
+    await h.withSession(logged, await h.login(logged, h.keys.agency), "/v1/access/data", { citizen, scopes: String(ADDRESS), purpose: P });
+    const completed = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === "request completed");
+    expect(completed.map((l) => [l.method, l.route, l.status])).toEqual([
+      ["DELETE", "/v1/registrar/citizens/:citizen/record", 401],
+      ["POST", "/v1/auth/login", 200],
+      ["POST", "/v1/access/data", 200],
+    ]);
+    expect(lines.filter((l) => l.includes("incoming request"))).toEqual([]);
+    expect(lines.join("\n").toLowerCase()).not.toContain(citizen.slice(2).toLowerCase());
+  });
 
   describe("staff login", () => {
     const login = (payload: unknown) => app.inject({ method: "POST", url: "/v1/auth/login", payload: payload as Record<string, unknown> });
