@@ -29,7 +29,26 @@ export class GatewayRefused extends CliError {
   }
 }
 
+/**
+ * Refusals that say "not yet" rather than "no": the gateway checks its index is caught up with the
+ * chain before it does anything, so the same request may simply be sent again a moment later.
+ */
+const TRANSIENT = new Set(["INDEX_BEHIND"]);
+const RETRY_DELAYS_MS = [50, 100, 200, 400, 800];
+
 export async function gatewayJson<T>(base: string, path: string, call: GatewayCall = {}): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await gatewayJsonOnce<T>(base, path, call);
+    } catch (error) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (!(error instanceof GatewayRefused) || error.status !== 503 || !TRANSIENT.has(error.code) || delay === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+async function gatewayJsonOnce<T>(base: string, path: string, call: GatewayCall): Promise<T> {
   let response: Response;
   try {
     response = await fetch(base + path, {

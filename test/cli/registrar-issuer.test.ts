@@ -117,6 +117,30 @@ describe("imi for the governor, registrars and issuers", () => {
     expect([missing.code, missing.json().error?.code]).toEqual([2, "CSV_UNREADABLE"]);
   });
 
+  it("registrar import: rows in flight together; a row refused after signing leaves no nonce gap behind", async () => {
+    const twin = `0x${"7e".repeat(32)}`;
+    const rows = Array.from({ length: 10 }, (_, i) => `${newAddress()},Citizen ${i},,1980-01-0${(i % 9) + 1},Haidian,2,${i === 0 || i === 8 ? twin : ""}`);
+    const csv = join(t.dataDir, "many.csv");
+    await writeFile(csv, ["controller,name,id_number,birth_date,district,level,citizen", ...rows].join("\n"));
+    const run = await imi(["--json", "registrar", "import", csv, "--key", "registrar-1", ...d]);
+    expect({ code: run.code, stdout: run.stdout }).toMatchObject({ code: 0 });
+    const out = run.json() as unknown as { registered: Array<{ row: number; citizen: string }>; rejected: Array<{ row: number; code: string }> };
+    // The two rows with the same citizen id: one is registered, the other refused by the contract's
+    // estimate, the gateway or the chain, whichever saw it first; its nonce is reused or filled.
+    expect(out.registered).toHaveLength(9);
+    expect(out.registered.filter((r) => r.citizen === twin)).toHaveLength(1);
+    expect(out.rejected).toHaveLength(1);
+    expect(["CITIZEN_EXISTS", "IdentityRegistryAlreadyRegistered", "CHAIN_REFUSED"]).toContain(out.rejected[0]!.code);
+    expect([2, 10]).toContain(out.rejected[0]!.row);
+    // Nothing of the registrar's is stuck behind a gap: everything it sent is mined.
+    const registrar = await t.node.keys.address("registrar-1");
+    const rpc = (method: string, params: unknown[]) =>
+      fetch(t.node.info.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) }).then(async (r) => ((await r.json()) as { result: string }).result);
+    for (let i = 0; i < 50 && (await rpc("eth_getTransactionCount", [registrar, "pending"])) !== (await rpc("eth_getTransactionCount", [registrar, "latest"])); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await rpc("eth_getTransactionCount", [registrar, "pending"])).toBe(await rpc("eth_getTransactionCount", [registrar, "latest"]));
+  });
+
   it("registrar recover and guardian", async () => {
     const newKey = newAddress();
     const started = await imi(["--json", "registrar", "recover", citizen, "--new-controller", newKey, "--key", "registrar-1", ...d]);

@@ -1,5 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
+import { Transaction } from "ethers";
+import type { ImiClient } from "../../../sdk/clients/createImiClient.js";
+import type { LocalAccount } from "../../../sdk/keys/privateKeyToAccount.js";
 import type { Address, Hex } from "../../../sdk/types.js";
 import { randomBytes32 } from "../../../sdk/utils.js";
 import { CliError, EXIT } from "../../CliError.js";
@@ -8,6 +11,7 @@ import { toCliError, usage } from "../../internal/errors.js";
 import { staffLogin } from "../../internal/gateway.js";
 import { address, bytes32, integer } from "../../internal/parse.js";
 import { progressBar } from "../../internal/progress.js";
+import { signCall } from "../../internal/transactions.js";
 import { checkRecord, registerOne, type CitizenRecord } from "./register.js";
 
 export type ImportCitizensOptions = NodeOptions & KeyOptions & { file: string; dryRun?: boolean; progress?: boolean };
@@ -48,8 +52,67 @@ function rowOf(line: number, cells: Record<string, string>): Row {
   return { row: line, citizen, controller, level, record: checkRecord(record) };
 }
 
+/** Registrations in flight at once: their transactions share blocks instead of waiting in line. */
+const IN_FLIGHT = 8;
+
 /**
- * Registers every valid row of a CSV, one after the other (each registration is one signed
+ * The registrar's nonces while several registrations are in flight. A nonce taken by a row that
+ * is refused before its transaction reaches the chain comes back: the next row takes it, or, when
+ * no row is left, a no-op transaction fills it, because the chain holds every later nonce until
+ * the gap is filled.
+ */
+class NonceBook {
+  private next: number;
+  private readonly free: number[] = [];
+
+  constructor(
+    private readonly client: ImiClient,
+    private readonly account: LocalAccount,
+    first: number,
+  ) {
+    this.next = first;
+  }
+
+  take(): number {
+    if (this.free.length > 0) {
+      this.free.sort((a, b) => a - b);
+      return this.free.shift()!;
+    }
+    return this.next++;
+  }
+
+  /** Whether a signed transaction reached the chain (pending or mined), so its nonce is spent. */
+  async used(signed: string | undefined): Promise<boolean> {
+    if (signed === undefined) return false;
+    try {
+      return (await this.client.request("eth_getTransactionByHash", [Transaction.from(signed).hash])) !== null;
+    } catch {
+      return true; // Unknown: assume spent; a wrong guess leaves a gap fillGaps closes.
+    }
+  }
+
+  async release(nonce: number, last: boolean): Promise<void> {
+    this.free.push(nonce);
+    // Free nonces at the top are simply not taken yet.
+    for (let top = this.free.indexOf(this.next - 1); top >= 0; top = this.free.indexOf(this.next - 1)) {
+      this.free.splice(top, 1);
+      this.next--;
+    }
+    if (last) await this.fillGaps();
+  }
+
+  /** Sends a no-op (0 to itself) for each free nonce below the highest one taken. */
+  async fillGaps(): Promise<void> {
+    const gaps = this.free.splice(0).filter((n) => n < this.next);
+    for (const nonce of gaps) {
+      const raw = await signCall(this.client, this.account, this.account.address, "0x", nonce);
+      await this.client.request("eth_sendRawTransaction", [raw]).catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * Registers every valid row of a CSV, several at a time (each registration is one signed
  * transaction the gateway waits for), and reports the rows it rejected and why. A rejected row
  * changes nothing; the others go on.
  */
@@ -93,13 +156,19 @@ export async function importCitizens(options: ImportCitizensOptions): Promise<Im
     const registrar = await loadKey(options);
     const client = node.client(registrar);
     const token = await staffLogin(gateway, node.deployment.chainId, registrar);
+    const nonces = new NonceBook(client, registrar, Number(BigInt(await client.request<string>("eth_getTransactionCount", [registrar.address, "pending"]))));
     const bar = progressBar(valid.length, "registering", options.progress !== false);
-    try {
-      for (const row of valid) {
+    const queue = [...valid];
+    const worker = async () => {
+      for (let row = queue.shift(); row !== undefined; row = queue.shift()) {
+        const nonce = nonces.take();
+        let signed: string | undefined;
         try {
-          const out = await registerOne(gateway, token, client, registrar, row);
+          const out = await registerOne(gateway, token, client, registrar, row, { nonce, onSigned: (raw) => (signed = raw) });
           registered.push({ row: row.row, citizen: out.citizen, controller: row.controller, blockNumber: out.blockNumber });
         } catch (error) {
+          // Refused before it reached the chain (estimate, gateway checks): the nonce is free again.
+          if (!(await nonces.used(signed))) await nonces.release(nonce, queue.length === 0);
           // A row the gateway or chain refuses (key in use, citizen exists) is reported; the run goes on.
           const e = toCliError(error);
           if (!(e instanceof CliError) || e.exitCode === EXIT.unavailable) throw e;
@@ -107,9 +176,14 @@ export async function importCitizens(options: ImportCitizensOptions): Promise<Im
         }
         bar.tick();
       }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, valid.length) }, worker));
     } finally {
       bar.stop();
     }
+    await nonces.fillGaps();
+    registered.sort((a, b) => a.row - b.row);
   }
   rejected.sort((a, b) => a.row - b.row);
   return { total: rows.length, registered, rejected, dryRun: options.dryRun === true };

@@ -82,11 +82,14 @@ export async function registerOne(
   client: ImiClient,
   registrar: LocalAccount,
   p: { citizen: Hex; controller: Address; level: number; record: CitizenRecord },
+  /** A nonce chosen by the caller (several registrations in flight), and who wants the signed transaction. */
+  sending: { nonce?: number; onSigned?: (signedTransaction: string) => void } = {},
 ): Promise<RegisterCitizenResult> {
   const salt = randomBytes32();
   const commitment = recordCommitment(p.record, salt);
   const data = identityRegistry.encodeFunctionData("register", [p.citizen, p.controller, commitment, p.level]) as Hex;
-  const signedTransaction = await signCall(client, registrar, client.deployment.contracts.identityRegistry, data);
+  const signedTransaction = await signCall(client, registrar, client.deployment.contracts.identityRegistry, data, sending.nonce);
+  sending.onSigned?.(signedTransaction);
   const out = await gatewayJson<{ citizen: Hex; commitment: Hex; txHash: Hex; blockNumber: number }>(gateway, "/v1/registrar/citizens", {
     token,
     body: { citizen: p.citizen, controller: p.controller, level: p.level, salt, record: p.record, signedTransaction },

@@ -20,16 +20,34 @@ export type GatewayRequestParameters = {
 };
 export type GatewayRequestReturnType<T = unknown> = { status: number; body: T };
 
+/** "Not yet" rather than "no": the gateway refuses before doing anything while its index catches up. */
+const TRANSIENT = new Set(["INDEX_BEHIND"]);
+const RETRY_DELAYS_MS = [50, 100, 200, 400, 800];
+
 /**
  * An agency calls the gateway with a signed request (see `signAgencyRequest`): the body goes as is
  * and the signed message and signature travel in the `x-imi-request` / `x-imi-signature` headers.
- * A non-2xx answer throws GATEWAY with the HTTP status and the gateway's own error code.
+ * A non-2xx answer throws GATEWAY with the HTTP status and the gateway's own error code. A 503
+ * INDEX_BEHIND (the gateway's index is a block or two behind the chain) is sent again, freshly
+ * signed, a few times over about 1.5 s before it is thrown.
  */
 export async function gatewayRequest<T = unknown>(
   client: ImiBaseClient,
   p: GatewayRequestParameters,
 ): Promise<GatewayRequestReturnType<T>> {
   if (!client.gatewayUrl) throw new InvalidInputError("GATEWAY_REQUIRED", "gateway", "Pass `gateway` (its base URL) to createImiClient.");
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await gatewayRequestOnce<T>(client, p);
+    } catch (error) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (!(error instanceof GatewayError) || error.status !== 503 || !TRANSIENT.has(error.gatewayCode ?? "") || delay === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+async function gatewayRequestOnce<T>(client: ImiBaseClient, p: GatewayRequestParameters): Promise<GatewayRequestReturnType<T>> {
   const account = requireAccount(client, p.account, "gatewayRequest");
   const body = p.body === undefined ? undefined : typeof p.body === "string" ? p.body : JSON.stringify(p.body);
   const message = agencyRequestMessage({ ...p, chainId: client.chainId, agency: account.address, body });
@@ -37,7 +55,7 @@ export async function gatewayRequest<T = unknown>(
   let response: Response;
   let text: string;
   try {
-    response = await fetch(client.gatewayUrl + p.path, {
+    response = await fetch(client.gatewayUrl! + p.path, {
       method: message.method,
       headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...agencyRequestHeaders({ message, signature }) },
       body,
