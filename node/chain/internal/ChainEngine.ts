@@ -1,9 +1,8 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
-import { Block, createBlockFromRLP, createBlockHeader, genTransactionsTrieRoot, type BlockHeader, type HeaderData } from "@ethereumjs/block";
+import { Block, createBlockFromRLP, createBlockHeader, type BlockHeader, type HeaderData } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
-import { RLP } from "@ethereumjs/rlp";
 import { Caches, CacheType, MerkleStateManager } from "@ethereumjs/statemanager";
 import { Capability, createTx, createTxFromRLP, TransactionType, type TypedTransaction } from "@ethereumjs/tx";
 import {
@@ -26,6 +25,7 @@ import { decodeReceipts, encodeReceipts, sealHeader, sealSigner, type StoredRece
 import { genesisToJson, type GenesisConfig } from "./config.js";
 import { addressOfKey, createChainCommon, initHashing } from "./crypto.js";
 import { installJumpAnalysisCache } from "./jumpAnalysisCache.js";
+import { listRoot } from "./listRoot.js";
 import { Mutex } from "./Mutex.js";
 import { ChainStore, GroupWriter, keys, readU64, StateDB, u64, type WriteOp } from "./store.js";
 import { TxPool, type PoolTx, type TxPoolLimits } from "./TxPool.js";
@@ -549,7 +549,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       const txs = included.map((e) => e.tx);
       const bloom = new Bloom(undefined, this.common);
       const receipts: StoredReceipt[] = [];
-      const receiptTrie = new MerklePatriciaTrie({ common: this.common });
+      const encodedReceipts: Uint8Array[] = [];
       for (let i = 0; i < results.length; i++) {
         const res = results[i]!;
         bloom.or(res.bloom);
@@ -562,14 +562,14 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
           logs: receipt.logs.map(([address, topics, data]) => [address.slice(), topics.map((t) => t.slice()), data.slice()] as StoredReceipt["logs"][number]),
           contractAddress: res.createdAddress?.bytes,
         });
-        await receiptTrie.put(RLP.encode(i), encodeReceipt(res.receipt, txs[i]!.type));
+        encodedReceipts.push(encodeReceipt(res.receipt, txs[i]!.type));
       }
       const header = sealHeader(
         {
           ...base,
           stateRoot,
-          transactionsTrie: await genTransactionsTrieRoot(txs, new MerklePatriciaTrie({ common: this.common })),
-          receiptTrie: txs.length === 0 ? KECCAK256_RLP : receiptTrie.root(),
+          transactionsTrie: listRoot(txs.map((tx) => tx.serialize())),
+          receiptTrie: listRoot(encodedReceipts),
           logsBloom: bloom.bitvector,
           gasUsed,
         },
