@@ -11,7 +11,9 @@
 // the receipt before the next (a closed loop, like wallets do). Time to receipt runs from the
 // moment eth_sendRawTransaction is sent to the moment the block holding it is served.
 import { spawn, type ChildProcess } from "node:child_process";
+import { PerformanceObserver } from "node:perf_hooks";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { Agent, request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +32,7 @@ import {
   getBytes,
   hexlify,
   id,
+  keccak256,
   randomBytes,
 } from "ethers";
 import { readArtifact } from "../test/helpers/artifacts.js";
@@ -58,15 +61,24 @@ async function freePort(): Promise<number> {
 }
 
 let rpcId = 0;
+// Plain node:http with keep-alive: the client shares the two cores with the node, and fetch cost
+// about twice the CPU per request. Both engines are driven by this same client.
+const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
 async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: ++rpcId, method, params }),
+  const body = JSON.stringify({ jsonrpc: "2.0", id: ++rpcId, method, params });
+  const text = await new Promise<string>((resolve, reject) => {
+    const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
   });
-  const body = (await res.json()) as { result?: T; error?: { code: number; message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.code} ${body.error.message}`);
-  return body.result as T;
+  const reply = JSON.parse(text) as { result?: T; error?: { code: number; message: string } };
+  if (reply.error) throw new Error(`${method}: ${reply.error.code} ${reply.error.message}`);
+  return reply.result as T;
 }
 
 function sign(key: Uint8Array, tx: { to: string; data: string; nonce: number; gasLimit: bigint; gasPrice: bigint; chainId: bigint }): string {
@@ -282,7 +294,7 @@ async function runGrants(engine: Engine, d: Deployment, total: number, inflight:
       const data = GRANT.encodeFunctionData("grant", [grantRequest(c.citizen, d.agency, c.nonce)]);
       const raw = sign(c.key, { to: d.consents, data, nonce: c.nonce, gasLimit: d.grantGas, gasPrice: engine.gasPrice, chainId: engine.chainId });
       c.nonce++;
-      const hash = Transaction.from(raw).hash!;
+      const hash = keccak256(raw);
       const receipt = watcher.wait(hash);
       const sentAt = performance.now();
       try {
@@ -508,7 +520,22 @@ if (flag("serve")) {
   const started = performance.now();
   const chain = await startChain({ ...config, logger: pino({ level: process.env.IMI_CHAIN_LOG_LEVEL ?? "warn" }, pino.destination(2)) });
   process.stdout.write(`READY ${chain.url} ${(performance.now() - started).toFixed(1)}\n`);
-  const stop = () => void chain.close().then(() => process.exit(0));
+  // With IMI_BENCH_VERBOSE, the node's time in garbage collection by kind, printed when it stops.
+  const gcMs = new Map<string, number>();
+  if (process.env.IMI_BENCH_VERBOSE) {
+    const kinds: Record<number, string> = { 1: "minor", 2: "major", 4: "incremental", 8: "weakcb" };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const kind = kinds[(e as unknown as { detail: { kind: number } }).detail.kind] ?? "other";
+        gcMs.set(kind, (gcMs.get(kind) ?? 0) + e.duration);
+      }
+    }).observe({ entryTypes: ["gc"] });
+  }
+  const stop = () =>
+    void chain.close().then(() => {
+      if (gcMs.size > 0) console.error(`node gc ms: ${[...gcMs].map(([k, v]) => `${k} ${Math.round(v)}`).join(", ")}, cpu ${Math.round(process.cpuUsage().user / 1000)} ms`);
+      process.exit(0);
+    });
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
 } else {
