@@ -203,20 +203,24 @@ export class GatewayContext {
   async record(input: Omit<AccessRecordInput, "time">, nonceDurable?: Promise<void>): Promise<AccessReceipt> {
     const append = this.options.accessLog.append({ ...input, time: this.options.now() });
     append.catch(() => undefined);
+    let nonceFailure: { cause: unknown } | undefined;
     if (nonceDurable) {
       try {
         await nonceDurable;
       } catch (cause) {
-        throw unavailable("NONCE_STORE_UNAVAILABLE", "The nonce store is unavailable.", cause);
+        nonceFailure = { cause };
       }
     }
+    let receipt: AccessReceipt;
     try {
-      const receipt = await append;
-      this.metrics.accesses.inc({ kind: input.kind, decision: input.decision });
-      return receipt;
+      receipt = await append;
     } catch (cause) {
+      // Nonces share the log's batches: when both fail, the log is what failed.
       throw unavailable("ACCESS_LOG_UNAVAILABLE", "The access could not be recorded.", cause);
     }
+    if (nonceFailure) throw unavailable("NONCE_STORE_UNAVAILABLE", "The nonce store is unavailable.", nonceFailure.cause);
+    this.metrics.accesses.inc({ kind: input.kind, decision: input.decision });
+    return receipt;
   }
 
   /** keccak256 of the canonical JSON of a response payload: what the access record commits to. */

@@ -111,6 +111,19 @@ describe("gateway: faults fail closed", () => {
     expect(denied.json().code).toBe("ACCESS_LOG_UNAVAILABLE");
   });
 
+  it("answers 503 ACCESS_LOG_UNAVAILABLE, not a nonce failure, when the log that also keeps the nonces fails", async () => {
+    const broken = await openAccessLog({ dir: join(h.dir.path, "broken-shared-log"), gateway: h.gatewayAccount.address });
+    const nonces = await NonceStore.inAccessLog(broken);
+    const a = await h.app({}, { accessLog: broken, nonces });
+    expect((await access(a)).statusCode).toBe(200);
+    await broken.close();
+    const res = await access(a);
+    expect(res.statusCode).toBe(503);
+    expect(res.json().code).toBe("ACCESS_LOG_UNAVAILABLE");
+    expect(res.json().data).toBeUndefined();
+    await nonces.close();
+  });
+
   it("answers 503 NONCE_STORE_UNAVAILABLE and no data when the nonce cannot be made durable", async () => {
     const nonces = await NonceStore.open(join(h.dir.path, "broken-nonces"));
     const a = await h.app({}, { nonces });
