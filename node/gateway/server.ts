@@ -28,7 +28,7 @@ export type GatewayServerConfig = {
   /** The gateway's own key (0x hex): its access-log identity, predicate signer and relayer. */
   gatewayKey: Hex;
   /** Vault: the local encrypted LevelDB (32-byte master key, 0x hex) or a department's HTTP service. */
-  vault: { kind: "level"; masterKey: Hex } | { kind: "http"; baseUrl: string; headers?: Record<string, string> };
+  vault: { kind: "level"; masterKey: Hex } | { kind: "http"; baseUrl: string; token?: string; headers?: Record<string, string> };
   host?: string;
   port?: number;
   audience?: string;
@@ -88,7 +88,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
         throw new NodeError("GATEWAY_CONFIG_INVALID", "vault.masterKey: must be 32 bytes as 0x hex.", { details: { setting: "vault.masterKey" } });
       vault = await LevelVault.open({ dir: join(config.dataDir, "vault"), masterKey: hexToBytes(config.vault.masterKey.slice(2)) });
     } else {
-      vault = new HttpVault({ baseUrl: config.vault.baseUrl, headers: config.vault.headers });
+      vault = new HttpVault({ baseUrl: config.vault.baseUrl, token: config.vault.token, headers: config.vault.headers });
     }
     opened.push(vault);
     const accessLog = await openAccessLog({ dir: join(config.dataDir, "accesslog"), gateway: account.address });

@@ -3,7 +3,9 @@ import { pick, validateRecord, VaultError, type CitizenRecord, type Vault } from
 export type HttpVaultOptions = {
   /** Base URL of the department's vault service, e.g. https://records.example.gov/imi */
   baseUrl: string;
-  /** Extra headers, e.g. an Authorization the department requires. */
+  /** The department's bearer token (see `vaultHttpPlugin`'s `token`), sent as `Authorization: Bearer …`. */
+  token?: string;
+  /** Extra headers, e.g. another Authorization scheme the department requires. */
   headers?: Record<string, string>;
   /** Per-request timeout, ms (default 5 000). */
   timeoutMs?: number;
@@ -35,10 +37,15 @@ export class HttpVault implements Vault {
   private async call(method: string, citizen: string, query = "", body?: unknown): Promise<Response> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs ?? 5_000);
+    let response: Response;
     try {
-      return await fetch(`${this.base}/records/${encodeURIComponent(citizen.toLowerCase())}${query}`, {
+      response = await fetch(`${this.base}/records/${encodeURIComponent(citizen.toLowerCase())}${query}`, {
         method,
-        headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...this.options.headers },
+        headers: {
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...(this.options.token === undefined ? {} : { authorization: `Bearer ${this.options.token}` }),
+          ...this.options.headers,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: controller.signal,
       });
@@ -47,6 +54,9 @@ export class HttpVault implements Vault {
     } finally {
       clearTimeout(timer);
     }
+    if (response.status === 401 || response.status === 403)
+      throw new VaultError("VAULT_UNAVAILABLE", `The department vault refused the gateway's credentials (${response.status} to ${method}); check vault.token.`);
+    return response;
   }
 
   async put(citizen: string, record: CitizenRecord): Promise<void> {

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyPluginAsync } from "fastify";
 import { VaultError, type Vault } from "./Vault.js";
 
@@ -13,11 +14,23 @@ const recordSchema = {
   additionalProperties: { type: "object", additionalProperties: { anyOf: [{ type: "string" }, { type: "number" }, { type: "boolean" }] } },
 } as const;
 
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
 /**
  * The department side of {@link HttpVault}'s protocol, serving any {@link Vault}. A department that
- * wants to keep its data in-house runs this (behind its own authentication) in front of its store.
+ * wants to keep its data in-house runs this in front of its store. With `token`, every request must
+ * carry `Authorization: Bearer <token>` (compared in constant time) or is answered 401 and nothing
+ * is read or written; without it, the department must put its own authentication in front.
  */
-export const vaultHttpPlugin: FastifyPluginAsync<{ vault: Vault }> = async (app, { vault }) => {
+export const vaultHttpPlugin: FastifyPluginAsync<{ vault: Vault; token?: string }> = async (app, { vault, token }) => {
+  if (token !== undefined) {
+    if (token.length < 32) throw new VaultError("VAULT_CONFIG_INVALID", "token: use at least 32 characters (for example 32 random bytes in hex).");
+    const expected = digest(`Bearer ${token}`);
+    app.addHook("onRequest", async (request, reply) => {
+      // Hashing both sides first makes the comparison constant-time whatever the lengths.
+      if (!timingSafeEqual(digest(request.headers.authorization ?? ""), expected)) return reply.code(401).send({ code: "UNAUTHORIZED" });
+    });
+  }
   app.setErrorHandler((error, _request, reply) => {
     const code = error instanceof VaultError ? error.code : (error as { validation?: unknown }).validation ? "INVALID_REQUEST" : "VAULT_UNAVAILABLE";
     const status = code === "INVALID_REQUEST" || code === "VAULT_INVALID_RECORD" ? 400 : 503;

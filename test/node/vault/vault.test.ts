@@ -158,4 +158,32 @@ describe("HttpVault against a department server", () => {
   it("refuses a bad base URL at construction", () => {
     expect(() => new HttpVault({ baseUrl: "ftp://x" })).toThrowError(VaultError);
   });
+
+  it("with a department token: the gateway's token opens it, a wrong or missing one reads and writes nothing", async () => {
+    const token = "d".repeat(16) + "e".repeat(32);
+    const guarded = Fastify();
+    await guarded.register(vaultHttpPlugin, { vault: backing, token, prefix: "/imi" });
+    const address = await guarded.listen({ host: "127.0.0.1", port: 0 });
+    try {
+      const c = randomId();
+      const gateway = new HttpVault({ baseUrl: `${address}/imi`, token });
+      await gateway.put(c, record());
+      expect(await gateway.get(c, ["address"])).toEqual({ address: record().address });
+      const stranger = new HttpVault({ baseUrl: `${address}/imi`, token: token.replace(/e$/, "f") });
+      const anonymous = new HttpVault({ baseUrl: `${address}/imi` });
+      for (const v of [stranger, anonymous]) {
+        expect(await codeOf(v.get(c))).toBe("VAULT_UNAVAILABLE");
+        expect(await codeOf(v.erase(c))).toBe("VAULT_UNAVAILABLE");
+        expect(await codeOf(v.put(randomId(), record()))).toBe("VAULT_UNAVAILABLE");
+      }
+      expect(await backing.get(c, ["address"])).toEqual({ address: record().address });
+      const raw = await fetch(`${address}/imi/records/${c}`);
+      expect([raw.status, await raw.json()]).toEqual([401, { code: "UNAUTHORIZED" }]);
+      const short = Fastify();
+      await expect(short.register(vaultHttpPlugin, { vault: backing, token: "too-short" }).ready()).rejects.toMatchObject({ code: "VAULT_CONFIG_INVALID" });
+      await short.close();
+    } finally {
+      await guarded.close();
+    }
+  });
 });
