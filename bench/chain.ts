@@ -3,8 +3,9 @@
 //
 // Usage: npm run bench:chain [-- --json] [-- --n 2000 --accounts 200 --history 100000 --no-hardhat]
 // With --json the last line is one JSON object. IMI_BENCH_VERBOSE=1 adds CPU per transaction of
-// node and client; IMI_BENCH_NODE_ARGS passes flags to the node process (e.g. --cpu-prof);
-// IMI_CHAIN_LOG_LEVEL=debug shows each block's timings.
+// node and client and the node's GC time by kind; IMI_BENCH_NODE_ARGS passes flags to the node
+// process (e.g. --cpu-prof, --max-old-space-size=256); IMI_CHAIN_LOG_LEVEL=debug shows each
+// block's timings.
 //
 // Workload: citizens (many accounts, no funds on the embedded chain) each send signed
 // ConsentRegistry.grant transactions over HTTP JSON-RPC, one at a time per citizen, and wait for
