@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance } from "fastify";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -56,7 +56,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     // One line per request, written below when it completes, instead of Fastify's two (incoming,
     // completed): half the log volume on the access path, and it names the route pattern, not the
     // path, which carries citizen ids on some routes.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   const metrics = createMetrics();
   const ctx = new GatewayContext(resolved, metrics);
