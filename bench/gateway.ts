@@ -27,7 +27,7 @@ import { hashTypedData } from "../sdk/typedData/hashTypedData.js";
 import secp256k1 from "secp256k1";
 import { privateKeyToAccount } from "../sdk/keys/privateKeyToAccount.js";
 import type { Hex } from "../sdk/types.js";
-import { deployArtifact as deploy } from "../test/helpers/artifacts.js";
+import { deployWiredImi } from "../test/helpers/artifacts.js";
 
 const args = process.argv.slice(2);
 const role = args.find((a) => a.startsWith("--role="))?.slice(7);
@@ -114,16 +114,9 @@ async function main(): Promise<void> {
   const provider = new JsonRpcProvider(chain.url, undefined, { cacheTimeout: -1, staticNetwork: true, pollingInterval: 20 });
   const [deployer, governor, registrar, agency, gatewayWallet, citizenWallet] = wallets.map((w) => w.connect(provider));
   log("deploying IMI on the embedded chain ...");
-  const bootstrap = await deploy("ImiBootstrap", deployer);
-  const accessManager = await deploy("ImiAccessManager", deployer, [await bootstrap.getAddress()]);
-  const am = await accessManager.getAddress();
-  const identityRegistry = await deploy("IdentityRegistry", deployer, [am, 3 * 24 * 3600]);
-  const credentialRegistry = await deploy("CredentialRegistry", deployer, [am]);
-  const consentRegistry = await deploy("ConsentRegistry", deployer, [am, await identityRegistry.getAddress()]);
-  const accessLog = await deploy("AccessLog", deployer, [am]);
-  const accountRules = await deploy("AccountRules", deployer, [am]);
-  const wiring = { manager: am, identityRegistry: await identityRegistry.getAddress(), credentialRegistry: await credentialRegistry.getAddress(), consentRegistry: await consentRegistry.getAddress(), accessLog: await accessLog.getAddress(), accountRules: await accountRules.getAddress() };
-  await (await bootstrap.getFunction("configure")(wiring, governor.address, [1, 3, 5], [registrar.address, agency.address, gatewayWallet.address], wallets.map((w) => w.address))).wait();
+  const imi = await deployWiredImi(deployer, { governor: governor.address, roles: [1, 3, 5], accounts: [registrar.address, agency.address, gatewayWallet.address], allowlist: wallets.map((w) => w.address) });
+  const { identityRegistry, consentRegistry } = imi.contracts;
+  const wiring = imi.addresses;
   const citizen = hexlify(randomBytes(32));
   await (await identityRegistry.connect(registrar).getFunction("register")(citizen, citizenWallet.address, hexlify(randomBytes(32)), 2)).wait();
   const purpose = id("housing-benefit");
@@ -137,7 +130,7 @@ async function main(): Promise<void> {
     dataDir: join(dir, "gateway"),
     rpc: chain.url,
     wsUrl: chain.wsUrl,
-    deployment: { chainId: chain.chainId, contracts: { ...wiring, accessManager: am } as never },
+    deployment: { chainId: chain.chainId, contracts: wiring as never },
     gatewayKey: gatewayWallet.privateKey as Hex,
     vault: { kind: "level", masterKey: masterKey as Hex },
     audience,

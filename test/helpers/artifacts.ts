@@ -16,3 +16,41 @@ export async function deployArtifact(name: string, signer: Signer, args: unknown
   await contract.waitForDeployment();
   return contract as Contract;
 }
+
+export type WiredImi = {
+  contracts: { bootstrap: Contract; accessManager: Contract; identityRegistry: Contract; credentialRegistry: Contract; consentRegistry: Contract; accessLog: Contract; accountRules: Contract };
+  /** The addresses under their deployment-manifest names. */
+  addresses: { accessManager: string; identityRegistry: string; credentialRegistry: string; consentRegistry: string; accessLog: string; accountRules: string };
+};
+
+/**
+ * Deploys every IMI contract from its artifact and wires them through ImiBootstrap in one call,
+ * the way the Ignition module does: `roles[i]` goes to `accounts[i]`, the governor gets admin and
+ * the deployer keeps nothing.
+ */
+export async function deployWiredImi(
+  deployer: Signer,
+  p: { governor: string; roles: number[]; accounts: string[]; allowlist: string[]; recoveryDelay?: number },
+): Promise<WiredImi> {
+  const bootstrap = await deployArtifact("ImiBootstrap", deployer);
+  const accessManager = await deployArtifact("ImiAccessManager", deployer, [await bootstrap.getAddress()]);
+  const manager = await accessManager.getAddress();
+  const identityRegistry = await deployArtifact("IdentityRegistry", deployer, [manager, p.recoveryDelay ?? 3 * 24 * 3600]);
+  const credentialRegistry = await deployArtifact("CredentialRegistry", deployer, [manager]);
+  const consentRegistry = await deployArtifact("ConsentRegistry", deployer, [manager, await identityRegistry.getAddress()]);
+  const accessLog = await deployArtifact("AccessLog", deployer, [manager]);
+  const accountRules = await deployArtifact("AccountRules", deployer, [manager]);
+  const wiring = {
+    manager,
+    identityRegistry: await identityRegistry.getAddress(),
+    credentialRegistry: await credentialRegistry.getAddress(),
+    consentRegistry: await consentRegistry.getAddress(),
+    accessLog: await accessLog.getAddress(),
+    accountRules: await accountRules.getAddress(),
+  };
+  await (await bootstrap.getFunction("configure")(wiring, p.governor, p.roles, p.accounts, p.allowlist)).wait();
+  return {
+    contracts: { bootstrap, accessManager, identityRegistry, credentialRegistry, consentRegistry, accessLog, accountRules },
+    addresses: { accessManager: manager, identityRegistry: wiring.identityRegistry, credentialRegistry: wiring.credentialRegistry, consentRegistry: wiring.consentRegistry, accessLog: wiring.accessLog, accountRules: wiring.accountRules },
+  };
+}

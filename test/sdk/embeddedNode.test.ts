@@ -1,9 +1,6 @@
 // The SDK against the project's own embedded node over plain HTTP JSON-RPC: a real LevelDB,
 // blocks sealed by the validator, the genesis allowlist deciding who may send. Citizens are not
 // allowlisted: they only sign, and the gateway relays.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { ContractFactory, type InterfaceAbi, type Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   ConsentRegistryInvalidTransitionError,
@@ -21,18 +18,12 @@ import {
 } from "../../sdk/index.js";
 import { startTestChain, type TestChain } from "../node/chain/helpers.js";
 import { caught } from "./fixture.js";
+import { deployWiredImi } from "../helpers/artifacts.js";
 
 let t: TestChain;
 let deployment: ImiDeployment;
 let keys: Record<"deployer" | "governor" | "registrar" | "issuer" | "agency" | "gateway", LocalAccount>;
 let client: (account?: LocalAccount) => ImiClient;
-
-async function deploy(name: string, signer: Wallet, args: unknown[] = []): Promise<string> {
-  const a = JSON.parse(await readFile(join("artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8")) as { abi: InterfaceAbi; bytecode: string };
-  const contract = await new ContractFactory(a.abi, a.bytecode, signer).deploy(...args);
-  await contract.waitForDeployment();
-  return contract.getAddress();
-}
 
 beforeAll(async () => {
   t = await startTestChain({ accounts: 6 });
@@ -45,22 +36,13 @@ beforeAll(async () => {
     agency: privateKeyToAccount(agency.privateKey as Hex),
     gateway: privateKeyToAccount(gateway.privateKey as Hex),
   };
-  const bootstrap = await deploy("ImiBootstrap", deployer);
-  const manager = await deploy("ImiAccessManager", deployer, [bootstrap]);
-  const identityRegistry = await deploy("IdentityRegistry", deployer, [manager, 3 * 24 * 3600]);
-  const credentialRegistry = await deploy("CredentialRegistry", deployer, [manager]);
-  const consentRegistry = await deploy("ConsentRegistry", deployer, [manager, identityRegistry]);
-  const accessLog = await deploy("AccessLog", deployer, [manager]);
-  const accountRules = await deploy("AccountRules", deployer, [manager]);
-  const a = JSON.parse(await readFile(join("artifacts", "contracts", "ImiBootstrap.sol", "ImiBootstrap.json"), "utf8"));
-  const configure = new ContractFactory(a.abi, a.bytecode, deployer).attach(bootstrap).getFunction("configure");
-  const wiring = { manager, identityRegistry, credentialRegistry, consentRegistry, accessLog, accountRules };
-  const allowlist = [governor, registrar, issuer, agency, gateway].map((w) => w.address);
-  await (await configure(wiring, governor.address, [1, 2, 3, 5], [registrar.address, issuer.address, agency.address, gateway.address], allowlist)).wait();
-  deployment = {
-    chainId: t.chain.chainId,
-    contracts: { identityRegistry, credentialRegistry, consentRegistry, accessLog, accountRules, accessManager: manager } as ImiDeployment["contracts"],
-  };
+  const { addresses } = await deployWiredImi(deployer, {
+    governor: governor.address,
+    roles: [1, 2, 3, 5],
+    accounts: [registrar.address, issuer.address, agency.address, gateway.address],
+    allowlist: [governor, registrar, issuer, agency, gateway].map((w) => w.address),
+  });
+  deployment = { chainId: t.chain.chainId, contracts: addresses as ImiDeployment["contracts"] };
   client = (account) => createImiClient({ rpc: t.chain.url, deployment, account });
 }, 120_000);
 

@@ -9,7 +9,7 @@ import { network } from "hardhat";
 import ImiModule from "../../../ignition/modules/Imi.js";
 import { CONSENT_TYPES, domainOf, signTyped } from "../../helpers/typedData.js";
 import { startTestChain, type TestChain } from "./helpers.js";
-import { deployArtifact as deploy } from "../../helpers/artifacts.js";
+import { deployWiredImi } from "../../helpers/artifacts.js";
 
 
 const code = (text: string) => id(text);
@@ -23,27 +23,10 @@ let contracts: Record<string, Contract>;
 beforeAll(async () => {
   t = await startTestChain({ accounts: 6 });
   [deployer, governor, registrar, agency, gateway, citizenKey] = t.wallets as [Wallet, Wallet, Wallet, Wallet, Wallet, Wallet];
-  const bootstrap = await deploy("ImiBootstrap", deployer);
-  const accessManager = await deploy("ImiAccessManager", deployer, [await bootstrap.getAddress()]);
-  const am = await accessManager.getAddress();
-  const identityRegistry = await deploy("IdentityRegistry", deployer, [am, 3 * 24 * 3600]);
-  const credentialRegistry = await deploy("CredentialRegistry", deployer, [am]);
-  const consentRegistry = await deploy("ConsentRegistry", deployer, [am, await identityRegistry.getAddress()]);
-  const accessLog = await deploy("AccessLog", deployer, [am]);
-  const accountRules = await deploy("AccountRules", deployer, [am]);
-  contracts = { bootstrap, accessManager, identityRegistry, credentialRegistry, consentRegistry, accessLog, accountRules };
-  const wiring = {
-    manager: am,
-    identityRegistry: await identityRegistry.getAddress(),
-    credentialRegistry: await credentialRegistry.getAddress(),
-    consentRegistry: await consentRegistry.getAddress(),
-    accessLog: await accessLog.getAddress(),
-    accountRules: await accountRules.getAddress(),
-  };
   const roles = [1, 3, 5];
   const accounts = [registrar.address, agency.address, gateway.address];
   const allowlist = [governor.address, registrar.address, agency.address, gateway.address, citizenKey.address];
-  await (await bootstrap.getFunction("configure")(wiring, governor.address, roles, accounts, allowlist)).wait();
+  contracts = (await deployWiredImi(deployer, { governor: governor.address, roles, accounts, allowlist })).contracts;
 });
 
 afterAll(async () => t.cleanup());

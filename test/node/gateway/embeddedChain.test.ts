@@ -12,7 +12,7 @@ import type { Hex } from "../../../sdk/types.js";
 import { startGateway, type RunningGateway } from "../../../node/gateway/server.js";
 import { startTestChain, type TestChain } from "../chain/helpers.js";
 import { code, randomId, tempDir } from "../indexer/helpers.js";
-import { deployArtifact as deploy } from "../../helpers/artifacts.js";
+import { deployWiredImi } from "../../helpers/artifacts.js";
 
 
 const P = code("housing-benefit");
@@ -30,17 +30,10 @@ describe("gateway over the embedded chain (HTTP + WebSocket)", () => {
   beforeAll(async () => {
     t = await startTestChain({ accounts: 6 });
     [deployer, governor, registrar, agency, gatewayWallet, citizenWallet] = t.wallets as [Wallet, Wallet, Wallet, Wallet, Wallet, Wallet];
-    const bootstrap = await deploy("ImiBootstrap", deployer);
-    const accessManager = await deploy("ImiAccessManager", deployer, [await bootstrap.getAddress()]);
-    const am = await accessManager.getAddress();
-    const identityRegistry = await deploy("IdentityRegistry", deployer, [am, 3 * 24 * 3600]);
-    const credentialRegistry = await deploy("CredentialRegistry", deployer, [am]);
-    const consentRegistry = await deploy("ConsentRegistry", deployer, [am, await identityRegistry.getAddress()]);
-    const accessLog = await deploy("AccessLog", deployer, [am]);
-    const accountRules = await deploy("AccountRules", deployer, [am]);
-    c = { accessManager, identityRegistry, credentialRegistry, consentRegistry, accessLog, accountRules };
-    const wiring = { manager: am, identityRegistry: await identityRegistry.getAddress(), credentialRegistry: await credentialRegistry.getAddress(), consentRegistry: await consentRegistry.getAddress(), accessLog: await accessLog.getAddress(), accountRules: await accountRules.getAddress() };
-    await (await bootstrap.getFunction("configure")(wiring, governor.address, [1, 3, 5], [registrar.address, agency.address, gatewayWallet.address], [governor.address, registrar.address, agency.address, gatewayWallet.address, citizenWallet.address])).wait();
+    const imi = await deployWiredImi(deployer, { governor: governor.address, roles: [1, 3, 5], accounts: [registrar.address, agency.address, gatewayWallet.address], allowlist: [governor.address, registrar.address, agency.address, gatewayWallet.address, citizenWallet.address] });
+    c = imi.contracts;
+    const { identityRegistry, consentRegistry } = imi.contracts;
+    const wiring = imi.addresses;
     chainId = t.chain.chainId;
     citizen = randomId();
     await (await identityRegistry.connect(registrar).getFunction("register")(citizen, citizenWallet.address, randomId(), 2)).wait();
@@ -51,7 +44,7 @@ describe("gateway over the embedded chain (HTTP + WebSocket)", () => {
       wsUrl: t.chain.wsUrl,
       // Polling only as a slow fallback: new blocks arrive through the subscription.
       pollIntervalMs: 60_000,
-      deployment: { chainId, contracts: { ...wiring, accessManager: am } as never },
+      deployment: { chainId, contracts: wiring as never },
       gatewayKey: gatewayWallet.privateKey as Hex,
       vault: { kind: "level", masterKey: `0x${randomBytes(32).toString("hex")}` },
       audience: "https://gw.embedded.example",

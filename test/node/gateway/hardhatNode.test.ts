@@ -8,7 +8,7 @@ import { startGateway, type RunningGateway } from "../../../node/gateway/server.
 import { startHardhatNode, type HardhatNode } from "../../helpers/hardhatNode.js";
 import { code, randomId, tempDir } from "../indexer/helpers.js";
 import { localKeyOf } from "./harness.js";
-import { deployArtifact as deploy } from "../../helpers/artifacts.js";
+import { deployWiredImi } from "../../helpers/artifacts.js";
 
 
 const P = code("school-enrolment");
@@ -35,16 +35,9 @@ describe("gateway over Hardhat's node (HTTP JSON-RPC)", () => {
     provider = new JsonRpcProvider(node.url, undefined, { cacheTimeout: -1, staticNetwork: true, pollingInterval: 20 });
     const addresses = (await provider.send("eth_accounts", [])) as string[];
     const [deployer, governor, registrar, agency, gatewayWallet, citizenWallet] = addresses.slice(0, 6).map((a) => new Wallet(localKeyOf(a).exportPrivateKey(), provider));
-    const bootstrap = await deploy("ImiBootstrap", deployer);
-    const accessManager = await deploy("ImiAccessManager", deployer, [await bootstrap.getAddress()]);
-    const am = await accessManager.getAddress();
-    const identityRegistry = await deploy("IdentityRegistry", deployer, [am, 3 * 24 * 3600]);
-    const credentialRegistry = await deploy("CredentialRegistry", deployer, [am]);
-    const consentRegistry = await deploy("ConsentRegistry", deployer, [am, await identityRegistry.getAddress()]);
-    const accessLog = await deploy("AccessLog", deployer, [am]);
-    const accountRules = await deploy("AccountRules", deployer, [am]);
-    const wiring = { manager: am, identityRegistry: await identityRegistry.getAddress(), credentialRegistry: await credentialRegistry.getAddress(), consentRegistry: await consentRegistry.getAddress(), accessLog: await accessLog.getAddress(), accountRules: await accountRules.getAddress() };
-    await (await bootstrap.getFunction("configure")(wiring, governor.address, [1, 3, 5], [registrar.address, agency.address, gatewayWallet.address], [governor.address, registrar.address, agency.address, gatewayWallet.address, citizenWallet.address])).wait();
+    const imi = await deployWiredImi(deployer, { governor: governor.address, roles: [1, 3, 5], accounts: [registrar.address, agency.address, gatewayWallet.address], allowlist: [governor.address, registrar.address, agency.address, gatewayWallet.address, citizenWallet.address] });
+    const { identityRegistry, consentRegistry } = imi.contracts;
+    const wiring = imi.addresses;
     const chainId = Number((await provider.getNetwork()).chainId);
     const citizen = randomId();
     await (await identityRegistry.connect(registrar).getFunction("register")(citizen, citizenWallet.address, randomId(), 2)).wait();
@@ -56,7 +49,7 @@ describe("gateway over Hardhat's node (HTTP JSON-RPC)", () => {
       dataDir: dir.path,
       rpc: node.url,
       pollIntervalMs: 50,
-      deployment: { chainId, contracts: { ...wiring, accessManager: am } as never },
+      deployment: { chainId, contracts: wiring as never },
       gatewayKey: gatewayWallet.privateKey as Hex,
       vault: { kind: "level", masterKey: `0x${randomBytes(32).toString("hex")}` },
       audience: "https://gw.hardhat.example",

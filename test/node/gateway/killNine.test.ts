@@ -14,7 +14,7 @@ import { LevelVault } from "../../../node/vault/index.js";
 import { hexToBytes } from "@noble/hashes/utils.js";
 import { startTestChain, type TestChain } from "../chain/helpers.js";
 import { code, randomId, tempDir } from "../indexer/helpers.js";
-import { deployArtifact as deploy } from "../../helpers/artifacts.js";
+import { deployWiredImi } from "../../helpers/artifacts.js";
 
 
 const P = code("kill-nine");
@@ -51,16 +51,9 @@ describe("gateway durability under kill -9", () => {
     t = await startTestChain({ accounts: 6 });
     const [deployer, governor, registrar, ag, gatewayWallet, citizenWallet] = t.wallets as [Wallet, Wallet, Wallet, Wallet, Wallet, Wallet];
     agency = ag;
-    const bootstrap = await deploy("ImiBootstrap", deployer);
-    const accessManager = await deploy("ImiAccessManager", deployer, [await bootstrap.getAddress()]);
-    const am = await accessManager.getAddress();
-    const identityRegistry = await deploy("IdentityRegistry", deployer, [am, 3 * 24 * 3600]);
-    const credentialRegistry = await deploy("CredentialRegistry", deployer, [am]);
-    const consentRegistry = await deploy("ConsentRegistry", deployer, [am, await identityRegistry.getAddress()]);
-    const accessLog = await deploy("AccessLog", deployer, [am]);
-    const accountRules = await deploy("AccountRules", deployer, [am]);
-    const wiring = { manager: am, identityRegistry: await identityRegistry.getAddress(), credentialRegistry: await credentialRegistry.getAddress(), consentRegistry: await consentRegistry.getAddress(), accessLog: await accessLog.getAddress(), accountRules: await accountRules.getAddress() };
-    await (await bootstrap.getFunction("configure")(wiring, governor.address, [1, 3, 5], [registrar.address, agency.address, gatewayWallet.address], [governor.address, registrar.address, agency.address, gatewayWallet.address, citizenWallet.address])).wait();
+    const imi = await deployWiredImi(deployer, { governor: governor.address, roles: [1, 3, 5], accounts: [registrar.address, agency.address, gatewayWallet.address], allowlist: [governor.address, registrar.address, agency.address, gatewayWallet.address, citizenWallet.address] });
+    const { identityRegistry, consentRegistry } = imi.contracts;
+    const wiring = imi.addresses;
     citizen = randomId();
     await (await identityRegistry.connect(registrar).getFunction("register")(citizen, citizenWallet.address, randomId(), 2)).wait();
     const now = (await t.provider.getBlock("latest"))!.timestamp;
@@ -74,7 +67,7 @@ describe("gateway durability under kill -9", () => {
       dataDir: dir.path,
       rpc: t.chain.url,
       wsUrl: t.chain.wsUrl,
-      deployment: { chainId: t.chain.chainId, contracts: { ...wiring, accessManager: am } },
+      deployment: { chainId: t.chain.chainId, contracts: wiring },
       gatewayKey: gatewayWallet.privateKey,
       vault: { kind: "level", masterKey },
       audience: AUDIENCE,
