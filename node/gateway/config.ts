@@ -23,6 +23,12 @@ export type GatewayLimits = {
   /** Requests per minute per caller (session account, else client address). */
   rateLimitPerMinute: number;
   /**
+   * Registrations per minute per registrar on POST /v1/registrar/citizens, counted apart from
+   * `rateLimitPerMinute`: a bulk import at the service window is one registrar doing thousands of
+   * calls, which the per-caller budget would cut off. `imi registrar import` paces itself under it.
+   */
+  registrarRateLimitPerMinute: number;
+  /**
    * How long a statutory access stays out of the citizen's own view (a covert investigation).
    * The record is written and anchored at once either way; auditors always see it.
    */
@@ -37,6 +43,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   challengeTtlSeconds: 300,
   bodyLimitBytes: 64 * 1024,
   rateLimitPerMinute: 1_200,
+  registrarRateLimitPerMinute: 12_000,
   statutoryDisclosureDelaySeconds: 0,
 };
 
