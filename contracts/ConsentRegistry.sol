@@ -21,6 +21,8 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
     bytes32 public constant PAUSE_TYPEHASH = keccak256("Pause(bytes32 consentId,uint256 nonce,uint256 deadline)");
     // keccak256("Resume(bytes32 consentId,uint256 nonce,uint256 deadline)")
     bytes32 public constant RESUME_TYPEHASH = keccak256("Resume(bytes32 consentId,uint256 nonce,uint256 deadline)");
+    // keccak256("Confirm(bytes32 consentId,uint256 nonce,uint256 deadline)")
+    bytes32 public constant CONFIRM_TYPEHASH = keccak256("Confirm(bytes32 consentId,uint256 nonce,uint256 deadline)");
 
     IIdentityRegistry public immutable identityRegistry;
 
@@ -95,6 +97,33 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
         _setStatusBySig(RESUME_TYPEHASH, consentId, auth, ConsentStatus.Active);
     }
 
+    /// @inheritdoc IConsentRegistry
+    function confirm(bytes32 consentId) external {
+        _confirm(msg.sender, consentId);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function confirmBySig(bytes32 consentId, Authorization calldata auth) external {
+        bytes32 structHash = keccak256(abi.encode(CONFIRM_TYPEHASH, consentId, nonces(auth.signer), auth.deadline));
+        _confirm(_useAuthorization(auth, structHash), consentId);
+    }
+
+    /// @inheritdoc IConsentRegistry
+    /// @dev Why on chain: every gateway of a deployment reads and writes this one counter, so a limit
+    /// of N allows N accesses in total, not N per gateway; the chain orders concurrent uses. Only
+    /// limited consents pay a transaction per access; unlimited ones stay off chain and fast.
+    function consume(bytes32 consentId) external returns (uint32 uses) {
+        if (!_hasRole(ImiRoles.GATEWAY, msg.sender)) revert ConsentRegistryNotAGateway(msg.sender);
+        Consent storage consent = _consents[consentId];
+        if (consent.status == ConsentStatus.None) revert ConsentRegistryUnknownConsent(consentId);
+        if (consent.maxUses == 0) revert ConsentRegistryUnlimited(consentId);
+        Decision decision = check(consentId, consent.agency, consent.citizen, consent.scopes, consent.purpose);
+        if (decision != Decision.Allowed) revert ConsentRegistryNotUsable(consentId, decision);
+        if (consent.uses >= consent.maxUses) revert ConsentRegistryUseLimitReached(consentId, consent.maxUses);
+        uses = ++consent.uses;
+        emit ConsentUsed(consentId, consent.citizen, consent.agency, uses, consent.maxUses, msg.sender);
+    }
+
     // ---------------------------------------------------------------- statutory access
 
     /// @inheritdoc IConsentRegistry
@@ -163,6 +192,11 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
     }
 
     /// @inheritdoc IConsentRegistry
+    function lapseOf(bytes32 consentId) external view returns (Lapse) {
+        return _lapse(_consents[consentId]);
+    }
+
+    /// @inheritdoc IConsentRegistry
     function check(bytes32 grantId, address agency, bytes32 citizen, uint256 scopes, bytes32 purpose)
         public
         view
@@ -170,7 +204,7 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
     {
         Consent storage consent = _consents[grantId];
         if (consent.status != ConsentStatus.None) {
-            return _decide(
+            Decision decision = _decide(
                 consent.agency == agency,
                 consent.citizen == citizen,
                 consent.status,
@@ -183,6 +217,9 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
                 scopes,
                 purpose
             );
+            // Checked last, so every other refusal keeps its own reason (the indexer decides in the same order).
+            if (decision == Decision.Allowed && _lapse(consent) != Lapse.None) return Decision.GuardianLapsed;
+            return decision;
         }
         StatutoryGrant storage statutory = _statutory[grantId];
         if (statutory.grantedAt == 0) return Decision.UnknownGrant;
@@ -217,6 +254,8 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
     function _grant(address actor, GrantRequest calldata request) private returns (bytes32 consentId) {
         _checkTerms(request.agency, request.scopes, request.purpose, request.validFrom, request.validUntil);
         bool asGuardian = _authorize(request.citizen, actor, request.scopes);
+        // The guardianship this grant stands on: if it ends, or another appointment replaces it, the grant lapses.
+        uint64 guardianSince = asGuardian ? identityRegistry.getGuardian(request.citizen, actor).addedAt : 0;
         consentId = keccak256(abi.encode(block.chainid, address(this), ++_consentCount));
         _consents[consentId] = Consent({
             citizen: request.citizen,
@@ -230,7 +269,10 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
             byGuardian: asGuardian,
             grantedAt: _time(),
             updatedAt: _time(),
-            grantedBy: actor
+            grantedBy: actor,
+            guardianSince: guardianSince,
+            confirmedAt: 0,
+            uses: 0
         });
         _latest[request.citizen][request.agency][request.purpose] = consentId;
         emit ConsentGranted(
@@ -267,6 +309,31 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
         consent.status = to;
         consent.updatedAt = _time();
         emit ConsentStatusChanged(consentId, consent.citizen, consent.agency, to, actor, asGuardian);
+    }
+
+    function _confirm(address actor, bytes32 consentId) private {
+        Consent storage consent = _consents[consentId];
+        if (consent.status == ConsentStatus.None) revert ConsentRegistryUnknownConsent(consentId);
+        if (!consent.byGuardian) revert ConsentRegistryNotGuardianGrant(consentId);
+        if (consent.status == ConsentStatus.Revoked) {
+            revert ConsentRegistryInvalidTransition(consentId, ConsentStatus.Revoked, ConsentStatus.Revoked);
+        }
+        if (consent.confirmedAt != 0) revert ConsentRegistryAlreadyConfirmed(consentId);
+        if (!identityRegistry.isActive(consent.citizen)) revert ConsentRegistryInactiveCitizen(consent.citizen);
+        if (identityRegistry.controllerOf(consent.citizen) != actor) revert ConsentRegistryNotController(consent.citizen, actor);
+        consent.confirmedAt = _time();
+        consent.updatedAt = _time();
+        emit ConsentConfirmed(consentId, consent.citizen, consent.agency, actor);
+    }
+
+    /// @dev A guardian's grant stands only while the guardianship it was granted under does, unless confirmed.
+    function _lapse(Consent storage consent) private view returns (Lapse) {
+        if (!consent.byGuardian || consent.confirmedAt != 0) return Lapse.None;
+        IIdentityRegistry.Guardian memory g = identityRegistry.getGuardian(consent.citizen, consent.grantedBy);
+        if (g.addedAt != consent.guardianSince) return Lapse.GuardianReplaced;
+        if (g.removedAt != 0) return Lapse.GuardianRemoved;
+        if (_time() >= g.expiresAt) return Lapse.GuardianExpired;
+        return Lapse.None;
     }
 
     /// @dev Reverts unless `actor` is the citizen's controller or a guardian covering `scopes`.
@@ -322,7 +389,11 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
 
     /// @dev Agencies are accounts holding the agency role with no execution delay in the AccessManager.
     function _isAgency(address account) private view returns (bool) {
-        (bool isMember, uint32 delay) = IAccessManager(authority()).hasRole(ImiRoles.AGENCY, account);
+        return _hasRole(ImiRoles.AGENCY, account);
+    }
+
+    function _hasRole(uint64 role, address account) private view returns (bool) {
+        (bool isMember, uint32 delay) = IAccessManager(authority()).hasRole(role, account);
         return isMember && delay == 0;
     }
 }

@@ -1,10 +1,10 @@
-// The public entry of `imi-ledger/sdk` (browser-safe: no Node-only imports anywhere below).
-// Node programs get the same plus file loading from `imi-ledger/sdk/node` (the "node" condition of
-// `imi-ledger/sdk` resolves there automatically).
+// The public entry of `@imi-ledger/sdk` (browser-safe: no Node-only imports anywhere below).
+// Node programs get the same plus file loading from `@imi-ledger/sdk/node` (the "node" condition of
+// `@imi-ledger/sdk` resolves there automatically).
 
 // Clients
 export { createImiClient, type ImiClient } from "./clients/createImiClient.js";
-export type { ImiBaseClient, ImiClientConfig } from "./clients/ImiBaseClient.js";
+export { createBaseClient, type ImiBaseClient, type ImiClientConfig } from "./clients/ImiBaseClient.js";
 export { jsonRpcAccount, type ImiAccount, type JsonRpcAccount } from "./clients/accounts.js";
 export { parseDeployment, type DeploymentInput, type ImiDeployment, type ImiContractName } from "./clients/deployment.js";
 export { eip1193Transport, httpTransport, type HttpTransportOptions, type Transport } from "./clients/transport.js";
@@ -100,6 +100,8 @@ export * from "./actions/consent/grantConsent.js";
 export * from "./actions/consent/revokeConsent.js";
 export * from "./actions/consent/pauseConsent.js";
 export * from "./actions/consent/resumeConsent.js";
+export * from "./actions/consent/confirmConsent.js";
+export * from "./actions/consent/consumeConsent.js";
 export * from "./actions/consent/getConsent.js";
 export * from "./actions/consent/listConsents.js";
 export * from "./actions/consent/checkAccess.js";
@@ -123,6 +125,7 @@ export { ImiError, type ImiErrorOptions } from "./errors/ImiError.js";
 export * from "./errors/errors.js";
 export { ContractRevertError, type ContractRevertErrorOptions } from "./errors/ContractRevertError.js";
 export * from "./errors/contractErrors.js";
+export { decodeRevert, toImiError } from "./errors/decodeError.js";
 
 // ABIs
 export { identityRegistryAbi } from "./abi/identityRegistryAbi.js";

@@ -9,10 +9,16 @@ import {IImiSigned} from "./IImiSigned.sol";
  *
  * A consent lets one agency read the data categories in `scopes` (a bitmask: bit i = category i)
  * of one citizen for one `purpose` (a code such as keccak256("social-benefits")), from
- * `validFrom` until `validUntil`, at most `maxUses` times (0 = unlimited; the gateway counts uses
- * against its access log, so no transaction is needed per access). Only the citizen's controller
- * key or a guardian whose scopes cover the consent's scopes may grant, pause, resume or revoke it,
- * directly or by an EIP-712 signature that anyone may relay. Revoked is final.
+ * `validFrom` until `validUntil`, at most `maxUses` times (0 = unlimited). Only the citizen's
+ * controller key or a guardian whose scopes cover the consent's scopes may grant, pause, resume or
+ * revoke it, directly or by an EIP-712 signature that anyone may relay. Revoked is final.
+ *
+ * Use limits: a limited consent's uses are counted here, by {consume}, which every gateway of the
+ * deployment calls before it releases anything under such a consent: one count for all gateways.
+ * Unlimited consents (the common case) need no transaction per access.
+ *
+ * Guardians: a consent granted by a guardian lapses when that guardianship ends (removed, expired,
+ * or replaced by a later appointment) unless the citizen's own key has confirmed it ({confirm}).
  *
  * Statutory access: the governor grants an agency access under a legal-basis code, time-boxed,
  * for one citizen (or every citizen when `citizen` is zero). It is always visible in events and is
@@ -39,7 +45,18 @@ interface IConsentRegistry is IImiSigned {
         Paused,
         Revoked,
         CitizenInactive,
-        AgencyNotAuthorized
+        AgencyNotAuthorized,
+        /// @dev Granted by a guardian whose guardianship has ended, and not confirmed by the citizen.
+        GuardianLapsed
+    }
+
+    /// @dev Why a guardian-granted consent lapsed (None: it stands, or the citizen confirmed it).
+    enum Lapse {
+        None,
+        GuardianRemoved,
+        GuardianExpired,
+        /// @dev The guardianship the grant was made under ended and the guardian was appointed again.
+        GuardianReplaced
     }
 
     struct GrantRequest {
@@ -66,6 +83,12 @@ interface IConsentRegistry is IImiSigned {
         uint64 grantedAt;
         uint64 updatedAt;
         address grantedBy;
+        /// @dev For a guardian's grant: the `addedAt` of the guardianship it was granted under.
+        uint64 guardianSince;
+        /// @dev When the citizen's own key confirmed a guardian's grant (0: not confirmed).
+        uint64 confirmedAt;
+        /// @dev Uses counted by {consume} (limited consents only).
+        uint32 uses;
     }
 
     struct StatutoryGrant {
@@ -103,6 +126,10 @@ interface IConsentRegistry is IImiSigned {
         address changedBy,
         bool byGuardian
     );
+    /// @dev The citizen's own key confirmed a consent a guardian granted: it no longer lapses with the guardianship.
+    event ConsentConfirmed(bytes32 indexed consentId, bytes32 indexed citizen, address indexed agency, address confirmedBy);
+    /// @dev A gateway used a limited consent once; `uses` is the count after this use.
+    event ConsentUsed(bytes32 indexed consentId, bytes32 indexed citizen, address indexed agency, uint32 uses, uint32 maxUses, address gateway);
     /// @dev `reviewRequired` is always true: statutory access is never invisible and never unreviewed.
     event StatutoryAccessGranted(
         bytes32 indexed grantId,
@@ -131,6 +158,17 @@ interface IConsentRegistry is IImiSigned {
     error ConsentRegistryUnknownStatutoryGrant(bytes32 grantId);
     error ConsentRegistryStatutoryRevoked(bytes32 grantId);
     error ConsentRegistryAlreadyReviewed(bytes32 grantId);
+    /// @dev Only a consent granted by a guardian can be confirmed.
+    error ConsentRegistryNotGuardianGrant(bytes32 consentId);
+    error ConsentRegistryAlreadyConfirmed(bytes32 consentId);
+    /// @dev `actor` is not the citizen's own controller key (a guardian cannot confirm its own grant).
+    error ConsentRegistryNotController(bytes32 citizen, address actor);
+    error ConsentRegistryNotAGateway(address account);
+    /// @dev The consent has no use limit: nothing to count.
+    error ConsentRegistryUnlimited(bytes32 consentId);
+    error ConsentRegistryUseLimitReached(bytes32 consentId, uint32 maxUses);
+    /// @dev {check} of the consent under its own terms is not Allowed.
+    error ConsentRegistryNotUsable(bytes32 consentId, Decision decision);
 
     /**
      * @dev The citizen's controller, or a guardian covering `request.scopes`, grants a consent.
@@ -163,6 +201,26 @@ interface IConsentRegistry is IImiSigned {
     function resumeBySig(bytes32 consentId, Authorization calldata auth) external;
 
     /**
+     * @dev The citizen's own key confirms a consent a guardian granted, before or after the
+     * guardianship ends. Requirements: a guardian's grant, not revoked, not confirmed before;
+     * caller is the citizen's controller.
+     */
+    function confirm(bytes32 consentId) external;
+
+    /// @dev Typed data: `Confirm(bytes32 consentId,uint256 nonce,uint256 deadline)`.
+    function confirmBySig(bytes32 consentId, Authorization calldata auth) external;
+
+    /**
+     * @dev A gateway counts one use of a limited consent before it releases anything under it.
+     * Requirements: caller holds the gateway role; `maxUses` non-zero; {check} under the consent's
+     * own terms is Allowed; fewer than `maxUses` uses so far.
+     */
+    function consume(bytes32 consentId) external returns (uint32 uses);
+
+    /// @dev Why a guardian's grant lapsed, or None.
+    function lapseOf(bytes32 consentId) external view returns (Lapse);
+
+    /**
      * @dev The governor grants statutory access. `citizen` zero means any citizen.
      * Requirements: governor; agency holds the agency role; non-zero scopes, purpose, legal basis; valid window.
      */
@@ -191,7 +249,7 @@ interface IConsentRegistry is IImiSigned {
 
     /**
      * @dev May `agency` read `scopes` of `citizen` for `purpose` now, under `grantId` (a consent id or
-     * a statutory grant id)? One call; `maxUses` is enforced by the gateway, not here.
+     * a statutory grant id)? One call; `maxUses` is enforced by {consume}, not here.
      */
     function check(bytes32 grantId, address agency, bytes32 citizen, uint256 scopes, bytes32 purpose)
         external

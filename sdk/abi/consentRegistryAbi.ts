@@ -58,6 +58,17 @@ export const consentRegistryAbi = [
     "inputs": [
       {
         "internalType": "bytes32",
+        "name": "consentId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ConsentRegistryAlreadyConfirmed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
         "name": "grantId",
         "type": "bytes32"
       }
@@ -122,11 +133,65 @@ export const consentRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "ConsentRegistryNotAGateway",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "agency",
         "type": "address"
       }
     ],
     "name": "ConsentRegistryNotAnAgency",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "citizen",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "actor",
+        "type": "address"
+      }
+    ],
+    "name": "ConsentRegistryNotController",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "consentId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ConsentRegistryNotGuardianGrant",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "consentId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "enum IConsentRegistry.Decision",
+        "name": "decision",
+        "type": "uint8"
+      }
+    ],
+    "name": "ConsentRegistryNotUsable",
     "type": "error"
   },
   {
@@ -181,6 +246,33 @@ export const consentRegistryAbi = [
       }
     ],
     "name": "ConsentRegistryUnknownStatutoryGrant",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "consentId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ConsentRegistryUnlimited",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "consentId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "maxUses",
+        "type": "uint32"
+      }
+    ],
+    "name": "ConsentRegistryUseLimitReached",
     "type": "error"
   },
   {
@@ -293,6 +385,37 @@ export const consentRegistryAbi = [
       },
       {
         "indexed": false,
+        "internalType": "address",
+        "name": "confirmedBy",
+        "type": "address"
+      }
+    ],
+    "name": "ConsentConfirmed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "consentId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "citizen",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "agency",
+        "type": "address"
+      },
+      {
+        "indexed": false,
         "internalType": "uint256",
         "name": "scopes",
         "type": "uint256"
@@ -378,6 +501,49 @@ export const consentRegistryAbi = [
       }
     ],
     "name": "ConsentStatusChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "consentId",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "citizen",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "agency",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "uses",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "maxUses",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "gateway",
+        "type": "address"
+      }
+    ],
+    "name": "ConsentUsed",
     "type": "event"
   },
   {
@@ -518,6 +684,19 @@ export const consentRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "CONFIRM_TYPEHASH",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "GRANT_TYPEHASH",
     "outputs": [
       {
@@ -634,6 +813,73 @@ export const consentRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "consentId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "confirm",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "consentId",
+        "type": "bytes32"
+      },
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "signer",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "deadline",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bytes",
+            "name": "signature",
+            "type": "bytes"
+          }
+        ],
+        "internalType": "struct IImiSigned.Authorization",
+        "name": "auth",
+        "type": "tuple"
+      }
+    ],
+    "name": "confirmBySig",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "consentId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "consume",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "uses",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "eip712Domain",
     "outputs": [
@@ -747,6 +993,21 @@ export const consentRegistryAbi = [
             "internalType": "address",
             "name": "grantedBy",
             "type": "address"
+          },
+          {
+            "internalType": "uint64",
+            "name": "guardianSince",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "confirmedAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "uses",
+            "type": "uint32"
           }
         ],
         "internalType": "struct IConsentRegistry.Consent",
@@ -1037,6 +1298,25 @@ export const consentRegistryAbi = [
         "internalType": "bytes4",
         "name": "",
         "type": "bytes4"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "consentId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "lapseOf",
+    "outputs": [
+      {
+        "internalType": "enum IConsentRegistry.Lapse",
+        "name": "",
+        "type": "uint8"
       }
     ],
     "stateMutability": "view",

@@ -10,6 +10,8 @@ import { bumpNonce } from "../actions/common/bumpNonce.js";
 import { getNonce } from "../actions/common/getNonce.js";
 import { signTypedData } from "../actions/common/signTypedData.js";
 import { checkAccess } from "../actions/consent/checkAccess.js";
+import { confirmConsent, signConfirmConsent } from "../actions/consent/confirmConsent.js";
+import { consumeConsent } from "../actions/consent/consumeConsent.js";
 import { getConsent } from "../actions/consent/getConsent.js";
 import { grantConsent, signGrantConsent } from "../actions/consent/grantConsent.js";
 import { grantStatutoryAccess } from "../actions/consent/grantStatutoryAccess.js";
@@ -121,6 +123,9 @@ const consentActions = {
   signPause: signPauseConsent,
   resume: resumeConsent,
   signResume: signResumeConsent,
+  confirm: confirmConsent,
+  signConfirm: signConfirmConsent,
+  consume: consumeConsent,
   get: getConsent,
   list: listConsents,
   check: checkAccess,

@@ -178,6 +178,13 @@ export class AddressEmptyCodeError extends ContractRevertError<{ target: `0x${st
   }
 }
 
+export class ConsentRegistryAlreadyConfirmedError extends ContractRevertError<{ consentId: `0x${string}` }> {
+  override name = "ConsentRegistryAlreadyConfirmedError" as const;
+  constructor(options: ContractRevertErrorOptions<{ consentId: `0x${string}` }>) {
+    super("ConsentRegistryAlreadyConfirmed", options);
+  }
+}
+
 export class ConsentRegistryAlreadyReviewedError extends ContractRevertError<{ grantId: `0x${string}` }> {
   override name = "ConsentRegistryAlreadyReviewedError" as const;
   constructor(options: ContractRevertErrorOptions<{ grantId: `0x${string}` }>) {
@@ -213,10 +220,38 @@ export class ConsentRegistryInvalidWindowError extends ContractRevertError<{ val
   }
 }
 
+export class ConsentRegistryNotAGatewayError extends ContractRevertError<{ account: `0x${string}` }> {
+  override name = "ConsentRegistryNotAGatewayError" as const;
+  constructor(options: ContractRevertErrorOptions<{ account: `0x${string}` }>) {
+    super("ConsentRegistryNotAGateway", options);
+  }
+}
+
 export class ConsentRegistryNotAnAgencyError extends ContractRevertError<{ agency: `0x${string}` }> {
   override name = "ConsentRegistryNotAnAgencyError" as const;
   constructor(options: ContractRevertErrorOptions<{ agency: `0x${string}` }>) {
     super("ConsentRegistryNotAnAgency", options);
+  }
+}
+
+export class ConsentRegistryNotControllerError extends ContractRevertError<{ citizen: `0x${string}`; actor: `0x${string}` }> {
+  override name = "ConsentRegistryNotControllerError" as const;
+  constructor(options: ContractRevertErrorOptions<{ citizen: `0x${string}`; actor: `0x${string}` }>) {
+    super("ConsentRegistryNotController", options);
+  }
+}
+
+export class ConsentRegistryNotGuardianGrantError extends ContractRevertError<{ consentId: `0x${string}` }> {
+  override name = "ConsentRegistryNotGuardianGrantError" as const;
+  constructor(options: ContractRevertErrorOptions<{ consentId: `0x${string}` }>) {
+    super("ConsentRegistryNotGuardianGrant", options);
+  }
+}
+
+export class ConsentRegistryNotUsableError extends ContractRevertError<{ consentId: `0x${string}`; decision: bigint }> {
+  override name = "ConsentRegistryNotUsableError" as const;
+  constructor(options: ContractRevertErrorOptions<{ consentId: `0x${string}`; decision: bigint }>) {
+    super("ConsentRegistryNotUsable", options);
   }
 }
 
@@ -245,6 +280,20 @@ export class ConsentRegistryUnknownStatutoryGrantError extends ContractRevertErr
   override name = "ConsentRegistryUnknownStatutoryGrantError" as const;
   constructor(options: ContractRevertErrorOptions<{ grantId: `0x${string}` }>) {
     super("ConsentRegistryUnknownStatutoryGrant", options);
+  }
+}
+
+export class ConsentRegistryUnlimitedError extends ContractRevertError<{ consentId: `0x${string}` }> {
+  override name = "ConsentRegistryUnlimitedError" as const;
+  constructor(options: ContractRevertErrorOptions<{ consentId: `0x${string}` }>) {
+    super("ConsentRegistryUnlimited", options);
+  }
+}
+
+export class ConsentRegistryUseLimitReachedError extends ContractRevertError<{ consentId: `0x${string}`; maxUses: bigint }> {
+  override name = "ConsentRegistryUseLimitReachedError" as const;
+  constructor(options: ContractRevertErrorOptions<{ consentId: `0x${string}`; maxUses: bigint }>) {
+    super("ConsentRegistryUseLimitReached", options);
   }
 }
 
@@ -604,16 +653,23 @@ export const contractErrorClasses = {
   AccountRulesNotAllowed: AccountRulesNotAllowedError,
   AccountRulesZeroAddress: AccountRulesZeroAddressError,
   AddressEmptyCode: AddressEmptyCodeError,
+  ConsentRegistryAlreadyConfirmed: ConsentRegistryAlreadyConfirmedError,
   ConsentRegistryAlreadyReviewed: ConsentRegistryAlreadyReviewedError,
   ConsentRegistryInactiveCitizen: ConsentRegistryInactiveCitizenError,
   ConsentRegistryInvalidScopes: ConsentRegistryInvalidScopesError,
   ConsentRegistryInvalidTransition: ConsentRegistryInvalidTransitionError,
   ConsentRegistryInvalidWindow: ConsentRegistryInvalidWindowError,
+  ConsentRegistryNotAGateway: ConsentRegistryNotAGatewayError,
   ConsentRegistryNotAnAgency: ConsentRegistryNotAnAgencyError,
+  ConsentRegistryNotController: ConsentRegistryNotControllerError,
+  ConsentRegistryNotGuardianGrant: ConsentRegistryNotGuardianGrantError,
+  ConsentRegistryNotUsable: ConsentRegistryNotUsableError,
   ConsentRegistryStatutoryRevoked: ConsentRegistryStatutoryRevokedError,
   ConsentRegistryUnauthorized: ConsentRegistryUnauthorizedError,
   ConsentRegistryUnknownConsent: ConsentRegistryUnknownConsentError,
   ConsentRegistryUnknownStatutoryGrant: ConsentRegistryUnknownStatutoryGrantError,
+  ConsentRegistryUnlimited: ConsentRegistryUnlimitedError,
+  ConsentRegistryUseLimitReached: ConsentRegistryUseLimitReachedError,
   ConsentRegistryZeroAddress: ConsentRegistryZeroAddressError,
   ConsentRegistryZeroHash: ConsentRegistryZeroHashError,
   CredentialRegistryAlreadyAnchored: CredentialRegistryAlreadyAnchoredError,

@@ -4,6 +4,7 @@ import { eventOf, writeContract } from "./contractCall.js";
 import { checkAuthorization, signAction, type Authorization, type SignedAction } from "./signing.js";
 import { toNonZeroBytes32 } from "./validate.js";
 import {
+  confirmConsentTypedData,
   pauseConsentTypedData,
   resumeConsentTypedData,
   revokeConsentTypedData,
@@ -16,12 +17,12 @@ export type ConsentChangeReturnType = { hash: Hex; status: "active" | "paused" |
 export type SignConsentChangeParameters = { consentId: Hex; deadline?: Numberish; account?: ImiAccount };
 
 const FUNCTION = { Revoke: "revoke", Pause: "pause", Resume: "resume" } as const;
-const BUILDER = { Revoke: revokeConsentTypedData, Pause: pauseConsentTypedData, Resume: resumeConsentTypedData } as const;
+const BUILDER = { Revoke: revokeConsentTypedData, Pause: pauseConsentTypedData, Resume: resumeConsentTypedData, Confirm: confirmConsentTypedData } as const;
 const STATUS = ["none", "active", "paused", "revoked"] as const;
 
 export async function changeConsent(
   client: ImiBaseClient,
-  kind: ConsentChangeKind,
+  kind: Exclude<ConsentChangeKind, "Confirm">,
   p: ConsentChangeParameters,
 ): Promise<ConsentChangeReturnType> {
   const consentId = toNonZeroBytes32("consentId", p.consentId);

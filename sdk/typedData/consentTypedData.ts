@@ -31,6 +31,12 @@ export const consentTypes = {
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
+  /** The citizen's own key keeps a guardian's grant standing after the guardianship ends. */
+  Confirm: [
+    { name: "consentId", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
 } as const;
 
 /** What a citizen consents to: the contract's `GrantRequest`. */
@@ -87,7 +93,7 @@ export function grantTypedData(p: GrantTypedDataParameters): TypedDataDefinition
   };
 }
 
-export type ConsentChangeKind = "Revoke" | "Pause" | "Resume";
+export type ConsentChangeKind = "Revoke" | "Pause" | "Resume" | "Confirm";
 export type ConsentChangeTypedDataParameters = ContractDomainParameters & Signed & { consentId: Hex };
 
 function consentChange<K extends ConsentChangeKind>(kind: K, p: ConsentChangeTypedDataParameters): TypedDataDefinition<K> {
@@ -106,3 +112,4 @@ function consentChange<K extends ConsentChangeKind>(kind: K, p: ConsentChangeTyp
 export const revokeConsentTypedData = (p: ConsentChangeTypedDataParameters) => consentChange("Revoke", p);
 export const pauseConsentTypedData = (p: ConsentChangeTypedDataParameters) => consentChange("Pause", p);
 export const resumeConsentTypedData = (p: ConsentChangeTypedDataParameters) => consentChange("Resume", p);
+export const confirmConsentTypedData = (p: ConsentChangeTypedDataParameters) => consentChange("Confirm", p);

@@ -21,7 +21,9 @@ const D = {
   Revoked: 9n,
   CitizenInactive: 10n,
   AgencyNotAuthorized: 11n,
+  GuardianLapsed: 12n,
 } as const;
+const Lapse = { None: 0n, GuardianRemoved: 1n, GuardianExpired: 2n, GuardianReplaced: 3n } as const;
 const Status = { None: 0n, Active: 1n, Paused: 2n, Revoked: 3n } as const;
 
 const ADDRESS = 1n << 2n;
@@ -85,7 +87,7 @@ describe("ConsentRegistry", () => {
     return { signer: signer.address, deadline, signature };
   }
 
-  async function signStatus(signer: HardhatEthersSigner, type: "Revoke" | "Pause" | "Resume", consentId: string) {
+  async function signStatus(signer: HardhatEthersSigner, type: "Revoke" | "Pause" | "Resume" | "Confirm", consentId: string) {
     const deadline = (await f.now()) + 3600;
     const nonce = await consents.nonces(signer.address);
     const signature = await signTyped(signer, await domain(), CONSENT_TYPES, type, { consentId, nonce, deadline });
@@ -362,6 +364,148 @@ describe("ConsentRegistry", () => {
       await expectRevert(consents.connect(guardian).revoke(id), "ConsentRegistryUnauthorized");
       // The citizen keeps control of what the guardian granted.
       await (await consents.connect(citizenKey).revoke(id)).wait();
+    });
+  });
+
+  // Regression: consents a guardian granted stayed allowed after the guardianship was removed or expired.
+  describe("guardian's grants lapse with the guardianship unless the citizen confirms them", () => {
+    async function guardedCitizen(expiresIn = 5000) {
+      const citizenKey = f.accounts.others[0];
+      const guardian = f.accounts.others[1];
+      const citizen = await citizenWith(citizenKey);
+      await (await identity.connect(citizenKey).addGuardian(citizen, guardian.address, ADDRESS | INCOME, (await f.now()) + expiresIn)).wait();
+      return { citizenKey, guardian, citizen };
+    }
+
+    it("direct grant: lapses when the guardian is removed (also by the guardian's signature), and stays lapsed after re-appointment", async () => {
+      const { citizenKey, guardian, citizen } = await guardedCitizen();
+      const req = await request(citizen, { scopes: ADDRESS });
+      const id = await grantedId(consents.connect(guardian).grant(req));
+      const stored = await consents.getConsent(id);
+      expect(stored.guardianSince).toBe((await identity.getGuardian(citizen, guardian.address)).addedAt);
+      expect(await check(id, req)).toBe(D.Allowed);
+      expect(await consents.lapseOf(id)).toBe(Lapse.None);
+
+      const nonce = await identity.nonces(guardian.address);
+      const deadline = (await f.now()) + 3600;
+      const removal = await signTyped(guardian, domainOf("IMI IdentityRegistry", f.chainId, await identity.getAddress()), {
+        RemoveGuardian: [{ name: "citizen", type: "bytes32" }, { name: "guardian", type: "address" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }],
+      }, "RemoveGuardian", { citizen, guardian: guardian.address, nonce, deadline });
+      await (await identity.removeGuardianBySig(citizen, guardian.address, { signer: guardian.address, deadline, signature: removal })).wait();
+      expect(await check(id, req)).toBe(D.GuardianLapsed);
+      expect(await consents.lapseOf(id)).toBe(Lapse.GuardianRemoved);
+      const [allowed, latest, decision] = await consents.mayAccess(req.agency, citizen, ADDRESS, BENEFITS);
+      expect([allowed, latest, decision]).toEqual([false, id, D.GuardianLapsed]);
+      // Other refusals keep their own reason.
+      expect(await check(id, { ...req, scopes: HEALTH })).toBe(D.ScopeNotCovered);
+
+      // A new appointment of the same guardian does not bring the old grant back.
+      await (await identity.connect(citizenKey).addGuardian(citizen, guardian.address, ADDRESS, (await f.now()) + 5000)).wait();
+      expect(await consents.lapseOf(id)).toBe(Lapse.GuardianReplaced);
+      expect(await check(id, req)).toBe(D.GuardianLapsed);
+      // A grant under the new appointment stands.
+      const fresh = await grantedId(consents.connect(guardian).grant(req));
+      expect(await check(fresh, req)).toBe(D.Allowed);
+    });
+
+    it("signed grant: lapses when the guardianship expires", async () => {
+      const { guardian, citizen } = await guardedCitizen(1000);
+      const req = await request(citizen, { scopes: INCOME });
+      const id = await grantedId(consents.connect(f.accounts.gateway).grantBySig(req, await signGrant(guardian, req)));
+      expect((await consents.getConsent(id)).byGuardian).toBe(true);
+      expect(await check(id, req)).toBe(D.Allowed);
+      await f.increaseTime(1000);
+      expect(await consents.lapseOf(id)).toBe(Lapse.GuardianExpired);
+      expect(await check(id, req)).toBe(D.GuardianLapsed);
+    });
+
+    it("a registrar's removal lapses it too; the citizen's own grants never lapse", async () => {
+      const { citizenKey, guardian, citizen } = await guardedCitizen();
+      const byGuardian = await grantedId(consents.connect(guardian).grant(await request(citizen, { scopes: ADDRESS })));
+      const own = await grantedId(consents.connect(citizenKey).grant(await request(citizen, { scopes: ADDRESS, purpose: code("tax") })));
+      await (await identity.connect(f.accounts.registrar).removeGuardian(citizen, guardian.address)).wait();
+      expect(await consents.lapseOf(byGuardian)).toBe(Lapse.GuardianRemoved);
+      expect(await consents.lapseOf(own)).toBe(Lapse.None);
+      expect(await check(own, await request(citizen, { scopes: ADDRESS, purpose: code("tax") }))).toBe(D.Allowed);
+    });
+
+    it("direct confirm: the citizen's key keeps it standing, before or after the guardianship ends", async () => {
+      const { citizenKey, guardian, citizen } = await guardedCitizen();
+      const req = await request(citizen, { scopes: ADDRESS });
+      const before = await grantedId(consents.connect(guardian).grant(req));
+      const after = await grantedId(consents.connect(guardian).grant(await request(citizen, { scopes: ADDRESS, purpose: code("tax") })));
+      await expect(consents.connect(citizenKey).confirm(before)).resolves.toBeTruthy();
+      expect((await consents.getConsent(before)).confirmedAt).toBeGreaterThan(0n);
+      await (await identity.connect(citizenKey).removeGuardian(citizen, guardian.address)).wait();
+      expect(await check(before, req)).toBe(D.Allowed);
+      expect(await consents.lapseOf(before)).toBe(Lapse.None);
+      const afterReq = await request(citizen, { scopes: ADDRESS, purpose: code("tax") });
+      expect(await check(after, afterReq)).toBe(D.GuardianLapsed);
+      await (await consents.connect(citizenKey).confirm(after)).wait();
+      expect(await check(after, afterReq)).toBe(D.Allowed);
+      await expectRevert(consents.connect(citizenKey).confirm(after), "ConsentRegistryAlreadyConfirmed", [after]);
+    });
+
+    it("signed confirm: relayed citizen signature; the guardian, outsiders and non-guardian grants are refused", async () => {
+      const { citizenKey, guardian, citizen } = await guardedCitizen();
+      const req = await request(citizen, { scopes: ADDRESS });
+      const id = await grantedId(consents.connect(guardian).grant(req));
+      await expectRevert(consents.connect(guardian).confirm(id), "ConsentRegistryNotController", [citizen, guardian.address]);
+      await expectRevert(consents.confirmBySig(id, await signStatus(guardian, "Confirm", id)), "ConsentRegistryNotController");
+      await expectRevert(consents.connect(f.accounts.others[5]).confirm(id), "ConsentRegistryNotController");
+      const own = await grantedId(consents.connect(citizenKey).grant(await request(citizen, { scopes: ADDRESS, purpose: code("tax") })));
+      await expectRevert(consents.connect(citizenKey).confirm(own), "ConsentRegistryNotGuardianGrant", [own]);
+      await expectRevert(consents.connect(citizenKey).confirm(randomId()), "ConsentRegistryUnknownConsent");
+
+      await f.increaseTime(5000); // the guardianship expires
+      expect(await check(id, req)).toBe(D.GuardianLapsed);
+      const receipt = await (await consents.connect(f.accounts.gateway).confirmBySig(id, await signStatus(citizenKey, "Confirm", id))).wait();
+      const event = receipt!.logs.map((l: { topics: string[]; data: string }) => consents.interface.parseLog(l)).find((e: { name: string } | null) => e?.name === "ConsentConfirmed");
+      expect(event!.args.confirmedBy).toBe(citizenKey.address);
+      expect(await check(id, req)).toBe(D.Allowed);
+      // Revoked stays final: confirming a revoked grant is refused.
+      await (await consents.connect(citizenKey).revoke(id)).wait();
+      await expectRevert(consents.connect(citizenKey).confirm(id), "ConsentRegistryInvalidTransition");
+    });
+  });
+
+  // Regression: a consent with maxUses = 1 was used once on each of two gateways (each counted its own log).
+  describe("use limits counted on chain (consume)", () => {
+    it("counts every gateway's uses against one limit and refuses past it", async () => {
+      const citizenKey = f.accounts.others[0];
+      const citizen = await citizenWith(citizenKey);
+      const id = await grantedId(consents.connect(citizenKey).grant(await request(citizen, { maxUses: 2 })));
+      await (await consents.connect(f.accounts.gateway).consume(id)).wait();
+      await (await consents.connect(f.accounts.gateway2).consume(id)).wait();
+      expect((await consents.getConsent(id)).uses).toBe(2n);
+      await expectRevert(consents.connect(f.accounts.gateway).consume(id), "ConsentRegistryUseLimitReached", [id, 2n]);
+      await expectRevert(consents.connect(f.accounts.gateway2).consume(id), "ConsentRegistryUseLimitReached", [id, 2n]);
+    });
+
+    it("refuses non-gateways, unlimited, unknown and unusable consents, changing nothing", async () => {
+      const citizenKey = f.accounts.others[0];
+      const citizen = await citizenWith(citizenKey);
+      const limited = await grantedId(consents.connect(citizenKey).grant(await request(citizen, { maxUses: 1 })));
+      await expectRevert(consents.connect(f.accounts.agency).consume(limited), "ConsentRegistryNotAGateway", [f.accounts.agency.address]);
+      await expectRevert(consents.connect(citizenKey).consume(limited), "ConsentRegistryNotAGateway");
+      const unlimited = await grantedId(consents.connect(citizenKey).grant(await request(citizen, { maxUses: 0, purpose: code("tax") })));
+      await expectRevert(consents.connect(f.accounts.gateway).consume(unlimited), "ConsentRegistryUnlimited", [unlimited]);
+      await expectRevert(consents.connect(f.accounts.gateway).consume(randomId()), "ConsentRegistryUnknownConsent");
+      await (await consents.connect(citizenKey).pause(limited)).wait();
+      await expectRevert(consents.connect(f.accounts.gateway).consume(limited), "ConsentRegistryNotUsable", [limited, D.Paused]);
+      await (await consents.connect(citizenKey).revoke(limited)).wait();
+      await expectRevert(consents.connect(f.accounts.gateway).consume(limited), "ConsentRegistryNotUsable", [limited, D.Revoked]);
+      expect((await consents.getConsent(limited)).uses).toBe(0n);
+    });
+
+    it("refuses a lapsed guardian's grant", async () => {
+      const citizenKey = f.accounts.others[0];
+      const guardian = f.accounts.others[1];
+      const citizen = await citizenWith(citizenKey);
+      await (await identity.connect(citizenKey).addGuardian(citizen, guardian.address, ADDRESS | INCOME, (await f.now()) + 5000)).wait();
+      const id = await grantedId(consents.connect(guardian).grant(await request(citizen, { maxUses: 3 })));
+      await (await identity.connect(citizenKey).removeGuardian(citizen, guardian.address)).wait();
+      await expectRevert(consents.connect(f.accounts.gateway).consume(id), "ConsentRegistryNotUsable", [id, D.GuardianLapsed]);
     });
   });
 

@@ -17,6 +17,7 @@ export const ACCESS_DECISIONS = [
   "Revoked",
   "CitizenInactive",
   "AgencyNotAuthorized",
+  "GuardianLapsed",
 ] as const;
 export type AccessDecision = (typeof ACCESS_DECISIONS)[number];
 
@@ -30,7 +31,7 @@ export type CheckAccessParameters = {
 };
 export type CheckAccessReturnType = { allowed: boolean; decision: AccessDecision; grantId: Hex | null };
 
-/** May `agency` read `scopes` of `citizen` for `purpose` now? (`maxUses` is the gateway's to count.) */
+/** May `agency` read `scopes` of `citizen` for `purpose` now? (`maxUses` is counted by `consume`, see consumeConsent.) */
 export async function checkAccess(client: ImiBaseClient, p: CheckAccessParameters): Promise<CheckAccessReturnType> {
   const agency = toAddress("agency", p.agency);
   const citizen = toNonZeroBytes32("citizen", p.citizen);

@@ -20,6 +20,12 @@ export type Consent = {
   grantedAt: bigint;
   updatedAt: bigint;
   grantedBy: Address;
+  /** For a guardian's grant: when the guardianship it stands on began (it lapses if that one ends). */
+  guardianSince: bigint;
+  /** When the citizen's own key confirmed a guardian's grant (0: not confirmed). */
+  confirmedAt: bigint;
+  /** Uses counted on chain (limited consents: every gateway counts here). */
+  uses: bigint;
 };
 
 export type GetConsentParameters = { consentId: Hex };
