@@ -8,7 +8,9 @@ import {
   Decision,
   effectiveCredentialStatus,
   decide,
+  guardianLapse,
   type CredentialStatus,
+  type Lapse,
 } from "./decisions.js";
 import { LogApplier, type RpcLog, type WatchedContracts } from "./internal/applyLogs.js";
 import {
@@ -192,6 +194,7 @@ export class Indexer {
         throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_getLogs.", { cause });
       }
       logs.sort((x, y) => Number(BigInt(x.blockNumber) - BigInt(y.blockNumber)) || Number(BigInt(x.logIndex) - BigInt(y.logIndex)));
+      await this.addBlockTimes(logs);
       const ops: LevelOp[] = [];
       for (const log of logs) if (!log.removed) this.applier.apply(log, ops);
       const toHash = await this.blockHash(to);
@@ -236,6 +239,31 @@ export class Indexer {
   }
 
   private lastBlockTime = 0;
+
+  /** Fills `blockTimestamp` on the logs the applier needs it for, when the node did not send it. */
+  private async addBlockTimes(logs: RpcLog[]): Promise<void> {
+    const times = new Map<string, string>();
+    for (const log of logs) {
+      if (log.removed || log.blockTimestamp !== undefined || !this.applier.needsTime(log)) continue;
+      let time = times.get(log.blockNumber);
+      if (time === undefined) {
+        let block: { timestamp: string } | null;
+        try {
+          block = await this.config.rpc.request<{ timestamp: string } | null>("eth_getBlockByNumber", [log.blockNumber, false]);
+        } catch (cause) {
+          this.fail("CHAIN_UNREACHABLE");
+          throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_getBlockByNumber.", { cause });
+        }
+        if (!block) {
+          this.fail("INDEX_REORG");
+          throw new NodeError("INDEX_REORG", `The chain has no block ${log.blockNumber} any more.`);
+        }
+        time = block.timestamp;
+        times.set(log.blockNumber, time);
+      }
+      log.blockTimestamp = time;
+    }
+  }
 
   /**
    * The view is only valid on the chain it was built from. IMI's chains finalize at once (a single
@@ -373,11 +401,10 @@ export class Indexer {
     const agencyAuthorized = this.hasRole(AGENCY_ROLE, a, now);
     const consent = this.state.consents.get(g);
     if (consent && consent.status !== ConsentStatus.None) {
-      return {
-        basis: "consent",
-        maxUses: consent.maxUses,
-        decision: decide({ terms: consent, citizenMatches: consent.citizen === c, status: consent.status, agency: a, scopes, purpose: p, citizenActive, agencyAuthorized, now }),
-      };
+      let decision = decide({ terms: consent, citizenMatches: consent.citizen === c, status: consent.status, agency: a, scopes, purpose: p, citizenActive, agencyAuthorized, now });
+      // Last, as ConsentRegistry.check: every other refusal keeps its own reason.
+      if (decision === Decision.Allowed && this.consentLapse(consent, now) !== 0) decision = Decision.GuardianLapsed;
+      return { basis: "consent", maxUses: consent.maxUses, decision };
     }
     const st = this.state.statutory.get(g);
     if (!st) return { basis: "none", maxUses: 0, decision: Decision.UnknownGrant };
@@ -396,6 +423,18 @@ export class Indexer {
         now,
       }),
     };
+  }
+
+  /** ConsentRegistry.lapseOf over the view: why a guardian's grant no longer stands (0: it stands). */
+  consentLapse(consent: ConsentView, now: bigint): Lapse {
+    const g = this.guardian(consent.citizen, consent.grantedBy);
+    return guardianLapse({
+      byGuardian: consent.byGuardian,
+      confirmed: consent.confirmed === true,
+      guardianSince: consent.guardianSince ?? 0n,
+      guardian: g ? { addedAt: g.addedAt ?? 0n, removed: g.removed, expiresAt: g.expiresAt } : { addedAt: 0n, removed: false, expiresAt: 0n },
+      now,
+    });
   }
 
   credential(hash: string): CredentialView | undefined {

@@ -16,6 +16,7 @@ export const Decision = {
   Revoked: 9,
   CitizenInactive: 10,
   AgencyNotAuthorized: 11,
+  GuardianLapsed: 12,
 } as const;
 export type Decision = (typeof Decision)[keyof typeof Decision];
 
@@ -33,7 +34,40 @@ export const DECISION_CODES: Record<Decision, string> = {
   9: "CONSENT_REVOKED",
   10: "CITIZEN_INACTIVE",
   11: "AGENCY_NOT_AUTHORIZED",
+  12: "GUARDIAN_LAPSED",
 };
+
+/** IConsentRegistry.Lapse: why a consent a guardian granted no longer stands. */
+export const Lapse = { None: 0, GuardianRemoved: 1, GuardianExpired: 2, GuardianReplaced: 3 } as const;
+export type Lapse = (typeof Lapse)[keyof typeof Lapse];
+
+/** Stable codes for a lapse, as the citizen's consent view shows them. */
+export const LAPSE_CODES: Record<Lapse, string | undefined> = {
+  0: undefined,
+  1: "GUARDIAN_REMOVED",
+  2: "GUARDIAN_EXPIRED",
+  3: "GUARDIAN_REPLACED",
+};
+
+export type LapseInput = {
+  byGuardian: boolean;
+  /** The citizen's own key confirmed the grant. */
+  confirmed: boolean;
+  /** `addedAt` (unix s) of the guardianship the grant was made under. */
+  guardianSince: bigint;
+  /** The granting guardian's record now: `addedAt` 0 when there is none. */
+  guardian: { addedAt: bigint; removed: boolean; expiresAt: bigint };
+  now: bigint;
+};
+
+/** ConsentRegistry._lapse, in the same order of checks. */
+export function guardianLapse(i: LapseInput): Lapse {
+  if (!i.byGuardian || i.confirmed) return Lapse.None;
+  if (i.guardian.addedAt !== i.guardianSince) return Lapse.GuardianReplaced;
+  if (i.guardian.removed) return Lapse.GuardianRemoved;
+  if (i.now >= i.guardian.expiresAt) return Lapse.GuardianExpired;
+  return Lapse.None;
+}
 
 /** IConsentRegistry.ConsentStatus. */
 export const ConsentStatus = { None: 0, Active: 1, Paused: 2, Revoked: 3 } as const;

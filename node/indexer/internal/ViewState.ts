@@ -12,7 +12,8 @@ export type IdentityView = {
   registeredBlock: number;
 };
 
-export type GuardianView = { citizen: string; guardian: string; scopes: bigint; expiresAt: bigint; removed: boolean };
+/** `addedAt`: timestamp of the appointing block, as IdentityRegistry records it (a consent granted under it remembers it). */
+export type GuardianView = { citizen: string; guardian: string; scopes: bigint; expiresAt: bigint; removed: boolean; addedAt: bigint };
 
 /** AccessManager membership; `delay` applies until `effect`, then `pendingDelay`. */
 export type RoleView = { role: bigint; account: string; since: bigint; delay: number; pendingDelay: number; effect: bigint };
@@ -29,6 +30,12 @@ export type ConsentView = {
   status: ConsentStatus;
   byGuardian: boolean;
   grantedBy: string;
+  /** For a guardian's grant: `addedAt` of the guardianship it was granted under (ConsentRegistry's `guardianSince`). */
+  guardianSince: bigint;
+  /** The citizen's own key confirmed a guardian's grant. */
+  confirmed: boolean;
+  /** Uses counted on chain by ConsentRegistry.consume (limited consents). */
+  uses: number;
   grantedBlock: number;
   /** Log index of the grant in its block: with grantedBlock, the order of grants. */
   grantedLogIndex: number;

@@ -8,7 +8,8 @@ import { imiAccessManagerAbi } from "../../../sdk/abi/imiAccessManagerAbi.js";
 import { ConsentStatus, IssuerStatus } from "../decisions.js";
 import { encode, type LevelOp, type RoleView, type ViewState } from "./ViewState.js";
 
-export type RpcLog = { address: string; topics: string[]; data: string; blockNumber: string; logIndex: string; removed?: boolean };
+/** `blockTimestamp` is filled by the indexer for the logs that need it ({@link LogApplier.needsTime}) when the node does not send it. */
+export type RpcLog = { address: string; topics: string[]; data: string; blockNumber: string; logIndex: string; removed?: boolean; blockTimestamp?: string };
 
 export type WatchedContracts = {
   identityRegistry: string;
@@ -26,6 +27,10 @@ const interfaces = {
 
 const lc = (v: unknown) => String(v).toLowerCase();
 
+// A guardianship is told apart from a later one by its `addedAt`, the appointing block's time, which
+// the event does not carry: the indexer reads it for blocks with these logs only (appointments are rare).
+const GUARDIAN_ADDED_TOPIC = interfaces.identityRegistry.getEvent("GuardianAdded")!.topicHash.toLowerCase();
+
 export class LogApplier {
   private readonly byAddress: Map<string, Interface>;
   private readonly nameOf: Map<string, keyof WatchedContracts>;
@@ -40,6 +45,11 @@ export class LogApplier {
 
   addresses(): string[] {
     return [...this.byAddress.keys()];
+  }
+
+  /** Whether {@link apply} needs `log.blockTimestamp`. */
+  needsTime(log: RpcLog): boolean {
+    return this.nameOf.get(lc(log.address)) === "identityRegistry" && lc(log.topics[0]) === GUARDIAN_ADDED_TOPIC;
   }
 
   /** Applies one log to the in-memory state and appends the matching LevelDB ops. */
@@ -93,7 +103,8 @@ export class LogApplier {
       }
       case "identityRegistry.GuardianAdded": {
         const id = `${lc(a.citizen)}:${lc(a.guardian)}`;
-        const v = { citizen: lc(a.citizen), guardian: lc(a.guardian), scopes: BigInt(a.scopes), expiresAt: BigInt(a.expiresAt), removed: false };
+        if (log.blockTimestamp === undefined) throw new Error(`GuardianAdded in block ${block} arrived without its block time`);
+        const v = { citizen: lc(a.citizen), guardian: lc(a.guardian), scopes: BigInt(a.scopes), expiresAt: BigInt(a.expiresAt), removed: false, addedAt: BigInt(log.blockTimestamp) };
         s.guardians.set(id, v);
         ops.push({ type: "put", key: `g:${id}`, value: encode(v) });
         break;
@@ -139,6 +150,10 @@ export class LogApplier {
           status: ConsentStatus.Active as ConsentStatus,
           byGuardian: Boolean(a.byGuardian),
           grantedBy: lc(a.grantedBy),
+          // As ConsentRegistry._grant records it: the granting guardian's appointment as it stands now (logs apply in chain order).
+          guardianSince: a.byGuardian ? (s.guardians.get(`${lc(a.citizen)}:${lc(a.grantedBy)}`)?.addedAt ?? 0n) : 0n,
+          confirmed: false,
+          uses: 0,
           grantedBlock: block,
           grantedLogIndex: Number(BigInt(log.logIndex)),
           updatedBlock: block,
@@ -152,6 +167,17 @@ export class LogApplier {
         if (!v) break;
         v.status = Number(a.status) as ConsentStatus;
         v.updatedBlock = block;
+        ops.push({ type: "put", key: `c:${v.consentId}`, value: encode(v) });
+        break;
+      }
+      case "consentRegistry.ConsentConfirmed":
+      case "consentRegistry.ConsentUsed": {
+        const v = s.consents.get(lc(a.consentId));
+        if (!v) break;
+        if (parsed.name === "ConsentConfirmed") {
+          v.confirmed = true;
+          v.updatedBlock = block;
+        } else v.uses = Number(a.uses);
         ops.push({ type: "put", key: `c:${v.consentId}`, value: encode(v) });
         break;
       }

@@ -51,7 +51,25 @@ describe("index consent decisions equal ConsentRegistry.check", () => {
     const stRevoked = await st(citizens[0], 0b0001n, P1, now - 5, now + 2_000);
     await (await cr.connect(governor).revokeStatutory(stRevoked)).wait();
     grantIds.push(stRevoked, randomId(), ZeroHash);
-    void registrar;
+    // Guardians' grants (regression: they outlived the guardianship). One removed, one expiring,
+    // one replaced by a later appointment, one confirmed by the citizen before its guardian left.
+    const [, , , , , gRemoved, gExpiring, gReplaced] = f.accounts.others;
+    const ir = f.contracts.identityRegistry;
+    await (await ir.connect(k2).addGuardian(citizens[2], gRemoved.address, 0b0011n, now + 10_000)).wait();
+    const removedGrant = await grantConsent(f, gRemoved, { citizen: citizens[2], agency: agency.address, scopes: 0b0001n, purpose: P2 });
+    const confirmedGrant = await grantConsent(f, gRemoved, { citizen: citizens[2], agency: agency2.address, scopes: 0b0010n, purpose: P2 });
+    await (await cr.connect(k2).confirm(confirmedGrant)).wait();
+    await (await ir.connect(k2).removeGuardian(citizens[2], gRemoved.address)).wait();
+    await (await ir.connect(k1).addGuardian(citizens[1], gExpiring.address, 0b1111n, now + 1_000)).wait();
+    const expiringGrant = await grantConsent(f, gExpiring, { citizen: citizens[1], agency: agency2.address, scopes: 0b0010n, purpose: P1 });
+    await (await ir.connect(k0).addGuardian(citizens[0], gReplaced.address, 0b0001n, now + 10_000)).wait();
+    const replacedGrant = await grantConsent(f, gReplaced, { citizen: citizens[0], agency: agency.address, scopes: 0b0001n, purpose: P2 });
+    await (await ir.connect(registrar).removeGuardian(citizens[0], gReplaced.address)).wait();
+    await (await ir.connect(k0).addGuardian(citizens[0], gReplaced.address, 0b0001n, now + 10_000)).wait();
+    // A limited consent a gateway has used once, on chain.
+    const limited = await grantConsent(f, k1, { citizen: citizens[1], agency: agency2.address, scopes: 0b0001n, purpose: P2, maxUses: 2 });
+    await (await cr.connect(f.accounts.gateway).consume(limited)).wait();
+    grantIds.push(removedGrant, confirmedGrant, expiringGrant, replacedGrant, limited);
     indexer = await indexerFor(f, dir.path);
   });
 
@@ -79,6 +97,13 @@ describe("index consent decisions equal ConsentRegistry.check", () => {
               compared++;
               if (onChain !== inView) mismatches.push({ g, a, c, s, p, onChain, inView });
             }
+    // The lapse the citizen is shown equals ConsentRegistry.lapseOf.
+    for (const g of grantIds) {
+      const view = indexer.consent(g);
+      if (!view) continue;
+      const onChain = Number(await f.contracts.consentRegistry.lapseOf(g, { blockTag: block!.number }));
+      if (onChain !== indexer.consentLapse(view, now)) mismatches.push({ lapse: g, onChain, inView: indexer.consentLapse(view, now) });
+    }
     expect(mismatches).toEqual([]);
     return compared;
   }
@@ -87,6 +112,21 @@ describe("index consent decisions equal ConsentRegistry.check", () => {
     expect(await compareAll()).toBeGreaterThan(1_000);
     // Sanity: the world is not trivially "all unknown".
     expect(indexer.checkAccess(grantIds[0], f.accounts.agency.address, citizens[0], 2n, P1, BigInt(await f.now())).decision).toBe(Decision.Allowed);
+  });
+
+  it("a guardian's grant lapses in the view exactly as on chain: removed, replaced, expired; confirmed stands", async () => {
+    await indexer.sync();
+    const now = BigInt(await f.now());
+    const [removedGrant, confirmedGrant, expiringGrant, replacedGrant, limited] = grantIds.slice(-5);
+    const lapse = (g: string) => indexer.consentLapse(indexer.consent(g)!, now);
+    expect([lapse(removedGrant), lapse(confirmedGrant), lapse(expiringGrant), lapse(replacedGrant)]).toEqual([1, 0, 0, 3]);
+    expect(indexer.checkAccess(removedGrant, f.accounts.agency.address, citizens[2], 1n, P2, now).decision).toBe(Decision.GuardianLapsed);
+    expect(indexer.checkAccess(confirmedGrant, f.accounts.agency2.address, citizens[2], 2n, P2, now).decision).toBe(Decision.Allowed);
+    expect(indexer.consent(limited)!.uses).toBe(1);
+    await f.increaseTime(1_000);
+    await indexer.sync();
+    expect(indexer.consentLapse(indexer.consent(expiringGrant)!, BigInt(await f.now()))).toBe(2);
+    await compareAll();
   });
 
   it("still agrees after time passes windows, a citizen is deactivated and an agency loses its role", async () => {
@@ -123,5 +163,6 @@ describe("index consent decisions equal ConsentRegistry.check", () => {
     indexer = await indexerFor(f, dir.path);
     expect(indexer.status().indexedBlock).toBeGreaterThanOrEqual(block);
     expect(grantIds.map((g) => indexer.checkAccess(g, f.accounts.agency.address, citizens[0], 1n, P1, now).decision)).toEqual(before);
+    await compareAll();
   });
 });
