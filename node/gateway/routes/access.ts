@@ -2,6 +2,9 @@ import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { ZeroHash, computeAddress } from "ethers";
 import { canonicalJson } from "../../../sdk/utils.js";
 import { predicateAnswerTypedData } from "../predicateAnswer.js";
+import { consumeConsent } from "../../../sdk/actions/consent/consumeConsent.js";
+import { ConsentRegistryNotUsableError, ConsentRegistryUseLimitReachedError } from "../../../sdk/errors/contractErrors.js";
+import type { Hex } from "../../../sdk/types.js";
 import { DECISION_CODES, Decision } from "../../indexer/index.js";
 import type { AccessReceipt } from "../internal/accessLog.js";
 import type { AccessTerms, AgencyCall, GatewayContext } from "../internal/GatewayContext.js";
@@ -21,18 +24,37 @@ function decideFromIndex(ctx: GatewayContext, call: AgencyCall, terms: AccessTer
 }
 
 /**
- * Runs `answer` under the grant's use limit: for a limited consent, count-check-append happens under
- * a per-grant lock so concurrent requests cannot overshoot it; past the limit `answer` gets a denial.
+ * Runs `answer` under the grant's use limit. A limited consent's uses are counted on chain by
+ * ConsentRegistry.consume, which every gateway of the deployment calls before it releases anything:
+ * one count for all gateways (each gateway's own log only knew its own uses, so maxUses = 1 allowed
+ * one access per gateway). The chain orders concurrent uses; a revert past the limit (or of a consent
+ * the chain no longer allows) becomes a logged denial. Unlimited consents, the common case, pay no
+ * transaction. The use is counted before the data is read: if the read then fails, that use is spent
+ * (the limit errs towards fewer accesses, never more). The gateway's own count and the index's view
+ * of the chain's count refuse early without a transaction; the per-grant lock keeps one gateway's
+ * concurrent requests from sending transactions that would only revert.
  */
 async function withinUseLimit<T>(ctx: GatewayContext, d: Decided, answer: (d: Decided) => Promise<T>): Promise<T> {
-  if (!d.allowed || d.maxUses === 0) return answer(d);
+  if (!d.allowed || d.maxUses === 0 || d.basis !== "consent") return answer(d);
   return ctx.grantLocks.run(d.grantId, async () => {
+    const limitReached = { ...d, allowed: false, reason: "USE_LIMIT_REACHED" };
     const used = await ctx.options.accessLog.countAllowed(d.grantId);
-    return answer(used >= d.maxUses ? { ...d, allowed: false, reason: "USE_LIMIT_REACHED" } : d);
+    if (used >= d.maxUses || (ctx.options.indexer.consent(d.grantId)?.uses ?? 0) >= d.maxUses) return answer(limitReached);
+    try {
+      await consumeConsent(ctx.relay, { consentId: d.grantId as Hex });
+    } catch (error) {
+      if (error instanceof ConsentRegistryUseLimitReachedError) return answer(limitReached);
+      if (error instanceof ConsentRegistryNotUsableError) return answer({ ...d, allowed: false, reason: DECISION_CODES[Number(error.args.decision) as Decision] ?? "NOT_USABLE" });
+      // Fail closed: without the chain's count nothing is released. The refusal is logged, then 503.
+      return answer({ ...d, allowed: false, reason: "USE_COUNT_UNAVAILABLE" });
+    }
+    return answer(d);
   });
 }
 
 function deny(reply: FastifyReply, status: number, code: string, r: AccessReceipt) {
+  // The chain could not count a limited consent's use: a fault, not a decision about the agency.
+  if (code === "USE_COUNT_UNAVAILABLE") status = 503;
   return reply.code(status).send({ code, message: "Access refused; the refusal is logged.", receipt: r });
 }
 

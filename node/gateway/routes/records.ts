@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import type { ConsentView, StatutoryView } from "../../indexer/index.js";
+import { LAPSE_CODES, type Lapse } from "../../indexer/decisions.js";
 import { accessRecord, address, bytes32, errors, recordJson } from "../schemas.js";
 
 const STATUS = ["none", "active", "paused", "revoked"] as const;
@@ -19,8 +20,12 @@ const consent = {
     validFrom: { type: "string" },
     validUntil: { type: "string" },
     maxUses: { type: "integer" },
-    status: { type: "string" },
+    status: { type: "string", description: "none | active | paused | revoked | lapsed (a guardian's grant whose guardianship ended)" },
+    lapseReason: { type: "string", description: "with status lapsed: GUARDIAN_REMOVED | GUARDIAN_EXPIRED | GUARDIAN_REPLACED" },
     byGuardian: { type: "boolean" },
+    grantedBy: address,
+    confirmed: { type: "boolean", description: "the citizen's own key confirmed a guardian's grant: it does not lapse" },
+    uses: { type: "integer", description: "uses counted on chain (limited consents)" },
     grantedBlock: { type: "integer" },
   },
 } as const;
@@ -41,7 +46,11 @@ const statutory = {
   },
 } as const;
 
-const consentJson = (c: ConsentView) => ({ ...c, scopes: c.scopes.toString(), validFrom: c.validFrom.toString(), validUntil: c.validUntil.toString(), status: STATUS[c.status] });
+/** `lapse`: the index's ConsentRegistry.lapseOf now; a lapsed grant that is not revoked shows as "lapsed" with the reason. */
+const consentJson = (c: ConsentView, lapse: Lapse) => {
+  const lapseReason = c.status !== 3 ? LAPSE_CODES[lapse] : undefined;
+  return { ...c, scopes: c.scopes.toString(), validFrom: c.validFrom.toString(), validUntil: c.validUntil.toString(), status: lapseReason ? "lapsed" : STATUS[c.status], ...(lapseReason ? { lapseReason } : {}) };
+};
 const statutoryJson = (s: StatutoryView) => ({ ...s, scopes: s.scopes.toString(), validFrom: s.validFrom.toString(), validUntil: s.validUntil.toString(), anyCitizen: /^0x0{64}$/.test(s.citizen) });
 
 const paging = {
@@ -60,6 +69,7 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
     if (!batch) return { status: "unbatched" as const };
     return { status: batch.status, batch: batch.index, root: batch.root, txHash: batch.txHash, blockNumber: batch.blockNumber };
   };
+  const consentOut = (c: ConsentView) => consentJson(c, indexer.consentLapse(c, ctx.ruleTime()));
   const withLegalBasis = <T extends { basis: string; grantId: string }>(r: T) => {
     const legalBasis = r.basis === "statutory" ? indexer.statutoryGrant(r.grantId)?.legalBasis : undefined;
     return legalBasis ? { ...r, legalBasis } : r;
@@ -77,7 +87,7 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
     },
     async (request) => {
       const s = ctx.requireCitizen(request);
-      return { citizen: s.citizen, consents: indexer.consentsOfCitizen(s.citizen).map(consentJson), statutory: indexer.statutoryForCitizen(s.citizen).map(statutoryJson) };
+      return { citizen: s.citizen, consents: indexer.consentsOfCitizen(s.citizen).map(consentOut), statutory: indexer.statutoryForCitizen(s.citizen).map(statutoryJson) };
     },
   );
 
@@ -118,7 +128,7 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
     },
     async (request) => {
       const agency = ctx.requireStaff(request, "agency");
-      return { agency, consents: indexer.consentsOfAgency(agency).map(consentJson) };
+      return { agency, consents: indexer.consentsOfAgency(agency).map(consentOut) };
     },
   );
 

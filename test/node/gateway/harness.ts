@@ -40,6 +40,8 @@ export async function createHarness() {
   const indexer: Indexer = await indexerFor(f, join(dir.path, "index"));
   const gatewayAccount = privateKeyToAccount(`0x${randomBytes(32).toString("hex")}` as Hex);
   await (await f.accounts.deployer.sendTransaction({ to: gatewayAccount.address, value: parseEther("100") })).wait();
+  // As a deployed gateway: it counts limited consents' uses on chain, and its signed answers check out.
+  await (await f.contracts.accessManager.connect(f.accounts.governor).grantRole(5n, gatewayAccount.address, 0)).wait();
   const masterKey = new Uint8Array(randomBytes(32));
   const vault: Vault = await LevelVault.open({ dir: join(dir.path, "vault"), masterKey });
   const accessLog: AccessLog = await openAccessLog({ dir: join(dir.path, "accesslog"), gateway: gatewayAccount.address });
@@ -67,7 +69,7 @@ export async function createHarness() {
   };
   const apps: FastifyInstance[] = [];
 
-  async function app(limits: Partial<GatewayLimits> = {}, overrides: { vault?: Vault; accessLog?: AccessLog; nonces?: NonceStore; logger?: Logger } = {}) {
+  async function app(limits: Partial<GatewayLimits> = {}, overrides: { vault?: Vault; accessLog?: AccessLog; nonces?: NonceStore; logger?: Logger; account?: LocalAccount } = {}) {
     const a = await buildApp({
       chainId: Number(f.chainId),
       audience: AUDIENCE,
@@ -76,7 +78,7 @@ export async function createHarness() {
       vault: overrides.vault ?? vault,
       accessLog: overrides.accessLog ?? accessLog,
       nonces: overrides.nonces ?? nonces,
-      account: gatewayAccount,
+      account: overrides.account ?? gatewayAccount,
       rpc: transportOf(f),
       limits: { maxHeadAgeMs: 3_600_000, rateLimitPerMinute: 100_000, ...limits },
       now,
