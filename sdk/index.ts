@@ -120,9 +120,33 @@ export * from "./actions/common/bumpNonce.js";
 export * from "./actions/common/signTypedData.js";
 export * from "./actions/gateway/gatewayRequest.js";
 
+// Gateway client: one action per route, request and response types from the gateway's own schemas
+export { createGatewayClient, gatewayActions, type GatewayClient, type GatewayBaseClient, type GatewayClientConfig, type GatewaySigner } from "./gateway/client/createGatewayClient.js";
+export * from "./gateway/retryPolicy.js";
+export * as gatewaySchemas from "./gateway/schemas/common.js";
+export type { AccessReceipt, AccessRecordJson, Denial, ErrorBody, RouteSchema } from "./gateway/schemas/common.js";
+export type { GatewaySession, LoginChallenge } from "./gateway/schemas/auth.js";
+export type { AuthorizationJson, GrantRequestJson, Relayed } from "./gateway/schemas/consents.js";
+export type { AccessPage, ConsentJson, StatutoryJson } from "./gateway/schemas/records.js";
+export type { ReceiptPending, ReceiptProof } from "./gateway/schemas/trace.js";
+export type { GatewayDeployment, Readiness } from "./gateway/schemas/operations.js";
+export * from "./actions/gateway/getGatewayDeployment.js";
+export * from "./actions/gateway/getLoginChallenge.js";
+export * from "./actions/gateway/loginCitizen.js";
+export * from "./actions/gateway/loginStaff.js";
+export * from "./actions/gateway/getCitizenAccesses.js";
+export * from "./actions/gateway/streamCitizenAccesses.js";
+export * from "./actions/gateway/getCitizenConsents.js";
+export * from "./actions/gateway/relayGrantConsent.js";
+export * from "./actions/gateway/relayRevokeConsent.js";
+export * from "./actions/gateway/relayPauseConsent.js";
+export * from "./actions/gateway/relayResumeConsent.js";
+export type { RelayAuthorization } from "./gateway/client/relayJson.js";
+
 // Errors
 export { ImiError, type ImiErrorOptions } from "./errors/ImiError.js";
 export * from "./errors/errors.js";
+export * from "./errors/gatewayErrors.js";
 export { ContractRevertError, type ContractRevertErrorOptions } from "./errors/ContractRevertError.js";
 export * from "./errors/contractErrors.js";
 export { decodeRevert, toImiError } from "./errors/decodeError.js";

@@ -152,8 +152,9 @@ export class GatewayError extends ImiError {
   override name = "GatewayError";
   readonly status: number;
   readonly gatewayCode: string | undefined;
-  constructor(status: number, shortMessage: string, options?: ImiErrorOptions) {
-    super("GATEWAY", shortMessage, options);
+  /** `options.code`: the subclasses of sdk/errors/gatewayErrors.ts carry the gateway's own code as theirs. */
+  constructor(status: number, shortMessage: string, options?: ImiErrorOptions & { code?: string }) {
+    super(options?.code ?? "GATEWAY", shortMessage, options);
     this.status = status;
     this.gatewayCode = options?.details;
   }

@@ -1,0 +1,82 @@
+// What a citizen sees of themselves, what an agency sees of its consents, what an auditor sees of everyone.
+import Type, { type Static } from "typebox";
+import { accessRecord, address, bearer, bytes32, errors, paging, routeSchema } from "./common.js";
+
+const consentProperties = {
+  consentId: Type.Optional(bytes32),
+  agency: Type.Optional(address),
+  scopes: Type.Optional(Type.String()),
+  purpose: Type.Optional(bytes32),
+  validFrom: Type.Optional(Type.String()),
+  validUntil: Type.Optional(Type.String()),
+  maxUses: Type.Optional(Type.Integer()),
+  status: Type.Optional(Type.String()),
+  byGuardian: Type.Optional(Type.Boolean()),
+  grantedBlock: Type.Optional(Type.Integer()),
+};
+/** A consent as the gateway's index has it (scopes, validFrom, validUntil as decimal strings; status by name). */
+export const consentViewSchema = Type.Object(consentProperties);
+export type ConsentJson = Static<typeof consentViewSchema>;
+
+export const statutoryViewSchema = Type.Object({
+  grantId: Type.Optional(bytes32),
+  agency: Type.Optional(address),
+  scopes: Type.Optional(Type.String()),
+  purpose: Type.Optional(bytes32),
+  legalBasis: Type.Optional(bytes32),
+  validFrom: Type.Optional(Type.String()),
+  validUntil: Type.Optional(Type.String()),
+  revoked: Type.Optional(Type.Boolean()),
+  reviewed: Type.Optional(Type.Boolean()),
+  anyCitizen: Type.Optional(Type.Boolean()),
+});
+export type StatutoryJson = Static<typeof statutoryViewSchema>;
+
+export const accessPageSchema = Type.Object({ records: Type.Array(accessRecord) });
+export type AccessPage = Static<typeof accessPageSchema>;
+
+export const citizenConsentsSchema = routeSchema({
+  tags: ["citizen"],
+  summary: "The citizen's consents and the statutory grants that can reach them",
+  security: bearer,
+  response: {
+    200: Type.Object({ citizen: bytes32, consents: Type.Array(consentViewSchema), statutory: Type.Array(statutoryViewSchema) }),
+    ...errors,
+  },
+});
+
+export const citizenAccessesSchema = routeSchema({
+  tags: ["citizen"],
+  summary: "Every access to the citizen's data, allowed or denied",
+  security: bearer,
+  querystring: Type.Object(paging, { additionalProperties: false }),
+  response: { 200: accessPageSchema, ...errors },
+});
+
+export const agencyConsentsSchema = routeSchema({
+  tags: ["agency"],
+  summary: "The consents granted to the calling agency, with their current status",
+  security: bearer,
+  response: {
+    200: Type.Object({ agency: address, consents: Type.Array(Type.Object({ ...consentProperties, citizen: Type.Optional(bytes32) })) }),
+    ...errors,
+  },
+});
+
+export const auditAccessesSchema = routeSchema({
+  tags: ["auditor"],
+  summary: "Trace accesses by citizen, agency, purpose and time (unix ms)",
+  security: bearer,
+  querystring: Type.Object(
+    {
+      ...paging,
+      citizen: Type.Optional(bytes32),
+      agency: Type.Optional(address),
+      purpose: Type.Optional(bytes32),
+      fromTime: Type.Optional(Type.String({ pattern: "^[0-9]{1,15}$" })),
+      toTime: Type.Optional(Type.String({ pattern: "^[0-9]{1,15}$" })),
+    },
+    { additionalProperties: false },
+  ),
+  response: { 200: accessPageSchema, ...errors },
+});
