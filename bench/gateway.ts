@@ -146,7 +146,7 @@ async function main(): Promise<void> {
 
   const gw = await child("gateway", { IMI_GATEWAY_CONFIG: JSON.stringify(config) });
   const agencyKey = privateKeyToAccount(agency.privateKey as Hex);
-  const loginRes = await fetch(`${gw.url}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(signAgencyLogin(agencyKey, { chainId: chain.chainId, audience })) });
+  const loginRes = await fetch(`${gw.url}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(signAgencyLogin(agencyKey, { chainId: chain.chainId, gateway: gatewayWallet.address as Hex, audience })) });
   const token = ((await loginRes.json()) as { token: string }).token;
   const accessBody = JSON.stringify({ citizen, scopes: "4", purpose, grantId: consentId });
   // Nonces only have to be unique: a random prefix and a counter spare the load generator, which
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
   const signedHeaders: Array<Record<string, string>> = [];
   const issuedAt = Math.floor(Date.now() / 1000) + 30; // signed ahead, still inside the skew window while they run
   for (let i = 0; i < signedCount; i++) {
-    const message = agencyRequestMessage({ chainId: chain.chainId, agency: agency.address as Hex, citizen: citizen as Hex, scopes: 4n, purpose: purpose as Hex, grantId: consentId as Hex, method: "POST", path: accessPath, body: accessBody, issuedAt });
+    const message = agencyRequestMessage({ chainId: chain.chainId, agency: agency.address as Hex, gateway: gatewayWallet.address as Hex, citizen: citizen as Hex, scopes: 4n, purpose: purpose as Hex, grantId: consentId as Hex, method: "POST", path: accessPath, body: accessBody, issuedAt });
     // The SDK's digest, signed with libsecp256k1 so that preparing 10,000 requests takes a second, not five.
     const digest = Buffer.from(hashTypedData(agencyRequestTypedData(chain.chainId, message)).slice(2), "hex");
     const { signature, recid } = secp256k1.ecdsaSign(digest, agencySecret);

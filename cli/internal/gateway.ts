@@ -3,7 +3,7 @@
 import { signAgencyLogin } from "../../sdk/gateway/agencyLogin.js";
 import { signIdentityProof } from "../../sdk/gateway/identityProof.js";
 import type { LocalAccount } from "../../sdk/keys/privateKeyToAccount.js";
-import type { Hex } from "../../sdk/types.js";
+import type { Address, Hex } from "../../sdk/types.js";
 import { CliError, EXIT } from "../CliError.js";
 
 export type GatewayCall = {
@@ -77,16 +77,24 @@ async function gatewayJsonOnce<T>(base: string, path: string, call: GatewayCall)
   return parsed as T;
 }
 
-/** The audience the gateway expects in logins and identity proofs (it says so with every challenge). */
-export async function gatewayChallenge(base: string): Promise<{ challenge: Hex; audience: string; expiresAt: number }> {
+/** The audience and account the gateway expects in logins and identity proofs (it says so with every challenge). */
+export async function gatewayChallenge(base: string): Promise<{ challenge: Hex; audience: string; gateway: Address; expiresAt: number }> {
   return gatewayJson(base, "/v1/auth/challenge", { method: "POST" });
+}
+
+/**
+ * The account of the gateway at `base` (GET /v1/deployment): signed requests and logins name it, so
+ * no other gateway accepts them.
+ */
+export async function gatewayAccount(base: string): Promise<Address> {
+  return (await gatewayJson<{ gateway: Address }>(base, "/v1/deployment")).gateway;
 }
 
 /** A staff session (agency, registrar, issuer, auditor) for the key the chain knows them by. */
 export async function staffLogin(base: string, chainId: number, account: LocalAccount): Promise<string> {
-  const { audience } = await gatewayChallenge(base);
+  const { audience, gateway } = await gatewayChallenge(base);
   const now = Math.floor(Date.now() / 1000);
-  const login = signAgencyLogin(account, { chainId, audience, issuedAt: now, expiresAt: now + 600 });
+  const login = signAgencyLogin(account, { chainId, gateway, audience, issuedAt: now, expiresAt: now + 600 });
   const session = await gatewayJson<{ token: string }>(base, "/v1/auth/login", { body: login });
   return session.token;
 }

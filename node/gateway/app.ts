@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from "fastify";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -50,6 +50,17 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
     // Unknown fields are refused, not stripped; nothing is coerced: "18" is not 18.
+    // Idle and slow sockets are closed rather than held: with no limits Node keeps an idle socket
+    // for minutes and a request trickling in headers (slowloris) for as long as it trickles.
+    connectionTimeout: limits.connectionTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // Node checks the headers and request timeouts on this interval (default 30 s): a tenth of the
+    // shortest of them, at least 100 ms, so a slow request is cut near its limit.
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.floor(Math.min(limits.headersTimeoutMs || 30_000, limits.requestTimeoutMs || 30_000) / 10)),
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
     // Rate limits key unauthenticated callers by address: only trust forwarding headers when told to.
     trustProxy: options.trustProxy ?? false,
@@ -61,6 +72,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   const metrics = createMetrics();
   const ctx = new GatewayContext(resolved, metrics);
   app.decorate("imi", ctx);
+  // Past this many open sockets Node closes new connections as they arrive.
+  app.server.maxConnections = limits.maxConnections;
 
   // Keep the exact body bytes: a signed request covers their hash.
   const parseJson = app.getDefaultJsonParser("error", "error");
@@ -83,13 +96,9 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     global: true,
     max: limits.rateLimitPerMinute,
     timeWindow: 60_000,
-    // Per caller: the session's account when a valid token is present, else the client address.
-    keyGenerator: (request) => {
-      const auth = request.headers.authorization;
-      const m = typeof auth === "string" ? /^Bearer (.+)$/.exec(auth) : null;
-      const session = m ? ctx.sessions.get(m[1]) : undefined;
-      return session ? `account:${session.account}` : `ip:${request.ip}`;
-    },
+    // Per caller: the authenticated agency or staff account in both modes (a session, or a signed
+    // request verified before it is counted), else the client address (GatewayContext.rateKey).
+    keyGenerator: (request) => ctx.rateKey(request as FastifyRequest),
   });
   await app.register(swagger, {
     openapi: {

@@ -9,9 +9,13 @@ import type { AccessLog } from "./internal/accessLog.js";
 import type { NonceStore } from "./internal/NonceStore.js";
 
 export type GatewayLimits = {
-  /** Refuse (503) when the index is more than this many blocks behind the chain head. */
-  maxIndexLagBlocks: number;
-  /** Refuse (503) when the chain head was last seen longer ago than this (chain unreachable). */
+  /**
+   * Nothing is decided from an index older than the newest head the gateway has seen. When it has
+   * seen a newer head, a request waits this long (ms) for the index to reach it, then is refused
+   * with 503 INDEX_BEHIND.
+   */
+  indexWaitMs: number;
+  /** Refuse (503) when the chain was last heard from longer ago than this (chain unreachable). */
   maxHeadAgeMs: number;
   /** How far a request's issuedAt may be from the gateway's clock. */
   maxSkewSeconds: number;
@@ -20,9 +24,22 @@ export type GatewayLimits = {
   /** Lifetime of an identity or login challenge. */
   challengeTtlSeconds: number;
   bodyLimitBytes: number;
-  /** Requests per minute per caller (session account, else client address). */
+  /**
+   * Requests per minute per caller: the authenticated account (a session's, or a signed request's
+   * signer, checked before counting), else the client address (see `trustProxy`).
+   */
   rateLimitPerMinute: number;
   /**
+  /** A socket with no traffic this long is closed (ms; Fastify's connectionTimeout). */
+  connectionTimeoutMs: number;
+  /** A request's headers must have arrived this long after its first byte (ms; slowloris). */
+  headersTimeoutMs: number;
+  /** A whole request (headers and body) must have arrived within this (ms). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive socket is closed after this (ms). */
+  keepAliveTimeoutMs: number;
+  /** Most sockets open at once; further connections are closed as they arrive. */
+  maxConnections: number;
    * Registrations per minute per registrar on POST /v1/registrar/citizens, counted apart from
    * `rateLimitPerMinute`: a bulk import at the service window is one registrar doing thousands of
    * calls, which the per-caller budget would cut off. `imi registrar import` paces itself under it.
@@ -36,8 +53,8 @@ export type GatewayLimits = {
 };
 
 export const DEFAULT_LIMITS: GatewayLimits = {
-  maxIndexLagBlocks: 2,
-  maxHeadAgeMs: 5_000,
+  indexWaitMs: 250,
+  maxHeadAgeMs: 2_000,
   maxSkewSeconds: 120,
   maxSessionSeconds: 900,
   challengeTtlSeconds: 300,
@@ -45,6 +62,11 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   rateLimitPerMinute: 1_200,
   registrarRateLimitPerMinute: 12_000,
   statutoryDisclosureDelaySeconds: 0,
+  connectionTimeoutMs: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 2_048,
 };
 
 /**
@@ -71,9 +93,19 @@ export type GatewayOptions = {
   /** Clock in unix ms (tests move it). */
   now?: () => number;
   logger?: Logger | boolean;
-  /** Behind a reverse proxy: which proxies to trust for the client address (Fastify's trustProxy). Default none. */
+  /**
+   * Which reverse proxies to believe about the client address (X-Forwarded-For), as Fastify's
+   * trustProxy: `true` (any: only when nothing but the proxy can reach the gateway), addresses or
+   * CIDRs ("127.0.0.1", "10.0.0.0/8"). Default none: the socket's address. Only
+   * unauthenticated callers are rate-limited by address; agencies are limited by their account.
+   */
   trustProxy?: boolean | string | string[];
   /** Serve the OpenAPI UI at /docs (default true). */
+  /**
+   * The newest chain head, learned apart from the index (startGateway passes its HeadWatcher, which
+   * follows newHeads over a WebSocket or polls). Without it only heads the index saw count.
+   */
+  heads?: { readonly head: number; readonly lastHeardAt: number };
   docs?: boolean;
 };
 
@@ -95,7 +127,8 @@ export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayO
     throw invalid("audience", "give the gateway's public origin, e.g. https://gateway.district.example.");
   for (const key of ["indexer", "vault", "accessLog", "nonces", "account", "rpc"] as const)
     if (!options[key]) throw invalid(key, "missing.");
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  // A setting given as undefined (an unset imi.json field passed through) keeps its default.
+  const limits = { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(options.limits ?? {}).filter(([, v]) => v !== undefined)) } as GatewayLimits;
   for (const [key, value] of Object.entries(limits))
     if (!Number.isSafeInteger(value) || value < 0) throw invalid(`limits.${key}`, "must be a non-negative integer.");
   const categories = options.categories ?? DEFAULT_CATEGORIES;
@@ -103,3 +136,7 @@ export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayO
     throw invalid("categories", "give 1 to 256 distinct category names (index = scope bit).");
   return { ...options, limits, categories, now: options.now ?? Date.now };
 }
+  if (limits.maxConnections < 1) throw invalid("limits.maxConnections", "must be at least 1.");
+  if (limits.indexWaitMs > 10_000) throw invalid("limits.indexWaitMs", "must be at most 10000 (a request waits this long for the index).");
+  if (limits.requestTimeoutMs > 0 && limits.headersTimeoutMs > limits.requestTimeoutMs)
+    throw invalid("limits.headersTimeoutMs", "must not exceed limits.requestTimeoutMs.");

@@ -16,6 +16,7 @@ import { buildApp } from "./app.js";
 import { DEFAULT_LIMITS, type GatewayLimits } from "./config.js";
 import { openAccessLog, type AccessLog } from "./internal/accessLog.js";
 import { NonceStore } from "./internal/NonceStore.js";
+import { HeadWatcher } from "./internal/HeadWatcher.js";
 
 export type GatewayServerConfig = {
   /** Holds index/, vault/ and accesslog/ (which also keeps the request nonces). */
@@ -36,6 +37,7 @@ export type GatewayServerConfig = {
   pollIntervalMs?: number;
   trustProxy?: boolean | string | string[];
   logger?: Logger | boolean;
+  /** Which reverse proxies to believe about the client address; see GatewayOptions.trustProxy. */
 };
 
 export type RunningGateway = {
@@ -77,7 +79,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       rpc,
       contracts: { identityRegistry, consentRegistry, credentialRegistry, accessManager },
       fromBlock: config.deployment.fromBlock,
-      wsUrl: config.wsUrl,
+      // New heads reach the index through the gateway's head watcher below (one subscription).
       pollIntervalMs,
       logger: typeof config.logger === "object" ? config.logger.child({ component: "indexer" }) : undefined,
     });
@@ -86,6 +88,16 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
     if (config.vault.kind === "level") {
       if (!/^0x[0-9a-fA-F]{64}$/.test(config.vault.masterKey))
         throw new NodeError("GATEWAY_CONFIG_INVALID", "vault.masterKey: must be 32 bytes as 0x hex.", { details: { setting: "vault.masterKey" } });
+    // The gateway learns of heads apart from the index, so a slow index cannot hide a newer block:
+    // it refuses to decide from an index behind any head it has seen (GatewayContext.assertFresh).
+    const heads = new HeadWatcher({
+      rpc,
+      wsUrl: config.wsUrl,
+      pollIntervalMs,
+      onHead: () => void indexer.sync().catch(() => undefined),
+      logger: typeof config.logger === "object" ? config.logger.child({ component: "heads" }) : undefined,
+    });
+    opened.push(heads);
       vault = await LevelVault.open({ dir: join(config.dataDir, "vault"), masterKey: hexToBytes(config.vault.masterKey.slice(2)) });
     } else {
       vault = new HttpVault({ baseUrl: config.vault.baseUrl, token: config.vault.token, headers: config.vault.headers });
@@ -108,6 +120,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       rpc,
       limits: config.limits,
       trustProxy: config.trustProxy,
+      heads,
       logger: config.logger,
     });
     opened.unshift(app);
@@ -118,6 +131,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       url,
       app,
       indexer,
+    heads.start();
       accessLog,
       vault,
       async close() {

@@ -33,7 +33,12 @@ export const ImiConfigSchema = z
         port,
         /** The gateway's public origin, named in logins and identity proofs. Default: its URL. */
         audience: z.string().min(1).max(200).optional(),
-        maxIndexLagBlocks: z.number().int().min(0).max(10_000),
+        /** No longer read: the gateway never decides from an index behind a head it has seen (indexWaitMs). Kept so older imi.json files load. */
+        maxIndexLagBlocks: z.number().int().min(0).max(10_000).optional(),
+        /** How long a request waits for the index to reach a head the gateway has seen before 503 INDEX_BEHIND (ms). */
+        indexWaitMs: z.number().int().min(0).max(10_000).optional(),
+        /** Which reverse proxies to believe about the client address (X-Forwarded-For): true, or addresses/CIDRs. Default none. */
+        trustProxy: z.union([z.boolean(), z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
         /** Statutory accesses stay out of the citizen's own view this long (covert investigations); 0 shows them at once. */
         statutoryDisclosureDelaySeconds: z.number().int().min(0).max(5 * 365 * 24 * 3600),
       })
@@ -60,7 +65,7 @@ export function defaultConfig(dataDir: string): ImiConfig {
   return {
     dataDir,
     chain: { chainId: 7337, host: "127.0.0.1", port: 8545, blockIntervalMs: 0 },
-    gateway: { host: "127.0.0.1", port: 8080, maxIndexLagBlocks: 2, statutoryDisclosureDelaySeconds: 0 },
+    gateway: { host: "127.0.0.1", port: 8080, statutoryDisclosureDelaySeconds: 0 },
     anchoring: { maxRecords: 1000, intervalMs: 1000 },
     recoveryDelaySeconds: 3 * 24 * 3600,
     logLevel: "info",

@@ -130,7 +130,8 @@ export async function startImiNode(
       host: config.gateway.host,
       port: config.gateway.port,
       audience: config.gateway.audience,
-      limits: { maxIndexLagBlocks: config.gateway.maxIndexLagBlocks, statutoryDisclosureDelaySeconds: config.gateway.statutoryDisclosureDelaySeconds },
+      limits: { indexWaitMs: config.gateway.indexWaitMs, statutoryDisclosureDelaySeconds: config.gateway.statutoryDisclosureDelaySeconds },
+      trustProxy: config.gateway.trustProxy,
       logger: logger.child({ component: "gateway" }),
     });
     closers.push(() => gateway.close());

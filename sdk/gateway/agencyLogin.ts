@@ -9,9 +9,15 @@ import { recoverTypedDataSigner } from "../typedData/verifyTypedData.js";
 import { randomBytes32 } from "../utils.js";
 import type { Address, Hex, Numberish } from "../types.js";
 
+/**
+ * A login names the gateway twice: `audience`, the public origin the agency meant to reach, and
+ * `gateway`, that gateway's account, which tells apart gateways that share an origin (see
+ * agencyRequestTypes for why the account is the binding). A gateway refuses a login for another.
+ */
 export const agencyLoginTypes = {
   AgencyLogin: [
     { name: "agency", type: "address" },
+    { name: "gateway", type: "address" },
     { name: "audience", type: "string" },
     { name: "nonce", type: "bytes32" },
     { name: "issuedAt", type: "uint64" },
@@ -19,12 +25,14 @@ export const agencyLoginTypes = {
   ],
 } as const;
 
-export type AgencyLoginMessage = { agency: Address; audience: string; nonce: Hex; issuedAt: string; expiresAt: string };
+export type AgencyLoginMessage = { agency: Address; gateway: Address; audience: string; nonce: Hex; issuedAt: string; expiresAt: string };
 export type SignedAgencyLogin = { message: AgencyLoginMessage; signature: Hex };
 
 export type AgencyLoginParameters = {
   chainId: Numberish;
   agency: Address;
+  /** The account of the gateway the token is for (GET /v1/deployment and POST /v1/auth/challenge say it). */
+  gateway: Address;
   /** Which gateway the token is for (its public origin, e.g. "https://gateway.district.example"). */
   audience: string;
   /** A challenge from the gateway, or random. */
@@ -42,6 +50,7 @@ export function agencyLoginMessage(p: AgencyLoginParameters): AgencyLoginMessage
   if (expiresAt <= issuedAt) throw new InvalidInputError("INVALID_REQUEST", "expiresAt", "expiresAt must be after issuedAt.");
   return {
     agency: toAddress("agency", p.agency),
+    gateway: toAddress("gateway", p.gateway),
     audience: p.audience,
     nonce: toNonZeroBytes32("nonce", p.nonce ?? randomBytes32()),
     issuedAt: issuedAt.toString(),
@@ -68,6 +77,8 @@ export type VerifyAgencyLoginParameters = {
   signed: SignedAgencyLogin;
   /** This gateway's audience string. */
   audience: string;
+  /** This gateway's account. */
+  gateway: Address;
   now?: number;
   /** Longest session the gateway grants, seconds. Default 3600. */
   maxLifetimeSeconds?: number;
@@ -90,7 +101,7 @@ export function verifyAgencyLogin(p: VerifyAgencyLoginParameters): VerifyAgencyL
     return { valid: false, reason: "malformed" };
   }
   if (signer !== message.agency) return { valid: false, reason: "badSignature" };
-  if (message.audience !== p.audience) return { valid: false, reason: "wrongAudience" };
+  if (message.audience !== p.audience || message.gateway.toLowerCase() !== String(p.gateway).toLowerCase()) return { valid: false, reason: "wrongAudience" };
   const now = BigInt(p.now ?? Math.floor(Date.now() / 1000));
   const issuedAt = BigInt(message.issuedAt);
   const expiresAt = BigInt(message.expiresAt);

@@ -9,9 +9,18 @@ import { recoverTypedDataSigner } from "../typedData/verifyTypedData.js";
 import { randomBytes32 } from "../utils.js";
 import type { Address, Hex, Numberish } from "../types.js";
 
+/**
+ * `gateway` binds a request to the one gateway meant to answer it: its account (the key it signs
+ * predicate answers and access-log batches with, which holds the gateway role on chain), not its
+ * origin URL. Nonces are remembered per gateway, so a request any other gateway would accept could
+ * be replayed there; an origin does not tell gateways apart when several serve one hostname behind
+ * a load balancer, and one gateway can be reached by several names. The account is one per gateway
+ * by construction and can be checked on chain. A gateway says its account at GET /v1/deployment.
+ */
 export const agencyRequestTypes = {
   AgencyRequest: [
     { name: "agency", type: "address" },
+    { name: "gateway", type: "address" },
     { name: "citizen", type: "bytes32" },
     { name: "scopes", type: "uint256" },
     { name: "purpose", type: "bytes32" },
@@ -27,6 +36,7 @@ export const agencyRequestTypes = {
 /** The signed fields, JSON-safe (decimal strings for numbers) so they travel in a header or body. */
 export type AgencyRequestMessage = {
   agency: Address;
+  gateway: Address;
   citizen: Hex;
   scopes: string;
   purpose: Hex;
@@ -48,6 +58,8 @@ export function hashRequestBody(body: string | Uint8Array | undefined): Hex {
 export type AgencyRequestParameters = {
   chainId: Numberish;
   agency: Address;
+  /** The account of the gateway the request is for (its GET /v1/deployment says it); any other refuses it. */
+  gateway: Address;
   citizen: Hex;
   scopes: Numberish;
   purpose: Hex;
@@ -71,6 +83,7 @@ export function agencyRequestMessage(p: AgencyRequestParameters): AgencyRequestM
     throw new InvalidInputError("INVALID_REQUEST", "path", "path must start with '/'.");
   return {
     agency: toAddress("agency", p.agency),
+    gateway: toAddress("gateway", p.gateway),
     citizen: toNonZeroBytes32("citizen", p.citizen),
     scopes: toPositiveUint("scopes", p.scopes, 256).toString(),
     purpose: toNonZeroBytes32("purpose", p.purpose),
@@ -102,6 +115,8 @@ export function signAgencyRequest(account: LocalAccount, p: Omit<AgencyRequestPa
 export type VerifyAgencyRequestParameters = {
   chainId: Numberish;
   signed: SignedAgencyRequest;
+  /** The account of the gateway checking it: a request meant for another gateway is refused. */
+  gateway: Address;
   /** What actually arrived: the gateway compares these with the signed fields. */
   method: string;
   path: string;
@@ -112,15 +127,15 @@ export type VerifyAgencyRequestParameters = {
   maxSkewSeconds?: number;
 };
 
-export type AgencyRequestRejection = "malformed" | "badSignature" | "methodMismatch" | "pathMismatch" | "bodyMismatch" | "stale";
+export type AgencyRequestRejection = "malformed" | "badSignature" | "wrongGateway" | "methodMismatch" | "pathMismatch" | "bodyMismatch" | "stale";
 
 export type VerifyAgencyRequestReturnType =
   | { valid: true; agency: Address; requestHash: Hex; message: AgencyRequestMessage }
   | { valid: false; reason: AgencyRequestRejection };
 
 /**
- * Checks an agency request offline: well-formed, signed by `message.agency` for this chain, bound to
- * this method, path and body, and fresh. The caller still checks, against its chain-synced view,
+ * Checks an agency request offline: well-formed, signed by `message.agency` for this chain, meant
+ * for this gateway, bound to this method, path and body, and fresh. The caller still checks, against its chain-synced view,
  * that the agency holds the agency role and that the nonce was not seen before.
  */
 export function verifyAgencyRequest(p: VerifyAgencyRequestParameters): VerifyAgencyRequestReturnType {
@@ -138,6 +153,13 @@ export function verifyAgencyRequest(p: VerifyAgencyRequestParameters): VerifyAge
     return { valid: false, reason: "malformed" };
   }
   if (signer !== message.agency) return { valid: false, reason: "badSignature" };
+  let gateway: Address;
+  try {
+    gateway = toAddress("gateway", p.gateway);
+  } catch {
+    return { valid: false, reason: "wrongGateway" };
+  }
+  if (message.gateway !== gateway) return { valid: false, reason: "wrongGateway" };
   if (message.method !== p.method.toUpperCase()) return { valid: false, reason: "methodMismatch" };
   if (message.path !== p.path) return { valid: false, reason: "pathMismatch" };
   if (message.bodyHash !== hashRequestBody(p.body)) return { valid: false, reason: "bodyMismatch" };

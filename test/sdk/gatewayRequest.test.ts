@@ -17,6 +17,8 @@ let fx: SdkFixture;
 let server: Server;
 let gatewayUrl: string;
 const seenNonces = new Set<string>();
+/** The stand-in gateway's account: requests are signed for it (the client asks GET /v1/deployment). */
+const STANDIN = "0x00000000000000000000000000000000000a11ce" as Hex;
 
 beforeAll(async () => {
   fx = await sdkFixture();
@@ -28,9 +30,10 @@ beforeAll(async () => {
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify(json));
     };
+    if (req.method === "GET" && req.url === "/v1/deployment") return reply(200, { gateway: STANDIN });
     const signed = readAgencyRequestHeaders(req.headers);
     if (!signed) return reply(401, { code: "UNSIGNED" });
-    const verified = verifyAgencyRequest({ chainId: fx.deployment.chainId, signed, method: req.method!, path: req.url!, body, now: await fx.now() });
+    const verified = verifyAgencyRequest({ chainId: fx.deployment.chainId, gateway: STANDIN, signed, method: req.method!, path: req.url!, body, now: await fx.now() });
     if (!verified.valid) return reply(401, { code: verified.reason });
     if (seenNonces.has(verified.message.nonce)) return reply(401, { code: "REPLAY" });
     seenNonces.add(verified.message.nonce);

@@ -88,7 +88,7 @@ describe("the package as installed", () => {
          request: { citizen: sdk.randomBytes32(), agency: key.address, scopes: 1n, purpose: sdk.code("p"), validFrom: 0, validUntil: 2 } });
        const signature = key.signTypedData(typedData);
        const credential = sdk.issueCredential(key, { chainId: 1, schemaId: sdk.randomBytes32(), claims: { a: 1 } });
-       const request = sdk.signAgencyRequest(key, { chainId: 1, citizen: sdk.randomBytes32(), scopes: 1n, purpose: sdk.code("p"), method: "GET", path: "/x" });
+       const request = sdk.signAgencyRequest(key, { chainId: 1, gateway: key.address, citizen: sdk.randomBytes32(), scopes: 1n, purpose: sdk.code("p"), method: "GET", path: "/x" });
        const headers = sdk.agencyRequestHeaders(request);
        const batch = sdk.buildAccessLogBatch([{ seq: 1, time: 1, gateway: key.address, agency: key.address, citizen: sdk.randomBytes32(),
          kind: "data", scopes: 1n, purpose: sdk.code("p"), grantId: sdk.randomBytes32(), basis: "consent", decision: "allowed",
@@ -96,7 +96,7 @@ describe("the package as installed", () => {
        result = {
          signed: sdk.verifyTypedData({ typedData, signature, signer: key.address }),
          credential: credential.document.claimDigests.length,
-         request: sdk.verifyAgencyRequest({ chainId: 1, signed: sdk.readAgencyRequestHeaders(headers), method: "GET", path: "/x" }).valid,
+         request: sdk.verifyAgencyRequest({ chainId: 1, gateway: key.address, signed: sdk.readAgencyRequestHeaders(headers), method: "GET", path: "/x" }).valid,
          proof: sdk.verifyAccessLogInclusion(batch.proofs[0]),
        };`,
     );

@@ -4,7 +4,7 @@ import type { Address, Hex } from "../../../sdk/types.js";
 import type { EncryptedPayload } from "../../../node/gateway/index.js";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";
-import { gatewayJson } from "../../internal/gateway.js";
+import { gatewayAccount, gatewayJson } from "../../internal/gateway.js";
 import { bytes32, integer, purpose as parsePurpose, scopes as parseScopes, scopeNames, CATEGORIES } from "../../internal/parse.js";
 
 export type Receipt = { seq: number; recordHash: Hex; gateway: Address; time: number };
@@ -23,7 +23,7 @@ async function signedCall<T>(
   const gateway = node.requireGateway();
   const agency = await loadKey(options);
   const text = JSON.stringify(encrypt ? { ...body, encryptTo: agency.publicKey } : body);
-  const signed = signAgencyRequest(agency, { chainId: node.deployment.chainId, ...terms, method: "POST", path, body: text });
+  const signed = signAgencyRequest(agency, { chainId: node.deployment.chainId, gateway: await gatewayAccount(gateway), ...terms, method: "POST", path, body: text });
   const answer = await gatewayJson<T>(gateway, path, { body: text, headers: agencyRequestHeaders(signed) });
   return { agency, answer };
 }

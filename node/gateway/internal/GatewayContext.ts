@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { ZeroHash } from "ethers";
 import { createBaseClient, type ImiBaseClient } from "../../../sdk/clients/ImiBaseClient.js";
-import { AGENCY_REQUEST_HEADER, AGENCY_SIGNATURE_HEADER, agencyRequestMessage, agencyRequestTypes, readAgencyRequestHeaders } from "../../../sdk/gateway/agencyRequest.js";
+import { AGENCY_REQUEST_HEADER, AGENCY_SIGNATURE_HEADER, agencyRequestMessage, agencyRequestTypes, readAgencyRequestHeaders, type AgencyRequestMessage } from "../../../sdk/gateway/agencyRequest.js";
 import { identityProofTypes } from "../../../sdk/gateway/identityProof.js";
 import { GATEWAY_DOMAIN_NAME, chainDomain } from "../../../sdk/typedData/domains.js";
 import { canonicalJson } from "../../../sdk/utils.js";
@@ -50,6 +50,13 @@ function nonceKey(agency: string, nonce: string): string {
   return Buffer.from(keccak(Buffer.from(agency.slice(2) + nonce.slice(2), "hex")).subarray(0, 12)).toString("base64url");
 }
 
+/**
+ * A signed-mode request's headers, read and checked once per request (the rate limiter asks before
+ * the route does): the message as the SDK normalises it, its digest, and whether it is signed by its
+ * agency for this gateway. "malformed" when the header cannot be read as an AgencyRequest.
+ */
+type SignedCheck = { m: AgencyRequestMessage; digest: Uint8Array; signer: string | undefined; forThisGateway: boolean } | "malformed";
+
 function header(request: FastifyRequest, name: string): string | undefined {
   const v = request.headers[name];
   return typeof v === "string" ? v : undefined;
@@ -63,12 +70,15 @@ export class GatewayContext {
   /** EIP-712 digests of the SDK's AgencyRequest and IdentityProof, computed on the fast path. */
   readonly agencyRequestDigest: FastStructHasher;
   readonly identityProofDigest: FastStructHasher;
+  private readonly signedChecks = new WeakMap<FastifyRequest, SignedCheck | null>();
+  private readonly gatewayAccount: string;
 
   constructor(
     readonly options: ResolvedGatewayOptions,
     readonly metrics: GatewayMetrics,
   ) {
     this.sessions = new SessionStore(options.now);
+    this.gatewayAccount = options.account.address.toLowerCase();
     const domain = chainDomain(GATEWAY_DOMAIN_NAME, options.chainId);
     this.agencyRequestDigest = fastTypedDataHasher(domain, agencyRequestTypes, "AgencyRequest");
     this.identityProofDigest = fastTypedDataHasher(domain, identityProofTypes, "IdentityProof");
@@ -89,14 +99,45 @@ export class GatewayContext {
     return BigInt(Math.max(this.nowSeconds(), this.options.indexer.status().indexedTime));
   }
 
-  /** Fails closed: the index must be caught up with a chain head seen recently. */
+  /** The newest chain head the gateway has seen: by its head watcher or by the index itself. */
+  knownHead(): number {
+    return Math.max(this.options.indexer.status().headBlock, this.options.heads?.head ?? -1);
+  }
+
+  /**
+   * Fails closed, synchronously, so that a caller that decides right after it decides from the
+   * index it checked: the index must reflect the newest head the gateway has seen (not one block
+   * less), and the chain must have been heard from within `maxHeadAgeMs`.
+   */
   assertFresh(): void {
     const s = this.options.indexer.status();
     if (s.error === "INDEX_STORAGE" || s.error === "INDEX_REORG") throw unavailable("INDEX_UNAVAILABLE", "The index is unavailable.");
-    if (s.error === "CHAIN_UNREACHABLE" || s.lastHeadAt === 0 || Date.now() - s.lastHeadAt > this.options.limits.maxHeadAgeMs)
+    const heardAt = Math.max(s.lastHeadAt, this.options.heads?.lastHeardAt ?? 0);
+    if (s.error === "CHAIN_UNREACHABLE" || heardAt === 0 || Date.now() - heardAt > this.options.limits.maxHeadAgeMs)
       throw unavailable("CHAIN_UNAVAILABLE", "The chain has not been reached recently.");
-    if (s.headBlock - s.indexedBlock > this.options.limits.maxIndexLagBlocks)
-      throw unavailable("INDEX_BEHIND", "The index is behind the chain.");
+    if (s.indexedBlock < this.knownHead()) throw unavailable("INDEX_BEHIND", "The index is behind a chain head the gateway has seen.");
+  }
+
+  /**
+   * When the gateway has seen a head the index has not reached yet, waits for the index, at most
+   * `limits.indexWaitMs`; undefined (no promise, no wait) when the index is at the newest head.
+   * Never rejects: the caller's {@link assertFresh} right after it refuses if the index is still
+   * behind (or fell behind a newer head meanwhile).
+   */
+  catchUp(): Promise<void> | undefined {
+    const { indexer, limits } = this.options;
+    if (indexer.status().indexedBlock >= this.knownHead() || limits.indexWaitMs === 0) return undefined;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        stop();
+        resolve();
+      };
+      const timer = setTimeout(done, limits.indexWaitMs);
+      const stop = indexer.onIndexed((block) => {
+        if (block >= this.knownHead()) done();
+      });
+    });
   }
 
   hasRole(role: StaffRole, account: string): boolean {
@@ -133,6 +174,52 @@ export class GatewayContext {
     return s;
   }
 
+  /** Reads and checks the signed-mode headers once per request; null when the request has none. */
+  signedRequest(request: FastifyRequest): SignedCheck | null {
+    const cached = this.signedChecks.get(request);
+    if (cached !== undefined) return cached;
+    // Node lower-cases header names: without either signed-mode header this is a session request,
+    // and the SDK's reader (which scans every header) is not needed.
+    const h = request.headers;
+    const signed = h[AGENCY_REQUEST_HEADER] === undefined && h[AGENCY_SIGNATURE_HEADER] === undefined ? null : readAgencyRequestHeaders(h);
+    let out: SignedCheck | null = null;
+    if (signed) {
+      try {
+        const m = agencyRequestMessage({ ...signed.message, chainId: this.options.chainId, body: undefined });
+        if (typeof signed.message.bodyHash !== "string" || !BYTES32.test(signed.message.bodyHash)) throw new Error("bodyHash");
+        m.bodyHash = signed.message.bodyHash.toLowerCase() as `0x${string}`;
+        if (m.method !== signed.message.method) throw new Error("method");
+        const digest = this.agencyRequestDigest(m);
+        const recovered = recoverSigner(digest, signed.signature);
+        out = { m, digest, signer: recovered && recovered === m.agency.toLowerCase() ? recovered : undefined, forThisGateway: m.gateway.toLowerCase() === this.gatewayAccount };
+      } catch {
+        out = "malformed";
+      }
+    }
+    this.signedChecks.set(request, out);
+    return out;
+  }
+
+  /**
+   * What a request's rate limit counts against: the authenticated account, in both modes (a valid
+   * session token; a signed request whose signature verifies, meant for this gateway, fresh and
+   * with an unused nonce), so agencies behind one proxy do not share a budget. Anything else counts
+   * against the client address: a forged or replayed signature cannot spend its agency's budget.
+   */
+  rateKey(request: FastifyRequest): string {
+    const auth = request.headers.authorization;
+    const token = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7) : undefined;
+    const session = token ? this.sessions.get(token) : undefined;
+    if (session) return `account:${session.account}`;
+    const signed = this.signedRequest(request);
+    if (signed && signed !== "malformed" && signed.signer && signed.forThisGateway) {
+      const issuedAt = Number(signed.m.issuedAt);
+      const fresh = Math.abs(issuedAt - this.nowSeconds()) <= this.options.limits.maxSkewSeconds;
+      if (fresh && !this.options.nonces.has(nonceKey(signed.signer, signed.m.nonce.toLowerCase()))) return `account:${signed.signer}`;
+    }
+    return `ip:${request.ip}`;
+  }
+
   /**
    * Authenticates an agency access request: a session token or a per-request EIP-712 signature
    * (sdk/gateway/agencyRequest), then the timestamp window and a durable one-time nonce.
@@ -147,25 +234,15 @@ export class GatewayContext {
     let nonce: string;
     let issuedAt: number;
     let digest: Uint8Array;
-    // Node lower-cases header names: without either signed-mode header this is a session request,
-    // and the SDK's reader (which scans every header) is not needed.
-    const h = request.headers;
-    const signed = h[AGENCY_REQUEST_HEADER] === undefined && h[AGENCY_SIGNATURE_HEADER] === undefined ? null : readAgencyRequestHeaders(h);
+    const signed = this.signedRequest(request);
     if (signed) {
       // Signed mode (the SDK's gatewayRequest): the message in x-imi-request, its signature in x-imi-signature.
       // Same checks as the SDK's verifyAgencyRequest, on the fast digest and native recovery.
-      let m: ReturnType<typeof agencyRequestMessage>;
-      try {
-        m = agencyRequestMessage({ ...signed.message, chainId: this.options.chainId, body: undefined });
-        if (typeof signed.message.bodyHash !== "string" || !BYTES32.test(signed.message.bodyHash)) throw new Error("bodyHash");
-        m.bodyHash = signed.message.bodyHash.toLowerCase() as `0x${string}`;
-        if (m.method !== signed.message.method) throw new Error("method");
-      } catch {
-        throw badRequest("INVALID_SIGNED_REQUEST", "The signed request header is malformed.");
-      }
-      digest = this.agencyRequestDigest(m);
-      const signer = recoverSigner(digest, signed.signature);
-      if (!signer || signer !== m.agency.toLowerCase()) throw unauthorized("BAD_SIGNATURE", "The request signature does not verify for this agency.");
+      if (signed === "malformed") throw badRequest("INVALID_SIGNED_REQUEST", "The signed request header is malformed.");
+      const { m, signer } = signed;
+      if (!signer) throw unauthorized("BAD_SIGNATURE", "The request signature does not verify for this agency.");
+      // Nonces are remembered per gateway: a request meant for a sibling gateway is refused, not served again here.
+      if (!signed.forThisGateway) throw unauthorized("WRONG_AUDIENCE", "The signed request is meant for another gateway.");
       if (m.method !== method || m.path !== path || m.bodyHash !== bodyHash) throw unauthorized("BAD_SIGNATURE", "The signed method, path or body differ from the request's.");
       issuedAt = Number(m.issuedAt);
       if (Math.abs(issuedAt - now) > skew) throw unauthorized("STALE_REQUEST", "issuedAt is too far from the gateway's clock.");
@@ -173,6 +250,7 @@ export class GatewayContext {
         throw badRequest("TERMS_MISMATCH", "The signed citizen, scopes, purpose or grant differ from the body's.");
       agency = signer;
       nonce = m.nonce.toLowerCase();
+      digest = signed.digest;
     } else {
       const session = this.session(request);
       if (!session) throw unauthorized("AUTH_REQUIRED", "Send a session token or a signed request.");
@@ -186,7 +264,7 @@ export class GatewayContext {
       agency = session.account;
       nonce = n.toLowerCase();
       // The message the agency would have signed, so the logged request hash means the same in both modes.
-      digest = this.agencyRequestDigest({ agency, citizen: terms.citizen, scopes: terms.scopes, purpose: terms.purpose, grantId: terms.grantId, method, path, bodyHash, nonce, issuedAt });
+      digest = this.agencyRequestDigest({ agency, gateway: this.gatewayAccount, citizen: terms.citizen, scopes: terms.scopes, purpose: terms.purpose, grantId: terms.grantId, method, path, bodyHash, nonce, issuedAt });
     }
     if (!this.hasRole("agency", agency)) throw forbidden("NOT_AN_AGENCY", "The caller does not hold the agency role.");
     // The replay check is decided here, in memory; the nonce's fsync overlaps the decision and the

@@ -9,8 +9,8 @@ import type { StaffRole } from "../internal/sessions.js";
 
 const loginMessage = {
   type: "object",
-  properties: { agency: address, audience: { type: "string", minLength: 1, maxLength: 200 }, nonce: bytes32, issuedAt: unixSeconds, expiresAt: unixSeconds },
-  required: ["agency", "audience", "nonce", "issuedAt", "expiresAt"],
+  properties: { agency: address, gateway: address, audience: { type: "string", minLength: 1, maxLength: 200 }, nonce: bytes32, issuedAt: unixSeconds, expiresAt: unixSeconds },
+  required: ["agency", "gateway", "audience", "nonce", "issuedAt", "expiresAt"],
   additionalProperties: false,
 } as const;
 
@@ -49,10 +49,13 @@ export const authRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
       schema: {
         tags: ["auth"],
         summary: "A one-shot challenge for a citizen login",
-        response: { 200: { type: "object", properties: { challenge: bytes32, expiresAt: { type: "integer" }, audience: { type: "string" } }, required: ["challenge", "expiresAt", "audience"] }, ...errors },
+        response: {
+          200: { type: "object", properties: { challenge: bytes32, expiresAt: { type: "integer" }, audience: { type: "string" }, gateway: address }, required: ["challenge", "expiresAt", "audience", "gateway"] },
+          ...errors,
+        },
       },
     },
-    async () => ({ ...ctx.sessions.issueChallenge({ use: "login" }, limits.challengeTtlSeconds), audience: ctx.options.audience }),
+    async () => ({ ...ctx.sessions.issueChallenge({ use: "login" }, limits.challengeTtlSeconds), audience: ctx.options.audience, gateway: ctx.options.account.address }),
   );
 
   app.post<{ Body: { message: AgencyLoginMessage; signature: `0x${string}` } }>(
@@ -66,19 +69,21 @@ export const authRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
       },
     },
     async (request) => {
+      await ctx.catchUp();
       ctx.assertFresh();
       const { message, signature: sig } = request.body;
       const verdict = verifyAgencyLogin({
         chainId: ctx.options.chainId,
         signed: { message, signature: sig },
         audience: ctx.options.audience,
+        gateway: ctx.options.account.address,
         now: ctx.nowSeconds(),
         maxLifetimeSeconds: limits.maxSessionSeconds,
         maxSkewSeconds: limits.maxSkewSeconds,
       });
       if (!verdict.valid) {
         if (verdict.reason === "badSignature" || verdict.reason === "malformed") throw unauthorized("BAD_SIGNATURE", "The login signature does not verify.");
-        if (verdict.reason === "wrongAudience") throw unauthorized("WRONG_AUDIENCE", "The login names another gateway.");
+        if (verdict.reason === "wrongAudience") throw unauthorized("WRONG_AUDIENCE", "The login names another gateway (audience or gateway account).");
         if (verdict.reason === "tooLong") throw badRequest("SESSION_TOO_LONG", `Sessions last at most ${limits.maxSessionSeconds} s.`);
         throw unauthorized("STALE_LOGIN", "The login is expired or not yet valid.");
       }
@@ -116,6 +121,7 @@ export const authRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
       },
     },
     async (request) => {
+      await ctx.catchUp();
       ctx.assertFresh();
       const { message, signature: sig } = request.body;
       if (message.audience !== ctx.options.audience) throw unauthorized("WRONG_AUDIENCE", "The proof names another verifier.");

@@ -31,6 +31,7 @@ const relayed = {
  */
 export const consentRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   async function relay<T extends { hash: string }>(send: () => Promise<T>): Promise<T & { blockNumber: number }> {
+    await ctx.catchUp();
     ctx.assertFresh();
     let result: T;
     try {

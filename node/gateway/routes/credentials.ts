@@ -82,6 +82,7 @@ export const credentialRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
       },
     },
     async (request) => {
+      await ctx.catchUp();
       ctx.assertFresh();
       const agency = ctx.requireStaff(request, "agency");
       const { presentation, subject } = request.body;

@@ -19,6 +19,7 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
       const s = ctx.options.indexer.status();
       ctx.metrics.indexLag.set(Math.max(0, s.headBlock - s.indexedBlock));
       try {
+        await ctx.catchUp();
         ctx.assertFresh();
       } catch (error) {
         const code = error instanceof GatewayError ? error.code : "NOT_READY";

@@ -56,6 +56,7 @@ export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async
       },
     },
     async (request) => {
+      await ctx.catchUp();
       ctx.assertFresh();
       const agency = ctx.requireStaff(request, "agency");
       const { message, signature: sig } = request.body;

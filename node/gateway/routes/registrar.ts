@@ -70,6 +70,7 @@ export const registrarRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asyn
         throw badRequest("TRANSACTION_MISMATCH", "The transaction must call this chain's IdentityRegistry.");
       let call: ReturnType<Interface["parseTransaction"]>;
       try {
+      await ctx.catchUp();
         call = identityRegistry.parseTransaction({ data: tx.data });
       } catch {
         call = null;

@@ -4,7 +4,7 @@ import type { ImiAccount } from "../../clients/accounts.js";
 import { GatewayError, InvalidInputError, NetworkError } from "../../errors/errors.js";
 import { agencyRequestHeaders, agencyRequestMessage, agencyRequestTypedData } from "../../gateway/agencyRequest.js";
 import { signWith } from "../../internal/signing.js";
-import type { Hex, Numberish } from "../../types.js";
+import type { Address, Hex, Numberish } from "../../types.js";
 
 export type GatewayRequestParameters = {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -17,6 +17,11 @@ export type GatewayRequestParameters = {
   purpose: Hex;
   grantId?: Hex;
   account?: ImiAccount;
+  /**
+   * The account of the gateway the request is for (signed into it, so no other gateway accepts it).
+   * Default: what the gateway at `client.gatewayUrl` says at GET /v1/deployment, asked once.
+   */
+  gateway?: Address;
 };
 export type GatewayRequestReturnType<T = unknown> = { status: number; body: T };
 
@@ -47,10 +52,34 @@ export async function gatewayRequest<T = unknown>(
   }
 }
 
+const gatewayAccounts = new Map<string, Promise<Address>>();
+
+/** The gateway's account, as its GET /v1/deployment says (asked once per URL). */
+function gatewayAccountOf(url: string): Promise<Address> {
+  let known = gatewayAccounts.get(url);
+  if (!known) {
+    known = (async () => {
+      let response: Response;
+      try {
+        response = await fetch(`${url}/v1/deployment`);
+      } catch (cause) {
+        throw new NetworkError("Gateway GET /v1/deployment failed.", { cause });
+      }
+      const body = (await response.json().catch(() => ({}))) as { gateway?: unknown };
+      if (!response.ok || typeof body.gateway !== "string") throw new GatewayError(response.status, "The gateway did not say its account (GET /v1/deployment).");
+      return body.gateway as Address;
+    })();
+    known.catch(() => gatewayAccounts.delete(url));
+    gatewayAccounts.set(url, known);
+  }
+  return known;
+}
+
 async function gatewayRequestOnce<T>(client: ImiBaseClient, p: GatewayRequestParameters): Promise<GatewayRequestReturnType<T>> {
   const account = requireAccount(client, p.account, "gatewayRequest");
   const body = p.body === undefined ? undefined : typeof p.body === "string" ? p.body : JSON.stringify(p.body);
-  const message = agencyRequestMessage({ ...p, chainId: client.chainId, agency: account.address, body });
+  const gateway = p.gateway ?? (await gatewayAccountOf(client.gatewayUrl!));
+  const message = agencyRequestMessage({ ...p, gateway, chainId: client.chainId, agency: account.address, body });
   const signature = await signWith(client, account, agencyRequestTypedData(client.chainId, message));
   let response: Response;
   let text: string;

@@ -113,7 +113,7 @@ describe("gateway over the embedded chain (HTTP + WebSocket)", () => {
   });
 
   it("goes unready and refuses when the chain stops, and recovers when it returns", async () => {
-    const login = signAgencyLogin(privateKeyToAccount(agency.privateKey as Hex), { chainId, audience: "https://gw.embedded.example" });
+    const login = signAgencyLogin(privateKeyToAccount(agency.privateKey as Hex), { chainId, gateway: gatewayWallet.address as Hex, audience: "https://gw.embedded.example" });
     const token = (await post("/v1/auth/login", login)).body.token as string;
     const port = Number(new URL(t.chain.url).port);
     const access = () => post("/v1/access/data", { citizen, scopes: String(ADDRESS), purpose: code("direct") }, { authorization: `Bearer ${token}`, "x-imi-nonce": randomId(), "x-imi-issued-at": String(Math.floor(Date.now() / 1000)) });

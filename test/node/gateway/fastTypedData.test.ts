@@ -20,7 +20,7 @@ describe("fast EIP-712 digests and native recovery", () => {
       const agency = fastTypedDataHasher(domain, agencyRequestTypes, "AgencyRequest");
       const identity = fastTypedDataHasher(domain, identityProofTypes, "IdentityProof");
       for (let i = 0; i < 50; i++) {
-        const m = agencyRequestMessage({ chainId, agency: hex(20), citizen: hex(32), scopes: BigInt(hex(1 + (i % 32))) || 1n, purpose: hex(32), grantId: i % 3 ? hex(32) : undefined, method: i % 2 ? "post" : "GET", path: `/v1/x/${i}?q=${"é".repeat(i % 4)}`, body: i % 5 ? JSON.stringify({ i }) : undefined, issuedAt: 1_700_000_000 + i });
+        const m = agencyRequestMessage({ chainId, agency: hex(20), gateway: hex(20), citizen: hex(32), scopes: BigInt(hex(1 + (i % 32))) || 1n, purpose: hex(32), grantId: i % 3 ? hex(32) : undefined, method: i % 2 ? "post" : "GET", path: `/v1/x/${i}?q=${"é".repeat(i % 4)}`, body: i % 5 ? JSON.stringify({ i }) : undefined, issuedAt: 1_700_000_000 + i });
         expect(toHex(agency(m))).toBe(hashTypedData(agencyRequestTypedData(chainId, m)));
         const p = identityProofMessage({ chainId, citizen: hex(32), controller: hex(20), audience: `https://gw${i}.example/路径`, challenge: hex(32), issuedAt: 1_700_000_000 + i });
         expect(toHex(identity(p))).toBe(hashTypedData(identityProofTypedData(chainId, p)));

@@ -28,7 +28,7 @@ describe("gateway: faults fail closed", () => {
     await h.vault.put(citizen, { address: { district: "Haidian" } });
     await grantConsent(h.f, h.f.accounts.others[5], { citizen, agency: h.f.accounts.agency.address, scopes: ADDRESS, purpose: P });
     await h.indexer.sync();
-    app = await h.app({ maxIndexLagBlocks: 0 });
+    app = await h.app();
     token = await h.login(app, h.keys.agency);
   });
   afterAll(async () => h?.close());

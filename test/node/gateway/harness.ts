@@ -100,7 +100,7 @@ export async function createHarness() {
   };
 
   async function login(a: FastifyInstance, key: LocalAccount): Promise<string> {
-    const res = await a.inject({ method: "POST", url: "/v1/auth/login", payload: signAgencyLogin(key, { chainId: f.chainId, audience: AUDIENCE, issuedAt: Math.floor(now() / 1000) }) });
+    const res = await a.inject({ method: "POST", url: "/v1/auth/login", payload: signAgencyLogin(key, { chainId: f.chainId, gateway: gatewayAccount.address, audience: AUDIENCE, issuedAt: Math.floor(now() / 1000) }) });
     if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
     return res.json().token as string;
   }
@@ -116,10 +116,11 @@ export async function createHarness() {
   }
 
   /** The same request signed per request (the SDK's wire format). */
-  function signed(a: FastifyInstance, key: LocalAccount, url: string, payload: { citizen: string; scopes: string; purpose: string; grantId?: string } & Record<string, unknown>, extra: { tamper?: (body: string) => string; nonce?: Hex } = {}) {
+  function signed(a: FastifyInstance, key: LocalAccount, url: string, payload: { citizen: string; scopes: string; purpose: string; grantId?: string } & Record<string, unknown>, extra: { tamper?: (body: string) => string; nonce?: Hex; gateway?: Hex } = {}) {
     const body = JSON.stringify(payload);
     const s = signAgencyRequest(key, {
       chainId: f.chainId,
+      gateway: extra.gateway ?? gatewayAccount.address,
       citizen: payload.citizen as Hex,
       scopes: payload.scopes,
       purpose: payload.purpose as Hex,

@@ -86,7 +86,7 @@ describe("gateway durability under kill -9", () => {
     child = running.child;
     const agencyKey = privateKeyToAccount(agency.privateKey as Hex);
     const login = async (url: string) => {
-      const res = await fetch(`${url}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(signAgencyLogin(agencyKey, { chainId: t.chain.chainId, audience: AUDIENCE })) });
+      const res = await fetch(`${url}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(signAgencyLogin(agencyKey, { chainId: t.chain.chainId, gateway: new Wallet(config.gatewayKey as string).address as `0x${string}`, audience: AUDIENCE })) });
       return ((await res.json()) as { token: string }).token;
     };
     const token = await login(running.url);

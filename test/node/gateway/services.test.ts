@@ -62,30 +62,30 @@ describe("gateway: login, identity, credentials, citizens, auditors, registrars"
     const login = (payload: unknown) => app.inject({ method: "POST", url: "/v1/auth/login", payload: payload as Record<string, unknown> });
 
     it("opens a session for a key holding a role, listing its roles", async () => {
-      const res = await login(signAgencyLogin(h.keys.auditor, { chainId: h.f.chainId, audience: AUDIENCE, issuedAt: now() }));
+      const res = await login(signAgencyLogin(h.keys.auditor, { chainId: h.f.chainId, gateway: h.gatewayAccount.address, audience: AUDIENCE, issuedAt: now() }));
       expect(res.statusCode).toBe(200);
       expect(res.json().roles).toEqual(["auditor"]);
     });
 
     it("refuses bad signatures, other audiences, replays, no role, expired and too-long logins", async () => {
-      const good = signAgencyLogin(h.keys.agency, { chainId: h.f.chainId, audience: AUDIENCE, issuedAt: now() });
+      const good = signAgencyLogin(h.keys.agency, { chainId: h.f.chainId, gateway: h.gatewayAccount.address, audience: AUDIENCE, issuedAt: now() });
       const forged = { ...good, message: { ...good.message, agency: h.keys.agency2.address } };
       expect((await login(forged)).json().code).toBe("BAD_SIGNATURE");
-      expect((await login(signAgencyLogin(h.keys.agency, { chainId: h.f.chainId, audience: "https://elsewhere.example", issuedAt: now() }))).json().code).toBe("WRONG_AUDIENCE");
+      expect((await login(signAgencyLogin(h.keys.agency, { chainId: h.f.chainId, gateway: h.gatewayAccount.address, audience: "https://elsewhere.example", issuedAt: now() }))).json().code).toBe("WRONG_AUDIENCE");
       expect((await login(good)).statusCode).toBe(200);
       const replay = await login(good);
       expect(replay.statusCode).toBe(409);
       expect(replay.json().code).toBe("NONCE_REUSED");
-      expect((await login(signAgencyLogin(h.keys.outsider, { chainId: h.f.chainId, audience: AUDIENCE, issuedAt: now() }))).json().code).toBe("NO_ROLE");
-      expect((await login(signAgencyLogin(h.keys.agency, { chainId: h.f.chainId, audience: AUDIENCE, issuedAt: now() - 4000, expiresAt: now() - 3000 }))).json().code).toBe("STALE_LOGIN");
-      expect((await login(signAgencyLogin(h.keys.agency, { chainId: h.f.chainId, audience: AUDIENCE, issuedAt: now(), expiresAt: now() + 86_400 }))).json().code).toBe("SESSION_TOO_LONG");
-      expect((await login(signAgencyLogin(h.keys.agency, { chainId: 1, audience: AUDIENCE, issuedAt: now() }))).json().code).toBe("BAD_SIGNATURE");
+      expect((await login(signAgencyLogin(h.keys.outsider, { chainId: h.f.chainId, gateway: h.gatewayAccount.address, audience: AUDIENCE, issuedAt: now() }))).json().code).toBe("NO_ROLE");
+      expect((await login(signAgencyLogin(h.keys.agency, { chainId: h.f.chainId, gateway: h.gatewayAccount.address, audience: AUDIENCE, issuedAt: now() - 4000, expiresAt: now() - 3000 }))).json().code).toBe("STALE_LOGIN");
+      expect((await login(signAgencyLogin(h.keys.agency, { chainId: h.f.chainId, gateway: h.gatewayAccount.address, audience: AUDIENCE, issuedAt: now(), expiresAt: now() + 86_400 }))).json().code).toBe("SESSION_TOO_LONG");
+      expect((await login(signAgencyLogin(h.keys.agency, { chainId: 1, gateway: h.gatewayAccount.address, audience: AUDIENCE, issuedAt: now() }))).json().code).toBe("BAD_SIGNATURE");
       expect((await login({ ...good, extra: true })).json().code).toBe("INVALID_REQUEST");
       expect((await login({ message: { ...good.message, issuedAt: 5 }, signature: good.signature })).json().code).toBe("INVALID_REQUEST");
     });
 
     it("refuses a session once it has expired", async () => {
-      const res = await login(signAgencyLogin(h.keys.agency, { chainId: h.f.chainId, audience: AUDIENCE, issuedAt: now(), expiresAt: now() + 60 }));
+      const res = await login(signAgencyLogin(h.keys.agency, { chainId: h.f.chainId, gateway: h.gatewayAccount.address, audience: AUDIENCE, issuedAt: now(), expiresAt: now() + 60 }));
       const token = res.json().token as string;
       const challenge = () => app.inject({ method: "POST", url: "/v1/identity/challenge", headers: { authorization: `Bearer ${token}` } });
       expect((await challenge()).statusCode).toBe(200);
