@@ -1,6 +1,7 @@
 // Runs the command tree; owns process.exit. Each command lives in commands/<name>.ts and returns data.
 import { CommanderError } from "commander";
 import { CliError, EXIT } from "./CliError.js";
+import { reasonWords } from "./internal/refusals.js";
 import { buildProgram } from "./program.js";
 
 const program = buildProgram();
@@ -13,10 +14,14 @@ function reportError(error: unknown): number {
     if (json) console.log(JSON.stringify({ ok: false, error: { code: "USAGE", message: error.message.replace(/^error: /, "") } }));
     return EXIT.usage;
   }
+  if (error instanceof CliError && error.reported) return error.exitCode;
   const code = error instanceof CliError ? error.code : "IMI_UNEXPECTED";
   const message = error instanceof Error ? error.message : String(error);
-  if (json) console.log(JSON.stringify({ ok: false, error: { code, message } }));
-  else console.error(`error [${code}]: ${message}`);
+  const details = error instanceof CliError ? error.details : undefined;
+  // The reason in plain words first, the code beside it, then what the refusing side said.
+  const reason = reasonWords(code);
+  if (json) console.log(JSON.stringify({ ok: false, error: { code, message, ...(reason ? { reason } : {}), ...details } }));
+  else console.error(reason ? `error [${code}]: ${reason}\n  ${message}` : `error [${code}]: ${message}`);
   return error instanceof CliError ? error.exitCode : EXIT.failure;
 }
 

@@ -15,6 +15,7 @@ export function action<A extends unknown[]>(fn: (out: Printer, ...args: A) => Pr
   return async function (this: Command, ...args: A): Promise<void> {
     const out = printer(jsonOutput(this));
     await converted(() => fn(out, ...args));
+    if (out.failure) throw out.failure;
   };
 }
 

@@ -1,56 +1,41 @@
-import { readFile } from "node:fs/promises";
-import { parse } from "csv-parse/sync";
+import { readFile, writeFile } from "node:fs/promises";
 import { Transaction } from "ethers";
 import type { ImiClient } from "../../../sdk/clients/createImiClient.js";
 import type { LocalAccount } from "../../../sdk/keys/privateKeyToAccount.js";
 import type { Address, Hex } from "../../../sdk/types.js";
-import { randomBytes32 } from "../../../sdk/utils.js";
 import { CliError, EXIT } from "../../CliError.js";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { toCliError, usage } from "../../internal/errors.js";
-import { staffLogin } from "../../internal/gateway.js";
-import { address, bytes32, integer } from "../../internal/parse.js";
+import { gatewayJson, staffLogin } from "../../internal/gateway.js";
+import { pacer, type Pacer } from "../../internal/pace.js";
 import { progressBar } from "../../internal/progress.js";
+import { reasonText } from "../../internal/refusals.js";
 import { signCall } from "../../internal/transactions.js";
-import { checkRecord, registerOne, type CitizenRecord } from "./register.js";
+import { citizenRow, readCitizenCsv, rejectsCsv, type CitizenRow, type CsvLine } from "./citizenCsv.js";
+import { signRegistration, submitRegistration, type SignedRegistration } from "./register.js";
 
-export type ImportCitizensOptions = NodeOptions & KeyOptions & { file: string; dryRun?: boolean; progress?: boolean };
+export type ImportCitizensOptions = NodeOptions & KeyOptions & { file: string; dryRun?: boolean; progress?: boolean; rejects?: string };
 
 export type RejectedRow = { row: number; code: string; reason: string };
 export type ImportCitizensResult = {
   total: number;
   registered: Array<{ row: number; citizen: Hex; controller: Address; blockNumber: number }>;
+  /** Rows whose key already controls an identity (an earlier run of the same file): skipped, not errors. */
+  alreadyRegistered: Array<{ row: number; citizen: Hex; controller: Address }>;
   rejected: RejectedRow[];
+  /** Where the rejected rows were written, with their reasons, ready to correct and import again. */
+  rejectsFile?: string;
   dryRun: boolean;
+  /** Registrations per second the gateway allows this registrar, and the pace this run kept under it. */
+  budgetPerMinute?: number;
+  pacePerSecond?: number;
+  /** Rows settled (registered, skipped, rejected) per second of the run. */
+  seconds: number;
+  rowsPerSecond: number;
+  /** Gateway refusals that meant "not now" (busy, catching up) and were sent again, by code. */
+  retries: number;
+  retriedCodes: Record<string, number>;
 };
-
-/** Columns: controller (required), name, id_number, birth_date, district, level, citizen; plus any `category.field`. */
-const KNOWN: Record<string, [string, string]> = {
-  name: ["identity", "name"],
-  id_number: ["identity", "idNumber"],
-  birth_date: ["birth", "birthDate"],
-  district: ["address", "district"],
-  street: ["address", "street"],
-  phone: ["contact", "phone"],
-  email: ["contact", "email"],
-};
-
-type Row = { row: number; citizen: Hex; controller: Address; level: number; record: CitizenRecord };
-
-function rowOf(line: number, cells: Record<string, string>): Row {
-  const controller = address("controller", cells.controller?.trim());
-  const level = cells.level?.trim() ? integer("level", cells.level.trim(), 1, 3) : 2;
-  const citizen = cells.citizen?.trim() ? bytes32("citizen", cells.citizen.trim()) : randomBytes32();
-  const record: CitizenRecord = {};
-  for (const [column, raw] of Object.entries(cells)) {
-    const value = raw.trim();
-    if (value === "" || ["controller", "level", "citizen"].includes(column)) continue;
-    const [category, field] = KNOWN[column] ?? (column.includes(".") ? (column.split(".", 2) as [string, string]) : [undefined, undefined]);
-    if (!category) throw usage("UNKNOWN_COLUMN", `unknown column ${JSON.stringify(column)}`);
-    record[category] = { ...record[category], [field]: value };
-  }
-  return { row: line, citizen, controller, level, record: checkRecord(record) };
-}
 
 /** Registrations in flight at once: their transactions share blocks instead of waiting in line. */
 const IN_FLIGHT = 8;
@@ -111,80 +96,188 @@ class NonceBook {
   }
 }
 
+/** A refusal's code and HTTP status, whichever gateway client threw it. */
+function refusal(error: unknown): { code: string; status?: number; cli: unknown } {
+  const cli = toCliError(error);
+  const code = cli instanceof CliError ? cli.code : "IMI_UNEXPECTED";
+  const raw = (error as { status?: unknown }).status ?? (cli as { status?: unknown }).status;
+  return { code, status: typeof raw === "number" ? raw : undefined, cli };
+}
+
 /**
- * Registers every valid row of a CSV, several at a time (each registration is one signed
- * transaction the gateway waits for), and reports the rows it rejected and why. A rejected row
- * changes nothing; the others go on.
+ * "Not now" rather than "no": the gateway refused before doing anything (busy, index catching up,
+ * chain briefly unreachable), so the same signed registration may be sent again.
+ */
+function transient(r: { code: string; status?: number }): boolean {
+  return r.status === 429 || r.code === "RATE_LIMITED" || r.code === "INDEX_BEHIND" || r.code === "CHAIN_UNAVAILABLE" || r.code === "INDEX_UNAVAILABLE" || r.code === "GATEWAY_UNREACHABLE";
+}
+/** Waits between attempts: about a minute in all, the gateway's rate window. */
+const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+
+type Outcome =
+  | { kind: "registered"; citizen: Hex; blockNumber: number }
+  | { kind: "already"; citizen: Hex }
+  | { kind: "rejected"; code: string; reason: string };
+
+function rejected(code: string, reason?: string): Outcome {
+  return { kind: "rejected", code, reason: reason ?? reasonText(code) };
+}
+
+/**
+ * Registers every valid row of a CSV, several at a time, paced under the gateway's registration
+ * budget, and reports each row: registered, already registered (its key controls an identity, from
+ * an earlier run), or rejected with the reason. Rejected rows are written to a file with their
+ * reasons. A rejected row changes nothing; the others go on.
  */
 export async function importCitizens(options: ImportCitizensOptions): Promise<ImportCitizensResult> {
+  const started = Date.now();
   let text: string;
   try {
     text = await readFile(options.file, "utf8");
   } catch {
     throw usage("CSV_UNREADABLE", `cannot read ${options.file}`);
   }
-  let rows: Record<string, string>[];
-  try {
-    rows = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, bom: true });
-  } catch (error) {
-    throw usage("CSV_INVALID", `${options.file}: ${(error as Error).message}`);
-  }
-  if (rows.length === 0) throw usage("CSV_EMPTY", `${options.file} has no rows under its header`);
-  if (!("controller" in rows[0])) throw usage("CSV_INVALID", `${options.file}: the header needs a "controller" column (the citizen's key address)`);
+  const csv = readCitizenCsv(text, options.file);
 
-  const rejected: RejectedRow[] = [];
-  const valid: Row[] = [];
+  const rejects: Array<{ line: CsvLine; code: string; reason: string }> = [];
+  const valid: Array<{ line: CsvLine; row: CitizenRow }> = [];
   const seen = new Map<string, number>();
-  rows.forEach((cells, i) => {
-    const line = i + 2; // the header is line 1
+  for (const line of csv.lines) {
     try {
-      const row = rowOf(line, cells);
+      const row = citizenRow(line);
       const key = row.controller.toLowerCase();
       const first = seen.get(key);
-      if (first !== undefined) throw usage("DUPLICATE_CONTROLLER", `the same key as row ${first}`);
-      seen.set(key, line);
-      valid.push(row);
+      if (first !== undefined) throw usage("DUPLICATE_CONTROLLER", `the same key as line ${first}`);
+      seen.set(key, line.line);
+      valid.push({ line, row });
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
-      rejected.push({ row: line, code: error.code, reason: error.message });
+      rejects.push({ line, code: error.code, reason: error.message });
     }
-  });
+  }
+
   const registered: ImportCitizensResult["registered"] = [];
+  const alreadyRegistered: ImportCitizensResult["alreadyRegistered"] = [];
+  let retries = 0;
+  const retriedCodes: Record<string, number> = {};
+  let pace: Pacer | undefined;
+  let budgetPerMinute: number | undefined;
   if (!options.dryRun && valid.length > 0) {
     const node = await connect(options);
     const gateway = node.requireGateway();
     const registrar = await loadKey(options);
     const client = node.client(registrar);
     const token = await staffLogin(gateway, node.deployment.chainId, registrar);
+    budgetPerMinute = (await gatewayJson<{ registrationsPerMinute: number }>(gateway, "/v1/registrar/budget", { token })).registrationsPerMinute;
+    pace = pacer(budgetPerMinute);
     const nonces = new NonceBook(client, registrar, Number(BigInt(await client.request<string>("eth_getTransactionCount", [registrar.address, "pending"]))));
+
+    /** What the chain says about this row now: its key's identity, if any. */
+    const onChain = async (row: CitizenRow): Promise<Outcome | undefined> => {
+      const existing = await client.identity.identityOf({ key: row.controller });
+      if (existing) {
+        if (row.citizenGiven && existing.toLowerCase() !== row.citizen.toLowerCase())
+          return rejected("KEY_IN_USE", `${reasonText("KEY_IN_USE")}: it controls ${existing}, not ${row.citizen}`);
+        return { kind: "already", citizen: existing };
+      }
+      if (row.citizenGiven && (await client.identity.get({ citizen: row.citizen })).status !== "none") return rejected("CITIZEN_EXISTS", `${reasonText("CITIZEN_EXISTS")}, to another key`);
+      return undefined;
+    };
+
+    /** After our own registration was refused as a duplicate: did our own transaction land? */
+    const landed = async (row: CitizenRow, signed: SignedRegistration): Promise<Outcome | undefined> => {
+      const existing = await client.identity.identityOf({ key: row.controller });
+      if (!existing) return undefined;
+      if (existing.toLowerCase() !== row.citizen.toLowerCase()) return row.citizenGiven ? rejected("KEY_IN_USE") : { kind: "already", citizen: existing };
+      const receipt = await client.request<{ blockNumber: string } | null>("eth_getTransactionReceipt", [Transaction.from(signed.signedTransaction).hash]);
+      return receipt ? { kind: "registered", citizen: existing, blockNumber: Number(BigInt(receipt.blockNumber)) } : { kind: "already", citizen: existing };
+    };
+
+    const settle = async (row: CitizenRow, last: () => boolean): Promise<Outcome> => {
+      const before = await onChain(row);
+      if (before) return before;
+      await pace!.turn();
+      const nonce = nonces.take();
+      let signed: SignedRegistration | undefined;
+      try {
+        signed = await signRegistration(client, registrar, row, nonce);
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const out = await submitRegistration(gateway, token, signed);
+            return { kind: "registered", citizen: out.citizen, blockNumber: out.blockNumber };
+          } catch (error) {
+            const r = refusal(error);
+            if (r.code === "CITIZEN_EXISTS" || r.code === "KEY_IN_USE" || r.code === "REGISTRATION_PENDING") {
+              const outcome = await landed(row, signed);
+              if (outcome) return outcome;
+            }
+            const delay = RETRY_DELAYS_MS[attempt];
+            if (!transient(r) || delay === undefined) throw error;
+            retries++;
+            retriedCodes[r.code] = (retriedCodes[r.code] ?? 0) + 1;
+            await new Promise((resolve) => setTimeout(resolve, delay));
+            await pace!.turn();
+          }
+        }
+      } catch (error) {
+        // Refused before it reached the chain (estimate, gateway checks): the nonce is free again.
+        if (!(await nonces.used(signed?.signedTransaction))) await nonces.release(nonce, last());
+        const r = refusal(error);
+        // The gateway or the chain stays unreachable: stop the run, whatever is registered stays.
+        if (!(r.cli instanceof CliError) || r.cli.exitCode === EXIT.unavailable) throw r.cli;
+        return rejected(r.code, reasonText(r.code) === r.code ? r.cli.message : reasonText(r.code));
+      }
+    };
+
     const bar = progressBar(valid.length, "registering", options.progress !== false);
     const queue = [...valid];
     const worker = async () => {
-      for (let row = queue.shift(); row !== undefined; row = queue.shift()) {
-        const nonce = nonces.take();
-        let signed: string | undefined;
-        try {
-          const out = await registerOne(gateway, token, client, registrar, row, { nonce, onSigned: (raw) => (signed = raw) });
-          registered.push({ row: row.row, citizen: out.citizen, controller: row.controller, blockNumber: out.blockNumber });
-        } catch (error) {
-          // Refused before it reached the chain (estimate, gateway checks): the nonce is free again.
-          if (!(await nonces.used(signed))) await nonces.release(nonce, queue.length === 0);
-          // A row the gateway or chain refuses (key in use, citizen exists) is reported; the run goes on.
-          const e = toCliError(error);
-          if (!(e instanceof CliError) || e.exitCode === EXIT.unavailable) throw e;
-          rejected.push({ row: row.row, code: e.code, reason: e.message });
-        }
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+        const outcome = await settle(item.row, () => queue.length === 0);
+        if (outcome.kind === "registered") registered.push({ row: item.row.row, citizen: outcome.citizen, controller: item.row.controller, blockNumber: outcome.blockNumber });
+        else if (outcome.kind === "already") alreadyRegistered.push({ row: item.row.row, citizen: outcome.citizen, controller: item.row.controller });
+        else rejects.push({ line: item.line, code: outcome.code, reason: outcome.reason });
         bar.tick();
       }
     };
     try {
       await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, valid.length) }, worker));
+    } catch (error) {
+      const done = registered.length + alreadyRegistered.length;
+      const e = toCliError(error);
+      if (e instanceof CliError)
+        throw new CliError(e.code, `${e.message}\n  stopped after ${done} of ${csv.lines.length} rows; run the same file again: rows already registered are skipped`, { exitCode: e.exitCode, cause: error });
+      throw e;
     } finally {
       bar.stop();
     }
     await nonces.fillGaps();
     registered.sort((a, b) => a.row - b.row);
+    alreadyRegistered.sort((a, b) => a.row - b.row);
   }
-  rejected.sort((a, b) => a.row - b.row);
-  return { total: rows.length, registered, rejected, dryRun: options.dryRun === true };
+  rejects.sort((a, b) => a.line.line - b.line.line);
+  let rejectsFile: string | undefined;
+  if (rejects.length > 0) {
+    rejectsFile = options.rejects ?? `${options.file.replace(/\.csv$/i, "")}.rejected.csv`;
+    try {
+      await writeFile(rejectsFile, rejectsCsv(csv.header, rejects), { mode: 0o600 });
+    } catch {
+      throw usage("FILE_UNWRITABLE", `cannot write the rejected rows to ${rejectsFile}; name another file with --rejects`);
+    }
+  }
+  const seconds = (Date.now() - started) / 1000;
+  return {
+    total: csv.lines.length,
+    registered,
+    alreadyRegistered,
+    rejected: rejects.map((r) => ({ row: r.line.line, code: r.code, reason: r.reason })),
+    rejectsFile,
+    dryRun: options.dryRun === true,
+    budgetPerMinute,
+    pacePerSecond: pace ? Math.round(pace.perSecond * 10) / 10 : undefined,
+    seconds: Math.round(seconds * 10) / 10,
+    rowsPerSecond: Math.round((csv.lines.length / Math.max(seconds, 0.001)) * 10) / 10,
+    retries,
+    retriedCodes,
+  };
 }

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
+import { CliError, EXIT } from "../../CliError.js";
 import { action, group } from "../../internal/action.js";
 import { withKeyOptions, withNodeOptions } from "../../internal/options.js";
 import { isoTime, table } from "../../internal/output.js";
 import { scopeNames } from "../../internal/categories.js";
 import type { AddGuardianOptions } from "./guardian.js";
-import type { ImportCitizensOptions } from "./importCsv.js";
+import type { ImportCitizensOptions, ImportCitizensResult } from "./importCsv.js";
 import type { RecoverKeyOptions } from "./recover.js";
 import type { RegisterCitizenOptions } from "./register.js";
 
@@ -26,18 +27,17 @@ export function registerRegistrarCommands(program: Command): void {
       ),
     );
 
-  withKeyOptions(withNodeOptions(registrar.command("import").description("register many citizens from a CSV (progress bar; rejected rows reported)")), "registrar")
+  withKeyOptions(withNodeOptions(registrar.command("import").description("register many citizens from a CSV: paced under the gateway's budget, rows already registered skipped, rejected rows written to a file")), "registrar")
     .argument("<file>", "CSV with a header: controller,name,id_number,birth_date,district[,level][,citizen][,category.field…]")
     .option("--dry-run", "check the rows, send nothing")
+    .option("--rejects <file>", "where to write the rejected rows with their reasons (default: <file>.rejected.csv)")
     .option("--no-progress", "no progress bar")
     .action(
-      action(async (out, file: string, options: ImportCitizensOptions) =>
-        out.result(await (await import("./importCsv.js")).importCitizens({ ...options, file }), (r) => [
-          `${r.dryRun ? "checked" : "registered"} ${r.dryRun ? r.total - r.rejected.length : r.registered.length} of ${r.total} rows${r.rejected.length ? `, rejected ${r.rejected.length}:` : ""}`,
-          ...(r.rejected.length ? table(["ROW", "CODE", "REASON"], r.rejected.map((x) => [String(x.row), x.code, x.reason])).map((l) => `  ${l}`) : []),
-          ...r.registered.map((x) => `  row ${x.row}: citizen ${x.citizen}`),
-        ]),
-      ),
+      action(async (out, file: string, options: ImportCitizensOptions) => {
+        const result = await (await import("./importCsv.js")).importCitizens({ ...options, file });
+        const failed = result.rejected.length > 0 ? new CliError("ROWS_REJECTED", `${result.rejected.length} of ${result.total} rows were rejected; they are in ${result.rejectsFile} with their reasons: correct them there and import that file`, { exitCode: EXIT.partial }) : undefined;
+        out.result(result, importSummary, failed);
+      }),
     );
 
   withKeyOptions(withNodeOptions(registrar.command("recover").description("re-bind a lost key: start a recovery (the old key may object during the delay), or --complete it")), "registrar")
@@ -64,4 +64,24 @@ export function registerRegistrarCommands(program: Command): void {
         out.result(await (await import("./guardian.js")).addGuardian({ ...options, citizen, guardian }), (r) => `guardian ${r.guardian} appointed for ${r.citizen} over ${scopeNames(r.scopes).join(", ")} until ${isoTime(r.expiresAt)}`),
       ),
     );
+}
+
+/** The import's outcome for the clerk: counts first, then each rejected row with its reason. */
+function importSummary(r: ImportCitizensResult): string[] {
+  const lines = r.dryRun
+    ? [`checked ${r.total} rows: ${r.total - r.rejected.length} can be registered, ${r.rejected.length} rejected`]
+    : [
+        `imported ${r.total} rows in ${r.seconds} s (${r.rowsPerSecond} rows/s${r.pacePerSecond ? `, paced under ${r.pacePerSecond}/s` : ""})`,
+        `  registered now      ${r.registered.length}`,
+        `  already registered  ${r.alreadyRegistered.length} (skipped)`,
+        `  rejected            ${r.rejected.length}`,
+      ];
+  if (r.rejected.length > 0) {
+    lines.push(`rejected rows (also in ${r.rejectsFile}):`);
+    lines.push(...table(["LINE", "CODE", "REASON"], r.rejected.slice(0, 50).map((x) => [String(x.row), x.code, x.reason])).map((l) => `  ${l}`));
+    if (r.rejected.length > 50) lines.push(`  … and ${r.rejected.length - 50} more in ${r.rejectsFile}`);
+  }
+  if (r.registered.length > 0 && r.registered.length <= 20) lines.push("new citizen ids (give each citizen theirs):", ...r.registered.map((x) => `  line ${x.row}: ${x.citizen}`));
+  else if (r.registered.length > 20) lines.push("new citizen ids: run with --json to get each row's id");
+  return lines;
 }

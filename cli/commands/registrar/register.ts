@@ -6,6 +6,7 @@ import type { LocalAccount } from "../../../sdk/keys/privateKeyToAccount.js";
 import type { Address, Hex } from "../../../sdk/types.js";
 import { randomBytes32, recordCommitment } from "../../../sdk/utils.js";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
+import { birthDateProblem } from "../../internal/dates.js";
 import { usage } from "../../internal/errors.js";
 import { gatewayJson, staffLogin } from "../../internal/gateway.js";
 import { address, bytes32, CATEGORIES, integer } from "../../internal/parse.js";
@@ -66,35 +67,51 @@ export function checkRecord(record: unknown): CitizenRecord {
     if (typeof fields !== "object" || fields === null || Array.isArray(fields)) throw usage("INVALID_RECORD", `record category ${category} must be an object of fields`);
   }
   const birthDate = (record as CitizenRecord).birth?.birthDate;
-  if (birthDate !== undefined && (typeof birthDate !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate) || Number.isNaN(Date.parse(birthDate))))
-    throw usage("INVALID_RECORD", `birth date ${JSON.stringify(birthDate)}: write it as YYYY-MM-DD`);
+  if (birthDate !== undefined) {
+    const problem = birthDateProblem(birthDate);
+    if (problem) throw problem;
+  }
   return record as CitizenRecord;
 }
 
+export type SignedRegistration = { p: { citizen: Hex; controller: Address; level: number; record: CitizenRecord }; salt: Hex; signedTransaction: string };
+
+/** The registrar signs IdentityRegistry.register for this citizen, key, level and the commitment of this record. */
+export async function signRegistration(
+  client: ImiClient,
+  registrar: LocalAccount,
+  p: { citizen: Hex; controller: Address; level: number; record: CitizenRecord },
+  nonce?: number,
+): Promise<SignedRegistration> {
+  const salt = randomBytes32();
+  const commitment = recordCommitment(p.record, salt);
+  const data = identityRegistry.encodeFunctionData("register", [p.citizen, p.controller, commitment, p.level]) as Hex;
+  return { p, salt, signedTransaction: await signCall(client, registrar, client.deployment.contracts.identityRegistry, data, nonce) };
+}
+
 /**
- * One registration through the gateway: the registrar signs the IdentityRegistry.register
- * transaction here; the gateway checks it commits to exactly this record, stores the record in
- * the vault and broadcasts, so chain and vault never disagree.
+ * Sends a signed registration to the gateway, which checks it commits to exactly this record,
+ * stores the record in the vault and broadcasts, so chain and vault never disagree. The same signed
+ * registration may be sent again after a "not now" refusal: it is the same transaction.
  */
+export async function submitRegistration(gateway: string, token: string, signed: SignedRegistration): Promise<RegisterCitizenResult> {
+  const { p, salt, signedTransaction } = signed;
+  const out = await gatewayJson<{ citizen: Hex; commitment: Hex; txHash: Hex; blockNumber: number }>(gateway, "/v1/registrar/citizens", {
+    token,
+    body: { citizen: p.citizen, controller: p.controller, level: p.level, salt, record: p.record, signedTransaction },
+  });
+  return { citizen: out.citizen, controller: p.controller, level: p.level, commitment: out.commitment, salt, txHash: out.txHash, blockNumber: out.blockNumber };
+}
+
+/** One registration through the gateway: signed here (the gateway holds no registrar power), checked and broadcast there. */
 export async function registerOne(
   gateway: string,
   token: string,
   client: ImiClient,
   registrar: LocalAccount,
   p: { citizen: Hex; controller: Address; level: number; record: CitizenRecord },
-  /** A nonce chosen by the caller (several registrations in flight), and who wants the signed transaction. */
-  sending: { nonce?: number; onSigned?: (signedTransaction: string) => void } = {},
 ): Promise<RegisterCitizenResult> {
-  const salt = randomBytes32();
-  const commitment = recordCommitment(p.record, salt);
-  const data = identityRegistry.encodeFunctionData("register", [p.citizen, p.controller, commitment, p.level]) as Hex;
-  const signedTransaction = await signCall(client, registrar, client.deployment.contracts.identityRegistry, data, sending.nonce);
-  sending.onSigned?.(signedTransaction);
-  const out = await gatewayJson<{ citizen: Hex; commitment: Hex; txHash: Hex; blockNumber: number }>(gateway, "/v1/registrar/citizens", {
-    token,
-    body: { citizen: p.citizen, controller: p.controller, level: p.level, salt, record: p.record, signedTransaction },
-  });
-  return { citizen: out.citizen, controller: p.controller, level: p.level, commitment: out.commitment, salt, txHash: out.txHash, blockNumber: out.blockNumber };
+  return submitRegistration(gateway, token, await signRegistration(client, registrar, p));
 }
 
 export async function registerCitizen(options: RegisterCitizenOptions): Promise<RegisterCitizenResult> {

@@ -19,11 +19,32 @@ type Body = { citizen: string; controller: string; level: number; salt: `0x${str
  * the chain refuses, so nothing is left half-done.
  */
 export const registrarRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
-  const { indexer, vault, deployment } = ctx.options;
+  const { indexer, vault, deployment, limits } = ctx.options;
+  // Registrations count against their own budget, not the per-caller one: an import registers
+  // thousands of citizens for one registrar (docs/operator.md, gateway.registrarRateLimitPerMinute).
+  const registrarBudget = { max: limits.registrarRateLimitPerMinute, timeWindow: 60_000 };
+
+  app.get(
+    "/v1/registrar/budget",
+    {
+      config: { rateLimit: registrarBudget },
+      schema: {
+        tags: ["registrar"],
+        summary: "How many registrations per minute this registrar may send (bulk imports pace themselves under it)",
+        security: [{ bearer: [] }],
+        response: { 200: { type: "object", properties: { registrationsPerMinute: { type: "integer" } }, required: ["registrationsPerMinute"] }, ...errors },
+      },
+    },
+    async (request) => {
+      ctx.requireStaff(request, "registrar");
+      return { registrationsPerMinute: limits.registrarRateLimitPerMinute };
+    },
+  );
 
   app.post<{ Body: Body }>(
     "/v1/registrar/citizens",
     {
+      config: { rateLimit: registrarBudget },
       schema: {
         tags: ["registrar"],
         summary: "Register a citizen: vault record and on-chain identity together",
@@ -49,6 +70,7 @@ export const registrarRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asyn
     },
     async (request, reply) => {
       const registrar = ctx.requireStaff(request, "registrar");
+      await ctx.catchUp();
       ctx.assertFresh();
       const body = request.body;
       const citizen = body.citizen.toLowerCase();
@@ -70,7 +92,6 @@ export const registrarRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asyn
         throw badRequest("TRANSACTION_MISMATCH", "The transaction must call this chain's IdentityRegistry.");
       let call: ReturnType<Interface["parseTransaction"]>;
       try {
-      await ctx.catchUp();
         call = identityRegistry.parseTransaction({ data: tx.data });
       } catch {
         call = null;
