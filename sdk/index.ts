@@ -25,6 +25,7 @@ export {
 } from "./typedData/hashTypedData.js";
 export { recoverTypedDataSigner, verifyTypedData, type VerifyTypedDataParameters } from "./typedData/verifyTypedData.js";
 export {
+  chainDomain,
   CONSENT_REGISTRY_DOMAIN_NAME,
   CREDENTIAL_DOMAIN_NAME,
   DOMAIN_VERSION,

@@ -1,4 +1,4 @@
-// The Node entry of `imi-ledger/sdk`: everything in the browser entry, plus reading an Ignition
+// The Node entry of `@imi-ledger/sdk`: everything in the browser entry, plus reading an Ignition
 // deployment from disk (a directory, its deployed_addresses.json, or a { chainId, contracts } file).
 import { buildImiClient, type ImiClient } from "./clients/createImiClient.js";
 import type { ImiClientConfig } from "./clients/ImiBaseClient.js";

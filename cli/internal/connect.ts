@@ -6,12 +6,12 @@
 // from IMI_KEYSTORE_PASSWORD or a prompt). Keys are never printed.
 import { access, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { createImiClient, type ImiClient } from "../../sdk/clients/createImiClient.js";
-import { loadDeployment } from "../../sdk/clients/loadDeployment.js";
-import { parseDeployment, type ImiDeployment } from "../../sdk/clients/deployment.js";
-import { decryptKeystore } from "../../sdk/keys/keystore.js";
-import { privateKeyToAccount, type LocalAccount } from "../../sdk/keys/privateKeyToAccount.js";
-import type { Hex } from "../../sdk/types.js";
+import { createImiClient, type ImiClient } from "@imi-ledger/sdk";
+import { loadDeployment } from "@imi-ledger/sdk";
+import { parseDeployment, type ImiDeployment } from "@imi-ledger/sdk";
+import { decryptKeystore } from "@imi-ledger/sdk";
+import { privateKeyToAccount, type LocalAccount } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 import { openKeyRing } from "../../node/runtime/keys.js";
 import { readNodeInfo } from "../../node/runtime/nodeInfo.js";
 import { CliError, EXIT } from "../CliError.js";

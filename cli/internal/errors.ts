@@ -1,9 +1,9 @@
 // Turns what the SDK, the node runtime and the gateway throw into the CLI's one error class, so
 // the handler in cli.ts prints a stable code and exits with a status that means something.
 import { CliError, EXIT } from "../CliError.js";
-import { ImiError } from "../../sdk/errors/ImiError.js";
-import { ContractRevertError } from "../../sdk/errors/ContractRevertError.js";
-import { GatewayError } from "../../sdk/errors/errors.js";
+import { ImiError } from "@imi-ledger/sdk";
+import { ContractRevertError } from "@imi-ledger/sdk";
+import { GatewayError } from "@imi-ledger/sdk";
 import { NodeError } from "../../node/NodeError.js";
 
 /** Bad input the user can fix by changing the command line: nothing was sent. */

@@ -1,9 +1,9 @@
 // Calls to the gateway's HTTP API: staff and citizen logins, JSON requests with the gateway's
 // error codes carried into CliError.
-import { signAgencyLogin } from "../../sdk/gateway/agencyLogin.js";
-import { signIdentityProof } from "../../sdk/gateway/identityProof.js";
-import type { LocalAccount } from "../../sdk/keys/privateKeyToAccount.js";
-import type { Address, Hex } from "../../sdk/types.js";
+import { signAgencyLogin } from "@imi-ledger/sdk";
+import { signIdentityProof } from "@imi-ledger/sdk";
+import type { LocalAccount } from "@imi-ledger/sdk";
+import type { Address, Hex } from "@imi-ledger/sdk";
 import { CliError, EXIT } from "../CliError.js";
 
 export type GatewayCall = {

@@ -1,6 +1,6 @@
 // eth_getLogs over a deployment's whole history, in ranges: nodes cap the blocks one call may
 // cover (Besu: 5,000 by default), so long histories are read in chunks, as the SDK does.
-import type { ImiClient } from "../../sdk/clients/createImiClient.js";
+import type { ImiClient } from "@imi-ledger/sdk";
 
 export type RpcLog = { topics: string[]; data: string; blockNumber: string };
 

@@ -1,8 +1,8 @@
 // Command-line values checked before anything is signed or sent. Each failure is a usage error
 // with a stable code naming the option.
 import { getAddress, isHexString } from "ethers";
-import { code } from "../../sdk/utils.js";
-import type { Address, Hex } from "../../sdk/types.js";
+import { code } from "@imi-ledger/sdk";
+import type { Address, Hex } from "@imi-ledger/sdk";
 import { CATEGORIES } from "./categories.js";
 import { usage } from "./errors.js";
 

@@ -2,10 +2,10 @@
 // gateway as a signed transaction (the gateway checks it and broadcasts it together with the vault
 // write), and the governor's AccessManager calls have no SDK action of their own.
 import { Transaction } from "ethers";
-import type { ImiClient } from "../../sdk/clients/createImiClient.js";
-import type { LocalAccount } from "../../sdk/keys/privateKeyToAccount.js";
-import { toImiError } from "../../sdk/errors/decodeError.js";
-import type { Hex } from "../../sdk/types.js";
+import type { ImiClient } from "@imi-ledger/sdk";
+import type { LocalAccount } from "@imi-ledger/sdk";
+import { toImiError } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 
 export async function signCall(client: ImiClient, account: LocalAccount, to: string, data: Hex, nonce?: number): Promise<string> {
   await client.verifyChain();

@@ -1,6 +1,6 @@
 // The EIP-712 message a person is asked to sign, in words: which contract on which chain, and each
 // field with its meaning (category names for scopes, dates for times, "unlimited" for 0 uses).
-import type { TypedDataDefinition } from "../../sdk/typedData/hashTypedData.js";
+import type { TypedDataDefinition } from "@imi-ledger/sdk";
 import { isoTime } from "./output.js";
 import { scopeNames } from "./parse.js";
 

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
 import { NodeError } from "../NodeError.js";
-import type { ImiDeployment } from "../../sdk/clients/deployment.js";
-import type { Transport } from "../../sdk/clients/transport.js";
-import type { LocalAccount } from "../../sdk/keys/privateKeyToAccount.js";
+import type { ImiDeployment } from "@imi-ledger/sdk";
+import type { Transport } from "@imi-ledger/sdk";
+import type { LocalAccount } from "@imi-ledger/sdk";
 import type { Indexer } from "../indexer/index.js";
 import type { Vault } from "../vault/index.js";
 import type { AccessLog } from "./internal/accessLog.js";

@@ -2,7 +2,7 @@ import { Level } from "level";
 import type { Logger } from "pino";
 import { WebSocket } from "ws";
 import { NodeError } from "../NodeError.js";
-import type { Transport } from "../../sdk/clients/transport.js";
+import type { Transport } from "@imi-ledger/sdk";
 import {
   ConsentStatus,
   Decision,

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { deploy, type ArtifactResolver, type Artifact } from "@nomicfoundation/ignition-core";
 import { Wallet } from "ethers";
 import type { Logger } from "pino";
-import { parseDeployment, type ImiDeployment } from "../../sdk/clients/deployment.js";
+import { parseDeployment, type ImiDeployment } from "@imi-ledger/sdk";
 import { NodeError } from "../NodeError.js";
 
 export type DeploymentManifest = ImiDeployment & { governor: string; deployedAt: number };

@@ -9,8 +9,8 @@ import { chmod, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promis
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { Wallet } from "ethers";
-import { decryptKeystore, encryptKeystore } from "../../sdk/keys/keystore.js";
-import { generatePrivateKey, privateKeyToAccount } from "../../sdk/keys/privateKeyToAccount.js";
+import { decryptKeystore, encryptKeystore } from "@imi-ledger/sdk";
+import { generatePrivateKey, privateKeyToAccount } from "@imi-ledger/sdk";
 import { NodeError } from "../NodeError.js";
 
 export type KeyName = string;

@@ -10,7 +10,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { openKeyRing } from "../../node/runtime/keys.js";
-import { purposeCode } from "../../sdk/utils.js";
+import { purposeCode } from "@imi-ledger/sdk";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -79,7 +79,7 @@ test("the TypeScript examples log in, read data and prove the access against the
   const dir = join(here, ".examples");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "agencyIntegration.ts");
-  writeFileSync(file, `import { ${[...names].join(", ")} } from "../../../sdk/node.js";\n\nexport async function run(): Promise<void> {\n${bodies.join("\n")}\n}\n`);
+  writeFileSync(file, `import { ${[...names].join(", ")} } from "@imi-ledger/sdk";\n\nexport async function run(): Promise<void> {\n${bodies.join("\n")}\n}\n`);
   const logs: unknown[][] = [];
   const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void logs.push(args));
   try {

@@ -1,7 +1,7 @@
 // EIP-712 helpers for the contract tests: the typed data a wallet signs, and ways to damage a signature.
 import { Signature, type Signer, type TypedDataField, keccak256, toUtf8Bytes } from "ethers";
-import { consentTypes } from "../../sdk/typedData/consentTypedData.js";
-import { identityTypes } from "../../sdk/typedData/identityTypedData.js";
+import { consentTypes } from "@imi-ledger/sdk";
+import { identityTypes } from "@imi-ledger/sdk";
 
 // The type tables are the SDK's (which a test checks against the contracts' type strings).
 export const IDENTITY_TYPES: Record<string, readonly TypedDataField[]> = identityTypes;

@@ -13,7 +13,7 @@ import {
   type AccessLogBatch,
   type AccessRecord,
   type Hex,
-} from "../../sdk/index.js";
+} from "@imi-ledger/sdk";
 import { openAccessLog } from "../../node/accesslog/index.js";
 import { caught, sdkFixture, type SdkFixture } from "./fixture.js";
 

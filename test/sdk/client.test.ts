@@ -11,8 +11,8 @@ import {
   purposeCode,
   randomBytes32,
   type Hex,
-} from "../../sdk/index.js";
-import { createImiClient, loadDeployment } from "../../sdk/node.js";
+} from "@imi-ledger/sdk";
+import { createImiClient, loadDeployment } from "@imi-ledger/sdk";
 import { freePort } from "../helpers/hardhatNode.js";
 import { caught, sdkFixture, serveOverHttp, type SdkFixture } from "./fixture.js";
 

@@ -12,7 +12,7 @@ import {
   verifyTypedData,
   type GrantRequest,
   type Hex,
-} from "../../sdk/index.js";
+} from "@imi-ledger/sdk";
 import { caught, sdkFixture, type SdkFixture } from "./fixture.js";
 
 let fx: SdkFixture;

@@ -9,7 +9,7 @@ import {
   randomBytes32,
   schemaIdOf,
   type Hex,
-} from "../../sdk/index.js";
+} from "@imi-ledger/sdk";
 import { caught, sdkFixture, type SdkFixture } from "./fixture.js";
 
 let fx: SdkFixture;

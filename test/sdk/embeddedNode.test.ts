@@ -15,7 +15,7 @@ import {
   type ImiClient,
   type ImiDeployment,
   type LocalAccount,
-} from "../../sdk/index.js";
+} from "@imi-ledger/sdk";
 import { startTestChain, type TestChain } from "../node/chain/helpers.js";
 import { caught } from "./fixture.js";
 import { deployWiredImi } from "../helpers/artifacts.js";

@@ -15,7 +15,7 @@ import {
   type ImiClient,
   type ImiDeployment,
   type LocalAccount,
-} from "../../sdk/index.js";
+} from "@imi-ledger/sdk";
 
 const MNEMONIC = "test test test test test test test test test test test junk";
 const root = HDNodeWallet.fromPhrase(MNEMONIC, undefined, "m/44'/60'/0'/0");

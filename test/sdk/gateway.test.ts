@@ -15,7 +15,7 @@ import {
   verifyAgencyLogin,
   verifyAgencyRequest,
   type Hex,
-} from "../../sdk/index.js";
+} from "@imi-ledger/sdk";
 import { caught } from "./fixture.js";
 
 const chainId = 31337;

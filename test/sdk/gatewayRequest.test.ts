@@ -9,7 +9,7 @@ import {
   readAgencyRequestHeaders,
   verifyAgencyRequest,
   type Hex,
-} from "../../sdk/index.js";
+} from "@imi-ledger/sdk";
 import { freePort } from "../helpers/hardhatNode.js";
 import { caught, sdkFixture, type SdkFixture } from "./fixture.js";
 

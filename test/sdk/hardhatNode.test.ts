@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import ImiModule from "../../ignition/modules/Imi.js";
-import { generatePrivateKey, privateKeyToAccount, purposeCode, randomBytes32, type Hex } from "../../sdk/index.js";
-import { createImiClient, loadDeployment } from "../../sdk/node.js";
+import { generatePrivateKey, privateKeyToAccount, purposeCode, randomBytes32, type Hex } from "@imi-ledger/sdk";
+import { createImiClient, loadDeployment } from "@imi-ledger/sdk";
 import { startHardhatNode, type HardhatNode } from "../helpers/hardhatNode.js";
 import { hardhatAccount } from "./fixture.js";
 

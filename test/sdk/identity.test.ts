@@ -8,7 +8,7 @@ import {
   code,
   randomBytes32,
   signIdentityProof,
-} from "../../sdk/index.js";
+} from "@imi-ledger/sdk";
 import { RECOVERY_DELAY } from "../helpers/deployImi.js";
 import { caught, sdkFixture, type SdkFixture } from "./fixture.js";
 

@@ -7,7 +7,7 @@ import {
   generatePrivateKey,
   privateKeyToAccount,
   type Hex,
-} from "../../sdk/index.js";
+} from "@imi-ledger/sdk";
 import { caught } from "./fixture.js";
 
 describe("keys", () => {

@@ -12,7 +12,7 @@ import {
   privateKeyToAccount,
   verifyAccessLogInclusion,
   type Hex,
-} from "../../sdk/index.js";
+} from "@imi-ledger/sdk";
 
 const hex = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => `0x${Buffer.from(b).toString("hex")}` as Hex);
 const nonZeroBytes32 = hex(32).filter((h) => !/^0x0+$/.test(h));

@@ -21,7 +21,7 @@ import {
   verifyTypedData,
   type Hex,
   type TypedDataDefinition,
-} from "../../sdk/index.js";
+} from "@imi-ledger/sdk";
 import { caught } from "./fixture.js";
 
 const mail: TypedDataDefinition<"Mail"> = {

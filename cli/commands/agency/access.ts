@@ -1,6 +1,6 @@
-import { agencyRequestHeaders, signAgencyRequest } from "../../../sdk/gateway/agencyRequest.js";
-import type { LocalAccount } from "../../../sdk/keys/privateKeyToAccount.js";
-import type { Address, Hex } from "../../../sdk/types.js";
+import { agencyRequestHeaders, signAgencyRequest } from "@imi-ledger/sdk";
+import type { LocalAccount } from "@imi-ledger/sdk";
+import type { Address, Hex } from "@imi-ledger/sdk";
 import type { EncryptedPayload } from "../../../node/gateway/index.js";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";

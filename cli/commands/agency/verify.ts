@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { Address, Hex } from "../../../sdk/types.js";
+import type { Address, Hex } from "@imi-ledger/sdk";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";
 import { gatewayJson, staffLogin } from "../../internal/gateway.js";

@@ -1,5 +1,5 @@
-import type { ImiClient } from "../../../sdk/clients/createImiClient.js";
-import type { Address, Hex } from "../../../sdk/types.js";
+import type { ImiClient } from "@imi-ledger/sdk";
+import type { Address, Hex } from "@imi-ledger/sdk";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";
 import { citizenLogin, gatewayJson } from "../../internal/gateway.js";

@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { presentCredential, type CredentialPresentation } from "../../../sdk/credentials/credentialDocument.js";
+import { presentCredential, type CredentialPresentation } from "@imi-ledger/sdk";
 import { converted, usage } from "../../internal/errors.js";
 import { readCredential } from "../issuer/anchor.js";
 

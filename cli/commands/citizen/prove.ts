@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import type { SignedIdentityProof } from "../../../sdk/gateway/identityProof.js";
+import type { SignedIdentityProof } from "@imi-ledger/sdk";
 import { usage } from "../../internal/errors.js";
 import { gatewayChallenge } from "../../internal/gateway.js";
 import { bytes32 } from "../../internal/parse.js";

@@ -1,5 +1,5 @@
-import { pauseConsentTypedData, resumeConsentTypedData, revokeConsentTypedData } from "../../../sdk/typedData/consentTypedData.js";
-import type { Hex } from "../../../sdk/types.js";
+import { pauseConsentTypedData, resumeConsentTypedData, revokeConsentTypedData } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 import { gatewayJson } from "../../internal/gateway.js";
 import { usage } from "../../internal/errors.js";
 import { bytes32 } from "../../internal/parse.js";

@@ -1,5 +1,5 @@
-import { grantTypedData, normalizeGrantRequest } from "../../../sdk/typedData/consentTypedData.js";
-import type { Address, Hex } from "../../../sdk/types.js";
+import { grantTypedData, normalizeGrantRequest } from "@imi-ledger/sdk";
+import type { Address, Hex } from "@imi-ledger/sdk";
 import { gatewayJson } from "../../internal/gateway.js";
 import { address, duration, integer, purpose as parsePurpose, scopes as parseScopes, scopeNames } from "../../internal/parse.js";
 import { confirmSignature, openSigner, signingTimes, type SignerOptions } from "./signer.js";

@@ -1,5 +1,5 @@
-import type { Consent } from "../../../sdk/actions/consent/getConsent.js";
-import type { Hex } from "../../../sdk/types.js";
+import type { Consent } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";
 import { bytes32, scopeNames } from "../../internal/parse.js";

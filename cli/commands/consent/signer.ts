@@ -1,10 +1,10 @@
 // What every consent change shares: who signs (the citizen's key or a guardian's), for which
 // identity, and the confirmation step that shows the exact typed data before signing.
 import { CliError, EXIT } from "../../CliError.js";
-import type { ImiClient } from "../../../sdk/clients/createImiClient.js";
-import type { LocalAccount } from "../../../sdk/keys/privateKeyToAccount.js";
-import type { TypedDataDefinition } from "../../../sdk/typedData/hashTypedData.js";
-import type { Hex } from "../../../sdk/types.js";
+import type { ImiClient } from "@imi-ledger/sdk";
+import type { LocalAccount } from "@imi-ledger/sdk";
+import type { TypedDataDefinition } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 import { connect, loadKey, type KeyOptions, type Node, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";
 import { bytes32 } from "../../internal/parse.js";

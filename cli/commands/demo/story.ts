@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Hex } from "../../../sdk/types.js";
+import type { Hex } from "@imi-ledger/sdk";
 import { openKeyRing } from "../../../node/runtime/keys.js";
 import { CliError, EXIT } from "../../CliError.js";
 import { connect, type NodeOptions } from "../../internal/connect.js";

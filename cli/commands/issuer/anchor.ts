@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { hashCredential, type IssuedCredential } from "../../../sdk/credentials/credentialDocument.js";
-import type { Hex } from "../../../sdk/types.js";
+import { hashCredential, type IssuedCredential } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";
 import { progressBar } from "../../internal/progress.js";

@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
-import { issueCredential, type ClaimValue, type IssuedCredential } from "../../../sdk/credentials/credentialDocument.js";
-import type { Hex } from "../../../sdk/types.js";
+import { issueCredential, type ClaimValue, type IssuedCredential } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";
 import { bytes32, time } from "../../internal/parse.js";

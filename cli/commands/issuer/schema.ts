@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { Interface } from "ethers";
-import { credentialRegistryAbi } from "../../../sdk/abi/credentialRegistryAbi.js";
-import type { Address, Hex } from "../../../sdk/types.js";
+import { credentialRegistryAbi } from "@imi-ledger/sdk";
+import type { Address, Hex } from "@imi-ledger/sdk";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { getLogs } from "../../internal/logs.js";
 import { usage } from "../../internal/errors.js";

@@ -1,5 +1,5 @@
-import type { Hex } from "../../../sdk/types.js";
-import type { BatchMembership } from "../../../sdk/internal/credentialStatusChange.js";
+import type { Hex } from "@imi-ledger/sdk";
+import type { BatchMembership } from "@imi-ledger/sdk";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { bytes32, integer } from "../../internal/parse.js";
 import { readCredential } from "./anchor.js";

@@ -1,8 +1,8 @@
 import { access, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { encryptKeystore } from "../../../sdk/keys/keystore.js";
-import { generatePrivateKey, privateKeyToAccount } from "../../../sdk/keys/privateKeyToAccount.js";
-import type { Address } from "../../../sdk/types.js";
+import { encryptKeystore } from "@imi-ledger/sdk";
+import { generatePrivateKey, privateKeyToAccount } from "@imi-ledger/sdk";
+import type { Address } from "@imi-ledger/sdk";
 import { openKeyRing } from "../../../node/runtime/keys.js";
 import { usage } from "../../internal/errors.js";
 import { askSecret } from "../../internal/prompt.js";

@@ -2,8 +2,8 @@
 // once, before anything is registered), then each row on its own (a bad row is rejected, the
 // others go on).
 import { parse } from "csv-parse/sync";
-import type { Address, Hex } from "../../../sdk/types.js";
-import { randomBytes32 } from "../../../sdk/utils.js";
+import type { Address, Hex } from "@imi-ledger/sdk";
+import { randomBytes32 } from "@imi-ledger/sdk";
 import { CliError } from "../../CliError.js";
 import { usage } from "../../internal/errors.js";
 import { address, bytes32, integer } from "../../internal/parse.js";

@@ -1,4 +1,4 @@
-import type { Address, Hex } from "../../../sdk/types.js";
+import type { Address, Hex } from "@imi-ledger/sdk";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";
 import { address, bytes32, scopes as parseScopes, time } from "../../internal/parse.js";

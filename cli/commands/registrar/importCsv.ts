@@ -1,8 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { Transaction } from "ethers";
-import type { ImiClient } from "../../../sdk/clients/createImiClient.js";
-import type { LocalAccount } from "../../../sdk/keys/privateKeyToAccount.js";
-import type { Address, Hex } from "../../../sdk/types.js";
+import type { ImiClient } from "@imi-ledger/sdk";
+import type { LocalAccount } from "@imi-ledger/sdk";
+import type { Address, Hex } from "@imi-ledger/sdk";
 import { CliError, EXIT } from "../../CliError.js";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { toCliError, usage } from "../../internal/errors.js";

@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { Interface } from "ethers";
-import { identityRegistryAbi } from "../../../sdk/abi/identityRegistryAbi.js";
-import type { ImiClient } from "../../../sdk/clients/createImiClient.js";
-import type { LocalAccount } from "../../../sdk/keys/privateKeyToAccount.js";
-import type { Address, Hex } from "../../../sdk/types.js";
-import { randomBytes32, recordCommitment } from "../../../sdk/utils.js";
+import { identityRegistryAbi } from "@imi-ledger/sdk";
+import type { ImiClient } from "@imi-ledger/sdk";
+import type { LocalAccount } from "@imi-ledger/sdk";
+import type { Address, Hex } from "@imi-ledger/sdk";
+import { randomBytes32, recordCommitment } from "@imi-ledger/sdk";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { birthDateProblem } from "../../internal/dates.js";
 import { usage } from "../../internal/errors.js";

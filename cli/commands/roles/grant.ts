@@ -1,7 +1,7 @@
 import { Interface } from "ethers";
-import { imiAccessManagerAbi } from "../../../sdk/abi/imiAccessManagerAbi.js";
-import type { ImiClient } from "../../../sdk/clients/createImiClient.js";
-import type { Address, Hex } from "../../../sdk/types.js";
+import { imiAccessManagerAbi } from "@imi-ledger/sdk";
+import type { ImiClient } from "@imi-ledger/sdk";
+import type { Address, Hex } from "@imi-ledger/sdk";
 import { CliError, EXIT } from "../../CliError.js";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { address, role as parseRole, ROLES, type RoleName } from "../../internal/parse.js";

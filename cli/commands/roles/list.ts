@@ -1,5 +1,5 @@
 import { Interface } from "ethers";
-import type { Address } from "../../../sdk/types.js";
+import type { Address } from "@imi-ledger/sdk";
 import { connect, type NodeOptions } from "../../internal/connect.js";
 import { getLogs } from "../../internal/logs.js";
 import { ROLE_NAMES } from "../../internal/parse.js";

@@ -1,4 +1,4 @@
-import type { Hex } from "../../../sdk/types.js";
+import type { Hex } from "@imi-ledger/sdk";
 import { connect, loadKey } from "../../internal/connect.js";
 import { address, role as parseRole, ROLES } from "../../internal/parse.js";
 import { sendCall } from "../../internal/transactions.js";

@@ -1,4 +1,4 @@
-import type { Address } from "../../../sdk/types.js";
+import type { Address } from "@imi-ledger/sdk";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";
 import { gatewayJson, staffLogin } from "../../internal/gateway.js";

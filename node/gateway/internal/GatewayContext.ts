@@ -1,10 +1,10 @@
 import type { FastifyRequest } from "fastify";
 import { ZeroHash } from "ethers";
-import { createBaseClient, type ImiBaseClient } from "../../../sdk/clients/ImiBaseClient.js";
-import { AGENCY_REQUEST_HEADER, AGENCY_SIGNATURE_HEADER, agencyRequestMessage, agencyRequestTypes, readAgencyRequestHeaders, type AgencyRequestMessage } from "../../../sdk/gateway/agencyRequest.js";
-import { identityProofTypes } from "../../../sdk/gateway/identityProof.js";
-import { GATEWAY_DOMAIN_NAME, chainDomain } from "../../../sdk/typedData/domains.js";
-import { canonicalJson } from "../../../sdk/utils.js";
+import { createBaseClient, type ImiBaseClient } from "@imi-ledger/sdk";
+import { AGENCY_REQUEST_HEADER, AGENCY_SIGNATURE_HEADER, agencyRequestMessage, agencyRequestTypes, readAgencyRequestHeaders, type AgencyRequestMessage } from "@imi-ledger/sdk";
+import { identityProofTypes } from "@imi-ledger/sdk";
+import { GATEWAY_DOMAIN_NAME, chainDomain } from "@imi-ledger/sdk";
+import { canonicalJson } from "@imi-ledger/sdk";
 import { NodeError } from "../../NodeError.js";
 import type { ResolvedGatewayOptions } from "../config.js";
 import { GatewayError, UNAVAILABLE_CODES, badRequest, forbidden, unauthorized, unavailable } from "../errors.js";

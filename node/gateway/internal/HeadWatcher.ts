@@ -4,7 +4,7 @@
 // head only moves when a sync starts, which a slow eth_getLogs holds back for as long as it takes.
 import type { Logger } from "pino";
 import { WebSocket } from "ws";
-import type { Transport } from "../../../sdk/clients/transport.js";
+import type { Transport } from "@imi-ledger/sdk";
 
 export type HeadWatcherConfig = {
   /** HTTP JSON-RPC (or any transport) for `eth_blockNumber` polling. */

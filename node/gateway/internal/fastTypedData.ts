@@ -7,7 +7,7 @@
 import secp256k1 from "secp256k1";
 import { createKeccak, type IHasher } from "hash-wasm";
 import { TypedDataEncoder } from "ethers";
-import { hashDomain, type TypedDataDomain, type TypedDataField } from "../../../sdk/typedData/hashTypedData.js";
+import { hashDomain, type TypedDataDomain, type TypedDataField } from "@imi-ledger/sdk";
 
 let hasher: IHasher | undefined;
 

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { ZeroHash, computeAddress } from "ethers";
-import { canonicalJson } from "../../../sdk/utils.js";
+import { canonicalJson } from "@imi-ledger/sdk";
 import { predicateAnswerTypedData } from "../predicateAnswer.js";
-import { consumeConsent } from "../../../sdk/actions/consent/consumeConsent.js";
-import { ConsentRegistryNotUsableError, ConsentRegistryUseLimitReachedError } from "../../../sdk/errors/contractErrors.js";
-import type { Hex } from "../../../sdk/types.js";
+import { consumeConsent } from "@imi-ledger/sdk";
+import { ConsentRegistryNotUsableError, ConsentRegistryUseLimitReachedError } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 import { DECISION_CODES, Decision } from "../../indexer/index.js";
 import type { AccessReceipt } from "../internal/accessLog.js";
 import type { AccessTerms, AgencyCall, GatewayContext } from "../internal/GatewayContext.js";

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
-import { verifyAgencyLogin, type AgencyLoginMessage } from "../../../sdk/gateway/agencyLogin.js";
-import type { IdentityProofMessage } from "../../../sdk/gateway/identityProof.js";
+import { verifyAgencyLogin, type AgencyLoginMessage } from "@imi-ledger/sdk";
+import type { IdentityProofMessage } from "@imi-ledger/sdk";
 import { recoverSigner } from "../internal/fastTypedData.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { badRequest, forbidden, unauthorized, unavailable, GatewayError } from "../errors.js";

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from "fastify";
-import { ImiError } from "../../../sdk/errors/ImiError.js";
-import { ContractRevertError } from "../../../sdk/errors/ContractRevertError.js";
-import { grantConsent } from "../../../sdk/actions/consent/grantConsent.js";
-import { pauseConsent } from "../../../sdk/actions/consent/pauseConsent.js";
-import { resumeConsent } from "../../../sdk/actions/consent/resumeConsent.js";
-import { revokeConsent } from "../../../sdk/actions/consent/revokeConsent.js";
+import { ImiError } from "@imi-ledger/sdk";
+import { ContractRevertError } from "@imi-ledger/sdk";
+import { grantConsent } from "@imi-ledger/sdk";
+import { pauseConsent } from "@imi-ledger/sdk";
+import { resumeConsent } from "@imi-ledger/sdk";
+import { revokeConsent } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { GatewayError, unavailable } from "../errors.js";
 import { address, bytes32, errors, hexBytes, uintString, unixSeconds } from "../schemas.js";

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { ZeroHash, recoverAddress } from "ethers";
-import { claimDigest, hashCredential, type CredentialPresentation } from "../../../sdk/credentials/credentialDocument.js";
+import { claimDigest, hashCredential, type CredentialPresentation } from "@imi-ledger/sdk";
 import { CredentialStatus, IssuerStatus, effectiveCredentialStatus } from "../../indexer/index.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { address, bytes32, errors, receipt, signature, unixSeconds } from "../schemas.js";

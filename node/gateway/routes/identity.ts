@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import { ZeroHash } from "ethers";
-import type { IdentityProofMessage } from "../../../sdk/gateway/identityProof.js";
+import type { IdentityProofMessage } from "@imi-ledger/sdk";
 import { recoverSigner } from "../internal/fastTypedData.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { address, bytes32, errors, receipt, signature } from "../schemas.js";

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { Interface, Transaction } from "ethers";
-import { identityRegistryAbi } from "../../../sdk/abi/identityRegistryAbi.js";
-import { recordCommitment } from "../../../sdk/utils.js";
+import { identityRegistryAbi } from "@imi-ledger/sdk";
+import { recordCommitment } from "@imi-ledger/sdk";
 import { validateRecord, type CitizenRecord } from "../../vault/index.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { GatewayError, badRequest, forbidden, unavailable } from "../errors.js";

@@ -1,10 +1,10 @@
 // Turns contract events into view updates. Events are the only input: the indexer never reads
 // contract storage, so any EVM node that serves eth_getLogs can feed it.
 import { Interface, type LogDescription } from "ethers";
-import { consentRegistryAbi } from "../../../sdk/abi/consentRegistryAbi.js";
-import { credentialRegistryAbi } from "../../../sdk/abi/credentialRegistryAbi.js";
-import { identityRegistryAbi } from "../../../sdk/abi/identityRegistryAbi.js";
-import { imiAccessManagerAbi } from "../../../sdk/abi/imiAccessManagerAbi.js";
+import { consentRegistryAbi } from "@imi-ledger/sdk";
+import { credentialRegistryAbi } from "@imi-ledger/sdk";
+import { identityRegistryAbi } from "@imi-ledger/sdk";
+import { imiAccessManagerAbi } from "@imi-ledger/sdk";
 import { ConsentStatus, IssuerStatus } from "../decisions.js";
 import { encode, type LevelOp, type RoleView, type ViewState } from "./ViewState.js";
 

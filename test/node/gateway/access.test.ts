@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keccak256, toUtf8Bytes, verifyTypedData } from "ethers";
 import type { FastifyInstance } from "fastify";
-import { canonicalJson } from "../../../sdk/utils.js";
-import { revokeConsentTypedData } from "../../../sdk/typedData/consentTypedData.js";
+import { canonicalJson } from "@imi-ledger/sdk";
+import { revokeConsentTypedData } from "@imi-ledger/sdk";
 import { decryptWithKey, predicateAnswerTypes, recoverPredicateAnswerSigner } from "../../../node/gateway/index.js";
 import { code, grantConsent, randomId, registerCitizen } from "../indexer/helpers.js";
 import { createHarness, localKeyOf, type Harness } from "./harness.js";

@@ -5,11 +5,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Contract, Wallet } from "ethers";
-import { createImiClient } from "../../../sdk/clients/createImiClient.js";
-import { signAgencyLogin } from "../../../sdk/gateway/agencyLogin.js";
-import { agencyRequestHeaders, signAgencyRequest } from "../../../sdk/gateway/agencyRequest.js";
-import { privateKeyToAccount } from "../../../sdk/keys/privateKeyToAccount.js";
-import type { Hex } from "../../../sdk/types.js";
+import { createImiClient } from "@imi-ledger/sdk";
+import { signAgencyLogin } from "@imi-ledger/sdk";
+import { agencyRequestHeaders, signAgencyRequest } from "@imi-ledger/sdk";
+import { privateKeyToAccount } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 import { startGateway, type RunningGateway } from "../../../node/gateway/server.js";
 import { startTestChain, type TestChain } from "../chain/helpers.js";
 import { code, randomId, tempDir } from "../indexer/helpers.js";

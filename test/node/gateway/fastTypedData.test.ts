@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { agencyRequestMessage, agencyRequestTypedData, agencyRequestTypes } from "../../../sdk/gateway/agencyRequest.js";
-import { identityProofMessage, identityProofTypedData, identityProofTypes } from "../../../sdk/gateway/identityProof.js";
-import { hashTypedData } from "../../../sdk/typedData/hashTypedData.js";
-import { GATEWAY_DOMAIN_NAME, chainDomain } from "../../../sdk/typedData/domains.js";
-import { privateKeyToAccount } from "../../../sdk/keys/privateKeyToAccount.js";
-import type { Hex } from "../../../sdk/types.js";
+import { agencyRequestMessage, agencyRequestTypedData, agencyRequestTypes } from "@imi-ledger/sdk";
+import { identityProofMessage, identityProofTypedData, identityProofTypes } from "@imi-ledger/sdk";
+import { hashTypedData } from "@imi-ledger/sdk";
+import { GATEWAY_DOMAIN_NAME, chainDomain } from "@imi-ledger/sdk";
+import { privateKeyToAccount } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 import { fastTypedDataHasher, initFastCrypto, recoverSigner, toHex } from "../../../node/gateway/internal/fastTypedData.js";
 
 const hex = (n: number) => `0x${randomBytes(n).toString("hex")}` as Hex;

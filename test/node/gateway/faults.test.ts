@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Fastify from "fastify";
 import type { FastifyInstance } from "fastify";
-import type { Transport } from "../../../sdk/clients/transport.js";
+import type { Transport } from "@imi-ledger/sdk";
 import { openIndexer, type Indexer } from "../../../node/indexer/index.js";
 import { HttpVault, LevelVault, vaultHttpPlugin } from "../../../node/vault/index.js";
 import { openAccessLog } from "../../../node/gateway/internal/accessLog.js";

@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JsonRpcProvider, Wallet } from "ethers";
-import { createImiClient } from "../../../sdk/clients/createImiClient.js";
-import type { Hex } from "../../../sdk/types.js";
+import { createImiClient } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 import { startGateway, type RunningGateway } from "../../../node/gateway/server.js";
 import { startHardhatNode, type HardhatNode } from "../../helpers/hardhatNode.js";
 import { code, randomId, tempDir } from "../indexer/helpers.js";

@@ -6,8 +6,8 @@ import { connect, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
-import { agencyRequestHeaders, agencyRequestMessage, agencyRequestTypedData, signAgencyRequest } from "../../../sdk/gateway/agencyRequest.js";
-import type { Hex } from "../../../sdk/types.js";
+import { agencyRequestHeaders, agencyRequestMessage, agencyRequestTypedData, signAgencyRequest } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 import { code, grantConsent, registerCitizen } from "../indexer/helpers.js";
 import { createHarness, type Harness } from "./harness.js";
 

@@ -5,12 +5,12 @@ import { pino } from "pino";
 import { Transaction, ZeroHash, parseEther } from "ethers";
 import type { FastifyInstance } from "fastify";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { signAgencyLogin } from "../../../sdk/gateway/agencyLogin.js";
-import { signIdentityProof } from "../../../sdk/gateway/identityProof.js";
-import { issueCredential, presentCredential } from "../../../sdk/credentials/credentialDocument.js";
-import { privateKeyToAccount } from "../../../sdk/keys/privateKeyToAccount.js";
-import { recordCommitment } from "../../../sdk/utils.js";
-import type { Hex } from "../../../sdk/types.js";
+import { signAgencyLogin } from "@imi-ledger/sdk";
+import { signIdentityProof } from "@imi-ledger/sdk";
+import { issueCredential, presentCredential } from "@imi-ledger/sdk";
+import { privateKeyToAccount } from "@imi-ledger/sdk";
+import { recordCommitment } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 import { code, grantConsent, randomId, registerCitizen } from "../indexer/helpers.js";
 import { AUDIENCE, createHarness, localKeyOf, type Harness } from "./harness.js";
 

@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Wallet } from "ethers";
 import type { FastifyInstance } from "fastify";
-import { createImiClient } from "../../../sdk/clients/createImiClient.js";
-import { signIdentityProof } from "../../../sdk/gateway/identityProof.js";
-import type { Hex } from "../../../sdk/types.js";
+import { createImiClient } from "@imi-ledger/sdk";
+import { signIdentityProof } from "@imi-ledger/sdk";
+import type { Hex } from "@imi-ledger/sdk";
 import { Anchorer, createAnchorTarget } from "../../../node/accesslog/index.js";
 import { code, grantConsent, registerCitizen } from "../indexer/helpers.js";
 import { createHarness, localKeyOf, type Harness } from "./harness.js";

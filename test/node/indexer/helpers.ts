@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hexlify, randomBytes, keccak256, toUtf8Bytes } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { eip1193Transport } from "../../../sdk/clients/transport.js";
-import type { Eip1193Provider } from "../../../sdk/types.js";
+import { eip1193Transport } from "@imi-ledger/sdk";
+import type { Eip1193Provider } from "@imi-ledger/sdk";
 import { openIndexer, type Indexer } from "../../../node/indexer/index.js";
 import type { ImiFixture } from "../../helpers/deployImi.js";
 
