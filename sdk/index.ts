@@ -42,6 +42,7 @@ export * from "./gateway/agencyRequest.js";
 export * from "./gateway/agencyLogin.js";
 export * from "./gateway/identityProof.js";
 
+export * from "./gateway/predicateAnswer.js";
 // Credentials off chain, access receipts
 export * from "./credentials/credentialDocument.js";
 export {
@@ -121,6 +122,7 @@ export * from "./actions/common/bumpNonce.js";
 export * from "./actions/common/signTypedData.js";
 export * from "./actions/gateway/gatewayRequest.js";
 
+export * from "./actions/gateway/verifyPredicateAnswer.js";
 // Gateway client: one action per route, request and response types from the gateway's own schemas
 export { createGatewayClient, gatewayActions, type GatewayClient, type GatewayBaseClient, type GatewayClientConfig, type GatewaySigner } from "./gateway/client/createGatewayClient.js";
 export * from "./gateway/retryPolicy.js";
@@ -163,3 +165,4 @@ export { imiAccessManagerAbi } from "./abi/imiAccessManagerAbi.js";
 // Helpers and types
 export { canonicalJson, categoriesOf, code, purposeCode, randomBytes32, recordCommitment, scopesOf } from "./utils.js";
 export type { Address, Eip1193Provider, Hex, Numberish } from "./types.js";
+export * from "./errors/PredicateAnswerError.js";

@@ -59,6 +59,7 @@ import { setAccountAllowed } from "../actions/accountRules/setAccountAllowed.js"
 import { verifyIdentityProof } from "../actions/identity/verifyIdentityProof.js";
 import { proveIdentity } from "../actions/identity/proveIdentity.js";
 import { gatewayRequest, type GatewayRequestParameters, type GatewayRequestReturnType } from "../actions/gateway/gatewayRequest.js";
+import { verifyPredicateAnswer, type VerifyPredicateAnswerParameters, type VerifyPredicateAnswerReturnType } from "../actions/gateway/verifyPredicateAnswer.js";
 
 type Action = (client: ImiBaseClient, parameters: never) => unknown;
 type Bound<T extends Record<string, Action>> = {
@@ -152,7 +153,11 @@ export type ImiClient = ImiBaseClient & {
   /** The chain's transaction allowlist (AccountRules). */
   accountRules: Bound<typeof accountRulesActions>;
   /** Calls to the IMI gateway (needs `gateway` in the config). */
-  gateway: { request<T = unknown>(parameters: GatewayRequestParameters): Promise<GatewayRequestReturnType<T>> };
+  gateway: {
+    request<T = unknown>(parameters: GatewayRequestParameters): Promise<GatewayRequestReturnType<T>>;
+    /** Checks a gateway's signed yes/no (signer holds the gateway role on chain, question, request, time). */
+    verifyPredicateAnswer(parameters: VerifyPredicateAnswerParameters): Promise<VerifyPredicateAnswerReturnType>;
+  };
 };
 
 /** @internal Shared by the browser and Node entries, which differ only in how they read a deployment. */
@@ -165,7 +170,7 @@ export function buildImiClient(config: ImiClientConfig, deployment?: ImiDeployme
     accessLog: bind(base, accessLogActions),
     signing: bind(base, signingActions),
     accountRules: bind(base, accountRulesActions),
-    gateway: { request: <T>(parameters: GatewayRequestParameters) => gatewayRequest<T>(base, parameters) },
+    gateway: { request: <T>(parameters: GatewayRequestParameters) => gatewayRequest<T>(base, parameters), verifyPredicateAnswer: (parameters: VerifyPredicateAnswerParameters) => verifyPredicateAnswer(base, parameters) },
   });
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { ZeroHash, computeAddress } from "ethers";
 import { canonicalJson } from "@imi-ledger/sdk";
-import { predicateAnswerTypedData } from "../predicateAnswer.js";
+import { predicateAnswerTypedData, type PredicateAnswer } from "@imi-ledger/sdk";
 import { consumeConsent } from "@imi-ledger/sdk";
 import { ConsentRegistryNotUsableError, ConsentRegistryUseLimitReachedError } from "@imi-ledger/sdk";
 import type { Hex } from "@imi-ledger/sdk";
@@ -211,7 +211,12 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
               result: { type: "boolean" },
               predicateHash: bytes32,
               grantId: bytes32,
-              answer: { type: "object", properties: { agency: { type: "string" }, citizen: bytes32, predicate: bytes32, result: { type: "boolean" }, seq: { type: "string" }, recordHash: bytes32 } },
+              answer: {
+                type: "object",
+                description: "signed by the gateway (EIP-712 PredicateAnswer, sdk/gateway/predicateAnswer); check it with the SDK's verifyPredicateAnswer",
+                properties: { agency: { type: "string" }, citizen: bytes32, predicate: bytes32, result: { type: "boolean" }, seq: { type: "string" }, recordHash: bytes32, requestHash: bytes32, nonce: bytes32, issuedAt: { type: "string" } },
+                required: ["agency", "citizen", "predicate", "result", "seq", "recordHash", "requestHash", "nonce", "issuedAt"],
+              },
               signature,
               signer: { type: "string" },
               receipt,
@@ -256,7 +261,18 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
         const responseHash = ctx.responseHash({ predicate: predicateHash, result });
         const r = await ctx.record({ ...logged, decision: "allowed", reason: "ALLOWED", responseHash }, call.nonceDurable);
         // The gateway's signature makes the yes/no portable: the agency can show it without the data.
-        const answer = { agency: call.agency, citizen: terms.citizen, predicate: predicateHash, result, seq: String(r.seq), recordHash: r.recordHash };
+        // It names its question, its access record and the request it answers (hash and nonce), with the time.
+        const answer: PredicateAnswer = {
+          agency: call.agency,
+          citizen: terms.citizen,
+          predicate: predicateHash,
+          result,
+          seq: String(r.seq),
+          recordHash: r.recordHash,
+          requestHash: call.requestHash,
+          nonce: call.nonce,
+          issuedAt: String(ctx.nowSeconds()),
+        };
         const sig = ctx.options.account.signTypedData(predicateAnswerTypedData(ctx.options.chainId, answer));
         return { result, predicateHash, grantId: d.grantId, answer, signature: sig, signer: ctx.options.account.address, receipt: r };
       });
