@@ -47,9 +47,6 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
           : undefined,
     ...(typeof options.logger === "object" ? { loggerInstance: options.logger.child({}, { serializers: { req: requestSerializer } }) } : {}),
     bodyLimit: limits.bodyLimitBytes,
-    onProtoPoisoning: "error",
-    onConstructorPoisoning: "error",
-    // Unknown fields are refused, not stripped; nothing is coerced: "18" is not 18.
     // Idle and slow sockets are closed rather than held: with no limits Node keeps an idle socket
     // for minutes and a request trickling in headers (slowloris) for as long as it trickles.
     connectionTimeout: limits.connectionTimeoutMs,
@@ -61,6 +58,9 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       headersTimeout: limits.headersTimeoutMs,
       connectionsCheckingInterval: Math.max(100, Math.floor(Math.min(limits.headersTimeoutMs || 30_000, limits.requestTimeoutMs || 30_000) / 10)),
     },
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    // Unknown fields are refused, not stripped; nothing is coerced: "18" is not 18.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
     // Rate limits key unauthenticated callers by address: only trust forwarding headers when told to.
     trustProxy: options.trustProxy ?? false,
@@ -69,11 +69,11 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     // path, which carries citizen ids on some routes.
     logController: new LogController({ disableRequestLogging: true }),
   });
+  // Past this many open sockets Node closes new connections as they arrive.
+  app.server.maxConnections = limits.maxConnections;
   const metrics = createMetrics();
   const ctx = new GatewayContext(resolved, metrics);
   app.decorate("imi", ctx);
-  // Past this many open sockets Node closes new connections as they arrive.
-  app.server.maxConnections = limits.maxConnections;
 
   // Keep the exact body bytes: a signed request covers their hash.
   const parseJson = app.getDefaultJsonParser("error", "error");

@@ -29,7 +29,6 @@ export type GatewayLimits = {
    * signer, checked before counting), else the client address (see `trustProxy`).
    */
   rateLimitPerMinute: number;
-  /**
   /** A socket with no traffic this long is closed (ms; Fastify's connectionTimeout). */
   connectionTimeoutMs: number;
   /** A request's headers must have arrived this long after its first byte (ms; slowloris). */
@@ -40,6 +39,7 @@ export type GatewayLimits = {
   keepAliveTimeoutMs: number;
   /** Most sockets open at once; further connections are closed as they arrive. */
   maxConnections: number;
+  /**
    * Registrations per minute per registrar on POST /v1/registrar/citizens, counted apart from
    * `rateLimitPerMinute`: a bulk import at the service window is one registrar doing thousands of
    * calls, which the per-caller budget would cut off. `imi registrar import` paces itself under it.
@@ -61,12 +61,12 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   bodyLimitBytes: 64 * 1024,
   rateLimitPerMinute: 1_200,
   registrarRateLimitPerMinute: 12_000,
-  statutoryDisclosureDelaySeconds: 0,
   connectionTimeoutMs: 10_000,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
   maxConnections: 2_048,
+  statutoryDisclosureDelaySeconds: 0,
 };
 
 /**
@@ -100,12 +100,12 @@ export type GatewayOptions = {
    * unauthenticated callers are rate-limited by address; agencies are limited by their account.
    */
   trustProxy?: boolean | string | string[];
-  /** Serve the OpenAPI UI at /docs (default true). */
   /**
    * The newest chain head, learned apart from the index (startGateway passes its HeadWatcher, which
    * follows newHeads over a WebSocket or polls). Without it only heads the index saw count.
    */
   heads?: { readonly head: number; readonly lastHeardAt: number };
+  /** Serve the OpenAPI UI at /docs (default true). */
   docs?: boolean;
 };
 
@@ -131,12 +131,12 @@ export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayO
   const limits = { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(options.limits ?? {}).filter(([, v]) => v !== undefined)) } as GatewayLimits;
   for (const [key, value] of Object.entries(limits))
     if (!Number.isSafeInteger(value) || value < 0) throw invalid(`limits.${key}`, "must be a non-negative integer.");
+  if (limits.maxConnections < 1) throw invalid("limits.maxConnections", "must be at least 1.");
+  if (limits.indexWaitMs > 10_000) throw invalid("limits.indexWaitMs", "must be at most 10000 (a request waits this long for the index).");
+  if (limits.requestTimeoutMs > 0 && limits.headersTimeoutMs > limits.requestTimeoutMs)
+    throw invalid("limits.headersTimeoutMs", "must not exceed limits.requestTimeoutMs.");
   const categories = options.categories ?? DEFAULT_CATEGORIES;
   if (categories.length === 0 || categories.length > 256 || new Set(categories).size !== categories.length)
     throw invalid("categories", "give 1 to 256 distinct category names (index = scope bit).");
   return { ...options, limits, categories, now: options.now ?? Date.now };
 }
-  if (limits.maxConnections < 1) throw invalid("limits.maxConnections", "must be at least 1.");
-  if (limits.indexWaitMs > 10_000) throw invalid("limits.indexWaitMs", "must be at most 10000 (a request waits this long for the index).");
-  if (limits.requestTimeoutMs > 0 && limits.headersTimeoutMs > limits.requestTimeoutMs)
-    throw invalid("limits.headersTimeoutMs", "must not exceed limits.requestTimeoutMs.");

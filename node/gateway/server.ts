@@ -35,9 +35,9 @@ export type GatewayServerConfig = {
   audience?: string;
   limits?: Partial<GatewayLimits>;
   pollIntervalMs?: number;
+  /** Which reverse proxies to believe about the client address; see GatewayOptions.trustProxy. */
   trustProxy?: boolean | string | string[];
   logger?: Logger | boolean;
-  /** Which reverse proxies to believe about the client address; see GatewayOptions.trustProxy. */
 };
 
 export type RunningGateway = {
@@ -125,13 +125,13 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
     });
     opened.unshift(app);
     indexer.start();
+    heads.start();
     await indexer.sync().catch(() => undefined); // readiness reports a chain that is not there yet
     const url = await app.listen({ host: config.host ?? "127.0.0.1", port: config.port ?? 0 });
     return {
       url,
       app,
       indexer,
-    heads.start();
       accessLog,
       vault,
       async close() {

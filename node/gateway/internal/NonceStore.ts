@@ -98,6 +98,12 @@ export class NonceStore {
     return true;
   }
 
+  /** Whether `key` was claimed and has not expired (a look, no claim: the rate limiter asks it). */
+  has(key: string): boolean {
+    const existing = this.seen.get(key);
+    return existing !== undefined && existing >= this.now();
+  }
+
   /**
    * Decides at once whether `key` is fresh and starts writing it; `durable` settles when it is on
    * disk. Callers overlap that write with their own work and await it before answering.
@@ -112,12 +118,6 @@ export class NonceStore {
   }
 
   private write(key: string, expiresAt: number): Promise<void> {
-  /** Whether `key` was claimed and has not expired (a look, no claim: the rate limiter asks it). */
-  has(key: string): boolean {
-    const existing = this.seen.get(key);
-    return existing !== undefined && existing >= this.now();
-  }
-
     if (this.closed) return Promise.reject(new NodeError("NONCE_STORE_UNAVAILABLE", "The nonce store is closed."));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ key, expiresAt });

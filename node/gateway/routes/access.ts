@@ -230,12 +230,12 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
       },
     },
     async (request, reply) => {
+      await ctx.catchUp();
       ctx.assertFresh();
       const terms = termsOf(request.body);
       const predicate = request.body.predicate;
       const category = PREDICATES[predicate.type];
       const bit = categories.indexOf(category);
-      await ctx.catchUp();
       if (bit < 0 || terms.scopes !== 1n << BigInt(bit)) throw badRequest("SCOPE_MISMATCH", `This predicate reads exactly the "${category}" category.`);
       const call = ctx.requireAgencyCall(request, terms);
       const predicateHash = keccakHex(canonicalJson(predicate));
