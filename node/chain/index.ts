@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import { hexToBytes, isHexString } from "@ethereumjs/util";
 import { NodeError } from "../NodeError.js";
+import type { PartStatus } from "../storage/StoreHealth.js";
 import { ChainEngine } from "./internal/ChainEngine.js";
 import { parseAddressSetting, parseGenesis, parseSettings, type GenesisConfig, type GenesisInput, type NodeSettings } from "./internal/config.js";
 import { addressOfKey, isValidPrivateKey } from "./internal/crypto.js";
@@ -53,6 +54,8 @@ export interface Chain {
   /** Hands transaction permissioning to an AccountRules contract (undefined returns it to the genesis allowlist). */
   setAccountRules(address: string | undefined): void;
   accountRules(): string | undefined;
+  /** Whether the chain can write blocks: not after a failed write (a full disk) until it has recovered by itself. */
+  storageStatus(): PartStatus;
   /** Stops serving, finishes the block in progress and closes the database. */
   close(): Promise<void>;
 }
@@ -128,6 +131,7 @@ export async function startChain(config: ChainConfig): Promise<Chain> {
     blockNumber: () => engine.headNumber,
     setAccountRules: (address) => engine.setAccountRules(address === undefined ? undefined : parseAddressSetting("accountRules", address)),
     accountRules: () => engine.accountRulesAddress,
+    storageStatus: () => engine.storageStatus(),
     close: () => {
       closing ??= (async () => {
         await server.close();

@@ -21,6 +21,7 @@ import {
 } from "@ethereumjs/util";
 import { Bloom, createVM, encodeReceipt, runTx, type RunTxResult, type VM } from "@ethereumjs/vm";
 import { NodeError } from "../../NodeError.js";
+import { StoreHealth, type PartStatus } from "../../storage/StoreHealth.js";
 import { decodeReceipts, encodeReceipts, sealHeader, sealSigner, type StoredReceipt } from "./blocks.js";
 import { genesisToJson, type GenesisConfig } from "./config.js";
 import { addressOfKey, createChainCommon, initHashing } from "./crypto.js";
@@ -140,6 +141,13 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   private arrivedWhileProducing = false;
   private closed = false;
   private failed: Error | undefined;
+  /** Block hashes BLOCKHASH has looked up; sealed blocks that never reached disk are dropped from it. */
+  private blockHashes = new Map<number, Uint8Array>();
+  /**
+   * The chain's database after a failed write (a full disk): transactions are refused until the
+   * engine has gone back to the durable head, reopened the database and restored the pool.
+   */
+  private readonly health: StoreHealth;
 
   private constructor(args: {
     common: Common;
@@ -169,6 +177,77 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     this.accountRules = args.opts.accountRules === undefined ? undefined : createAddressFromString(args.opts.accountRules);
     this.pool = new TxPool(args.opts.pool);
     this.remember(args.head);
+    this.health = new StoreHealth({
+      part: "chain",
+      code: "CHAIN_STORAGE_UNAVAILABLE",
+      message: "the chain cannot write blocks; transactions are refused until its disk has room again",
+      recover: () => this.recoverStorage(),
+      logger: this.log,
+    });
+    this.store.onWriteFailure = (cause) => this.storageFailed(cause);
+  }
+
+  /** The chain's storage, as readiness reports it. */
+  storageStatus(): PartStatus {
+    return this.health.status();
+  }
+
+  private storageFailed(cause: unknown): void {
+    this.failed ??= new NodeError("CHAIN_STORAGE_UNAVAILABLE", "the chain's database could not be written", { cause });
+    this.health.fail(cause);
+  }
+
+  /**
+   * Back to a writable chain after a storage failure: with no block in production and no write
+   * in flight, reopen the database (once the disk has room), take the durable head from it, put
+   * the state back to that head, forget sealed blocks that never reached disk and rebuild the
+   * pool from its records on disk (which still hold the transactions of those blocks, since the
+   * batches that would have removed them failed too). Nothing acknowledged is lost: a
+   * transaction is acknowledged only once its pool record is synced, and a block is served only
+   * once its batch is.
+   */
+  private async recoverStorage(): Promise<void> {
+    if (this.closed) throw new NodeError("CHAIN_CLOSED", "the node is shutting down");
+    const before = this.headNumber;
+    await this.lock.run(async () => {
+      while (this.writesInFlight > 0) await this.writeTail;
+      await this.poolJournal.idle();
+      await this.store.reopen();
+      const headBytes = await this.store.get(keys.meta("head"));
+      if (headBytes === undefined) throw new NodeError("CHAIN_STORE_CORRUPT", "the chain database has no head block");
+      const head = await readBlockRecord(this.store, this.common, readU64(headBytes), this.genesis.validator);
+      await this.vm.stateManager.setStateRoot(head.block.header.stateRoot);
+      this.stateDb.reset();
+      for (const [number, old] of [...this.recent]) {
+        if (number <= head.block.header.number) continue;
+        this.recent.delete(number);
+        this.recentTxCount -= old.block.transactions.length;
+        for (const tx of old.block.transactions) {
+          const key = bytesToHex(tx.hash());
+          if (this.recentTx.get(key)?.number === number) this.recentTx.delete(key);
+        }
+      }
+      this.blockHashes.clear();
+      this.sealing.clear();
+      this.pool.clear();
+      this.reader = undefined;
+      this.headRecord = head;
+      this.sealedRecord = head;
+      if (!this.recent.has(head.block.header.number)) this.remember(head);
+      // Blocks rolled back may have changed permissioning: pooled transactions are checked again.
+      this.rulesVersion++;
+    });
+    // Outside the lock: admitting a transaction may run the AccountRules contract under it.
+    await this.restorePool();
+    this.failed = undefined;
+    // A batch that failed can still have reached the disk whole (the sync, not the write, failed):
+    // then its block is the durable head now, and followers hear of it like of any other.
+    for (let n = before + 1n; n <= this.headNumber; n++) {
+      const record = await this.blockByNumber(n);
+      if (record) this.emit("block", record);
+    }
+    this.log.info({ event: "chain.storage_recovered", head: Number(this.headNumber), pooled: this.pool.size }, "the chain writes blocks again");
+    this.scheduleBlock();
   }
 
   static async open(store: ChainStore, opts: EngineOptions): Promise<ChainEngine> {
@@ -211,11 +290,11 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       head = await readBlockRecord(store, common, number, genesis.validator);
       await stateManager.setStateRoot(head.block.header.stateRoot);
     }
-    const hashCache = new Map<number, Uint8Array>();
     let engine: ChainEngine | undefined;
     // BLOCKHASH reads recent block hashes through this minimal blockchain.
     const blockchain = {
       getBlock: async (n: number) => {
+        const hashCache = engine!.blockHashes;
         let hash = hashCache.get(n);
         if (hash === undefined) {
           const rec = await engine!.sealedBlock(BigInt(n));
@@ -277,6 +356,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     } catch (cause) {
       // Not acknowledged: take it back unless a block already holds it.
       this.pool.remove(entry);
+      if (!this.health.ok) throw this.health.error(cause);
       throw new NodeError("CHAIN_WRITE_FAILED", "the transaction could not be recorded on disk", { cause });
     }
     return entry.hash;
@@ -441,9 +521,14 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
         included = await this.produceBlock(false);
       }
     } catch (err) {
-      this.failed = err as Error;
-      this.log.fatal({ event: "chain.block_failed", err }, "block production failed; the node stops accepting transactions");
-      this.emit("fatal", err as Error);
+      if (!this.store.writable) {
+        // A storage failure: recovered from once the disk has room (see recoverStorage).
+        this.storageFailed(err);
+      } else {
+        this.failed = err as Error;
+        this.log.fatal({ event: "chain.block_failed", err }, "block production failed; the node stops accepting transactions");
+        this.emit("fatal", err as Error);
+      }
     } finally {
       this.producing = false;
       if (this.arrivedWhileProducing) {
@@ -458,7 +543,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     // Execute at most one block ahead of the disk: block N+1 runs while block N is synced.
     while (this.writesInFlight >= 2) await this.writeTail;
     return this.lock.run(async () => {
-      if (this.closed) return 0;
+      if (this.closed || this.failed) return 0;
       const vm = this.vm;
       const sm = vm.stateManager;
       const t0 = performance.now();
@@ -615,11 +700,11 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
           await this.store.writeSynced(ops);
         } catch (cause) {
           this.writesInFlight--;
-          const err = cause instanceof NodeError ? cause : new NodeError("CHAIN_WRITE_FAILED", `block ${number} could not be written to disk`, { cause });
           if (this.failed === undefined) {
-            this.failed = err;
-            this.log.fatal({ event: "chain.write_failed", number: Number(number), err: cause }, "block could not be written; the node stops accepting transactions");
-            this.emit("fatal", err);
+            // The store has told the engine (storageFailed): it refuses transactions, serves reads
+            // from the durable head, and recovers by itself once the disk has room.
+            this.failed = cause instanceof NodeError ? cause : new NodeError("CHAIN_WRITE_FAILED", `block ${number} could not be written to disk`, { cause });
+            this.log.error({ event: "chain.write_failed", number: Number(number), err: cause }, "block could not be written; transactions are refused until the chain has recovered");
           }
           return;
         }
@@ -639,7 +724,13 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
           },
           "block sealed",
         );
-        this.emit("block", record);
+        // The write chain must never reject (a rejected tail would stop every later block from
+        // being written): a follower's failure is its own.
+        try {
+          this.emit("block", record);
+        } catch (err) {
+          this.log.error({ event: "chain.block_listener_failed", number: Number(number), err }, "a block follower failed");
+        }
       });
       return txs.length;
     });
@@ -867,13 +958,15 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
 
   private assertRunning(): void {
     if (this.closed) throw new NodeError("CHAIN_CLOSED", "the node is shutting down");
-    if (this.failed !== undefined) throw new NodeError("CHAIN_FAILED", "the node stopped producing blocks after a storage failure", { cause: this.failed });
+    if (!this.health.ok) throw this.health.error(this.failed);
+    if (this.failed !== undefined) throw new NodeError("CHAIN_FAILED", "the node stopped producing blocks after a failure", { cause: this.failed });
   }
 
   /** Stops producing; the last block in progress completes and is written first. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.health.close();
     if (this.scheduled !== undefined) clearTimeout(this.scheduled);
     if (this.interval !== undefined) clearInterval(this.interval);
     await this.lock.run(async () => {});

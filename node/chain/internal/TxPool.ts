@@ -42,6 +42,12 @@ export class TxPool {
     return this.byHash.size;
   }
 
+  /** Empties the pool (it is restored from its records on disk after a storage failure). */
+  clear(): void {
+    this.byHash.clear();
+    this.bySender.clear();
+  }
+
   has(hash: string): boolean {
     return this.byHash.has(hash);
   }

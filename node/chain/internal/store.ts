@@ -3,6 +3,7 @@ import type { BatchDBOp, DB, EncodingOpts } from "@ethereumjs/util";
 import { RLP } from "@ethereumjs/rlp";
 import { bytesToHex, bytesToUnprefixedHex, concatBytes, hexToBytes, utf8ToBytes } from "@ethereumjs/util";
 import { NodeError } from "../../NodeError.js";
+import { reopenWhenRoom } from "../../storage/StoreHealth.js";
 
 /**
  * Key layout of the chain's single LevelDB. One database (not one per kind) so that a block,
@@ -62,9 +63,19 @@ export type WriteOp = PutOp | DelOp;
 
 export class ChainStore {
   readonly level: Level<Uint8Array, Uint8Array>;
+  readonly location: string;
+  /**
+   * Set by the first failed write. A LevelDB handle that saw a write fail must not write again
+   * (a torn batch at the end of its log makes later synced batches vanish on the next open, see
+   * StoreHealth): every write is refused until `reopen` succeeds.
+   */
+  private broken: NodeError | undefined;
+  /** Told of the first failed write (the engine stops producing and starts recovering). */
+  onWriteFailure: ((cause: unknown) => void) | undefined;
 
-  private constructor(level: Level<Uint8Array, Uint8Array>) {
+  private constructor(level: Level<Uint8Array, Uint8Array>, location: string) {
     this.level = level;
+    this.location = location;
   }
 
   static async open(location: string): Promise<ChainStore> {
@@ -79,7 +90,7 @@ export class ChainStore {
         { cause },
       );
     }
-    return new ChainStore(level);
+    return new ChainStore(level, location);
   }
 
   async get(k: Uint8Array): Promise<Uint8Array | undefined> {
@@ -88,7 +99,32 @@ export class ChainStore {
 
   /** The durability point: nothing is acknowledged before this resolves. */
   async writeSynced(ops: WriteOp[]): Promise<void> {
-    await this.level.batch(ops, { sync: true });
+    if (this.broken) throw this.broken;
+    try {
+      await this.level.batch(ops, { sync: true });
+    } catch (cause) {
+      if (!this.broken) {
+        this.broken = new NodeError("CHAIN_STORAGE_UNAVAILABLE", "the chain's database could not be written", { cause });
+        this.onWriteFailure?.(cause);
+      }
+      throw this.broken;
+    }
+  }
+
+  get writable(): boolean {
+    return this.broken === undefined;
+  }
+
+  /**
+   * After a failed write: reopens the database once the disk has room (its log is cut back to
+   * the last whole batch) and proves a synced write. Throws while that is not yet possible; the
+   * open handle keeps serving reads until then.
+   */
+  async reopen(): Promise<void> {
+    await reopenWhenRoom(this.level, this.location);
+    const probe = keys.meta("probe");
+    await this.level.batch([{ type: "put", key: probe, value: new Uint8Array(1) }, { type: "del", key: probe }], { sync: true });
+    this.broken = undefined;
   }
 
   async close(): Promise<void> {
@@ -239,6 +275,12 @@ export class StateDB implements DB<string, Uint8Array> {
   /** Drops writes of a block that failed to reach disk. */
   discard(): void {
     this.pending = new Map();
+  }
+
+  /** Forgets every write not on disk (blocks whose batches failed), after the state went back to the durable head. */
+  reset(): void {
+    this.pending = new Map();
+    this.inFlight.clear();
   }
 }
 
