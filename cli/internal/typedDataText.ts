@@ -9,6 +9,7 @@ const TITLES: Record<string, string> = {
   Revoke: "REVOKE consent (final)",
   Pause: "PAUSE consent",
   Resume: "RESUME consent",
+  Confirm: "CONFIRM a consent your guardian granted (it stays after the guardianship ends)",
 };
 
 const TIMES = new Set(["validFrom", "validUntil", "deadline", "expiresAt", "issuedAt"]);

@@ -227,3 +227,44 @@ describe("reading history in chunks", () => {
     expect(await chunked.consent.list({ citizen })).toEqual(all);
   });
 });
+
+// Regression: a consent a guardian granted stayed allowed after the guardianship ended. The SDK shows
+// the lapse, the citizen confirms directly or by a relayed signature, and gateways count limited
+// consents' uses on chain (one count for every gateway).
+describe("guardian's grants and use counts", () => {
+  test("a guardian's grant lapses when removed; the citizen's relayed confirmation keeps it (signed path)", async () => {
+    const { citizen, key, client } = await fx.registerCitizen();
+    const guardian = await fx.fundedAccount();
+    const guardianClient = fx.clientFor(guardian);
+    await client.identity.addGuardian({ citizen, guardian: guardian.address, scopes: scopesOf([1, 3]), expiresAt: (await fx.now()) + 10_000 });
+    const req = await request(citizen);
+    const { consentId } = await guardianClient.consent.grant({ request: req });
+    const confirmed = (await guardianClient.consent.grant({ request: { ...req, purpose: purposeCode("tax") } })).consentId;
+    expect(await fx.clients.reader.consent.get({ consentId })).toMatchObject({ byGuardian: true, lapse: "none", confirmedAt: 0n });
+
+    // A guardian cannot confirm its own grant; the citizen's signature, relayed by the gateway, can.
+    const byGuardian = await guardianClient.consent.signConfirm({ consentId: confirmed });
+    expect((await caught(() => fx.clients.gateway.consent.confirm({ consentId: confirmed, authorization: byGuardian.authorization }))).name).toBe("ConsentRegistryNotControllerError");
+    const byCitizen = await client.consent.signConfirm({ consentId: confirmed });
+    expect((await fx.clients.gateway.consent.confirm({ consentId: confirmed, authorization: byCitizen.authorization })).confirmedBy).toBe(key.address);
+
+    await client.identity.removeGuardian({ citizen, guardian: guardian.address });
+    expect((await fx.clients.reader.consent.get({ consentId })).lapse).toBe("guardianRemoved");
+    expect(await fx.clients.reader.consent.check({ agency: req.agency, citizen, scopes: req.scopes, purpose: req.purpose, grantId: consentId })).toMatchObject({ allowed: false, decision: "GuardianLapsed" });
+    expect((await fx.clients.reader.consent.get({ consentId: confirmed })).lapse).toBe("none");
+
+    // Direct confirmation by the citizen's key, after the guardianship ended.
+    await client.consent.confirm({ consentId });
+    expect((await fx.clients.reader.consent.get({ consentId })).lapse).toBe("none");
+  });
+
+  test("consume: gateways count a limited consent's uses on chain and are refused past the limit", async () => {
+    const { citizen, client } = await fx.registerCitizen();
+    const { consentId } = await client.consent.grant({ request: await request(citizen, { maxUses: 1 }) });
+    expect(await fx.clients.gateway.consent.consume({ consentId })).toMatchObject({ uses: 1, maxUses: 1 });
+    const again = await caught(() => fx.clients.gateway.consent.consume({ consentId }));
+    expect(again.name).toBe("ConsentRegistryUseLimitReachedError");
+    expect((await caught(() => fx.clients.agency.consent.consume({ consentId }))).name).toBe("ConsentRegistryNotAGatewayError");
+    expect((await fx.clients.reader.consent.get({ consentId })).uses).toBe(1n);
+  });
+});

@@ -33,6 +33,7 @@ export function registerConsentCommands(program: Command): void {
     ["revoke", "withdraw a consent for good"],
     ["pause", "suspend a consent for now"],
     ["resume", "resume a paused consent"],
+    ["confirm", "keep a consent your guardian granted: it no longer lapses when the guardianship ends"],
   ];
   for (const [verb, description] of changes) {
     signerOptions(consent.command(verb).description(description))

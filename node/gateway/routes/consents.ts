@@ -5,6 +5,7 @@ import { grantConsent } from "@imi-ledger/sdk";
 import { pauseConsent } from "@imi-ledger/sdk";
 import { resumeConsent } from "@imi-ledger/sdk";
 import { revokeConsent } from "@imi-ledger/sdk";
+import { confirmConsent } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { GatewayError, unavailable } from "../errors.js";
 import { address, bytes32, errors, hexBytes, uintString, unixSeconds } from "../schemas.js";
@@ -80,7 +81,9 @@ export const consentRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
     },
   );
 
-  const change = { revoke: revokeConsent, pause: pauseConsent, resume: resumeConsent } as const;
+  // confirm: the citizen's own key keeps a guardian's grant standing after the guardianship ends.
+  const confirm = async (...a: Parameters<typeof confirmConsent>) => ({ hash: (await confirmConsent(...a)).hash, status: "confirmed" });
+  const change = { revoke: revokeConsent, pause: pauseConsent, resume: resumeConsent, confirm } as const;
   for (const [action, fn] of Object.entries(change)) {
     app.post<{ Params: { consentId: `0x${string}` }; Body: { authorization: AuthorizationBody } }>(
       `/v1/consents/:consentId/${action}`,
