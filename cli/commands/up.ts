@@ -15,6 +15,8 @@ export type UpOptions = {
 };
 
 export type UpSummary = {
+  /** The web app (citizens, the service counter, agencies, auditors). */
+  webUrl: string;
   gatewayUrl: string;
   docsUrl: string;
   rpcUrl: string;
@@ -42,8 +44,14 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv = process.en
   const { NodeError } = await import("../../node/NodeError.js");
   try {
     const config = await loadConfig({ flags, env, configFile: options.config });
+    if (options.demo) {
+      // The demo agencies by name in the web app (GET /v1/directory), before the gateway starts.
+      const { demoDirectory } = await import("./demo/directory.js");
+      config.directory = await demoDirectory(config.dataDir, config.directory, env);
+    }
     const node = await startImiNode(config, { env });
     const summary: UpSummary = {
+      webUrl: `${node.info.gatewayUrl}/`,
       gatewayUrl: node.info.gatewayUrl,
       docsUrl: `${node.info.gatewayUrl}/docs`,
       rpcUrl: node.info.rpcUrl,
@@ -102,6 +110,7 @@ export function registerUp(program: Command): void {
       } else {
         console.log("");
         console.log(`IMI node is up${summary.deployedNow ? " (contracts deployed on this first start)" : ""}`);
+        console.log(`web app: ${summary.webUrl}  (open it in a browser; 中文 / English)`);
         console.log(`gateway: ${summary.gatewayUrl}`);
         console.log(`docs:    ${summary.docsUrl}`);
         console.log(`rpc:     ${summary.rpcUrl}  (chain id ${summary.chainId}${summary.embeddedChain ? ", embedded" : ", external"})`);

@@ -7,6 +7,7 @@ import type { Indexer } from "../indexer/index.js";
 import type { Vault } from "../vault/index.js";
 import type { AccessLog } from "./internal/accessLog.js";
 import type { NonceStore } from "./internal/NonceStore.js";
+import type { DirectorySettings } from "./routes/directory.js";
 
 export type GatewayLimits = {
   /**
@@ -107,6 +108,10 @@ export type GatewayOptions = {
   heads?: { readonly head: number; readonly lastHeardAt: number };
   /** Serve the OpenAPI UI at /docs (default true). */
   docs?: boolean;
+  /** Names of agencies, purposes and data categories for GET /v1/directory; the defaults are in routes/directory.ts. */
+  directory?: DirectorySettings;
+  /** The built web app (web/dist) to serve at /; false serves none. Default: web/dist of this repository when it is built. */
+  webRoot?: string | false;
 };
 
 export type ResolvedGatewayOptions = Omit<GatewayOptions, "limits" | "categories" | "now"> & {

@@ -17,6 +17,7 @@ import { DEFAULT_LIMITS, type GatewayLimits } from "./config.js";
 import { openAccessLog, type AccessLog } from "./internal/accessLog.js";
 import { NonceStore } from "./internal/NonceStore.js";
 import { HeadWatcher } from "./internal/HeadWatcher.js";
+import type { DirectorySettings } from "./routes/directory.js";
 
 export type GatewayServerConfig = {
   /** Holds index/, vault/ and accesslog/ (which also keeps the request nonces). */
@@ -38,6 +39,8 @@ export type GatewayServerConfig = {
   /** Which reverse proxies to believe about the client address; see GatewayOptions.trustProxy. */
   trustProxy?: boolean | string | string[];
   logger?: Logger | boolean;
+  /** Names for GET /v1/directory (GatewayOptions.directory). */
+  directory?: DirectorySettings;
 };
 
 export type RunningGateway = {
@@ -120,6 +123,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       rpc,
       limits: config.limits,
       trustProxy: config.trustProxy,
+      directory: config.directory,
       heads,
       logger: config.logger,
     });

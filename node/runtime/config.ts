@@ -8,6 +8,7 @@ import { NodeError } from "../NodeError.js";
 
 const port = z.number().int().min(0).max(65535);
 const host = z.string().min(1).max(255);
+const localizedName = z.object({ "zh-CN": z.string().min(1).max(120), en: z.string().min(1).max(120) }).strict();
 
 export const ImiConfigSchema = z
   .object({
@@ -51,6 +52,11 @@ export const ImiConfigSchema = z
       .strict(),
     recoveryDelaySeconds: z.number().int().min(3600).max(365 * 24 * 3600),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    /** Names of agencies, purposes and data categories in zh-CN and en, served at GET /v1/directory for the web app. */
+    directory: z
+      .object({ agencies: z.record(localizedName).optional(), purposes: z.record(localizedName).optional(), categories: z.record(localizedName).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -133,6 +133,7 @@ export async function startImiNode(
       limits: { indexWaitMs: config.gateway.indexWaitMs, statutoryDisclosureDelaySeconds: config.gateway.statutoryDisclosureDelaySeconds },
       trustProxy: config.gateway.trustProxy,
       logger: logger.child({ component: "gateway" }),
+      directory: config.directory,
     });
     closers.push(() => gateway.close());
 

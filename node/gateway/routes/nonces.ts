@@ -1,0 +1,42 @@
+// A signer's current nonces at the contracts that take signed actions. A browser that signs a
+// consent change (or a recovery cancel) has no JSON-RPC of its own: the web app allows connections
+// to this origin only. Nonces are public on chain; this only reads them, and fails closed (503).
+import type { FastifyPluginAsync } from "fastify";
+import { getNonce } from "../../../sdk/actions/common/getNonce.js";
+import type { Address } from "../../../sdk/types.js";
+import type { GatewayContext } from "../internal/GatewayContext.js";
+import { unavailable } from "../errors.js";
+import { address, errors } from "../schemas.js";
+
+export const nonceRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
+  app.get<{ Params: { signer: Address } }>(
+    "/v1/signers/:signer/nonces",
+    {
+      schema: {
+        tags: ["consent"],
+        summary: "The signer's current nonces at ConsentRegistry and IdentityRegistry, for signing a relayed action",
+        params: { type: "object", properties: { signer: address }, required: ["signer"], additionalProperties: false },
+        response: {
+          200: {
+            type: "object",
+            properties: { signer: address, consentRegistry: { type: "string" }, identityRegistry: { type: "string" } },
+            required: ["signer", "consentRegistry", "identityRegistry"],
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const signer = request.params.signer;
+      try {
+        const [consentRegistry, identityRegistry] = await Promise.all([
+          getNonce(ctx.relay, { contract: "consentRegistry", signer }),
+          getNonce(ctx.relay, { contract: "identityRegistry", signer }),
+        ]);
+        return { signer, consentRegistry: consentRegistry.toString(), identityRegistry: identityRegistry.toString() };
+      } catch (cause) {
+        throw unavailable("CHAIN_UNAVAILABLE", "The nonces could not be read from the chain.", cause);
+      }
+    },
+  );
+};

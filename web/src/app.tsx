@@ -1,0 +1,95 @@
+import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from "preact-iso";
+import { setLanguage, useT } from "./i18n/index.js";
+import { setSignedIn, useSignedIn } from "./session.js";
+import { useLargeText } from "./textSize.js";
+import { Home } from "./screens/Home.js";
+
+// Route-level code splitting: the first load is the shell and the start screen; signing, proofs
+// and each role's screens load when first opened.
+const Accesses = lazy(() => import("./screens/citizen/Accesses.js").then((m) => m.Accesses));
+const Consents = lazy(() => import("./screens/citizen/Consents.js").then((m) => m.Consents));
+const ConfirmChange = lazy(() => import("./screens/citizen/ConfirmChange.js").then((m) => m.ConfirmChange));
+const ChangeDone = lazy(() => import("./screens/citizen/ConfirmChange.js").then((m) => m.ChangeDone));
+const StaffPlaceholder = lazy(() => import("./screens/StaffPlaceholder.js").then((m) => m.StaffPlaceholder));
+
+function Header() {
+  const { t, lang } = useT();
+  const [large, toggleLarge] = useLargeText();
+  const me = useSignedIn();
+  const { route, path } = useLocation();
+  return (
+    <header class="top">
+      <a class="skip" href="#main">
+        {t("app.skip")}
+      </a>
+      <div class="bar">
+        <a class="brand" href="/">
+          {t("app.name")}
+        </a>
+        <div class="tools">
+          <button type="button" class="tool" lang={lang === "en" ? "zh-CN" : "en"} aria-label={t("app.switchToLabel")} onClick={() => void setLanguage(lang === "en" ? "zh-CN" : "en")}>
+            {t("app.switchTo")}
+          </button>
+          <button type="button" class="tool" aria-pressed={large} onClick={toggleLarge}>
+            {large ? t("app.normalText") : t("app.largerText")}
+          </button>
+          {me && (
+            <button
+              type="button"
+              class="tool"
+              onClick={() => {
+                setSignedIn(undefined);
+                route("/");
+              }}
+            >
+              {t("app.signOut")}
+            </button>
+          )}
+        </div>
+      </div>
+      {me && (
+        <nav aria-label={t("app.nav")} class="tabs">
+          <a href="/me/accesses" aria-current={path === "/me/accesses" ? "page" : undefined}>
+            {t("accesses.title")}
+          </a>
+          <a href="/me/consents" aria-current={path.startsWith("/me/consents") ? "page" : undefined}>
+            {t("consents.title")}
+          </a>
+        </nav>
+      )}
+    </header>
+  );
+}
+
+function NotFound() {
+  const { t } = useT();
+  return (
+    <main id="main" tabIndex={-1}>
+      <h1>{t("app.notFound")}</h1>
+      <p>
+        <a href="/">{t("app.home")}</a>
+      </p>
+    </main>
+  );
+}
+
+export function App() {
+  return (
+    <LocationProvider>
+      <Header />
+      <ErrorBoundary>
+        <Router>
+          <Route path="/" component={Home} />
+          <Route path="/me/accesses" component={Accesses} />
+          <Route path="/me/consents" component={Consents} />
+          <Route path="/me/consents/:consentId/:action" component={ConfirmChange} />
+          <Route path="/me/consents/:consentId/:action/done" component={ChangeDone} />
+          <Route path="/counter" component={StaffPlaceholder} />
+          <Route path="/agency" component={StaffPlaceholder} />
+          <Route path="/auditor" component={StaffPlaceholder} />
+          <Route default component={NotFound} />
+        </Router>
+      </ErrorBoundary>
+    </LocationProvider>
+  );
+}
