@@ -87,10 +87,6 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       logger: typeof config.logger === "object" ? config.logger.child({ component: "indexer" }) : undefined,
     });
     opened.push(indexer);
-    let vault: Vault;
-    if (config.vault.kind === "level") {
-      if (!/^0x[0-9a-fA-F]{64}$/.test(config.vault.masterKey))
-        throw new NodeError("GATEWAY_CONFIG_INVALID", "vault.masterKey: must be 32 bytes as 0x hex.", { details: { setting: "vault.masterKey" } });
     // The gateway learns of heads apart from the index, so a slow index cannot hide a newer block:
     // it refuses to decide from an index behind any head it has seen (GatewayContext.assertFresh).
     const heads = new HeadWatcher({
@@ -101,6 +97,10 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       logger: typeof config.logger === "object" ? config.logger.child({ component: "heads" }) : undefined,
     });
     opened.push(heads);
+    let vault: Vault;
+    if (config.vault.kind === "level") {
+      if (!/^0x[0-9a-fA-F]{64}$/.test(config.vault.masterKey))
+        throw new NodeError("GATEWAY_CONFIG_INVALID", "vault.masterKey: must be 32 bytes as 0x hex.", { details: { setting: "vault.masterKey" } });
       vault = await LevelVault.open({ dir: join(config.dataDir, "vault"), masterKey: hexToBytes(config.vault.masterKey.slice(2)) });
     } else {
       vault = new HttpVault({ baseUrl: config.vault.baseUrl, token: config.vault.token, headers: config.vault.headers });
