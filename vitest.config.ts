@@ -13,5 +13,9 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // A rejection nobody handled fails the run even when every test passed (checked: exit 1 and an
+    // "Unhandled Errors" report). Children the tests spawn (imi up, gateways) exit 70 on one
+    // (node/runtime/exitOnBug.ts), which the tests that spawn them watch for.
+    dangerouslyIgnoreUnhandledErrors: false,
   },
 });

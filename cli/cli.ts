@@ -3,6 +3,10 @@ import { CommanderError } from "commander";
 import { CliError, EXIT } from "./CliError.js";
 import { reasonWords } from "./internal/refusals.js";
 import { buildProgram } from "./program.js";
+import { exitOnBug } from "../node/runtime/exitOnBug.js";
+
+// A rejection or exception nobody handled is a bug: logged at fatal level, exit 70 (see exitOnBug).
+exitOnBug();
 
 const program = buildProgram();
 

@@ -16,7 +16,9 @@ import { EventEmitter } from "node:events";
 import { mkdir } from "node:fs/promises";
 import { Level } from "level";
 import { getAddress, hexlify, ZeroHash } from "ethers";
+import type { Logger } from "pino";
 import { NodeError } from "../NodeError.js";
+import { reopenWhenRoom, StoreHealth, type PartStatus } from "../storage/StoreHealth.js";
 import { initKeccak } from "./internal/keccak.js";
 import { rootOfLeaves, treeOfLeaves } from "./merkle.js";
 import {
@@ -116,10 +118,21 @@ export class AccessLog {
   private closed = false;
   private readonly prefix: { records: string; byCitizen: string; byAgency: string; grants: string };
   private readonly companions: Array<{ prefix: string; companion: Companion }> = [];
+  private readonly dir: string;
+  /** After a failed write the log refuses until it has reopened its database (see StoreHealth). */
+  private readonly health: StoreHealth;
 
-  private constructor(db: Level<string, Uint8Array>, gateway: string) {
+  private constructor(db: Level<string, Uint8Array>, gateway: string, dir: string, logger: Logger | undefined) {
     this.db = db;
     this.gateway = gateway;
+    this.dir = dir;
+    this.health = new StoreHealth({
+      part: "accessLog",
+      code: "ACCESSLOG_UNAVAILABLE",
+      message: "The access log cannot be written.",
+      recover: () => this.recover(),
+      logger,
+    });
     this.records = db.sublevel<string, Uint8Array>("r", enc);
     this.byCitizen = db.sublevel<string, string>("c", { keyEncoding: "utf8", valueEncoding: "utf8" });
     this.byAgency = db.sublevel<string, string>("a", { keyEncoding: "utf8", valueEncoding: "utf8" });
@@ -131,7 +144,7 @@ export class AccessLog {
   }
 
   /** Opens (or creates) the log in `dir` for the gateway account `gateway`. */
-  static async open(options: { dir: string; gateway: string }): Promise<AccessLog> {
+  static async open(options: { dir: string; gateway: string; logger?: Logger }): Promise<AccessLog> {
     await initKeccak();
     let gateway: string;
     try {
@@ -149,10 +162,11 @@ export class AccessLog {
     } catch (cause) {
       throw new NodeError("ACCESSLOG_UNAVAILABLE", `cannot open the access log in ${options.dir}`, { cause });
     }
-    const log = new AccessLog(db, gateway);
+    const log = new AccessLog(db, gateway, options.dir, options.logger);
     try {
       await log.load();
     } catch (error) {
+      await log.health.close();
       await db.close();
       throw error;
     }
@@ -167,8 +181,43 @@ export class AccessLog {
         details: { expected: owner, got: this.gateway },
       });
     }
-    for await (const key of this.records.keys({ reverse: true, limit: 1 })) this.last = parseInt(key, 16);
-    for await (const value of this.batches.values()) this.batchIndex.push(JSON.parse(value) as AccessBatch);
+    await this.loadState();
+  }
+
+  /** What memory keeps of the log, read back from disk. */
+  private async loadState(): Promise<void> {
+    let last = 0;
+    for await (const key of this.records.keys({ reverse: true, limit: 1 })) last = parseInt(key, 16);
+    const batches: AccessBatch[] = [];
+    for await (const value of this.batches.values()) batches.push(JSON.parse(value) as AccessBatch);
+    this.last = last;
+    this.batchIndex = batches;
+    this.grantCounts.clear();
+    this.treeCache.clear();
+  }
+
+  /**
+   * Comes back after a failed write: reopens the database once the disk has room (which drops a
+   * torn batch at the end of its write-ahead log), reloads what memory holds from disk (a batch
+   * that failed is not there, or is there whole, as after a crash), and proves a synced write.
+   */
+  private async recover(): Promise<void> {
+    if (this.closed) throw new NodeError("ACCESSLOG_CLOSED", "the access log is closed");
+    while (this.flushing) await this.flushing;
+    await reopenWhenRoom(this.db, this.dir);
+    await this.loadState();
+    const probe = { sublevel: this.meta, key: "probe" };
+    await this.db.batch([{ type: "put", ...probe, value: String(Date.now()) }, { type: "del", ...probe }] as never, { sync: true });
+  }
+
+  /** The log's part of /readyz. */
+  status(): PartStatus {
+    return this.health.status();
+  }
+
+  /** Reads fail with the log's code while its database is being reopened. */
+  private readFailed(cause: unknown): NodeError {
+    return cause instanceof NodeError ? cause : new NodeError("ACCESSLOG_UNAVAILABLE", "The access log cannot be read.", { cause });
   }
 
   /** The highest sequence number written (0 when empty). */
@@ -221,7 +270,19 @@ export class AccessLog {
         const i = this.companions.indexOf(entry);
         if (i >= 0) this.companions.splice(i, 1);
       },
-      level,
+      // Pruning writes to the same write-ahead log as the records: it must not write on a handle
+      // that saw a write fail, and its own failure makes the log unavailable like any other.
+      level: {
+        values: () => level.values(),
+        clear: async (range) => {
+          this.health.assertOk();
+          try {
+            await level.clear(range);
+          } catch (cause) {
+            throw this.health.fail(cause);
+          }
+        },
+      },
       flushSoon: () => {
         if (this.closed) {
           companion.drain()?.settle(new NodeError("ACCESSLOG_CLOSED", "the access log is closed"));
@@ -248,6 +309,11 @@ export class AccessLog {
     const counts = new Map<string, number>();
     const { prefix } = this;
     let seq = this.last;
+    const refuse = (error: unknown) => {
+      for (const item of items) item.reject(error);
+      for (const w of extra) w.settle(error);
+    };
+    if (!this.health.ok) return refuse(this.health.error());
     try {
       for (const { input } of items) {
         seq += 1;
@@ -271,12 +337,14 @@ export class AccessLog {
       for (const [grant, count] of counts) {
         ops.push({ type: "put", key: prefix.grants + grant, value: utf8.encode(String(count)) });
       }
+    } catch (cause) {
+      return refuse(this.readFailed(cause));
+    }
+    try {
       await this.db.batch(ops as never, { sync: true });
     } catch (cause) {
-      const error = new NodeError("ACCESSLOG_WRITE_FAILED", "the access log could not be written", { cause });
-      for (const item of items) item.reject(error);
-      for (const w of extra) w.settle(error);
-      return;
+      this.health.fail(cause);
+      return refuse(new NodeError("ACCESSLOG_WRITE_FAILED", "the access log could not be written", { cause }));
     }
     for (const w of extra) w.settle();
     this.last = seq;
@@ -307,7 +375,12 @@ export class AccessLog {
   private async allowedCount(grant: string): Promise<number> {
     const cached = this.grantCounts.get(grant);
     if (cached !== undefined) return cached;
-    const stored = await this.grants.get(grant);
+    let stored: string | undefined;
+    try {
+      stored = await this.grants.get(grant);
+    } catch (cause) {
+      throw this.readFailed(cause);
+    }
     const count = stored === undefined ? 0 : Number(stored);
     this.grantCounts.set(grant, count);
     return count;
@@ -320,12 +393,22 @@ export class AccessLog {
 
   async get(seq: number): Promise<AccessRecord | undefined> {
     if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
-    const value = await this.records.get(seqKey(seq));
+    const value = await this.records.get(seqKey(seq)).catch((cause: unknown) => {
+      throw this.readFailed(cause);
+    });
     return value === undefined ? undefined : decodeStored(value);
   }
 
   /** Records matching the filter, in sequence order, at most `limit` (default 100, max 1000). */
   async query(filter: AccessQuery = {}): Promise<AccessRecord[]> {
+    try {
+      return await this.queryRecords(filter);
+    } catch (cause) {
+      throw this.readFailed(cause);
+    }
+  }
+
+  private async queryRecords(filter: AccessQuery): Promise<AccessRecord[]> {
     const limit = Math.min(Math.max(filter.limit ?? 100, 1), MAX_QUERY);
     const after = Math.max(filter.afterSeq ?? 0, 0);
     const matches = (r: AccessRecord) =>
@@ -437,6 +520,14 @@ export class AccessLog {
 
   /** The record, its leaf and its inclusion proof in its batch; undefined until the batch is cut. */
   async proof(seq: number): Promise<InclusionProof | undefined> {
+    try {
+      return await this.proofOf(seq);
+    } catch (cause) {
+      throw this.readFailed(cause);
+    }
+  }
+
+  private async proofOf(seq: number): Promise<InclusionProof | undefined> {
     const record = await this.get(seq);
     const batch = this.batchOf(seq);
     if (!record || !batch) return undefined;
@@ -463,7 +554,12 @@ export class AccessLog {
 
   /** Every write goes through the root database so that `sync: true` (fsync) applies to it. */
   private async write(ops: BatchOp[]): Promise<void> {
-    await this.db.batch(ops as never, { sync: true });
+    this.health.assertOk();
+    try {
+      await this.db.batch(ops as never, { sync: true });
+    } catch (cause) {
+      throw this.health.fail(cause);
+    }
   }
 
   /** Raw stored values in sequence order, for verification. */
@@ -473,6 +569,7 @@ export class AccessLog {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.health.close();
     while (this.flushing) await this.flushing;
     for (const { companion } of this.companions) companion.drain()?.settle(new NodeError("ACCESSLOG_CLOSED", "the access log is closed"));
     await this.db.close();
@@ -484,6 +581,6 @@ function decodeStored(value: Uint8Array): AccessRecord {
 }
 
 /** Opens the access log of `gateway` in `dir`. */
-export function openAccessLog(options: { dir: string; gateway: string }): Promise<AccessLog> {
+export function openAccessLog(options: { dir: string; gateway: string; logger?: Logger }): Promise<AccessLog> {
   return AccessLog.open(options);
 }

@@ -85,7 +85,9 @@ export class Anchorer {
       this.again = true;
       return this.running;
     }
-    this.running = this.round().finally(() => {
+    // round() settles every failure itself; the catch is the last line of defence, since the
+    // interval and the append listener call kick() without awaiting it.
+    this.running = this.round().catch((error: unknown) => this.noteFailure(error)).finally(() => {
       this.running = undefined;
       if (this.again) {
         this.again = false;
@@ -142,26 +144,33 @@ export class Anchorer {
   }
 
   private async round(): Promise<void> {
-    // Cutting batches only touches local storage: it goes on while the chain is away.
-    while (this.log.lastSeq() > this.log.lastBatchedSeq()) {
-      const batch = await this.log.cutBatch(this.maxRecords);
-      if (!batch) break;
-    }
-    if (Date.now() < this.retryAt) return;
     try {
+      // Cutting batches only touches local storage: it goes on while the chain is away. When the
+      // log cannot be written (a full disk), nothing is cut or marked until it has recovered;
+      // the records stay unbatched and the next round after that cuts them.
+      while (this.log.lastSeq() > this.log.lastBatchedSeq()) {
+        const batch = await this.log.cutBatch(this.maxRecords);
+        if (!batch) break;
+      }
+      if (Date.now() < this.retryAt) return;
       if (!this.reconciled) await this.reconcile();
       await this.anchorPending();
       this.backoff = this.retryMs;
       if (this.state === "retrying") this.state = "running";
     } catch (error) {
-      if (this.state === "halted" || this.state === "stopped") return;
-      const code = error instanceof NodeError ? error.code : "ACCESSLOG_CHAIN_UNAVAILABLE";
-      this.lastError = { code, message: error instanceof Error ? error.message : String(error), at: Date.now() };
-      this.state = "retrying";
-      this.retryAt = Date.now() + this.backoff;
-      this.backoff = Math.min(this.backoff * 2, 10_000);
-      this.logger?.warn({ event: "anchor_retry", code, retryInMs: this.retryAt - Date.now() }, "anchoring will be retried");
+      this.noteFailure(error);
     }
+  }
+
+  /** A failed round: remembered for status(), retried with backoff. */
+  private noteFailure(error: unknown): void {
+    if (this.state === "halted" || this.state === "stopped") return;
+    const code = error instanceof NodeError ? error.code : "ACCESSLOG_CHAIN_UNAVAILABLE";
+    this.lastError = { code, message: error instanceof Error ? error.message : String(error), at: Date.now() };
+    this.state = "retrying";
+    this.retryAt = Date.now() + this.backoff;
+    this.backoff = Math.min(this.backoff * 2, 10_000);
+    this.logger?.warn({ event: "anchor_retry", code, retryInMs: this.retryAt - Date.now() }, "anchoring will be retried");
   }
 
   /** Anchors pending batches in order, up to `maxInFlight` transactions at a time. */

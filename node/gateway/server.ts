@@ -76,6 +76,8 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
   if (!accessManager) throw new NodeError("GATEWAY_CONFIG_INVALID", "deployment.contracts.accessManager: missing; the gateway needs it to follow roles.", { details: { setting: "deployment" } });
 
   const opened: Array<{ close(): Promise<void> }> = [];
+  // Stores log their own write failures and recoveries (a full disk) for the operator.
+  const storeLogger = (component: string) => (typeof config.logger === "object" ? config.logger.child({ component }) : undefined);
   try {
     const indexer = await openIndexer({
       dir: join(config.dataDir, "index"),
@@ -101,12 +103,12 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
     if (config.vault.kind === "level") {
       if (!/^0x[0-9a-fA-F]{64}$/.test(config.vault.masterKey))
         throw new NodeError("GATEWAY_CONFIG_INVALID", "vault.masterKey: must be 32 bytes as 0x hex.", { details: { setting: "vault.masterKey" } });
-      vault = await LevelVault.open({ dir: join(config.dataDir, "vault"), masterKey: hexToBytes(config.vault.masterKey.slice(2)) });
+      vault = await LevelVault.open({ dir: join(config.dataDir, "vault"), masterKey: hexToBytes(config.vault.masterKey.slice(2)), logger: storeLogger("vault") });
     } else {
       vault = new HttpVault({ baseUrl: config.vault.baseUrl, token: config.vault.token, headers: config.vault.headers });
     }
     opened.push(vault);
-    const accessLog = await openAccessLog({ dir: join(config.dataDir, "accesslog"), gateway: account.address });
+    const accessLog = await openAccessLog({ dir: join(config.dataDir, "accesslog"), gateway: account.address, logger: storeLogger("accesslog") });
     opened.push(accessLog);
     // Nonces share the access log's fsync; nonces/ is where earlier versions kept them.
     const nonces = await NonceStore.inAccessLog(accessLog, { legacyDir: join(config.dataDir, "nonces") });

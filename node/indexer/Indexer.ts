@@ -2,6 +2,7 @@ import { Level } from "level";
 import type { Logger } from "pino";
 import { WebSocket } from "ws";
 import { NodeError } from "../NodeError.js";
+import { reopenWhenRoom, StoreHealth, type PartStatus } from "../storage/StoreHealth.js";
 import type { Transport } from "@imi-ledger/sdk";
 import {
   ConsentStatus,
@@ -83,8 +84,9 @@ export type IdentityCheck = {
  * block: on restart the view resumes from the last complete range.
  */
 export class Indexer {
-  private readonly state = new ViewState();
-  private readonly applier: LogApplier;
+  // Replaced, not mutated, when the view is reloaded from disk after a failed write.
+  private state = new ViewState();
+  private applier: LogApplier;
   private indexed = -1;
   /** Hash of block `indexed`, to notice if the chain under the view changed (a reorg or a reset). */
   private indexedHash: string | undefined;
@@ -105,6 +107,44 @@ export class Indexer {
     private readonly config: IndexerConfig,
   ) {
     this.applier = new LogApplier(this.state, config.contracts);
+    this.health = new StoreHealth({
+      part: "index",
+      code: "INDEX_STORAGE",
+      message: "The index cannot be written.",
+      recover: () => this.recover(),
+      logger: config.logger,
+    });
+  }
+
+  /**
+   * After a failed write memory is ahead of disk: the index answers nothing (status error
+   * INDEX_STORAGE) until it has reopened its database and reloaded the view from it, and then
+   * follows the chain again from the last range on disk.
+   */
+  private readonly health: StoreHealth;
+
+  private async recover(): Promise<void> {
+    if (this.closed) throw new NodeError("INDEX_CLOSED", "The index was closed.");
+    await this.syncing?.catch(() => undefined);
+    await reopenWhenRoom(this.db, this.config.dir);
+    await this.db.batch([{ type: "put", key: "m:probe", value: 0 }, { type: "del", key: "m:probe" }], { sync: true });
+    await this.loadView();
+  }
+
+  private async loadView(): Promise<void> {
+    const state = new ViewState();
+    for await (const [key, value] of this.db.iterator()) if (!key.startsWith("m:")) state.load(key, value);
+    const stored = (await this.db.get("m:block")) as number | undefined;
+    this.indexed = stored ?? (this.config.fromBlock ?? 0) - 1;
+    this.indexedHash = (await this.db.get("m:hash")) as string | undefined;
+    this.indexedTime = ((await this.db.get("m:time")) as number | undefined) ?? 0;
+    this.state = state;
+    this.applier = new LogApplier(state, this.config.contracts);
+  }
+
+  /** The index's part of /readyz (its storage; the chain's reachability is reported as CHAIN_UNAVAILABLE). */
+  storageStatus(): PartStatus {
+    return this.health.status();
   }
 
   static async open(config: IndexerConfig): Promise<Indexer> {
@@ -115,11 +155,7 @@ export class Indexer {
       throw new NodeError("INDEX_STORAGE", `The index at ${config.dir} cannot be opened.`, { cause });
     }
     const indexer = new Indexer(db, config);
-    const stored = (await db.get("m:block")) as number | undefined;
-    indexer.indexed = stored ?? (config.fromBlock ?? 0) - 1;
-    indexer.indexedHash = (await db.get("m:hash")) as string | undefined;
-    indexer.indexedTime = ((await db.get("m:time")) as number | undefined) ?? 0;
-    for await (const [key, value] of db.iterator()) if (!key.startsWith("m:")) indexer.state.load(key, value);
+    await indexer.loadView();
     return indexer;
   }
 
@@ -170,6 +206,7 @@ export class Indexer {
   }
 
   private async syncOnce(): Promise<void> {
+    this.health.assertOk();
     let head: number;
     try {
       head = Number(BigInt(await this.config.rpc.request<string>("eth_blockNumber")));
@@ -202,10 +239,8 @@ export class Indexer {
       try {
         await this.db.batch(ops as Array<{ type: "put"; key: string; value: unknown } | { type: "del"; key: string }>);
       } catch (cause) {
-        // Memory is now ahead of disk: stop answering until a restart reloads a consistent view.
-        this.fail("INDEX_STORAGE");
-        this.closed = true;
-        throw new NodeError("INDEX_STORAGE", "Writing the index failed.", { cause });
+        // Memory is now ahead of disk: stop answering until the view is reloaded from disk.
+        throw this.health.fail(cause);
       }
       this.indexed = to;
       this.indexedHash = toHash;
@@ -297,7 +332,7 @@ export class Indexer {
   }
 
   status(): IndexerStatus {
-    return { indexedBlock: this.indexed, indexedTime: this.indexedTime, headBlock: this.head, lastHeadAt: this.lastHeadAt, error: this.error };
+    return { indexedBlock: this.indexed, indexedTime: this.indexedTime, headBlock: this.head, lastHeadAt: this.lastHeadAt, error: this.health.ok ? this.error : "INDEX_STORAGE" };
   }
 
   /** Called after each indexed range with its last block. */
@@ -470,6 +505,7 @@ export class Indexer {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.health.close();
     if (this.timer) clearTimeout(this.timer);
     this.ws?.close();
     await this.syncing?.catch(() => undefined);

@@ -11,7 +11,7 @@ import { anchorLogBatch } from "@imi-ledger/sdk";
 import type { Hex } from "@imi-ledger/sdk";
 import { Anchorer, createAnchorTarget } from "../accesslog/index.js";
 import { startChain, type Chain } from "../chain/index.js";
-import { startGateway, type RunningGateway } from "../gateway/index.js";
+import { addReadinessPart, startGateway, type RunningGateway } from "../gateway/index.js";
 import { NodeError } from "../NodeError.js";
 import type { ImiConfig } from "./config.js";
 import { ensureDeployment, readManifest, type DeploymentManifest } from "./deploy.js";
@@ -166,6 +166,11 @@ export async function startImiNode(
     anchorer.start();
     closers.push(() => anchorer.stop());
     registerNodeMetrics(gateway, anchorer, chain);
+    // The embedded chain shares the node's disk: while it cannot write blocks, the gateway is not ready and releases nothing.
+    if (chain) {
+      const running = chain;
+      addReadinessPart(gateway.app.imi, "chain", () => running.storageStatus());
+    }
 
     const info: NodeInfo = {
       pid: process.pid,

@@ -1,6 +1,8 @@
 import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { randomBytes } from "@noble/ciphers/utils.js";
 import { Level } from "level";
+import type { Logger } from "pino";
+import { reopenWhenRoom, StoreHealth, type PartStatus } from "../storage/StoreHealth.js";
 import { openXChaCha } from "./internal/openXChaCha.js";
 import { pick, validateRecord, VaultError, type CitizenRecord, type Vault } from "./Vault.js";
 
@@ -9,6 +11,7 @@ export type LevelVaultOptions = {
   dir: string;
   /** 32-byte key-encryption key. Whoever holds it and the directory can read every record. */
   masterKey: Uint8Array;
+  logger?: Logger;
 };
 
 const enc = new TextEncoder();
@@ -44,11 +47,34 @@ export class LevelVault implements Vault {
    * the same bytes, and put and erase drop it, so an erased citizen's key leaves memory too.
    */
   private readonly dataKeys = new Map<string, { wrapped: Uint8Array; key: Uint8Array }>();
+  /**
+   * After a failed write the vault answers nothing (reads included) until it has reopened its
+   * database: the part is unavailable as a whole, which is what /readyz and the 503s say.
+   */
+  private readonly health: StoreHealth;
 
   private constructor(
     private readonly db: Level<string, Uint8Array>,
     private readonly masterKey: Uint8Array,
-  ) {}
+    dir: string,
+    logger: Logger | undefined,
+  ) {
+    this.health = new StoreHealth({
+      part: "vault",
+      code: "VAULT_UNAVAILABLE",
+      message: "The vault cannot be written.",
+      recover: async () => {
+        await reopenWhenRoom(db, dir);
+        await db.batch([{ type: "put", key: "m:probe", value: new Uint8Array(1) }, { type: "del", key: "m:probe" }], { sync: true });
+      },
+      logger,
+    });
+  }
+
+  /** The vault's part of /readyz. */
+  status(): PartStatus {
+    return this.health.status();
+  }
 
   static async open(options: LevelVaultOptions): Promise<LevelVault> {
     if (!(options.masterKey instanceof Uint8Array) || options.masterKey.length !== 32)
@@ -59,7 +85,7 @@ export class LevelVault implements Vault {
     } catch (cause) {
       throw new VaultError("VAULT_UNAVAILABLE", "The vault database cannot be opened.", { cause });
     }
-    return new LevelVault(db, options.masterKey);
+    return new LevelVault(db, options.masterKey, options.dir, options.logger);
   }
 
   async put(citizen: string, record: CitizenRecord): Promise<void> {
@@ -68,6 +94,7 @@ export class LevelVault implements Vault {
     const aad = enc.encode(id);
     const dataKey = randomBytes(32);
     this.forget(id);
+    this.health.assertOk();
     try {
       await this.db.batch(
         [
@@ -77,6 +104,7 @@ export class LevelVault implements Vault {
         { sync: true },
       );
     } catch (cause) {
+      this.health.fail(cause);
       throw new VaultError("VAULT_UNAVAILABLE", "Writing to the vault failed.", { cause });
     }
   }
@@ -85,6 +113,7 @@ export class LevelVault implements Vault {
     const id = citizen.toLowerCase();
     let wrapped: Uint8Array | undefined;
     let box: Uint8Array | undefined;
+    this.health.assertOk();
     try {
       // Synchronous reads: the two small values sit in LevelDB's block cache or the OS page cache,
       // where getSync costs ~1 µs against ~10 µs of thread-pool round trip for getMany (measured),
@@ -122,9 +151,15 @@ export class LevelVault implements Vault {
   async erase(citizen: string): Promise<boolean> {
     const id = citizen.toLowerCase();
     this.forget(id);
+    this.health.assertOk();
     try {
       const existed = (await this.db.get(`k:${id}`)) !== undefined;
-      await this.db.batch([{ type: "del", key: `k:${id}` }, { type: "del", key: `r:${id}` }], { sync: true });
+      try {
+        await this.db.batch([{ type: "del", key: `k:${id}` }, { type: "del", key: `r:${id}` }], { sync: true });
+      } catch (cause) {
+        this.health.fail(cause);
+        throw cause;
+      }
       return existed;
     } catch (cause) {
       throw new VaultError("VAULT_UNAVAILABLE", "Erasing from the vault failed.", { cause });
@@ -135,6 +170,7 @@ export class LevelVault implements Vault {
   }
 
   async close(): Promise<void> {
+    await this.health.close();
     for (const id of [...this.dataKeys.keys()]) this.forget(id);
     await this.db.close();
   }

@@ -1,4 +1,5 @@
 import { NodeError } from "../NodeError.js";
+import type { PartStatus } from "../storage/StoreHealth.js";
 
 /** One field value of a citizen record. Records hold only these, so they serialize canonically. */
 export type FieldValue = string | number | boolean;
@@ -19,6 +20,8 @@ export interface Vault {
   /** Forgets the citizen for good. Resolves true if there was something to erase. */
   erase(citizen: string): Promise<boolean>;
   close(): Promise<void>;
+  /** Whether a local store can write (for /readyz); a remote vault answers per request instead. */
+  status?(): PartStatus;
 }
 
 /** Vault errors: VAULT_UNAVAILABLE (storage or remote system failed), VAULT_INVALID_RECORD, VAULT_CORRUPT. */

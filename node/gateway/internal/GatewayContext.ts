@@ -10,6 +10,7 @@ import type { ResolvedGatewayOptions } from "../config.js";
 import { GatewayError, UNAVAILABLE_CODES, badRequest, forbidden, unauthorized, unavailable } from "../errors.js";
 import type { AccessReceipt, AccessRecordInput } from "./accessLog.js";
 import { KeyedMutex } from "./KeyedMutex.js";
+import { assertPartsReady } from "./readiness.js";
 import { fastTypedDataHasher, keccak, keccakHex, recoverSigner, toHex, type FastStructHasher } from "./fastTypedData.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { SessionStore, type Session, type StaffRole } from "./sessions.js";
@@ -110,6 +111,7 @@ export class GatewayContext {
    * less), and the chain must have been heard from within `maxHeadAgeMs`.
    */
   assertFresh(): void {
+    assertPartsReady(this);
     const s = this.options.indexer.status();
     if (s.error === "INDEX_STORAGE" || s.error === "INDEX_REORG") throw unavailable("INDEX_UNAVAILABLE", "The index is unavailable.");
     const heardAt = Math.max(s.lastHeadAt, this.options.heads?.lastHeardAt ?? 0);

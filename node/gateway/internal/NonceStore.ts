@@ -1,14 +1,16 @@
 import { stat } from "node:fs/promises";
 import { Level } from "level";
+import type { Logger } from "pino";
 import { NodeError } from "../../NodeError.js";
+import { reopenWhenRoom, StoreHealth, type PartStatus } from "../../storage/StoreHealth.js";
 import type { AccessLog, CompanionHandle } from "./accessLog.js";
 
 type Waiter = { resolve(): void; reject(e: unknown): void };
 
 /** Where the claims are written: a LevelDB of their own, or the access log's group commits. */
 type Journal =
-  | { kind: "own"; db: Level<string, string> }
-  | { kind: "accessLog"; handle: CompanionHandle };
+  | { kind: "own"; db: Level<string, string>; dir: string; health: StoreHealth }
+  | { kind: "accessLog"; handle: CompanionHandle; log: AccessLog };
 
 /**
  * Request nonces already used, kept until their request could no longer pass the timestamp check,
@@ -32,7 +34,7 @@ export class NonceStore {
   private constructor(private readonly now: () => number) {}
 
   /** A store in its own LevelDB in `dir`. `now` in unix seconds. */
-  static async open(dir: string, now: () => number = () => Math.floor(Date.now() / 1000)): Promise<NonceStore> {
+  static async open(dir: string, now: () => number = () => Math.floor(Date.now() / 1000), logger?: Logger): Promise<NonceStore> {
     const db = new Level<string, string>(dir, { valueEncoding: "utf8" });
     try {
       await db.open();
@@ -40,7 +42,19 @@ export class NonceStore {
       throw new NodeError("NONCE_STORE_UNAVAILABLE", "The nonce store cannot be opened.", { cause });
     }
     const store = new NonceStore(now);
-    store.journal = { kind: "own", db };
+    // After a failed write the store refuses until it has reopened its database (see StoreHealth);
+    // claims stay refused in memory meanwhile, so nothing that was claimed can pass twice.
+    const health = new StoreHealth({
+      part: "nonces",
+      code: "NONCE_STORE_UNAVAILABLE",
+      message: "The nonce store cannot be written.",
+      recover: async () => {
+        await reopenWhenRoom(db, dir);
+        await db.batch([{ type: "put", key: "~probe", value: "" }, { type: "del", key: "~probe" }], { sync: true });
+      },
+      logger,
+    });
+    store.journal = { kind: "own", db, dir, health };
     await store.load(db.values());
     return store.startPruning();
   }
@@ -52,7 +66,7 @@ export class NonceStore {
   static async inAccessLog(log: AccessLog, options: { legacyDir?: string; now?: () => number } = {}): Promise<NonceStore> {
     const store = new NonceStore(options.now ?? (() => Math.floor(Date.now() / 1000)));
     const handle = log.attach("n", { drain: () => store.drain(), pending: () => store.queue.length > 0 });
-    store.journal = { kind: "accessLog", handle };
+    store.journal = { kind: "accessLog", handle, log };
     try {
       await store.load(handle.level.values());
       if (options.legacyDir !== undefined && (await stat(options.legacyDir).catch(() => undefined))) {
@@ -164,10 +178,13 @@ export class NonceStore {
   private async flush(): Promise<void> {
     const entry = this.drain();
     if (!entry || this.journal.kind !== "own") return;
+    const { db, health } = this.journal;
+    if (!health.ok) return entry.settle(health.error());
     try {
-      await this.journal.db.put(entry.key, entry.value, { sync: true });
+      await db.put(entry.key, entry.value, { sync: true });
       entry.settle();
     } catch (cause) {
+      health.fail(cause);
       entry.settle(cause);
     }
   }
@@ -176,7 +193,21 @@ export class NonceStore {
     const t = this.now();
     for (const [key, expiresAt] of this.seen) if (expiresAt < t) this.seen.delete(key);
     const range = { lt: `${(t - 1).toString().padStart(12, "0")}|` };
-    await (this.journal.kind === "own" ? this.journal.db.clear(range) : this.journal.handle.level.clear(range));
+    if (this.journal.kind === "accessLog") return this.journal.handle.level.clear(range);
+    const { db, health } = this.journal;
+    health.assertOk();
+    try {
+      await db.clear(range);
+    } catch (cause) {
+      throw health.fail(cause);
+    }
+  }
+
+  /** The store's part of /readyz; kept in the access log, it is available when the log is. */
+  status(): PartStatus {
+    if (this.journal.kind === "own") return this.journal.health.status();
+    const log = this.journal.log.status();
+    return log.ready ? { part: "nonces", ready: true } : { part: "nonces", ready: false, code: "NONCE_STORE_UNAVAILABLE", reason: `kept in the access log: ${log.reason}`, since: log.since };
   }
 
   size(): number {
@@ -188,7 +219,10 @@ export class NonceStore {
     this.closed = true;
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.flushing;
-    if (this.journal.kind === "own") await this.journal.db.close();
+    if (this.journal.kind === "own") {
+      await this.journal.health.close();
+      await this.journal.db.close();
+    }
     else {
       this.drain()?.settle(new NodeError("NONCE_STORE_UNAVAILABLE", "The nonce store is closed."));
       this.journal.handle.detach();

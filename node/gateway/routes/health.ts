@@ -1,35 +1,38 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { GatewayError } from "../errors.js";
-import { errorBody } from "../schemas.js";
+import { gatewayRoutes } from "@imi-ledger/sdk";
+import { partStatuses, refusalCode } from "../internal/readiness.js";
 
-/** Liveness, readiness (chain reachable and index caught up) and Prometheus metrics. */
+/**
+ * Liveness, readiness and Prometheus metrics. Ready means every part can write (access log, nonce
+ * store, vault, index and, in a node, the embedded chain's storage), the chain is reachable and the
+ * index caught up; not ready names the parts that are down and why.
+ */
 export const healthRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
-  app.get("/healthz", { schema: { tags: ["operations"], response: { 200: { type: "object", properties: { status: { type: "string" } }, required: ["status"] } } }, config: { rateLimit: false } }, async () => ({ status: "ok" }));
+  app.get("/healthz", { schema: gatewayRoutes.health.schema, config: { rateLimit: false } }, async () => ({ status: "ok" }));
 
-  const readyBody = {
-    type: "object",
-    properties: { ready: { type: "boolean" }, indexedBlock: { type: "integer" }, headBlock: { type: "integer" }, lagBlocks: { type: "integer" } },
-    required: ["ready", "indexedBlock", "headBlock", "lagBlocks"],
-  } as const;
   app.get(
     "/readyz",
-    { schema: { tags: ["operations"], response: { 200: readyBody, 503: errorBody } }, config: { rateLimit: false } },
+    { schema: gatewayRoutes.ready.schema, config: { rateLimit: false } },
     async (_request, reply) => {
       const s = ctx.options.indexer.status();
       ctx.metrics.indexLag.set(Math.max(0, s.headBlock - s.indexedBlock));
+      const all = partStatuses(ctx);
+      const down = all.filter((p) => !p.ready);
+      if (down.length > 0) return reply.code(503).send({ code: refusalCode(down[0]), message: "Not ready: a part cannot write.", ready: false, parts: all });
       try {
         await ctx.catchUp();
         ctx.assertFresh();
       } catch (error) {
         const code = error instanceof GatewayError ? error.code : "NOT_READY";
-        return reply.code(503).send({ code, message: "Not ready." });
+        return reply.code(503).send({ code, message: "Not ready.", ready: false, parts: all });
       }
-      return { ready: true, indexedBlock: s.indexedBlock, headBlock: s.headBlock, lagBlocks: s.headBlock - s.indexedBlock };
+      return { ready: true, indexedBlock: s.indexedBlock, headBlock: s.headBlock, lagBlocks: s.headBlock - s.indexedBlock, parts: all };
     },
   );
 
-  app.get("/metrics", { schema: { tags: ["operations"], hide: false, response: { 200: { type: "string" } } }, config: { rateLimit: false } }, async (_request, reply) => {
+  app.get("/metrics", { schema: gatewayRoutes.metrics.schema, config: { rateLimit: false } }, async (_request, reply) => {
     const s = ctx.options.indexer.status();
     ctx.metrics.indexLag.set(Math.max(0, s.headBlock - s.indexedBlock));
     return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
