@@ -15,6 +15,9 @@ contract CredentialRegistry is ICredentialRegistry, AccessManaged {
     mapping(bytes32 schemaId => mapping(address issuer => bool)) private _trusted;
     mapping(bytes32 credentialHash => Credential) private _credentials;
     mapping(bytes32 root => Batch) private _batches;
+    /// @dev A batched credential's own status, kept per batch: a hash anchored singly or in another
+    /// issuer's batch is a different record and can neither block nor change this one.
+    mapping(bytes32 root => mapping(bytes32 credentialHash => Credential)) private _batched;
 
     constructor(address authority) AccessManaged(authority) {}
 
@@ -127,9 +130,9 @@ contract CredentialRegistry is ICredentialRegistry, AccessManaged {
         if (!MerkleProof.verifyCalldata(proof, root, leafOf(credentialHash))) {
             revert CredentialRegistryInvalidProof(root, credentialHash);
         }
-        Credential storage record = _credentials[credentialHash];
+        Credential storage record = _batched[root][credentialHash];
         if (record.anchoredAt == 0) {
-            // First status change of a batched credential: it gets its own record, tied to the batch.
+            // First status change of a batched credential: it gets its own record, in this batch only.
             record.issuer = batch.issuer;
             record.status = IssuerStatus.Active;
             record.validFrom = batch.validFrom;
@@ -137,8 +140,6 @@ contract CredentialRegistry is ICredentialRegistry, AccessManaged {
             record.anchoredAt = batch.anchoredAt;
             record.schemaId = batch.schemaId;
             record.batchRoot = root;
-        } else if (record.batchRoot != root) {
-            revert CredentialRegistryAlreadyAnchored(credentialHash);
         }
         record.status = _transition(credentialHash, record.status, status);
         record.statusChangedAt = _time();
@@ -174,6 +175,11 @@ contract CredentialRegistry is ICredentialRegistry, AccessManaged {
     }
 
     /// @inheritdoc ICredentialRegistry
+    function getBatchedCredential(bytes32 root, bytes32 credentialHash) external view returns (Credential memory) {
+        return _batched[root][credentialHash];
+    }
+
+    /// @inheritdoc ICredentialRegistry
     function getBatch(bytes32 root) external view returns (Batch memory) {
         return _batches[root];
     }
@@ -196,8 +202,8 @@ contract CredentialRegistry is ICredentialRegistry, AccessManaged {
             return CredentialStatus.Unknown;
         }
         IssuerStatus status = batch.status;
-        Credential storage record = _credentials[credentialHash];
-        if (record.batchRoot == root && _severity(record.status) > _severity(status)) status = record.status;
+        Credential storage record = _batched[root][credentialHash];
+        if (record.anchoredAt != 0 && _severity(record.status) > _severity(status)) status = record.status;
         return _effective(status, batch.validFrom, batch.validUntil);
     }
 

@@ -52,7 +52,8 @@ interface ICredentialRegistry {
         uint16 reason;
         bytes32 schemaId;
         bytes32 subject;
-        /// @dev Zero for a singly anchored credential; the batch root when the status was set through a batch.
+        /// @dev Zero for a singly anchored credential ({getCredential}); the batch root for a batched
+        /// credential's own record ({getBatchedCredential}).
         bytes32 batchRoot;
     }
 
@@ -146,6 +147,13 @@ interface ICredentialRegistry {
     function reinstate(bytes32 credentialHash, uint16 reason) external;
 
     /// @dev Status change of one credential inside a batch, proven by `proof`. `status` is Revoked, Suspended or Active.
+    /// The credential's record is kept per batch, so the same hash anchored singly or in another batch
+    /// (by any issuer) does not block it.
+    ///
+    /// Requirements:
+    /// - `root` is an anchored batch and the caller is its issuer (else `CredentialRegistryNotIssuer`);
+    /// - `proof` proves `credentialHash` in `root` (else `CredentialRegistryInvalidProof`);
+    /// - the transition is allowed (else `CredentialRegistryInvalidTransition`).
     function setBatchedStatus(
         bytes32 root,
         bytes32 credentialHash,
@@ -161,7 +169,11 @@ interface ICredentialRegistry {
 
     function isTrustedIssuer(bytes32 schemaId, address issuer) external view returns (bool);
 
+    /// @dev A singly anchored credential (zero record if none).
     function getCredential(bytes32 credentialHash) external view returns (Credential memory);
+
+    /// @dev A batched credential's own record in batch `root`, present once its status was changed there.
+    function getBatchedCredential(bytes32 root, bytes32 credentialHash) external view returns (Credential memory);
 
     function getBatch(bytes32 root) external view returns (Batch memory);
 

@@ -226,8 +226,43 @@ describe("CredentialRegistry", () => {
         asIssuer().setBatchedStatus(tree.root, h0, p0, IssuerStatus.Active, 1),
         "CredentialRegistryInvalidTransition",
       );
-      // A batched hash can't then be anchored singly.
-      await expectRevert(asIssuer().anchor(h0, schemaId, randomId(), 0, 0), "CredentialRegistryAlreadyAnchored");
+      // Anchoring the same hash singly makes a separate record; the batched one stays revoked.
+      await (await asIssuer().anchor(h0, schemaId, randomId(), 0, 0)).wait();
+      expect(await registry.statusOf(h0)).toBe(S.Valid);
+      expect(await registry.statusOfBatched(tree.root, h0, p0)).toBe(S.Revoked);
+      expect((await registry.getBatchedCredential(tree.root, h0)).toObject()).toMatchObject({ batchRoot: tree.root, status: IssuerStatus.Revoked, reason: BigInt(REASON_FRAUD) });
+    });
+
+    it("another trusted issuer cannot block revocation of a credential in someone else's batch by anchoring its leaf (was: CredentialRegistryAlreadyAnchored)", async () => {
+      const rival = f.accounts.others[0];
+      await (await f.contracts.accessManager.connect(f.accounts.governor).grantRole(ROLE.ISSUER, rival.address, 0)).wait();
+      await (await registry.connect(f.accounts.governor).setIssuerTrust(schemaId, rival.address, true)).wait();
+      const asRival = () => registry.connect(rival);
+      const { tree } = await anchoredBatch(8);
+      const h3 = leafValue(tree, 3);
+      const p3 = tree.getProof(3);
+      const h5 = leafValue(tree, 5);
+      const p5 = tree.getProof(5);
+
+      // The rival anchors one leaf singly, and another leaf in a batch of its own whose status it changes.
+      await (await asRival().anchor(h3, schemaId, randomId(), 0, 0)).wait();
+      const rivalTree = StandardMerkleTree.of([[h5], [randomId()]], ["bytes32"]);
+      await (await asRival().anchorBatch(rivalTree.root, 2, schemaId, 0, 0)).wait();
+      await (await asRival().setBatchedStatus(rivalTree.root, h5, rivalTree.getProof(0), IssuerStatus.Suspended, 1)).wait();
+
+      // The batch's own issuer still revokes both, and only its batch answers revoked.
+      await (await asIssuer().setBatchedStatus(tree.root, h3, p3, IssuerStatus.Revoked, REASON_FRAUD)).wait();
+      await (await asIssuer().setBatchedStatus(tree.root, h5, p5, IssuerStatus.Revoked, REASON_FRAUD)).wait();
+      expect(await registry.statusOfBatched(tree.root, h3, p3)).toBe(S.Revoked);
+      expect(await registry.statusOfBatched(tree.root, h5, p5)).toBe(S.Revoked);
+      expect(await registry.statusOf(h3)).toBe(S.Valid);
+      expect((await registry.getCredential(h3)).issuer).toBe(rival.address);
+      expect(await registry.statusOfBatched(rivalTree.root, h5, rivalTree.getProof(0))).toBe(S.Suspended);
+
+      // Nor can the rival change the status inside the issuer's batch, proof or not.
+      await expectRevert(asRival().setBatchedStatus(tree.root, h3, p3, IssuerStatus.Active, 1), "CredentialRegistryNotIssuer", [h3, rival.address]);
+      // And the rival's records were not touched by the issuer's revocation.
+      expect((await registry.getBatchedCredential(rivalTree.root, h5)).toObject()).toMatchObject({ issuer: rival.address, status: IssuerStatus.Suspended });
     });
 
     it("a whole batch is suspended and revoked; duplicate or empty roots are refused", async () => {
