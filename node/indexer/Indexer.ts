@@ -476,6 +476,11 @@ export class Indexer {
     return this.state.credentials.get(hash.toLowerCase());
   }
 
+  /** A batched credential's own record in batch `root` (CredentialRegistry.getBatchedCredential). */
+  batchedCredential(root: string, hash: string): CredentialView | undefined {
+    return this.state.batchedCredentials.get(`${root.toLowerCase()}:${hash.toLowerCase()}`);
+  }
+
   /** CredentialRegistry.statusOf over the view. */
   credentialStatus(hash: string, now: bigint): CredentialStatus {
     const v = this.credential(hash);

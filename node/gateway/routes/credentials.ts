@@ -122,10 +122,10 @@ export const credentialRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
           if (!b || b.issuer !== document.issuer.toLowerCase() || b.schemaId !== document.schemaId.toLowerCase()) problems.push("notAnchoredByIssuer");
           if (b && inTree) {
             // CredentialRegistry.statusOfBatched: the more severe of batch status and the credential's own.
-            const own = indexer.credential(credentialHash);
+            const own = indexer.batchedCredential(batch.root, credentialHash);
             const severity = (s: IssuerStatus) => (s === IssuerStatus.Revoked ? 2 : s === IssuerStatus.Suspended ? 1 : 0);
             let s = b.status;
-            if (own && own.batchRoot === batch.root.toLowerCase() && severity(own.status) > severity(s)) s = own.status;
+            if (own && severity(own.status) > severity(s)) s = own.status;
             code = effectiveCredentialStatus(s, b.validFrom, b.validUntil, now);
           }
         } else {

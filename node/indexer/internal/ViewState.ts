@@ -92,6 +92,8 @@ export class ViewState {
   readonly consents = new Map<string, ConsentView>();
   readonly statutory = new Map<string, StatutoryView>();
   readonly credentials = new Map<string, CredentialView>();
+  /** root:credentialHash -> a batched credential's own record in that batch (CredentialRegistry._batched). */
+  readonly batchedCredentials = new Map<string, CredentialView>();
   readonly batches = new Map<string, BatchView>();
   /** schemaId:issuer -> trusted */
   readonly trust = new Map<string, boolean>();
@@ -127,6 +129,9 @@ export class ViewState {
         break;
       case "cr":
         this.putCredential(decode(raw));
+        break;
+      case "bc":
+        this.batchedCredentials.set(id, decode(raw));
         break;
       case "b":
         this.batches.set(id, decode(raw));

@@ -240,15 +240,25 @@ export class LogApplier {
       case "credentialRegistry.CredentialStatusChanged": {
         const hash = lc(a.credentialHash);
         const root = lc(a.batchRoot);
-        const existing = s.credentials.get(hash);
-        const batch = s.batches.get(root);
-        const v = existing ?? (batch
-          ? { credentialHash: hash, schemaId: batch.schemaId, issuer: batch.issuer, subject: "0x" + "0".repeat(64), validFrom: batch.validFrom, validUntil: batch.validUntil, status: IssuerStatus.Active as IssuerStatus, batchRoot: root, reason: 0 }
-          : undefined);
+        if (root !== "0x" + "0".repeat(64)) {
+          // As the contract keeps it: a batched credential's own record lives in its batch only, apart
+          // from the same hash anchored singly or in another batch.
+          const key = `${root}:${hash}`;
+          const batch = s.batches.get(root);
+          const v = s.batchedCredentials.get(key) ?? (batch
+            ? { credentialHash: hash, schemaId: batch.schemaId, issuer: batch.issuer, subject: "0x" + "0".repeat(64), validFrom: batch.validFrom, validUntil: batch.validUntil, status: IssuerStatus.Active as IssuerStatus, batchRoot: root, reason: 0 }
+            : undefined);
+          if (!v) break;
+          v.status = Number(a.status) as IssuerStatus;
+          v.reason = Number(a.reason);
+          s.batchedCredentials.set(key, v);
+          ops.push({ type: "put", key: `bc:${key}`, value: encode(v) });
+          break;
+        }
+        const v = s.credentials.get(hash);
         if (!v) break;
         v.status = Number(a.status) as IssuerStatus;
         v.reason = Number(a.reason);
-        if (!existing) v.batchRoot = root;
         s.putCredential(v);
         ops.push({ type: "put", key: `cr:${hash}`, value: encode(v) });
         break;

@@ -257,6 +257,12 @@ describe("gateway: login, identity, credentials, citizens, auditors, registrars"
       await h.indexer.sync();
       expect((await verify(present(2))).json()).toMatchObject({ valid: false, status: "suspended" });
       expect((await verify(present(1))).json()).toMatchObject({ valid: true });
+      // The same hash anchored singly is a record of its own, on chain and in the index: the batched
+      // one stays suspended (it once blocked the batch's status changes instead).
+      await (await f.contracts.credentialRegistry.connect(f.accounts.issuer).anchor(issued[2].credentialHash, schemaId, citizen, 0, 0)).wait();
+      await h.indexer.sync();
+      expect((await verify(present(2))).json()).toMatchObject({ valid: false, status: "suspended" });
+      expect((await verify(presentCredential(issued[2], ["card"]))).json()).toMatchObject({ valid: true, status: "valid" });
     });
   });
 
