@@ -12,6 +12,7 @@ export { eip1193Transport, httpTransport, type HttpTransportOptions, type Transp
 // Keys
 export { generatePrivateKey, privateKeyToAccount, type LocalAccount } from "./keys/privateKeyToAccount.js";
 export { decryptKeystore, encryptKeystore, type EncryptKeystoreOptions } from "./keys/keystore.js";
+export { decryptWithKey, encryptToKey, ENCRYPTED_PAYLOAD_ALG, type EncryptedPayload } from "./keys/encryptToKey.js";
 
 // EIP-712
 export {
@@ -43,6 +44,10 @@ export * from "./gateway/agencyLogin.js";
 export * from "./gateway/identityProof.js";
 
 export * from "./gateway/predicateAnswer.js";
+// Roles in the AccessManager, data categories
+export * from "./roles/imiRoles.js";
+export * from "./categories/dataCategories.js";
+
 // Credentials off chain, access receipts
 export * from "./credentials/credentialDocument.js";
 export {
@@ -55,6 +60,7 @@ export {
   hashAccessRecord,
   verifyAccessLogInclusion,
   type AccessBasis,
+  type AccessDecision,
   type AccessKind,
   type AccessLogBatch,
   type AccessLogProof,
@@ -116,6 +122,10 @@ export * from "./actions/accessLog/getLogBatches.js";
 export * from "./actions/accessLog/verifyAccessLog.js";
 export * from "./actions/accessLog/verifyAccessLogProof.js";
 export * from "./actions/accountRules/setAccountAllowed.js";
+export * from "./actions/accessManager/grantRole.js";
+export * from "./actions/accessManager/revokeRole.js";
+export * from "./actions/accessManager/labelRole.js";
+export * from "./actions/accessManager/hasRole.js";
 export * from "./actions/accountRules/isAccountAllowed.js";
 export * from "./actions/common/getNonce.js";
 export * from "./actions/common/bumpNonce.js";

@@ -1,6 +1,6 @@
 // Calls to the gateway's HTTP API: staff and citizen logins, JSON requests with the gateway's
 // error codes carried into CliError.
-import { signAgencyLogin } from "@imi-ledger/sdk";
+import { GATEWAY_RETRY_DELAYS_MS, signAgencyLogin, TRANSIENT_GATEWAY_CODES } from "@imi-ledger/sdk";
 import { signIdentityProof } from "@imi-ledger/sdk";
 import type { LocalAccount } from "@imi-ledger/sdk";
 import type { Address, Hex } from "@imi-ledger/sdk";
@@ -29,20 +29,16 @@ export class GatewayRefused extends CliError {
   }
 }
 
-/**
- * Refusals that say "not yet" rather than "no": the gateway checks its index is caught up with the
- * chain before it does anything, so the same request may simply be sent again a moment later.
- */
-const TRANSIENT = new Set(["INDEX_BEHIND"]);
-const RETRY_DELAYS_MS = [50, 100, 200, 400, 800];
+// Which refusals mean "not yet" and how long to wait are the SDK's one retry policy
+// (sdk/gateway/retryPolicy.ts), shared with the SDK's gateway client.
 
 export async function gatewayJson<T>(base: string, path: string, call: GatewayCall = {}): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await gatewayJsonOnce<T>(base, path, call);
     } catch (error) {
-      const delay = RETRY_DELAYS_MS[attempt];
-      if (!(error instanceof GatewayRefused) || error.status !== 503 || !TRANSIENT.has(error.code) || delay === undefined) throw error;
+      const delay = GATEWAY_RETRY_DELAYS_MS[attempt];
+      if (!(error instanceof GatewayRefused) || error.status !== 503 || !TRANSIENT_GATEWAY_CODES.has(error.code) || delay === undefined) throw error;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

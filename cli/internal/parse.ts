@@ -1,16 +1,17 @@
 // Command-line values checked before anything is signed or sent. Each failure is a usage error
 // with a stable code naming the option.
 import { getAddress, isHexString } from "ethers";
-import { code } from "@imi-ledger/sdk";
+import { code, GRANTABLE_ROLE_NAMES, IMI_ROLE_NAMES, IMI_ROLES, type ImiRoleName } from "@imi-ledger/sdk";
 import type { Address, Hex } from "@imi-ledger/sdk";
 import { CATEGORIES } from "./categories.js";
 import { usage } from "./errors.js";
 
 export { CATEGORIES, scopeNames } from "./categories.js";
 
-export const ROLES = { registrar: 1, issuer: 2, agency: 3, auditor: 4, gateway: 5, attester: 6 } as const;
-export type RoleName = keyof typeof ROLES;
-export const ROLE_NAMES: Record<number, string> = { 0: "governor", ...Object.fromEntries(Object.entries(ROLES).map(([n, id]) => [id, n])) };
+/** The roles the governor grants, by name; the ids are the SDK's (IMI_ROLES). */
+export type RoleName = Exclude<ImiRoleName, "governor">;
+export const ROLES = Object.fromEntries(GRANTABLE_ROLE_NAMES.map((name) => [name, IMI_ROLES[name]])) as { readonly [K in RoleName]: (typeof IMI_ROLES)[K] };
+export const ROLE_NAMES: Record<number, string> = Object.fromEntries(IMI_ROLE_NAMES.map((name) => [IMI_ROLES[name], name]));
 
 export function address(option: string, value: string | undefined): Address {
   if (value === undefined || value === "") throw usage("INVALID_ADDRESS", `${option}: missing; give an account address (0x + 40 hex digits)`);

@@ -1,5 +1,9 @@
-// Where batch roots go: the AccessLog contract, reached over any EVM JSON-RPC endpoint with ethers.
+// Where batch roots go: the AccessLog contract. The running node reaches it through the SDK's
+// client (createClientAnchorTarget: the gateway's own client, so relays and anchors share one
+// transport and one nonce counter); tests, benchmarks and audits of a stopped node may use an
+// ethers signer or provider (createAnchorTarget). Both use the SDK's generated ABI.
 import { Contract, getAddress, type ContractRunner, type EventLog, type Log } from "ethers";
+import { accessLogAbi, anchorLogBatch, getLogBatches, getLogHead, type Hex, type ImiBaseClient } from "@imi-ledger/sdk";
 import { NodeError } from "../NodeError.js";
 import type { AccessBatch } from "./AccessLog.js";
 
@@ -32,15 +36,8 @@ export interface AnchorTarget {
   anchoredBatches(fromBlock?: number): Promise<ChainBatch[]>;
 }
 
-export const ACCESS_LOG_ABI = [
-  "function anchor(bytes32 root, uint64 count, uint64 firstSeq, uint64 lastSeq, bytes32 previousRoot)",
-  "function headOf(address gateway) view returns ((bytes32 root, uint64 lastSeq, uint64 batches, uint64 anchoredAt))",
-  "event BatchAnchored(address indexed gateway, uint64 indexed batchIndex, bytes32 indexed root, uint64 count, uint64 firstSeq, uint64 lastSeq, bytes32 previousRoot)",
-  "error AccessLogSequenceGap(address gateway, uint64 expectedFirstSeq, uint64 firstSeq)",
-  "error AccessLogPreviousRootMismatch(address gateway, bytes32 expected, bytes32 previousRoot)",
-  "error AccessLogCountMismatch(uint64 count, uint64 firstSeq, uint64 lastSeq)",
-  "error AccessManagedUnauthorized(address caller)",
-] as const;
+/** The AccessLog contract's ABI (generated from the compiled contract). */
+export const ACCESS_LOG_ABI = accessLogAbi;
 
 /**
  * An AnchorTarget over ethers. `runner` must be a Signer for the gateway account to anchor; a
@@ -60,7 +57,7 @@ export function createAnchorTarget(options: {
   send?: (batch: AccessBatch) => Promise<{ txHash: string; blockNumber: number }>;
 }): AnchorTarget {
   const gateway = getAddress(options.gateway);
-  const contract = new Contract(options.accessLogAddress, ACCESS_LOG_ABI, options.runner);
+  const contract = new Contract(options.accessLogAddress, ACCESS_LOG_ABI as never, options.runner);
   type Sent = { wait(): Promise<{ status: number | null; hash: string; blockNumber: number } | null> };
   const send = (batch: AccessBatch, overrides: Record<string, unknown>): Promise<Sent> =>
     contract.getFunction("anchor")(batch.root, batch.count, batch.firstSeq, batch.lastSeq, batch.previousRoot, overrides);
@@ -124,6 +121,54 @@ export function createAnchorTarget(options: {
           blockNumber: log.blockNumber,
         };
       });
+    },
+  };
+}
+
+/**
+ * An AnchorTarget over the SDK's client: reads the head and the anchored batches and sends each
+ * anchor with the client's account (the gateway's), one after the other.
+ */
+export function createClientAnchorTarget(client: ImiBaseClient, options: { gateway: string; fromBlock?: number }): AnchorTarget {
+  const gateway = getAddress(options.gateway) as Hex;
+  const anchor = async (batch: AccessBatch) => {
+    const result = await anchorLogBatch(client, {
+      root: batch.root as Hex,
+      count: batch.count,
+      firstSeq: batch.firstSeq,
+      lastSeq: batch.lastSeq,
+      previousRoot: batch.previousRoot as Hex,
+    });
+    return { txHash: result.hash, blockNumber: result.blockNumber };
+  };
+  return {
+    gateway,
+    async head() {
+      const head = await getLogHead(client, { gateway });
+      return { root: head.root, lastSeq: Number(head.lastSeq), batches: Number(head.batches) };
+    },
+    anchor,
+    async anchorPipelined(batches) {
+      const results: Array<Promise<{ txHash: string; blockNumber: number }>> = [];
+      for (const batch of batches) {
+        const result = anchor(batch);
+        results.push(result);
+        await result;
+      }
+      return results;
+    },
+    async anchoredBatches(fromBlock = options.fromBlock ?? 0) {
+      const batches = await getLogBatches(client, { gateway, fromBlock });
+      return batches.map((b) => ({
+        index: Number(b.batchIndex),
+        root: b.root,
+        count: Number(b.count),
+        firstSeq: Number(b.firstSeq),
+        lastSeq: Number(b.lastSeq),
+        previousRoot: b.previousRoot,
+        txHash: b.transactionHash,
+        blockNumber: b.blockNumber,
+      }));
     },
   };
 }

@@ -12,7 +12,7 @@ export type { AccessBasis, AccessDecision, AccessKind, AccessRecord, AccessRecor
 export { rootOfLeaves, treeOfLeaves } from "./merkle.js";
 export { Anchorer } from "./Anchorer.js";
 export type { AnchorerOptions, AnchorerStatus } from "./Anchorer.js";
-export { ACCESS_LOG_ABI, createAnchorTarget } from "./AnchorTarget.js";
+export { ACCESS_LOG_ABI, createAnchorTarget, createClientAnchorTarget } from "./AnchorTarget.js";
 export type { AnchorTarget, ChainBatch, ChainHead } from "./AnchorTarget.js";
 export { verifyAccessLog } from "./verifyAccessLog.js";
 export type { AuditBreak, AuditBreakKind, AuditOptions, AuditReport } from "./verifyAccessLog.js";

@@ -10,32 +10,16 @@
 // keccak256(bytes.concat(keccak256(abi.encode(...)))), so a proof can be checked with the
 // merkle-tree library, with MerkleProof.verify on chain, or with the SDK.
 import { decodeBytes32String, encodeBytes32String, getAddress, hexlify, ZeroHash } from "ethers";
+import { ACCESS_BASES, ACCESS_KINDS, ACCESS_RECORD_LEAF_TYPES, type AccessBasis, type AccessDecision, type AccessKind } from "@imi-ledger/sdk";
 import { NodeError } from "../NodeError.js";
 import { keccak256 } from "./internal/keccak.js";
 
-export const ACCESS_KINDS = ["data", "predicate", "identity", "credential"] as const;
-export type AccessKind = (typeof ACCESS_KINDS)[number];
-export const ACCESS_BASES = ["none", "consent", "statutory"] as const;
-export type AccessBasis = (typeof ACCESS_BASES)[number];
-export type AccessDecision = "allowed" | "denied";
-
-/** Solidity types of the leaf values, in order (for StandardMerkleTree and contract-side checks). */
-export const ACCESS_RECORD_LEAF_TYPES = [
-  "uint64", // seq
-  "uint64", // time (unix ms)
-  "address", // gateway
-  "address", // agency
-  "bytes32", // citizen
-  "uint8", // kind: 0 data, 1 predicate, 2 identity, 3 credential
-  "uint256", // scopes
-  "bytes32", // purpose
-  "bytes32", // grantId
-  "uint8", // basis: 0 none, 1 consent, 2 statutory
-  "uint8", // decision: 0 denied, 1 allowed
-  "bytes32", // reason, as a bytes32 string
-  "bytes32", // requestHash
-  "bytes32", // responseHash
-] as const;
+// The record's kinds, bases, decisions and leaf types are the SDK's (sdk/receipts/accessRecord.ts):
+// one definition for the gateway that writes records and the citizens and auditors who check them.
+// The encoder below is the node's own because it is on every access's path (Buffer writes, not
+// ethers' AbiCoder); test/node/accesslog/AccessLog.test.ts holds its bytes equal to abi.encode over
+// ACCESS_RECORD_LEAF_TYPES, and test/sdk/accessLog.test.ts its hashes equal to the SDK's hashAccessRecord.
+export { ACCESS_BASES, ACCESS_KINDS, ACCESS_RECORD_LEAF_TYPES, type AccessBasis, type AccessDecision, type AccessKind };
 
 export const RECORD_BYTES = 14 * 32;
 

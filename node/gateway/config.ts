@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { NodeError } from "../NodeError.js";
-import type { ImiDeployment } from "@imi-ledger/sdk";
+import { DEFAULT_CATEGORIES, type ImiDeployment } from "@imi-ledger/sdk";
 import type { Transport } from "@imi-ledger/sdk";
 import type { LocalAccount } from "@imi-ledger/sdk";
 import type { Indexer } from "../indexer/index.js";
@@ -70,11 +70,9 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   statutoryDisclosureDelaySeconds: 0,
 };
 
-/**
- * Data categories by scope bit (bit i = DEFAULT_CATEGORIES[i]). The vault stores records under these
- * names; a consent's scope bitmask selects them.
- */
-export const DEFAULT_CATEGORIES = ["identity", "birth", "address", "contact", "health", "income", "family", "credentials"] as const;
+// Data categories by scope bit (bit i = DEFAULT_CATEGORIES[i]) are the SDK's; a deployment may set its
+// own list in `categories`. The vault stores records under these names.
+export { DEFAULT_CATEGORIES };
 
 export type GatewayOptions = {
   chainId: number;

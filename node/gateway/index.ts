@@ -4,6 +4,6 @@ export { DEFAULT_CATEGORIES, DEFAULT_LIMITS, type GatewayLimits, type GatewayOpt
 export { GatewayError } from "./errors.js";
 export { NonceStore } from "./internal/NonceStore.js";
 export { addReadinessPart } from "./internal/readiness.js";
-export { decryptWithKey, encryptToKey, type EncryptedPayload } from "./internal/encryptToKey.js";
+export { decryptWithKey, encryptToKey, type EncryptedPayload } from "@imi-ledger/sdk";
 // The answer type lives in the SDK (one definition for the gateway that signs and the agencies that verify).
 export { predicateAnswerTypedData, predicateAnswerTypes, recoverPredicateAnswerSigner, type PredicateAnswer } from "@imi-ledger/sdk";

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { WebSocket } from "ws";
 import { NodeError } from "../NodeError.js";
 import { reopenWhenRoom, StoreHealth, type PartStatus } from "../storage/StoreHealth.js";
-import type { Transport } from "@imi-ledger/sdk";
+import { IMI_ROLES, type Transport } from "@imi-ledger/sdk";
 import {
   ConsentStatus,
   Decision,
@@ -26,7 +26,6 @@ import {
 } from "./internal/ViewState.js";
 
 const ZERO32 = "0x" + "0".repeat(64);
-const AGENCY_ROLE = 3n;
 
 export type IndexerConfig = {
   /** Directory of the index's LevelDB; created if missing. */
@@ -433,7 +432,7 @@ export class Indexer {
     const c = citizen.toLowerCase();
     const p = purpose.toLowerCase();
     const citizenActive = this.state.identities.get(c)?.status === 1;
-    const agencyAuthorized = this.hasRole(AGENCY_ROLE, a, now);
+    const agencyAuthorized = this.hasRole(BigInt(IMI_ROLES.agency), a, now);
     const consent = this.state.consents.get(g);
     if (consent && consent.status !== ConsentStatus.None) {
       let decision = decide({ terms: consent, citizenMatches: consent.citizen === c, status: consent.status, agency: a, scopes, purpose: p, citizenActive, agencyAuthorized, now });

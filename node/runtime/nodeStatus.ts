@@ -3,21 +3,12 @@
 import { join } from "node:path";
 import { Contract, getAddress } from "ethers";
 import { openAccessLog } from "../accesslog/index.js";
+import { roleNameOf } from "@imi-ledger/sdk";
 import { NodeError } from "../NodeError.js";
 import { openChainReader } from "./chainReader.js";
 import { readManifest } from "./deploy.js";
 import { openKeyRing } from "./keys.js";
 import { readNodeInfo, type NodeInfo } from "./nodeInfo.js";
-
-export const ROLE_NAMES: Record<string, string> = {
-  "0": "governor",
-  "1": "registrar",
-  "2": "issuer",
-  "3": "agency",
-  "4": "auditor",
-  "5": "gateway",
-  "6": "attester",
-};
 
 export type NodeStatus = {
   running: boolean;
@@ -86,7 +77,7 @@ export async function nodeStatus(options: { dataDir: string; env?: NodeJS.Proces
       for (const log of await manager.queryFilter("*", manifest.fromBlock ?? 0, "latest")) {
         const parsed = manager.interface.parseLog(log);
         if (!parsed) continue;
-        const role = ROLE_NAMES[String(parsed.args.roleId)] ?? `role-${String(parsed.args.roleId)}`;
+        const role = roleNameOf(String(parsed.args.roleId)) ?? `role-${String(parsed.args.roleId)}`;
         const set = holders.get(role) ?? new Set<string>();
         holders.set(role, set);
         if (parsed.name === "RoleGranted") set.add(getAddress(parsed.args.account as string));

@@ -7,9 +7,8 @@ import { join } from "node:path";
 import { JsonRpcProvider } from "ethers";
 import { pino, type Logger } from "pino";
 import { Gauge } from "prom-client";
-import { anchorLogBatch } from "@imi-ledger/sdk";
-import type { Hex } from "@imi-ledger/sdk";
-import { Anchorer, createAnchorTarget } from "../accesslog/index.js";
+import { IMI_ROLES, type Hex } from "@imi-ledger/sdk";
+import { Anchorer, createClientAnchorTarget } from "../accesslog/index.js";
 import { startChain, type Chain } from "../chain/index.js";
 import { addReadinessPart, startGateway, type RunningGateway } from "../gateway/index.js";
 import { NodeError } from "../NodeError.js";
@@ -31,7 +30,6 @@ export type ImiNode = {
   close(): Promise<void>;
 };
 
-const ROLE_GATEWAY = 5;
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -111,7 +109,7 @@ export async function startImiNode(
       chainId,
       deployerKey: await keys.privateKey("deployer"),
       governor,
-      grants: [{ role: ROLE_GATEWAY, account: gatewayAddress }],
+      grants: [{ role: IMI_ROLES.gateway, account: gatewayAddress }],
       allowlist: [governor, gatewayAddress],
       recoveryDelaySeconds: config.recoveryDelaySeconds,
       logger,
@@ -137,27 +135,9 @@ export async function startImiNode(
     });
     closers.push(() => gateway.close());
 
-    const reader = new JsonRpcProvider(rpcUrl, chainId, { staticNetwork: true, cacheTimeout: -1 });
-    closers.push(async () => reader.destroy());
-    const relay = gateway.app.imi.relay;
-    const target = createAnchorTarget({
-      runner: reader,
-      accessLogAddress: manifest.contracts.accessLog,
-      gateway: gatewayAddress,
-      fromBlock: manifest.fromBlock,
-      // Anchor through the gateway's own transaction sender, so relays and anchors share one nonce counter.
-      send: async (batch) => {
-        const result = await anchorLogBatch(relay, {
-          root: batch.root as Hex,
-          count: batch.count,
-          firstSeq: batch.firstSeq,
-          lastSeq: batch.lastSeq,
-          previousRoot: batch.previousRoot as Hex,
-        });
-        const receipt = await reader.getTransactionReceipt(result.hash);
-        return { txHash: result.hash, blockNumber: receipt?.blockNumber ?? 0 };
-      },
-    });
+    // Anchoring goes through the gateway's own SDK client: one RPC stack, and relays and anchors
+    // share one nonce counter.
+    const target = createClientAnchorTarget(gateway.app.imi.relay, { gateway: gatewayAddress, fromBlock: manifest.fromBlock });
     const anchorer = new Anchorer(gateway.accessLog, target, {
       maxRecords: config.anchoring.maxRecords,
       intervalMs: config.anchoring.intervalMs,
@@ -185,7 +165,7 @@ export async function startImiNode(
     };
     await writeNodeInfo(config.dataDir, info);
     closers.push(() => removeNodeInfo(config.dataDir));
-    // Closed in reverse: node.json, anchorer, reader, gateway, chain.
+    // Closed in reverse: node.json, anchorer, gateway, chain.
 
     let closing: Promise<void> | undefined;
     return {

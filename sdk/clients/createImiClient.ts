@@ -54,6 +54,10 @@ import { revokeAttestation } from "../actions/identity/revokeAttestation.js";
 import { rotateKey, signRotateKey } from "../actions/identity/rotateKey.js";
 import { updateRecord } from "../actions/identity/updateRecord.js";
 import { setRecoveryDelay } from "../actions/identity/setRecoveryDelay.js";
+import { grantRole } from "../actions/accessManager/grantRole.js";
+import { hasRole } from "../actions/accessManager/hasRole.js";
+import { labelRole } from "../actions/accessManager/labelRole.js";
+import { revokeRole } from "../actions/accessManager/revokeRole.js";
 import { isAccountAllowed } from "../actions/accountRules/isAccountAllowed.js";
 import { setAccountAllowed } from "../actions/accountRules/setAccountAllowed.js";
 import { verifyIdentityProof } from "../actions/identity/verifyIdentityProof.js";
@@ -142,6 +146,7 @@ const accessLogActions = {
   verifyProof: verifyAccessLogProof,
 };
 const accountRulesActions = { setAllowed: setAccountAllowed, isAllowed: isAccountAllowed };
+const rolesActions = { grant: grantRole, revoke: revokeRole, label: labelRole, has: hasRole };
 const signingActions = { getNonce, bumpNonce, signTypedData };
 
 export type ImiClient = ImiBaseClient & {
@@ -152,6 +157,8 @@ export type ImiClient = ImiBaseClient & {
   signing: Bound<typeof signingActions>;
   /** The chain's transaction allowlist (AccountRules). */
   accountRules: Bound<typeof accountRulesActions>;
+  /** Roles in the AccessManager (the governor grants, revokes and labels them). */
+  roles: Bound<typeof rolesActions>;
   /** Calls to the IMI gateway (needs `gateway` in the config). */
   gateway: {
     request<T = unknown>(parameters: GatewayRequestParameters): Promise<GatewayRequestReturnType<T>>;
@@ -170,6 +177,7 @@ export function buildImiClient(config: ImiClientConfig, deployment?: ImiDeployme
     accessLog: bind(base, accessLogActions),
     signing: bind(base, signingActions),
     accountRules: bind(base, accountRulesActions),
+    roles: bind(base, rolesActions),
     gateway: { request: <T>(parameters: GatewayRequestParameters) => gatewayRequest<T>(base, parameters), verifyPredicateAnswer: (parameters: VerifyPredicateAnswerParameters) => verifyPredicateAnswer(base, parameters) },
   });
 }

@@ -1,21 +1,22 @@
 // The access-log record as the gateway's log (node/accesslog) writes it, and the proofs a citizen
-// or auditor checks. Pure and browser-safe (ethers' keccak, OpenZeppelin's merkle-tree).
+// or auditor checks. Pure and browser-safe (ethers' keccak, OpenZeppelin's merkle-tree layout).
 //
 //   recordHash = keccak256(abi.encode(seq, time, gateway, agency, citizen, kind, scopes, purpose,
 //                                     grantId, basis, decision, reason, requestHash, responseHash))
 //   leaf       = keccak256(recordHash)     (OpenZeppelin StandardMerkleTree's leaf for that tuple)
 //   batch root = OpenZeppelin SimpleMerkleTree over the leaves in sequence order (unsorted),
 //                commutative keccak node hash, as MerkleProof.verify checks it.
-import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
 import { AbiCoder, encodeBytes32String, keccak256 } from "ethers";
 import { InvalidInputError } from "../errors/errors.js";
 import { toAddress, toBytes32, toUint } from "../internal/validate.js";
 import type { Address, Hex, Numberish } from "../types.js";
+import { merkleTree, verifyMerkleProof } from "../internal/merkle.js";
 
 export const ACCESS_KINDS = ["data", "predicate", "identity", "credential"] as const;
 export type AccessKind = (typeof ACCESS_KINDS)[number];
 export const ACCESS_BASES = ["none", "consent", "statutory"] as const;
 export type AccessBasis = (typeof ACCESS_BASES)[number];
+export type AccessDecision = "allowed" | "denied";
 
 /** Solidity types of the record tuple, in order. */
 export const ACCESS_RECORD_LEAF_TYPES = [
@@ -50,7 +51,7 @@ export type AccessRecord = {
   /** Consent or statutory grant id (zero when none applied). */
   grantId: Hex;
   basis: AccessBasis;
-  decision: "allowed" | "denied";
+  decision: AccessDecision;
   /** Stable code, at most 31 ASCII characters, e.g. "ALLOWED", "CONSENT_REVOKED". */
   reason: string;
   /** `hashTypedData` of the agency's signed request. */
@@ -140,14 +141,14 @@ export function buildAccessLogBatch(records: readonly AccessRecord[]): AccessLog
       throw new InvalidInputError("INVALID_BATCH", `records[${i}].gateway`, "A batch holds one gateway's records.");
     return accessRecordLeaf(r);
   });
-  const tree = SimpleMerkleTree.of(leaves, { sortLeaves: false });
-  const root = tree.root as Hex;
+  const tree = merkleTree(leaves, { sortLeaves: false });
+  const root = tree.root;
   return {
     root,
     count: BigInt(records.length),
     firstSeq,
     lastSeq: firstSeq + BigInt(records.length - 1),
-    proofs: records.map((record, i) => ({ record, leaf: leaves[i], batch: { root }, proof: tree.getProof(i) as Hex[] })),
+    proofs: records.map((record, i) => ({ record, leaf: leaves[i], batch: { root }, proof: tree.proof(i) })),
   };
 }
 
@@ -157,7 +158,7 @@ export function verifyAccessLogInclusion(p: AccessLogProof): boolean {
     if (p.record.recordHash !== undefined && p.record.recordHash.toLowerCase() !== hashAccessRecord(p.record)) return false;
     const leaf = accessRecordLeaf(p.record);
     if (p.leaf !== undefined && p.leaf.toLowerCase() !== leaf) return false;
-    return SimpleMerkleTree.verify(toBytes32("batch.root", p.batch.root), leaf, p.proof.map((h, i) => toBytes32(`proof[${i}]`, h)));
+    return verifyMerkleProof(toBytes32("batch.root", p.batch.root), leaf, p.proof.map((h, i) => toBytes32(`proof[${i}]`, h)));
   } catch {
     return false;
   }

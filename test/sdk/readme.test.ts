@@ -1,5 +1,6 @@
 // Runs the examples in sdk/README.md, in order, against a fresh chain over HTTP, exactly as
-// written except that `"imi-ledger/sdk"` points at the source tree. They are also type-checked.
+// written (`"@imi-ledger/sdk"` resolves to the source tree through the "imi-source" condition).
+// They are also type-checked.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +19,7 @@ function readmeModule(markdown: string, sdkSpecifier: string): string {
   const blocks = [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
   const names = new Set<string>();
   const bodies = blocks.map((block) =>
-    block.replace(/import\s*\{([^}]*)\}\s*from\s*"imi-ledger\/sdk";\n?/g, (_all, list: string) => {
+    block.replace(/import\s*\{([^}]*)\}\s*from\s*"@imi-ledger\/sdk";\n?/g, (_all, list: string) => {
       for (const name of list.split(",").map((n) => n.trim()).filter(Boolean)) names.add(name);
       return "";
     }),
@@ -58,13 +59,13 @@ afterAll(async () => {
   await http?.close();
 });
 
-test("the README has five runnable tasks, and they run", async () => {
+test("the README has one runnable task per role, six, and they run", async () => {
   const markdown = readFileSync(join(root, "sdk", "README.md"), "utf8");
-  expect(markdown.match(/^### \d\. /gm)).toHaveLength(5);
+  expect(markdown.match(/^### \d\. /gm)).toHaveLength(6);
   const out = join(here, ".readme");
   mkdirSync(out, { recursive: true });
   const file = join(out, "examples.ts");
-  writeFileSync(file, readmeModule(markdown, "../../../sdk/node.js"));
+  writeFileSync(file, readmeModule(markdown, "@imi-ledger/sdk"));
 
   const logs: unknown[][] = [];
   const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void logs.push(args));
@@ -82,11 +83,12 @@ test("the README has five runnable tasks, and they run", async () => {
   expect(logs[3]).toEqual([true, { age_over_65: true }]);
   expect(logs[4][0]).toMatchObject({ valid: true, batchIndex: 0n });
   expect(logs[5]).toEqual([true, []]);
+  expect(logs[6]).toEqual([true, true]);
 });
 
 test("the README examples type-check", () => {
   const file = join(here, ".readme", "examples.ts");
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  const options = ["--noEmit", "--strict", "--skipLibCheck", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2023", "--types", "node"];
+  const options = ["--noEmit", "--strict", "--skipLibCheck", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--customConditions", "imi-source", "--target", "ES2023", "--types", "node"];
   execFileSync(process.execPath, [tsc, ...options, file], { cwd: root, stdio: "pipe" });
 });

@@ -1,7 +1,7 @@
 import { agencyRequestHeaders, signAgencyRequest } from "@imi-ledger/sdk";
 import type { LocalAccount } from "@imi-ledger/sdk";
 import type { Address, Hex } from "@imi-ledger/sdk";
-import type { EncryptedPayload } from "../../../node/gateway/index.js";
+import type { EncryptedPayload } from "@imi-ledger/sdk";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";
 import { gatewayAccount, gatewayJson } from "../../internal/gateway.js";
@@ -54,7 +54,7 @@ export async function requestData(options: RequestDataOptions): Promise<RequestD
   let data = answer.data ?? {};
   if (answer.encrypted) {
     // Only the agency's key opens it: the answer crossed the network as ciphertext.
-    const { decryptWithKey } = await import("../../../node/gateway/index.js");
+    const { decryptWithKey } = await import("@imi-ledger/sdk");
     data = JSON.parse(new TextDecoder().decode(decryptWithKey(agency.exportPrivateKey(), answer.encrypted))) as RequestDataResult["data"];
   }
   const { encrypted: _payload, ...rest } = answer;

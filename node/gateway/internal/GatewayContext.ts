@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { ZeroHash } from "ethers";
-import { createBaseClient, type ImiBaseClient } from "@imi-ledger/sdk";
+import { createBaseClient, IMI_ROLES, type ImiBaseClient } from "@imi-ledger/sdk";
 import { AGENCY_REQUEST_HEADER, AGENCY_SIGNATURE_HEADER, agencyRequestMessage, agencyRequestTypes, readAgencyRequestHeaders, type AgencyRequestMessage } from "@imi-ledger/sdk";
 import { identityProofTypes } from "@imi-ledger/sdk";
 import { GATEWAY_DOMAIN_NAME, chainDomain } from "@imi-ledger/sdk";
@@ -15,7 +15,6 @@ import { fastTypedDataHasher, keccak, keccakHex, recoverSigner, toHex, type Fast
 import type { GatewayMetrics } from "./metrics.js";
 import { SessionStore, type Session, type StaffRole } from "./sessions.js";
 
-export const ROLE_IDS: Record<StaffRole, bigint> = { registrar: 1n, issuer: 2n, agency: 3n, auditor: 4n };
 
 export type AgencyCall = {
   agency: string;
@@ -143,7 +142,7 @@ export class GatewayContext {
   }
 
   hasRole(role: StaffRole, account: string): boolean {
-    return this.options.indexer.hasRole(ROLE_IDS[role], account, this.ruleTime());
+    return this.options.indexer.hasRole(BigInt(IMI_ROLES[role]), account, this.ruleTime());
   }
 
   /** The bearer session, if any header carries one; throws for a bad or expired token. */

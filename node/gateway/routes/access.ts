@@ -8,7 +8,7 @@ import type { Hex } from "@imi-ledger/sdk";
 import { DECISION_CODES, Decision } from "../../indexer/index.js";
 import type { AccessReceipt } from "../internal/accessLog.js";
 import type { AccessTerms, AgencyCall, GatewayContext } from "../internal/GatewayContext.js";
-import { encryptToKey } from "../internal/encryptToKey.js";
+import { encryptToKey } from "@imi-ledger/sdk";
 import { keccakHex } from "../internal/fastTypedData.js";
 import { badRequest } from "../errors.js";
 import { accessHeaders, bytes32, denial, errors, receipt, security, signature, uintString } from "../schemas.js";

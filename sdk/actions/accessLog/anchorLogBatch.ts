@@ -13,7 +13,7 @@ export type AnchorLogBatchParameters = {
   previousRoot: Hex;
   account?: ImiAccount;
 };
-export type AnchorLogBatchReturnType = { hash: Hex; batchIndex: bigint };
+export type AnchorLogBatchReturnType = { hash: Hex; batchIndex: bigint; blockNumber: number };
 
 /** A gateway anchors a batch of its access log (see `buildAccessLogBatch`). */
 export async function anchorLogBatch(client: ImiBaseClient, p: AnchorLogBatchParameters): Promise<AnchorLogBatchReturnType> {
@@ -30,5 +30,5 @@ export async function anchorLogBatch(client: ImiBaseClient, p: AnchorLogBatchPar
       toBytes32("previousRoot", p.previousRoot),
     ],
   });
-  return { hash: result.hash, batchIndex: eventOf(result, "accessLog", "BatchAnchored").batchIndex };
+  return { hash: result.hash, batchIndex: eventOf(result, "accessLog", "BatchAnchored").batchIndex, blockNumber: result.blockNumber };
 }

@@ -1,8 +1,8 @@
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { ImiBaseClient } from "../../clients/ImiBaseClient.js";
 import type { ImiAccount } from "../../clients/accounts.js";
 import { InvalidInputError } from "../../errors/errors.js";
 import { writeContract } from "../../internal/contractCall.js";
+import { merkleTree, standardBytes32Leaf } from "../../internal/merkle.js";
 import { toNonZeroBytes32, toUint } from "../../internal/validate.js";
 import type { Hex, Numberish } from "../../types.js";
 
@@ -21,10 +21,10 @@ export function buildCredentialBatch(credentialHashes: readonly Hex[]): Credenti
   if (credentialHashes.length === 0) throw new InvalidInputError("INVALID_BATCH", "credentialHashes", "A batch needs at least one credential.");
   const hashes = credentialHashes.map((h, i) => toNonZeroBytes32(`credentialHashes[${i}]`, h));
   if (new Set(hashes).size !== hashes.length) throw new InvalidInputError("INVALID_BATCH", "credentialHashes", "A batch must not repeat a hash.");
-  const tree = StandardMerkleTree.of(hashes.map((h) => [h]), ["bytes32"]);
+  const tree = merkleTree(hashes.map(standardBytes32Leaf), { sortLeaves: true });
   const proofs = new Map<Hex, Hex[]>();
-  for (const [i, [h]] of tree.entries()) proofs.set(h as Hex, tree.getProof(i) as Hex[]);
-  return { root: tree.root as Hex, count: hashes.length, proofs };
+  hashes.forEach((h, i) => proofs.set(h, tree.proof(i)));
+  return { root: tree.root, count: hashes.length, proofs };
 }
 
 export type AnchorCredentialBatchParameters = {
