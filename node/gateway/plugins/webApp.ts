@@ -2,7 +2,8 @@
 // that are not files, not under /v1 and not under /docs get index.html, so a person can reload or
 // share any screen's address (the app routes in the browser). No CORS: the app and the API share
 // one origin, so browsers on other origins get no answer they may read.
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import fastifyStatic from "@fastify/static";
@@ -53,19 +54,17 @@ export const webAppPlugin: FastifyPluginAsync<WebAppOptions> = async (app, optio
     // Vite names built assets by content hash: they never change, so cache them for good.
     void reply.header("cache-control", /[\\/]assets[\\/]/.test(path) ? "public, max-age=31536000, immutable" : "no-cache");
   };
-  await app.register(fastifyStatic, {
-    root,
-    prefix: "/",
-    wildcard: false,
-    index: false,
-    cacheControl: false,
-    setHeaders,
-  });
-  const sendApp = (reply: FastifyReply) => reply.type("text/html; charset=utf-8").sendFile("index.html");
+  // Hashed bundles under /assets/ are looked up per request (a rebuild needs no restart); the few
+  // files at the top (index.html, favicon.svg) are listed once.
+  await app.register(fastifyStatic, { root: join(root, "assets"), prefix: "/assets/", wildcard: true, index: false, cacheControl: false, setHeaders });
+  const topFiles = new Set(readdirSync(root).filter((name) => name !== "index.html" && !statSync(join(root, name)).isDirectory()));
+  const sendApp = (reply: FastifyReply) => reply.type("text/html; charset=utf-8").sendFile("index.html", root);
   const schema = { hide: true } as const;
   app.get("/", { schema }, (_request, reply) => sendApp(reply));
   app.get("/*", { schema }, (request, reply) => {
     const path = request.url.split("?")[0];
+    const top = path.slice(1);
+    if (topFiles.has(top)) return reply.sendFile(top, root);
     if (NOT_APP.test(path)) return reply.callNotFound();
     return sendApp(reply);
   });

@@ -1,7 +1,6 @@
 // The citizen's calls, through the SDK's typed gateway client. Signing happens here, in the
 // browser, with the SDK's typed-data builders; the gateway only relays what was signed.
 import {
-  createGatewayClient,
   pauseConsentTypedData,
   resumeConsentTypedData,
   revokeConsentTypedData,
@@ -11,8 +10,7 @@ import {
 import { gatewayJson, type Session } from "./http.js";
 import { getDeployment } from "./directory.js";
 
-/** The gateway is this page's own origin (the app is served by it; CSP allows nothing else). */
-export const gateway = createGatewayClient({ url: location.origin });
+import { gateway } from "./client.js";
 
 export type AccessRecordJson = {
   seq: number;

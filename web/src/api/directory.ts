@@ -3,6 +3,7 @@
 import { categoriesOf } from "@imi-ledger/sdk";
 import type { Language } from "../i18n/index.js";
 import { gatewayJson } from "./http.js";
+import { gateway } from "./client.js";
 
 export type LocalizedName = { "zh-CN": string; en: string };
 export type Directory = {
@@ -24,7 +25,7 @@ export function getDirectory(): Promise<Directory> {
 }
 
 export function getDeployment(): Promise<Deployment> {
-  deployment ??= import("./citizen.js").then(({ gateway }) => gateway.getDeployment() as Promise<Deployment>).catch((error) => {
+  deployment ??= (gateway.getDeployment() as Promise<Deployment>).catch((error) => {
     deployment = undefined;
     throw error;
   });
