@@ -4,7 +4,7 @@
 // what the running node in --data-dir published (node.json, deployment.json). The key: --key
 // <name> from the node's key ring, or --keystore <file> (a person's own Web3 keystore; password
 // from IMI_KEYSTORE_PASSWORD or a prompt). Keys are never printed.
-import { access, readFile } from "node:fs/promises";
+import { access, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createImiClient, type ImiClient } from "@imi-ledger/sdk";
 import { loadDeployment } from "@imi-ledger/sdk";
@@ -97,6 +97,15 @@ export async function loadKey(options: KeyOptions & { dataDir: string }, default
   if (options.key !== undefined && options.keystore !== undefined) throw usage("KEY_AMBIGUOUS", "give either --key or --keystore, not both");
   if (options.keystore !== undefined) {
     let json: string;
+    // As the node's key ring does: a key others can read is refused before it is used.
+    const mode = await stat(options.keystore).then((s) => s.mode, () => undefined);
+    if (mode !== undefined && (mode & 0o077) !== 0) {
+      const octal = (mode & 0o777).toString(8);
+      throw new CliError("KEYS_PERMISSIONS_TOO_OPEN", `--keystore ${options.keystore} is readable by others (mode ${octal}). Run: chmod 600 ${options.keystore}`, {
+        exitCode: EXIT.config,
+        details: { path: options.keystore, mode: octal },
+      });
+    }
     try {
       json = await readFile(options.keystore, "utf8");
     } catch {
