@@ -42,8 +42,8 @@ export type { Authorization, SignedAction } from "./internal/signing.js";
 export * from "./gateway/agencyRequest.js";
 export * from "./gateway/agencyLogin.js";
 export * from "./gateway/identityProof.js";
-
 export * from "./gateway/predicateAnswer.js";
+
 // Roles in the AccessManager, data categories
 export * from "./roles/imiRoles.js";
 export * from "./categories/dataCategories.js";
@@ -131,8 +131,8 @@ export * from "./actions/common/getNonce.js";
 export * from "./actions/common/bumpNonce.js";
 export * from "./actions/common/signTypedData.js";
 export * from "./actions/gateway/gatewayRequest.js";
-
 export * from "./actions/gateway/verifyPredicateAnswer.js";
+
 // Gateway client: one action per route, request and response types from the gateway's own schemas
 export { createGatewayClient, gatewayActions, type GatewayClient, type GatewayBaseClient, type GatewayClientConfig, type GatewaySigner } from "./gateway/client/createGatewayClient.js";
 export * from "./gateway/retryPolicy.js";
@@ -154,11 +154,43 @@ export * from "./actions/gateway/relayGrantConsent.js";
 export * from "./actions/gateway/relayRevokeConsent.js";
 export * from "./actions/gateway/relayPauseConsent.js";
 export * from "./actions/gateway/relayResumeConsent.js";
+export * from "./actions/gateway/relayConfirmConsent.js";
 export type { RelayAuthorization } from "./gateway/client/relayJson.js";
+export { gatewayRoutes, type GatewayRouteName } from "./gateway/schemas/gatewayRoutes.js";
+export { gatewayClientMethods } from "./gateway/client/createGatewayClient.js";
+export type { DataAnswer, PredicateJson, PredicateResult } from "./gateway/schemas/access.js";
+export type { IdentityChallenge, IdentityVerdict } from "./gateway/schemas/identity.js";
+export type { CredentialVerdict } from "./gateway/schemas/credentials.js";
+export type { IdentityRelayed } from "./gateway/schemas/identityRelay.js";
+export type { RegisterCitizenBody, Registered } from "./gateway/schemas/registrar.js";
+export type { AccessTerms, AgencyAccessAuth } from "./gateway/client/agencyAccess.js";
+export * from "./actions/gateway/relayAddGuardian.js";
+export * from "./actions/gateway/relayRemoveGuardian.js";
+export * from "./actions/gateway/relayRotateKey.js";
+export * from "./actions/gateway/relayCancelRecovery.js";
+export * from "./actions/gateway/readCitizenData.js";
+export * from "./actions/gateway/askPredicate.js";
+export * from "./actions/gateway/getIdentityChallenge.js";
+export * from "./actions/gateway/checkIdentityProof.js";
+export * from "./actions/gateway/checkCredential.js";
+export * from "./actions/gateway/getAgencyConsents.js";
+export * from "./actions/gateway/getAuditAccesses.js";
+export * from "./actions/gateway/getReceipt.js";
+export * from "./actions/gateway/verifyReceipt.js";
+export * from "./actions/gateway/getRegistrarBudget.js";
+export * from "./actions/gateway/registerCitizen.js";
+export * from "./actions/gateway/eraseCitizenRecord.js";
+export * from "./actions/gateway/getGatewayHealth.js";
+export * from "./actions/gateway/getGatewayReadiness.js";
+export * from "./actions/gateway/getGatewayMetrics.js";
+export * from "./actions/gateway/getDirectory.js";
+export * from "./actions/gateway/getSignerNonces.js";
+export type { GatewayDirectory, SignerNonces } from "./gateway/schemas/directory.js";
 
 // Errors
 export { ImiError, type ImiErrorOptions } from "./errors/ImiError.js";
 export * from "./errors/errors.js";
+export * from "./errors/PredicateAnswerError.js";
 export * from "./errors/gatewayErrors.js";
 export { ContractRevertError, type ContractRevertErrorOptions } from "./errors/ContractRevertError.js";
 export * from "./errors/contractErrors.js";
@@ -175,4 +207,3 @@ export { imiAccessManagerAbi } from "./abi/imiAccessManagerAbi.js";
 // Helpers and types
 export { canonicalJson, categoriesOf, code, purposeCode, randomBytes32, recordCommitment, scopesOf } from "./utils.js";
 export type { Address, Eip1193Provider, Hex, Numberish } from "./types.js";
-export * from "./errors/PredicateAnswerError.js";

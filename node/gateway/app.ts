@@ -17,6 +17,7 @@ import { recordRoutes } from "./routes/records.js";
 import { erasureRoute, registrarRoutes } from "./routes/registrar.js";
 import { traceRoutes } from "./routes/trace.js";
 import { deploymentRoutes } from "./routes/deployment.js";
+import { identityRelayRoutes } from "./routes/identityRelay.js";
 import { directoryRoutes } from "./routes/directory.js";
 import { nonceRoutes } from "./routes/nonces.js";
 import { webAppPlugin } from "./plugins/webApp.js";
@@ -118,6 +119,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
 
   for (const routes of [healthRoutes, authRoutes, accessRoutes, identityRoutes, credentialRoutes, consentRoutes, recordRoutes, registrarRoutes, erasureRoute, traceRoutes, deploymentRoutes])
     await app.register(routes, { ctx });
+  await app.register(identityRelayRoutes, { ctx });
   await app.register(directoryRoutes, { ctx });
   await app.register(nonceRoutes, { ctx });
   await app.register(webAppPlugin, { root: options.webRoot });

@@ -11,7 +11,7 @@ import type { AccessTerms, AgencyCall, GatewayContext } from "../internal/Gatewa
 import { encryptToKey } from "@imi-ledger/sdk";
 import { keccakHex } from "../internal/fastTypedData.js";
 import { badRequest } from "../errors.js";
-import { accessHeaders, bytes32, denial, errors, receipt, security, signature, uintString } from "../schemas.js";
+import { gatewayRoutes } from "@imi-ledger/sdk";
 
 type Decided = { allowed: boolean; reason: string; grantId: string; basis: "consent" | "statutory" | "none"; maxUses: number };
 
@@ -58,13 +58,6 @@ function deny(reply: FastifyReply, status: number, code: string, r: AccessReceip
   return reply.code(status).send({ code, message: "Access refused; the refusal is logged.", receipt: r });
 }
 
-const accessBody = {
-  citizen: bytes32,
-  scopes: { ...uintString, description: "bitmask of data categories (bit i = category i)" },
-  purpose: bytes32,
-  grantId: { ...bytes32, description: "consent or statutory grant; omitted = the latest consent for (citizen, agency, purpose)" },
-} as const;
-
 const PREDICATES = {
   ageAtLeast: "birth",
   residentOf: "address",
@@ -109,38 +102,7 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
   app.post<{ Body: { citizen: string; scopes: string; purpose: string; grantId?: string; encryptTo?: string } }>(
     "/v1/access/data",
     {
-      schema: {
-        tags: ["agency"],
-        summary: "Read categories of a citizen's record under a consent or statutory grant",
-        security,
-        headers: accessHeaders,
-        body: {
-          type: "object",
-          properties: { ...accessBody, encryptTo: { type: "string", pattern: "^0x(02|03)[0-9a-fA-F]{64}$|^0x04[0-9a-fA-F]{128}$", description: "the agency's public key: answer encrypted to it" } },
-          required: ["citizen", "scopes", "purpose"],
-          additionalProperties: false,
-        },
-        response: {
-          200: {
-            type: "object",
-            properties: {
-              citizen: bytes32,
-              grantId: bytes32,
-              basis: { type: "string" },
-              scopes: { type: "string" },
-              purpose: bytes32,
-              data: { type: "object", additionalProperties: { type: "object", additionalProperties: true } },
-              encrypted: { type: "object", properties: { alg: { type: "string" }, ephemeralPublicKey: { type: "string" }, nonce: { type: "string" }, ciphertext: { type: "string" } } },
-              responseHash: bytes32,
-              receipt,
-            },
-            required: ["citizen", "grantId", "basis", "scopes", "purpose", "responseHash", "receipt"],
-          },
-          403: denial,
-          404: denial,
-          ...errors,
-        },
-      },
+      schema: gatewayRoutes.accessData.schema,
     },
     async (request, reply) => {
       await ctx.catchUp();
@@ -183,51 +145,7 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
   app.post<{ Body: { citizen: string; scopes: string; purpose: string; grantId?: string; predicate: Predicate } }>(
     "/v1/access/predicate",
     {
-      schema: {
-        tags: ["agency"],
-        summary: "A signed yes/no about a citizen (age, residence, credential) without disclosing data",
-        description: `scopes must be exactly the category the predicate reads: ageAtLeast → birth, residentOf → address, hasValidCredential → credentials.`,
-        security,
-        headers: accessHeaders,
-        body: {
-          type: "object",
-          properties: {
-            ...accessBody,
-            predicate: {
-              oneOf: [
-                { type: "object", properties: { type: { const: "ageAtLeast" }, years: { type: "integer", minimum: 0, maximum: 150 } }, required: ["type", "years"], additionalProperties: false },
-                { type: "object", properties: { type: { const: "residentOf" }, district: { type: "string", minLength: 1, maxLength: 100 } }, required: ["type", "district"], additionalProperties: false },
-                { type: "object", properties: { type: { const: "hasValidCredential" }, schemaId: bytes32 }, required: ["type", "schemaId"], additionalProperties: false },
-              ],
-            },
-          },
-          required: ["citizen", "scopes", "purpose", "predicate"],
-          additionalProperties: false,
-        },
-        response: {
-          200: {
-            type: "object",
-            properties: {
-              result: { type: "boolean" },
-              predicateHash: bytes32,
-              grantId: bytes32,
-              answer: {
-                type: "object",
-                description: "signed by the gateway (EIP-712 PredicateAnswer, sdk/gateway/predicateAnswer); check it with the SDK's verifyPredicateAnswer",
-                properties: { agency: { type: "string" }, citizen: bytes32, predicate: bytes32, result: { type: "boolean" }, seq: { type: "string" }, recordHash: bytes32, requestHash: bytes32, nonce: bytes32, issuedAt: { type: "string" } },
-                required: ["agency", "citizen", "predicate", "result", "seq", "recordHash", "requestHash", "nonce", "issuedAt"],
-              },
-              signature,
-              signer: { type: "string" },
-              receipt,
-            },
-            required: ["result", "predicateHash", "grantId", "answer", "signature", "signer", "receipt"],
-          },
-          403: denial,
-          404: denial,
-          ...errors,
-        },
-      },
+      schema: gatewayRoutes.accessPredicate.schema,
     },
     async (request, reply) => {
       await ctx.catchUp();

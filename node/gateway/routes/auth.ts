@@ -4,36 +4,8 @@ import type { IdentityProofMessage } from "@imi-ledger/sdk";
 import { recoverSigner } from "../internal/fastTypedData.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { badRequest, forbidden, unauthorized, unavailable, GatewayError } from "../errors.js";
-import { address, bytes32, errors, signature, unixSeconds } from "../schemas.js";
+import { gatewayRoutes } from "@imi-ledger/sdk";
 import type { StaffRole } from "../internal/sessions.js";
-
-const loginMessage = {
-  type: "object",
-  properties: { agency: address, gateway: address, audience: { type: "string", minLength: 1, maxLength: 200 }, nonce: bytes32, issuedAt: unixSeconds, expiresAt: unixSeconds },
-  required: ["agency", "gateway", "audience", "nonce", "issuedAt", "expiresAt"],
-  additionalProperties: false,
-} as const;
-
-export const identityProofMessageSchema = {
-  type: "object",
-  properties: { citizen: bytes32, controller: address, audience: { type: "string", minLength: 1, maxLength: 200 }, challenge: bytes32, issuedAt: unixSeconds },
-  required: ["citizen", "controller", "audience", "challenge", "issuedAt"],
-  additionalProperties: false,
-} as const;
-
-const session = {
-  type: "object",
-  properties: {
-    token: { type: "string" },
-    expiresAt: { type: "integer" },
-    account: address,
-    roles: { type: "array", items: { type: "string" } },
-    citizen: bytes32,
-    asGuardian: { type: "boolean" },
-    level: { type: "integer" },
-  },
-  required: ["token", "expiresAt", "account"],
-} as const;
 
 /**
  * Staff sign an AgencyLogin (sdk/gateway/agencyLogin) with the key the chain knows them by; citizens
@@ -46,14 +18,7 @@ export const authRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
   app.post(
     "/v1/auth/challenge",
     {
-      schema: {
-        tags: ["auth"],
-        summary: "A one-shot challenge for a citizen login",
-        response: {
-          200: { type: "object", properties: { challenge: bytes32, expiresAt: { type: "integer" }, audience: { type: "string" }, gateway: address }, required: ["challenge", "expiresAt", "audience", "gateway"] },
-          ...errors,
-        },
-      },
+      schema: gatewayRoutes.loginChallenge.schema,
     },
     async () => ({ ...ctx.sessions.issueChallenge({ use: "login" }, limits.challengeTtlSeconds), audience: ctx.options.audience, gateway: ctx.options.account.address }),
   );
@@ -61,12 +26,7 @@ export const authRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
   app.post<{ Body: { message: AgencyLoginMessage; signature: `0x${string}` } }>(
     "/v1/auth/login",
     {
-      schema: {
-        tags: ["auth"],
-        summary: "Staff login (agency, registrar, issuer, auditor) with the on-chain key",
-        body: { type: "object", properties: { message: loginMessage, signature }, required: ["message", "signature"], additionalProperties: false },
-        response: { 200: session, ...errors },
-      },
+      schema: gatewayRoutes.staffLogin.schema,
     },
     async (request) => {
       await ctx.catchUp();
@@ -113,12 +73,7 @@ export const authRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
   app.post<{ Body: { message: IdentityProofMessage; signature: `0x${string}` } }>(
     "/v1/auth/citizen-login",
     {
-      schema: {
-        tags: ["auth"],
-        summary: "Citizen (or guardian) login: an IdentityProof over a login challenge",
-        body: { type: "object", properties: { message: identityProofMessageSchema, signature }, required: ["message", "signature"], additionalProperties: false },
-        response: { 200: session, ...errors },
-      },
+      schema: gatewayRoutes.citizenLogin.schema,
     },
     async (request) => {
       await ctx.catchUp();

@@ -8,22 +8,9 @@ import { revokeConsent } from "@imi-ledger/sdk";
 import { confirmConsent } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { GatewayError, unavailable } from "../errors.js";
-import { address, bytes32, errors, hexBytes, uintString, unixSeconds } from "../schemas.js";
+import { gatewayRoutes } from "@imi-ledger/sdk";
 
 type AuthorizationBody = { signer: `0x${string}`; deadline: string; signature: `0x${string}` };
-
-const authorization = {
-  type: "object",
-  properties: { signer: address, deadline: unixSeconds, signature: hexBytes },
-  required: ["signer", "deadline", "signature"],
-  additionalProperties: false,
-} as const;
-
-const relayed = {
-  type: "object",
-  properties: { txHash: bytes32, blockNumber: { type: "integer" }, consentId: bytes32, status: { type: "string" } },
-  required: ["txHash", "blockNumber", "consentId", "status"],
-} as const;
 
 /**
  * Consent relay (flow 2): the citizen's or guardian's EIP-712 signature authorizes the change; the
@@ -53,25 +40,7 @@ export const consentRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
   app.post<{ Body: { request: { citizen: `0x${string}`; agency: `0x${string}`; scopes: string; purpose: `0x${string}`; validFrom: string; validUntil: string; maxUses?: number }; authorization: AuthorizationBody } }>(
     "/v1/consents",
     {
-      schema: {
-        tags: ["consent"],
-        summary: "Relay a citizen's signed Grant (ConsentRegistry.grantBySig)",
-        body: {
-          type: "object",
-          properties: {
-            request: {
-              type: "object",
-              properties: { citizen: bytes32, agency: address, scopes: uintString, purpose: bytes32, validFrom: unixSeconds, validUntil: unixSeconds, maxUses: { type: "integer", minimum: 0, maximum: 4294967295 } },
-              required: ["citizen", "agency", "scopes", "purpose", "validFrom", "validUntil"],
-              additionalProperties: false,
-            },
-            authorization,
-          },
-          required: ["request", "authorization"],
-          additionalProperties: false,
-        },
-        response: { 200: relayed, ...errors },
-      },
+      schema: gatewayRoutes.grantConsent.schema,
     },
     async (request) => {
       const { request: r, authorization: a } = request.body;
@@ -84,17 +53,12 @@ export const consentRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
   // confirm: the citizen's own key keeps a guardian's grant standing after the guardianship ends.
   const confirm = async (...a: Parameters<typeof confirmConsent>) => ({ hash: (await confirmConsent(...a)).hash, status: "confirmed" });
   const change = { revoke: revokeConsent, pause: pauseConsent, resume: resumeConsent, confirm } as const;
+  const changeRoutes = { revoke: gatewayRoutes.revokeConsent, pause: gatewayRoutes.pauseConsent, resume: gatewayRoutes.resumeConsent, confirm: gatewayRoutes.confirmConsent } as const;
   for (const [action, fn] of Object.entries(change)) {
     app.post<{ Params: { consentId: `0x${string}` }; Body: { authorization: AuthorizationBody } }>(
       `/v1/consents/:consentId/${action}`,
       {
-        schema: {
-          tags: ["consent"],
-          summary: `Relay a citizen's signed ${action[0].toUpperCase()}${action.slice(1)} (${action}BySig)`,
-          params: { type: "object", properties: { consentId: bytes32 }, required: ["consentId"], additionalProperties: false },
-          body: { type: "object", properties: { authorization }, required: ["authorization"], additionalProperties: false },
-          response: { 200: relayed, ...errors },
-        },
+        schema: changeRoutes[action as keyof typeof change].schema,
       },
       async (request) => {
         const consentId = request.params.consentId;

@@ -4,49 +4,9 @@ import { ZeroHash, recoverAddress } from "ethers";
 import { claimDigest, hashCredential, type CredentialPresentation } from "@imi-ledger/sdk";
 import { CredentialStatus, IssuerStatus, effectiveCredentialStatus } from "../../indexer/index.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
-import { address, bytes32, errors, receipt, signature, unixSeconds } from "../schemas.js";
+import { gatewayRoutes } from "@imi-ledger/sdk";
 
 const STATUS_NAMES = ["unknown", "valid", "revoked", "suspended", "expired", "notYetValid"] as const;
-
-const presentationSchema = {
-  type: "object",
-  properties: {
-    document: {
-      type: "object",
-      properties: {
-        chainId: { type: "integer", minimum: 1 },
-        id: bytes32,
-        schemaId: bytes32,
-        issuer: address,
-        subject: bytes32,
-        validFrom: unixSeconds,
-        validUntil: unixSeconds,
-        claimDigests: { type: "array", items: bytes32, maxItems: 256 },
-      },
-      required: ["chainId", "id", "schemaId", "issuer", "subject", "validFrom", "validUntil", "claimDigests"],
-      additionalProperties: false,
-    },
-    disclosures: {
-      type: "array",
-      maxItems: 256,
-      items: {
-        type: "object",
-        properties: { name: { type: "string", minLength: 1, maxLength: 100 }, value: {}, salt: bytes32 },
-        required: ["name", "value", "salt"],
-        additionalProperties: false,
-      },
-    },
-    signature,
-    batch: {
-      type: "object",
-      properties: { root: bytes32, proof: { type: "array", items: bytes32, maxItems: 64 } },
-      required: ["root", "proof"],
-      additionalProperties: false,
-    },
-  },
-  required: ["document", "disclosures", "signature"],
-  additionalProperties: false,
-} as const;
 
 /**
  * A presented credential (sdk/credentials) checked like the SDK's verifyCredential, but against the
@@ -59,27 +19,7 @@ export const credentialRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
   app.post<{ Body: { presentation: CredentialPresentation; subject?: string } }>(
     "/v1/credentials/verify",
     {
-      schema: {
-        tags: ["agency"],
-        summary: "Verify a presented credential or one disclosed claim",
-        security: [{ bearer: [] }],
-        body: { type: "object", properties: { presentation: presentationSchema, subject: bytes32 }, required: ["presentation"], additionalProperties: false },
-        response: {
-          200: {
-            type: "object",
-            properties: {
-              valid: { type: "boolean" },
-              credentialHash: bytes32,
-              status: { type: "string" },
-              claims: { type: "object", additionalProperties: true },
-              problems: { type: "array", items: { type: "string" } },
-              receipt,
-            },
-            required: ["valid", "credentialHash", "status", "claims", "problems", "receipt"],
-          },
-          ...errors,
-        },
-      },
+      schema: gatewayRoutes.credentialVerify.schema,
     },
     async (request) => {
       await ctx.catchUp();

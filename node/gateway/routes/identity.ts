@@ -3,8 +3,7 @@ import { ZeroHash } from "ethers";
 import type { IdentityProofMessage } from "@imi-ledger/sdk";
 import { recoverSigner } from "../internal/fastTypedData.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
-import { address, bytes32, errors, receipt, signature } from "../schemas.js";
-import { identityProofMessageSchema } from "./auth.js";
+import { gatewayRoutes } from "@imi-ledger/sdk";
 
 /**
  * Flow 5, "I am me" without an ID card: the agency fetches a challenge, the citizen's wallet signs an
@@ -16,12 +15,7 @@ export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async
   app.post(
     "/v1/identity/challenge",
     {
-      schema: {
-        tags: ["agency"],
-        summary: "A one-shot challenge for the citizen to sign",
-        security: [{ bearer: [] }],
-        response: { 200: { type: "object", properties: { challenge: bytes32, expiresAt: { type: "integer" }, audience: { type: "string" } }, required: ["challenge", "expiresAt", "audience"] }, ...errors },
-      },
+      schema: gatewayRoutes.identityChallenge.schema,
     },
     async (request) => {
       const agency = ctx.requireStaff(request, "agency");
@@ -32,28 +26,7 @@ export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async
   app.post<{ Body: { message: IdentityProofMessage; signature: `0x${string}` } }>(
     "/v1/identity/verify",
     {
-      schema: {
-        tags: ["agency"],
-        summary: "Check a citizen's signed answer to a challenge",
-        security: [{ bearer: [] }],
-        body: { type: "object", properties: { message: identityProofMessageSchema, signature }, required: ["message", "signature"], additionalProperties: false },
-        response: {
-          200: {
-            type: "object",
-            properties: {
-              verified: { type: "boolean" },
-              reason: { type: "string" },
-              citizen: bytes32,
-              signer: address,
-              asGuardian: { type: "boolean" },
-              level: { type: "integer" },
-              receipt,
-            },
-            required: ["verified", "reason", "citizen", "asGuardian", "level", "receipt"],
-          },
-          ...errors,
-        },
-      },
+      schema: gatewayRoutes.identityVerify.schema,
     },
     async (request) => {
       await ctx.catchUp();

@@ -2,49 +2,10 @@ import type { FastifyPluginAsync } from "fastify";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import type { ConsentView, StatutoryView } from "../../indexer/index.js";
 import { LAPSE_CODES, type Lapse } from "../../indexer/decisions.js";
-import { accessRecord, address, bytes32, errors, recordJson } from "../schemas.js";
+import { gatewayRoutes } from "@imi-ledger/sdk";
+import { recordJson } from "../schemas.js";
 
 const STATUS = ["none", "active", "paused", "revoked"] as const;
-
-
-
-const page = { type: "object", properties: { records: { type: "array", items: accessRecord } }, required: ["records"] } as const;
-
-const consent = {
-  type: "object",
-  properties: {
-    consentId: bytes32,
-    agency: address,
-    scopes: { type: "string" },
-    purpose: bytes32,
-    validFrom: { type: "string" },
-    validUntil: { type: "string" },
-    maxUses: { type: "integer" },
-    status: { type: "string", description: "none | active | paused | revoked | lapsed (a guardian's grant whose guardianship ended)" },
-    lapseReason: { type: "string", description: "with status lapsed: GUARDIAN_REMOVED | GUARDIAN_EXPIRED | GUARDIAN_REPLACED" },
-    byGuardian: { type: "boolean" },
-    grantedBy: address,
-    confirmed: { type: "boolean", description: "the citizen's own key confirmed a guardian's grant: it does not lapse" },
-    uses: { type: "integer", description: "uses counted on chain (limited consents)" },
-    grantedBlock: { type: "integer" },
-  },
-} as const;
-
-const statutory = {
-  type: "object",
-  properties: {
-    grantId: bytes32,
-    agency: address,
-    scopes: { type: "string" },
-    purpose: bytes32,
-    legalBasis: bytes32,
-    validFrom: { type: "string" },
-    validUntil: { type: "string" },
-    revoked: { type: "boolean" },
-    reviewed: { type: "boolean" },
-    anyCitizen: { type: "boolean" },
-  },
-} as const;
 
 /** `lapse`: the index's ConsentRegistry.lapseOf now; a lapsed grant that is not revoked shows as "lapsed" with the reason. */
 const consentJson = (c: ConsentView, lapse: Lapse) => {
@@ -52,11 +13,6 @@ const consentJson = (c: ConsentView, lapse: Lapse) => {
   return { ...c, scopes: c.scopes.toString(), validFrom: c.validFrom.toString(), validUntil: c.validUntil.toString(), status: lapseReason ? "lapsed" : STATUS[c.status], ...(lapseReason ? { lapseReason } : {}) };
 };
 const statutoryJson = (s: StatutoryView) => ({ ...s, scopes: s.scopes.toString(), validFrom: s.validFrom.toString(), validUntil: s.validUntil.toString(), anyCitizen: /^0x0{64}$/.test(s.citizen) });
-
-const paging = {
-  afterSeq: { type: "string", pattern: "^[0-9]{1,15}$" },
-  limit: { type: "string", pattern: "^[0-9]{1,4}$" },
-} as const;
 
 type Paging = { afterSeq?: string; limit?: string };
 const pageOf = (q: Paging) => ({ afterSeq: q.afterSeq === undefined ? undefined : Number(q.afterSeq), limit: q.limit === undefined ? 100 : Math.min(Number(q.limit), 1000) });
@@ -78,12 +34,7 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
   app.get(
     "/v1/citizen/consents",
     {
-      schema: {
-        tags: ["citizen"],
-        summary: "The citizen's consents and the statutory grants that can reach them",
-        security: [{ bearer: [] }],
-        response: { 200: { type: "object", properties: { citizen: bytes32, consents: { type: "array", items: consent }, statutory: { type: "array", items: statutory } }, required: ["citizen", "consents", "statutory"] }, ...errors },
-      },
+      schema: gatewayRoutes.citizenConsents.schema,
     },
     async (request) => {
       const s = ctx.requireCitizen(request);
@@ -94,13 +45,7 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
   app.get<{ Querystring: Paging }>(
     "/v1/citizen/accesses",
     {
-      schema: {
-        tags: ["citizen"],
-        summary: "Every access to the citizen's data, allowed or denied",
-        security: [{ bearer: [] }],
-        querystring: { type: "object", properties: paging, additionalProperties: false },
-        response: { 200: page, ...errors },
-      },
+      schema: gatewayRoutes.citizenAccesses.schema,
     },
     async (request) => {
       const s = ctx.requireCitizen(request);
@@ -119,12 +64,7 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
   app.get(
     "/v1/agency/consents",
     {
-      schema: {
-        tags: ["agency"],
-        summary: "The consents granted to the calling agency, with their current status",
-        security: [{ bearer: [] }],
-        response: { 200: { type: "object", properties: { agency: address, consents: { type: "array", items: { ...consent, properties: { ...consent.properties, citizen: bytes32 } } } }, required: ["agency", "consents"] }, ...errors },
-      },
+      schema: gatewayRoutes.agencyConsents.schema,
     },
     async (request) => {
       const agency = ctx.requireStaff(request, "agency");
@@ -135,17 +75,7 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
   app.get<{ Querystring: Paging & { citizen?: string; agency?: string; purpose?: string; fromTime?: string; toTime?: string } }>(
     "/v1/audit/accesses",
     {
-      schema: {
-        tags: ["auditor"],
-        summary: "Trace accesses by citizen, agency, purpose and time (unix ms)",
-        security: [{ bearer: [] }],
-        querystring: {
-          type: "object",
-          properties: { ...paging, citizen: bytes32, agency: address, purpose: bytes32, fromTime: { type: "string", pattern: "^[0-9]{1,15}$" }, toTime: { type: "string", pattern: "^[0-9]{1,15}$" } },
-          additionalProperties: false,
-        },
-        response: { 200: page, ...errors },
-      },
+      schema: gatewayRoutes.auditAccesses.schema,
     },
     async (request) => {
       const auditor = ctx.requireStaff(request, "auditor");

@@ -5,7 +5,7 @@ import { recordCommitment } from "@imi-ledger/sdk";
 import { validateRecord, type CitizenRecord } from "../../vault/index.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { GatewayError, badRequest, forbidden, unavailable } from "../errors.js";
-import { address, bytes32, errors, hexBytes } from "../schemas.js";
+import { gatewayRoutes } from "@imi-ledger/sdk";
 
 const identityRegistry = new Interface(identityRegistryAbi);
 
@@ -28,12 +28,7 @@ export const registrarRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asyn
     "/v1/registrar/budget",
     {
       config: { rateLimit: registrarBudget },
-      schema: {
-        tags: ["registrar"],
-        summary: "How many registrations per minute this registrar may send (bulk imports pace themselves under it)",
-        security: [{ bearer: [] }],
-        response: { 200: { type: "object", properties: { registrationsPerMinute: { type: "integer" } }, required: ["registrationsPerMinute"] }, ...errors },
-      },
+      schema: gatewayRoutes.registrarBudget.schema,
     },
     async (request) => {
       ctx.requireStaff(request, "registrar");
@@ -45,28 +40,7 @@ export const registrarRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asyn
     "/v1/registrar/citizens",
     {
       config: { rateLimit: registrarBudget },
-      schema: {
-        tags: ["registrar"],
-        summary: "Register a citizen: vault record and on-chain identity together",
-        security: [{ bearer: [] }],
-        body: {
-          type: "object",
-          properties: {
-            citizen: bytes32,
-            controller: address,
-            level: { type: "integer", minimum: 1, maximum: 3 },
-            salt: bytes32,
-            record: { type: "object", maxProperties: 32, additionalProperties: { type: "object", maxProperties: 64 } },
-            signedTransaction: hexBytes,
-          },
-          required: ["citizen", "controller", "level", "salt", "record", "signedTransaction"],
-          additionalProperties: false,
-        },
-        response: {
-          201: { type: "object", properties: { citizen: bytes32, commitment: bytes32, txHash: bytes32, blockNumber: { type: "integer" } }, required: ["citizen", "commitment", "txHash", "blockNumber"] },
-          ...errors,
-        },
-      },
+      schema: gatewayRoutes.registerCitizen.schema,
     },
     async (request, reply) => {
       const registrar = ctx.requireStaff(request, "registrar");
@@ -135,13 +109,7 @@ export const erasureRoute: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
   app.delete<{ Params: { citizen: string } }>(
     "/v1/registrar/citizens/:citizen/record",
     {
-      schema: {
-        tags: ["registrar"],
-        summary: "Erase a citizen's record from the vault (its data key is destroyed; the on-chain identity stays)",
-        security: [{ bearer: [] }],
-        params: { type: "object", properties: { citizen: bytes32 }, required: ["citizen"], additionalProperties: false },
-        response: { 200: { type: "object", properties: { erased: { type: "boolean" } }, required: ["erased"] }, ...errors },
-      },
+      schema: gatewayRoutes.eraseRecord.schema,
     },
     async (request) => {
       const registrar = ctx.requireStaff(request, "registrar");

@@ -4,26 +4,8 @@ import type { FastifyPluginAsync } from "fastify";
 import type { AccessRecord } from "../internal/accessLog.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { GatewayError } from "../errors.js";
-import { accessRecord, bytes32, errors, recordJson } from "../schemas.js";
-
-
-const batchSchema = {
-  type: "object",
-  properties: {
-    index: { type: "integer" },
-    firstSeq: { type: "integer" },
-    lastSeq: { type: "integer" },
-    count: { type: "integer" },
-    root: bytes32,
-    previousRoot: bytes32,
-    status: { type: "string", enum: ["pending", "anchored"] },
-    txHash: bytes32,
-    blockNumber: { type: "integer" },
-  },
-  required: ["index", "firstSeq", "lastSeq", "count", "root", "previousRoot", "status"],
-} as const;
-
-
+import { gatewayRoutes } from "@imi-ledger/sdk";
+import { recordJson } from "../schemas.js";
 
 export const traceRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   const { accessLog } = ctx.options;
@@ -36,25 +18,7 @@ export const traceRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (a
   app.get<{ Params: { seq: string }; Querystring: { recordHash: string } }>(
     "/v1/receipts/:seq",
     {
-      schema: {
-        tags: ["receipts"],
-        summary: "The access record behind a receipt and, once its batch is cut, its Merkle inclusion proof",
-        description:
-          "Anyone holding a receipt (sequence number and record hash) may ask. The proof leads from the record's leaf " +
-          "(StandardMerkleTree over the record fields) to the batch root; `batch.status` says whether that root is anchored in " +
-          "AccessLog yet. 202 while the record waits for its batch.",
-        params: { type: "object", properties: { seq: { type: "string", pattern: "^[1-9][0-9]{0,15}$" } }, required: ["seq"], additionalProperties: false },
-        querystring: { type: "object", properties: { recordHash: bytes32 }, required: ["recordHash"], additionalProperties: false },
-        response: {
-          200: {
-            type: "object",
-            properties: { record: accessRecord, leaf: bytes32, proof: { type: "array", items: bytes32 }, batch: batchSchema },
-            required: ["record", "leaf", "proof", "batch"],
-          },
-          202: { type: "object", properties: { status: { type: "string" }, record: accessRecord }, required: ["status", "record"] },
-          ...errors,
-        },
-      },
+      schema: gatewayRoutes.receipt.schema,
     },
     async (request, reply) => {
       const seq = Number(request.params.seq);
@@ -72,15 +36,7 @@ export const traceRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (a
   app.get(
     "/v1/citizen/accesses/stream",
     {
-      schema: {
-        tags: ["citizen"],
-        summary: "Live accesses to the citizen's data (server-sent events, one `access` event per record)",
-        description:
-          "text/event-stream. Each event's data is the access record as JSON, sent the moment the record is durable. " +
-          "A comment line is sent every 15 s to keep proxies from closing the stream.",
-        security: [{ bearer: [] }],
-        response: { 200: { type: "string" }, ...errors },
-      },
+      schema: gatewayRoutes.citizenAccessStream.schema,
     },
     async (request, reply) => {
       const session = ctx.requireCitizen(request);

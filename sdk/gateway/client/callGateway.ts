@@ -21,6 +21,8 @@ export type CallGatewayParameters = {
   token?: string;
   /** What the call is, for error messages ("citizen login"). */
   what: string;
+  /** The answer is text (metrics), not JSON. */
+  text?: boolean;
 };
 
 export type CallGatewayReturnType<T> = { status: number; body: T };
@@ -73,6 +75,7 @@ async function callGatewayOnce<T>(client: GatewayBaseClient, p: CallGatewayParam
   } catch (cause) {
     throw new NetworkError(`The gateway's answer to ${p.what} broke off.`, { cause });
   }
+  if (p.text) return { status: response.status, body: text as T };
   const parsed = parseJson(text);
   if (parsed === NOT_JSON) throw new NetworkError(`The gateway answered ${p.what} with something that is not JSON.`);
   return { status: response.status, body: parsed as T };

@@ -11,8 +11,31 @@ import { loginStaff, type LoginStaffParameters } from "../../actions/gateway/log
 import { relayGrantConsent, type RelayGrantConsentParameters } from "../../actions/gateway/relayGrantConsent.js";
 import { relayPauseConsent, type RelayPauseConsentParameters } from "../../actions/gateway/relayPauseConsent.js";
 import { relayResumeConsent, type RelayResumeConsentParameters } from "../../actions/gateway/relayResumeConsent.js";
+import { relayConfirmConsent, type RelayConfirmConsentParameters } from "../../actions/gateway/relayConfirmConsent.js";
 import { relayRevokeConsent, type RelayRevokeConsentParameters } from "../../actions/gateway/relayRevokeConsent.js";
 import { streamCitizenAccesses, type StreamCitizenAccessesParameters } from "../../actions/gateway/streamCitizenAccesses.js";
+import { askPredicate, type AskPredicateParameters } from "../../actions/gateway/askPredicate.js";
+import { checkCredential, type CheckCredentialParameters } from "../../actions/gateway/checkCredential.js";
+import { checkIdentityProof, type CheckIdentityProofParameters } from "../../actions/gateway/checkIdentityProof.js";
+import { eraseCitizenRecord, type EraseCitizenRecordParameters } from "../../actions/gateway/eraseCitizenRecord.js";
+import { getAgencyConsents, type GetAgencyConsentsParameters } from "../../actions/gateway/getAgencyConsents.js";
+import { getAuditAccesses, type GetAuditAccessesParameters } from "../../actions/gateway/getAuditAccesses.js";
+import { getGatewayHealth } from "../../actions/gateway/getGatewayHealth.js";
+import { getDirectory } from "../../actions/gateway/getDirectory.js";
+import { getSignerNonces, type GetSignerNoncesParameters } from "../../actions/gateway/getSignerNonces.js";
+import { getGatewayMetrics } from "../../actions/gateway/getGatewayMetrics.js";
+import { getGatewayReadiness } from "../../actions/gateway/getGatewayReadiness.js";
+import { getIdentityChallenge, type GetIdentityChallengeParameters } from "../../actions/gateway/getIdentityChallenge.js";
+import { getReceipt, type GetReceiptParameters } from "../../actions/gateway/getReceipt.js";
+import { getRegistrarBudget, type GetRegistrarBudgetParameters } from "../../actions/gateway/getRegistrarBudget.js";
+import { readCitizenData, type ReadCitizenDataParameters } from "../../actions/gateway/readCitizenData.js";
+import { registerCitizen, type RegisterCitizenParameters } from "../../actions/gateway/registerCitizen.js";
+import { relayAddGuardian, type RelayAddGuardianParameters } from "../../actions/gateway/relayAddGuardian.js";
+import { relayCancelRecovery, type RelayCancelRecoveryParameters } from "../../actions/gateway/relayCancelRecovery.js";
+import { relayRemoveGuardian, type RelayRemoveGuardianParameters } from "../../actions/gateway/relayRemoveGuardian.js";
+import { relayRotateKey, type RelayRotateKeyParameters } from "../../actions/gateway/relayRotateKey.js";
+import { verifyReceipt, type VerifyReceiptParameters } from "../../actions/gateway/verifyReceipt.js";
+import type { GatewayRouteName } from "../schemas/gatewayRoutes.js";
 import type { GatewayBaseClient, GatewayClientConfig } from "./GatewayBaseClient.js";
 
 export type { GatewayBaseClient, GatewayClientConfig, GatewaySigner } from "./GatewayBaseClient.js";
@@ -43,12 +66,77 @@ export function gatewayActions(client: GatewayBaseClient) {
     relayRevokeConsent: (p: RelayRevokeConsentParameters) => relayRevokeConsent(client, p),
     relayPauseConsent: (p: RelayPauseConsentParameters) => relayPauseConsent(client, p),
     relayResumeConsent: (p: RelayResumeConsentParameters) => relayResumeConsent(client, p),
+    relayConfirmConsent: (p: RelayConfirmConsentParameters) => relayConfirmConsent(client, p),
+    // Relay of the citizen's signed identity actions
+    relayAddGuardian: (p: RelayAddGuardianParameters) => relayAddGuardian(client, p),
+    relayRemoveGuardian: (p: RelayRemoveGuardianParameters) => relayRemoveGuardian(client, p),
+    relayRotateKey: (p: RelayRotateKeyParameters) => relayRotateKey(client, p),
+    relayCancelRecovery: (p: RelayCancelRecoveryParameters) => relayCancelRecovery(client, p),
+    // Agencies
+    readCitizenData: (p: ReadCitizenDataParameters) => readCitizenData(client, p),
+    askPredicate: (p: AskPredicateParameters) => askPredicate(client, p),
+    getIdentityChallenge: (p?: GetIdentityChallengeParameters) => getIdentityChallenge(client, p),
+    checkIdentityProof: (p: CheckIdentityProofParameters) => checkIdentityProof(client, p),
+    checkCredential: (p: CheckCredentialParameters) => checkCredential(client, p),
+    getAgencyConsents: (p?: GetAgencyConsentsParameters) => getAgencyConsents(client, p),
+    // Auditors and anyone holding a receipt
+    getAuditAccesses: (p?: GetAuditAccessesParameters) => getAuditAccesses(client, p),
+    getReceipt: (p: GetReceiptParameters) => getReceipt(client, p),
+    verifyReceipt: (p: VerifyReceiptParameters) => verifyReceipt(client, p),
+    // Registrars
+    getRegistrarBudget: (p?: GetRegistrarBudgetParameters) => getRegistrarBudget(client, p),
+    registerCitizen: (p: RegisterCitizenParameters) => registerCitizen(client, p),
+    eraseCitizenRecord: (p: EraseCitizenRecordParameters) => eraseCitizenRecord(client, p),
     // Operations
     getDeployment: () => getGatewayDeployment(client),
+    getHealth: () => getGatewayHealth(client),
+    getReadiness: () => getGatewayReadiness(client),
+    getMetrics: () => getGatewayMetrics(client),
+    getDirectory: () => getDirectory(client),
+    getSignerNonces: (p: GetSignerNoncesParameters) => getSignerNonces(client, p),
   };
 }
 
 export type GatewayClient = GatewayBaseClient & ReturnType<typeof gatewayActions>;
+
+/**
+ * The client method behind each gateway route (sdk/gateway/schemas/gatewayRoutes). Typed as a
+ * Record over the route names, so a route added to the table without a client method does not compile.
+ */
+export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typeof gatewayActions>> = {
+  health: "getHealth",
+  ready: "getReadiness",
+  metrics: "getMetrics",
+  deployment: "getDeployment",
+  directory: "getDirectory",
+  signerNonces: "getSignerNonces",
+  loginChallenge: "getLoginChallenge",
+  staffLogin: "loginStaff",
+  citizenLogin: "loginCitizen",
+  accessData: "readCitizenData",
+  accessPredicate: "askPredicate",
+  identityChallenge: "getIdentityChallenge",
+  identityVerify: "checkIdentityProof",
+  credentialVerify: "checkCredential",
+  grantConsent: "relayGrantConsent",
+  revokeConsent: "relayRevokeConsent",
+  pauseConsent: "relayPauseConsent",
+  resumeConsent: "relayResumeConsent",
+  confirmConsent: "relayConfirmConsent",
+  addGuardian: "relayAddGuardian",
+  removeGuardian: "relayRemoveGuardian",
+  rotateKey: "relayRotateKey",
+  cancelRecovery: "relayCancelRecovery",
+  citizenConsents: "getCitizenConsents",
+  citizenAccesses: "getCitizenAccesses",
+  citizenAccessStream: "streamCitizenAccesses",
+  agencyConsents: "getAgencyConsents",
+  auditAccesses: "getAuditAccesses",
+  receipt: "getReceipt",
+  registrarBudget: "getRegistrarBudget",
+  registerCitizen: "registerCitizen",
+  eraseRecord: "eraseCitizenRecord",
+};
 
 /**
  * A client for one gateway. Browser-safe: it uses the global fetch (or the one given) and nothing

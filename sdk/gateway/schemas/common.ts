@@ -24,7 +24,8 @@ export const address = hex<Address>("^0x[0-9a-fA-F]{40}$");
 export const hexBytes = hex("^0x([0-9a-fA-F]{2}){1,4096}$");
 export const signature = hex("^0x[0-9a-fA-F]{130}$");
 /** A uint256 as a decimal string or 0x hex (JSON numbers lose precision beyond 2^53). */
-export const uintString = Type.String({ pattern: "^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$" });
+export const UINT_PATTERN = "^(0x[0-9a-fA-F]{1,64}|[0-9]{1,78})$";
+export const uintString = Type.String({ pattern: UINT_PATTERN });
 /** Unix seconds as a decimal string (a JSON number is refused: "18" is not 18 and 1e9 is not a time). */
 export const unixSeconds = Type.String({ pattern: "^[0-9]{1,12}$" });
 

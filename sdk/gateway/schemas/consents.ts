@@ -35,7 +35,7 @@ export const grantConsentSchema = routeSchema({
 
 const consentIdParams = Type.Object({ consentId: bytes32 }, { additionalProperties: false });
 const changeBody = Type.Object({ authorization: authorizationSchema }, { additionalProperties: false });
-const changeSchema = (action: "revoke" | "pause" | "resume") =>
+const changeSchema = (action: "revoke" | "pause" | "resume" | "confirm") =>
   routeSchema({
     tags: ["consent"],
     summary: `Relay a citizen's signed ${action[0].toUpperCase()}${action.slice(1)} (${action}BySig)`,
@@ -46,5 +46,7 @@ const changeSchema = (action: "revoke" | "pause" | "resume") =>
 export const revokeConsentSchema = changeSchema("revoke");
 export const pauseConsentSchema = changeSchema("pause");
 export const resumeConsentSchema = changeSchema("resume");
+/** The citizen's own key keeps a guardian's grant standing after the guardianship ends. */
+export const confirmConsentSchema = changeSchema("confirm");
 /** The relay route schema of each status change, by its path segment (/v1/consents/:consentId/<action>). */
-export const consentChangeSchemas = { revoke: revokeConsentSchema, pause: pauseConsentSchema, resume: resumeConsentSchema } as const;
+export const consentChangeSchemas = { revoke: revokeConsentSchema, pause: pauseConsentSchema, resume: resumeConsentSchema, confirm: confirmConsentSchema } as const;

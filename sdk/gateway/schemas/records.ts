@@ -10,8 +10,12 @@ const consentProperties = {
   validFrom: Type.Optional(Type.String()),
   validUntil: Type.Optional(Type.String()),
   maxUses: Type.Optional(Type.Integer()),
-  status: Type.Optional(Type.String()),
+  status: Type.Optional(Type.String({ description: "none | active | paused | revoked | lapsed (a guardian's grant whose guardianship ended)" })),
+  lapseReason: Type.Optional(Type.String({ description: "with status lapsed: GUARDIAN_REMOVED | GUARDIAN_EXPIRED | GUARDIAN_REPLACED" })),
   byGuardian: Type.Optional(Type.Boolean()),
+  grantedBy: Type.Optional(address),
+  confirmed: Type.Optional(Type.Boolean({ description: "the citizen's own key confirmed a guardian's grant: it does not lapse" })),
+  uses: Type.Optional(Type.Integer({ description: "uses counted on chain (limited consents)" })),
   grantedBlock: Type.Optional(Type.Integer()),
 };
 /** A consent as the gateway's index has it (scopes, validFrom, validUntil as decimal strings; status by name). */

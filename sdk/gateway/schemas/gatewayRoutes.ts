@@ -1,0 +1,60 @@
+// Every route of the gateway: method, path and the schema it is registered with. The gateway
+// registers exactly these schema objects, the client calls exactly these paths, and a test walks
+// the running gateway's routes and holds them equal to this table.
+import * as access from "./access.js";
+import * as auth from "./auth.js";
+import * as consents from "./consents.js";
+import * as credentials from "./credentials.js";
+import * as directory from "./directory.js";
+import * as identity from "./identity.js";
+import * as identityRelay from "./identityRelay.js";
+import * as operations from "./operations.js";
+import * as records from "./records.js";
+import * as registrar from "./registrar.js";
+import * as trace from "./trace.js";
+import type { RouteSchema } from "./common.js";
+
+type Route = { readonly method: "GET" | "POST" | "DELETE"; readonly url: string; readonly schema: RouteSchema };
+const route = <M extends Route["method"], U extends string, S extends RouteSchema>(method: M, url: U, schema: S) => ({ method, url, schema }) as const;
+
+export const gatewayRoutes = {
+  health: route("GET", "/healthz", operations.healthSchema),
+  ready: route("GET", "/readyz", operations.readySchema),
+  metrics: route("GET", "/metrics", operations.metricsSchema),
+  deployment: route("GET", "/v1/deployment", operations.deploymentSchema),
+  directory: route("GET", "/v1/directory", directory.directorySchema),
+  signerNonces: route("GET", "/v1/signers/:signer/nonces", directory.signerNoncesSchema),
+
+  loginChallenge: route("POST", "/v1/auth/challenge", auth.loginChallengeSchema),
+  staffLogin: route("POST", "/v1/auth/login", auth.staffLoginSchema),
+  citizenLogin: route("POST", "/v1/auth/citizen-login", auth.citizenLoginSchema),
+
+  accessData: route("POST", "/v1/access/data", access.accessDataSchema),
+  accessPredicate: route("POST", "/v1/access/predicate", access.accessPredicateSchema),
+  identityChallenge: route("POST", "/v1/identity/challenge", identity.identityChallengeSchema),
+  identityVerify: route("POST", "/v1/identity/verify", identity.identityVerifySchema),
+  credentialVerify: route("POST", "/v1/credentials/verify", credentials.credentialVerifySchema),
+
+  grantConsent: route("POST", "/v1/consents", consents.grantConsentSchema),
+  revokeConsent: route("POST", "/v1/consents/:consentId/revoke", consents.revokeConsentSchema),
+  pauseConsent: route("POST", "/v1/consents/:consentId/pause", consents.pauseConsentSchema),
+  resumeConsent: route("POST", "/v1/consents/:consentId/resume", consents.resumeConsentSchema),
+  confirmConsent: route("POST", "/v1/consents/:consentId/confirm", consents.confirmConsentSchema),
+  addGuardian: route("POST", "/v1/identities/:citizen/guardians", identityRelay.addGuardianRelaySchema),
+  removeGuardian: route("POST", "/v1/identities/:citizen/guardians/:guardian/remove", identityRelay.removeGuardianRelaySchema),
+  rotateKey: route("POST", "/v1/identities/:citizen/rotate", identityRelay.rotateKeyRelaySchema),
+  cancelRecovery: route("POST", "/v1/identities/:citizen/recovery/cancel", identityRelay.cancelRecoveryRelaySchema),
+
+  citizenConsents: route("GET", "/v1/citizen/consents", records.citizenConsentsSchema),
+  citizenAccesses: route("GET", "/v1/citizen/accesses", records.citizenAccessesSchema),
+  citizenAccessStream: route("GET", "/v1/citizen/accesses/stream", trace.accessStreamSchema),
+  agencyConsents: route("GET", "/v1/agency/consents", records.agencyConsentsSchema),
+  auditAccesses: route("GET", "/v1/audit/accesses", records.auditAccessesSchema),
+  receipt: route("GET", "/v1/receipts/:seq", trace.receiptSchema),
+
+  registrarBudget: route("GET", "/v1/registrar/budget", registrar.registrarBudgetSchema),
+  registerCitizen: route("POST", "/v1/registrar/citizens", registrar.registerCitizenSchema),
+  eraseRecord: route("DELETE", "/v1/registrar/citizens/:citizen/record", registrar.eraseRecordSchema),
+} as const;
+
+export type GatewayRouteName = keyof typeof gatewayRoutes;

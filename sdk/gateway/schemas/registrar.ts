@@ -1,0 +1,42 @@
+// Registration at the service window (flow 1): vault record and on-chain identity in one step.
+import Type, { type Static } from "typebox";
+import { address, bearer, bytes32, errors, hexBytes, routeSchema } from "./common.js";
+
+export const registerCitizenBodySchema = Type.Object(
+  {
+    citizen: bytes32,
+    controller: address,
+    level: Type.Integer({ minimum: 1, maximum: 3 }),
+    salt: bytes32,
+    record: Type.Unsafe<Record<string, Record<string, unknown>>>({ type: "object", maxProperties: 32, additionalProperties: { type: "object", maxProperties: 64 } }),
+    signedTransaction: hexBytes,
+  },
+  { additionalProperties: false },
+);
+export type RegisterCitizenBody = Static<typeof registerCitizenBodySchema>;
+
+export const registeredSchema = Type.Object({ citizen: bytes32, commitment: bytes32, txHash: bytes32, blockNumber: Type.Integer() });
+export type Registered = Static<typeof registeredSchema>;
+
+export const registerCitizenSchema = routeSchema({
+  tags: ["registrar"],
+  summary: "Register a citizen: vault record and on-chain identity together",
+  security: bearer,
+  body: registerCitizenBodySchema,
+  response: { 201: registeredSchema, ...errors },
+});
+
+export const registrarBudgetSchema = routeSchema({
+  tags: ["registrar"],
+  summary: "How many registrations per minute this registrar may send (bulk imports pace themselves under it)",
+  security: bearer,
+  response: { 200: Type.Object({ registrationsPerMinute: Type.Integer() }), ...errors },
+});
+
+export const eraseRecordSchema = routeSchema({
+  tags: ["registrar"],
+  summary: "Erase a citizen's record from the vault (its data key is destroyed; the on-chain identity stays)",
+  security: bearer,
+  params: Type.Object({ citizen: bytes32 }, { additionalProperties: false }),
+  response: { 200: Type.Object({ erased: Type.Boolean() }), ...errors },
+});
