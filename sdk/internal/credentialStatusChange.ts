@@ -15,7 +15,7 @@ export type CredentialStatusChangeParameters = {
   batch?: BatchMembership;
   account?: ImiAccount;
 };
-export type CredentialStatusChangeReturnType = { hash: Hex };
+export type CredentialStatusChangeReturnType = { hash: Hex; blockNumber: number };
 
 // IssuerStatus values for setBatchedStatus.
 const ISSUER_STATUS = { revoke: 3, suspend: 2, reinstate: 1 } as const;
@@ -33,6 +33,6 @@ export async function changeCredentialStatus(
         args: [toNonZeroBytes32("batch.root", p.batch.root), credentialHash, p.batch.proof.map((h, i) => toBytes32(`batch.proof[${i}]`, h)), ISSUER_STATUS[kind], reason],
       }
     : { functionName: kind, args: [credentialHash, reason] };
-  const { hash } = await writeContract(client, { action: `${kind}Credential`, account: p.account, contract: "credentialRegistry", ...call });
-  return { hash };
+  const { hash, blockNumber } = await writeContract(client, { action: `${kind}Credential`, account: p.account, contract: "credentialRegistry", ...call });
+  return { hash, blockNumber };
 }

@@ -110,7 +110,10 @@ const records: AccessRecord[] = [1, 2, 3].map((seq) => ({
   requestHash: code("request-" + seq), responseHash: code("response-" + seq),
 }));
 const batch = buildAccessLogBatch(records);
-const receipt: AccessLogProof = { ...batch.proofs[1], record: { ...records[1], recordHash: hashAccessRecord(records[1]) } };
+const [firstProof, secondProof] = batch.proofs;
+const second = records[1];
+if (firstProof === undefined || secondProof === undefined || second === undefined) throw new Error("the batch lost a record");
+const receipt: AccessLogProof = { ...secondProof, record: { ...second, recordHash: hashAccessRecord(second) } };
 
 let errorCode = "";
 try {
@@ -125,7 +128,7 @@ console.log(JSON.stringify({
   contracts: Object.keys(loadDeployment(dir).contracts).length,
   receipt: verifyAccessLogInclusion(receipt),
   tampered: verifyAccessLogInclusion({ ...receipt, record: { ...receipt.record, decision: "denied" } }),
-  otherProof: verifyAccessLogInclusion({ ...receipt, proof: batch.proofs[0].proof }),
+  otherProof: verifyAccessLogInclusion({ ...receipt, proof: firstProof.proof }),
   errorCode,
 }));
 

@@ -64,4 +64,8 @@ describe("protocol ownership", () => {
   test.each(DECLARATIONS)("$concept is not declared in node/, cli/ or bench/", ({ pattern }) => {
     expect(declarations(outside, pattern)).toEqual([]);
   });
+
+  test("node/, cli/ and bench/ import the SDK by its package name, not by a path into sdk/", () => {
+    expect(declarations(outside, /(?:from|import\()\s*["'](?:\.\.\/)+sdk\/(?!scripts\/)[^"']*["']/)).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@
 // turns them into "区民政局 · 社会福利审核". It comes from the deployment's configuration for now
 // (imi.json `directory`), so a later on-chain registry can feed the same answer unchanged.
 import type { FastifyPluginAsync } from "fastify";
-import { code } from "../../../sdk/utils.js";
+import { code } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { NodeError } from "../../NodeError.js";
 

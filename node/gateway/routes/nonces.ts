@@ -2,8 +2,8 @@
 // consent change (or a recovery cancel) has no JSON-RPC of its own: the web app allows connections
 // to this origin only. Nonces are public on chain; this only reads them, and fails closed (503).
 import type { FastifyPluginAsync } from "fastify";
-import { getNonce } from "../../../sdk/actions/common/getNonce.js";
-import type { Address } from "../../../sdk/types.js";
+import { getNonce } from "@imi-ledger/sdk";
+import type { Address } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { unavailable } from "../errors.js";
 import { address, errors } from "../schemas.js";

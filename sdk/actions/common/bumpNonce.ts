@@ -5,10 +5,10 @@ import type { Hex } from "../../types.js";
 import type { SigningContract } from "./getNonce.js";
 
 export type BumpNonceParameters = { contract: SigningContract; account?: ImiAccount };
-export type BumpNonceReturnType = { hash: Hex; newNonce: bigint };
+export type BumpNonceReturnType = { hash: Hex; blockNumber: number; newNonce: bigint };
 
 /** Cancels every signature the account made for `contract` and that nobody relayed yet. */
 export async function bumpNonce(client: ImiBaseClient, p: BumpNonceParameters): Promise<BumpNonceReturnType> {
   const result = await writeContract(client, { action: "bumpNonce", account: p.account, contract: p.contract, functionName: "bumpNonce" });
-  return { hash: result.hash, newNonce: eventOf(result, p.contract, "NonceBumped").newNonce };
+  return { hash: result.hash, blockNumber: result.blockNumber, newNonce: eventOf(result, p.contract, "NonceBumped").newNonce };
 }

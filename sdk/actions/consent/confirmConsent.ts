@@ -7,7 +7,7 @@ import { toNonZeroBytes32 } from "../../internal/validate.js";
 import type { Hex } from "../../types.js";
 
 export type ConfirmConsentParameters = { consentId: Hex; authorization?: Authorization; account?: ImiAccount };
-export type ConfirmConsentReturnType = { hash: Hex; confirmedBy: Hex };
+export type ConfirmConsentReturnType = { hash: Hex; blockNumber: number; confirmedBy: Hex };
 
 /**
  * The citizen's own key confirms a consent a guardian granted, so it does not lapse with the
@@ -23,7 +23,7 @@ export async function confirmConsent(client: ImiBaseClient, p: ConfirmConsentPar
       ? { functionName: "confirmBySig", args: [consentId, await checkAuthorization(client, p.authorization)] }
       : { functionName: "confirm", args: [consentId] }),
   });
-  return { hash: result.hash, confirmedBy: eventOf(result, "consentRegistry", "ConsentConfirmed").confirmedBy };
+  return { hash: result.hash, blockNumber: result.blockNumber, confirmedBy: eventOf(result, "consentRegistry", "ConsentConfirmed").confirmedBy };
 }
 
 export type SignConfirmConsentParameters = SignConsentChangeParameters;

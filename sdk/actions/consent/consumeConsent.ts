@@ -6,7 +6,7 @@ import type { ImiError } from "../../errors/ImiError.js";
 import type { Hex } from "../../types.js";
 
 export type ConsumeConsentParameters = { consentId: Hex; account?: ImiAccount };
-export type ConsumeConsentReturnType = { hash: Hex; uses: number; maxUses: number };
+export type ConsumeConsentReturnType = { hash: Hex; blockNumber: number; uses: number; maxUses: number };
 /** Reverts decode to `ConsentRegistryUseLimitReachedError`, `ConsentRegistryNotUsableError`, `ConsentRegistryNotAGatewayError`. */
 export type ConsumeConsentErrorType = ImiError;
 
@@ -18,5 +18,5 @@ export async function consumeConsent(client: ImiBaseClient, p: ConsumeConsentPar
   const consentId = toNonZeroBytes32("consentId", p.consentId);
   const result = await writeContract(client, { action: "consumeConsent", account: p.account, contract: "consentRegistry", functionName: "consume", args: [consentId] });
   const used = eventOf(result, "consentRegistry", "ConsentUsed");
-  return { hash: result.hash, uses: Number(used.uses), maxUses: Number(used.maxUses) };
+  return { hash: result.hash, blockNumber: result.blockNumber, uses: Number(used.uses), maxUses: Number(used.maxUses) };
 }

@@ -11,7 +11,7 @@ export type GrantConsentParameters = {
   authorization?: Authorization;
   account?: ImiAccount;
 };
-export type GrantConsentReturnType = { hash: Hex; consentId: Hex };
+export type GrantConsentReturnType = { hash: Hex; blockNumber: number; consentId: Hex };
 
 /** Grants a consent: directly by the citizen's key or a guardian, or by relaying their signature. */
 export async function grantConsent(client: ImiBaseClient, p: GrantConsentParameters): Promise<GrantConsentReturnType> {
@@ -25,7 +25,7 @@ export async function grantConsent(client: ImiBaseClient, p: GrantConsentParamet
       ? { functionName: "grantBySig", args: [request, await checkAuthorization(client, p.authorization)] }
       : { functionName: "grant", args: [request] }),
   });
-  return { hash: result.hash, consentId: eventOf(result, "consentRegistry", "ConsentGranted").consentId };
+  return { hash: result.hash, blockNumber: result.blockNumber, consentId: eventOf(result, "consentRegistry", "ConsentGranted").consentId };
 }
 
 export type SignGrantConsentParameters = { request: GrantRequest; deadline?: Numberish; account?: ImiAccount };

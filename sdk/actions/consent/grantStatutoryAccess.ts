@@ -16,7 +16,7 @@ export type GrantStatutoryAccessParameters = {
   validUntil: Numberish;
   account?: ImiAccount;
 };
-export type GrantStatutoryAccessReturnType = { hash: Hex; grantId: Hex };
+export type GrantStatutoryAccessReturnType = { hash: Hex; blockNumber: number; grantId: Hex };
 
 /** The governor grants statutory (non-consent) access; always public and flagged for review. */
 export async function grantStatutoryAccess(
@@ -38,5 +38,5 @@ export async function grantStatutoryAccess(
       toUint("validUntil", p.validUntil, 64),
     ],
   });
-  return { hash: result.hash, grantId: eventOf(result, "consentRegistry", "StatutoryAccessGranted").grantId };
+  return { hash: result.hash, blockNumber: result.blockNumber, grantId: eventOf(result, "consentRegistry", "StatutoryAccessGranted").grantId };
 }

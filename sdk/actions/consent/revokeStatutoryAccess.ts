@@ -5,19 +5,19 @@ import { toNonZeroBytes32 } from "../../internal/validate.js";
 import type { Hex } from "../../types.js";
 
 export type RevokeStatutoryAccessParameters = { grantId: Hex; account?: ImiAccount };
-export type RevokeStatutoryAccessReturnType = { hash: Hex };
+export type RevokeStatutoryAccessReturnType = { hash: Hex; blockNumber: number };
 
 /** The governor ends a statutory grant early. */
 export async function revokeStatutoryAccess(
   client: ImiBaseClient,
   p: RevokeStatutoryAccessParameters,
 ): Promise<RevokeStatutoryAccessReturnType> {
-  const { hash } = await writeContract(client, {
+  const { hash, blockNumber } = await writeContract(client, {
     action: "revokeStatutoryAccess",
     account: p.account,
     contract: "consentRegistry",
     functionName: "revokeStatutory",
     args: [toNonZeroBytes32("grantId", p.grantId)],
   });
-  return { hash };
+  return { hash, blockNumber };
 }

@@ -15,12 +15,12 @@ export type AnchorCredentialParameters = {
   validUntil?: Numberish;
   account?: ImiAccount;
 };
-export type AnchorCredentialReturnType = { hash: Hex; credentialHash: Hex };
+export type AnchorCredentialReturnType = { hash: Hex; blockNumber: number; credentialHash: Hex };
 
 /** An issuer trusted for the schema anchors one credential hash. */
 export async function anchorCredential(client: ImiBaseClient, p: AnchorCredentialParameters): Promise<AnchorCredentialReturnType> {
   const credentialHash = toNonZeroBytes32("credentialHash", p.credentialHash);
-  const { hash } = await writeContract(client, {
+  const { hash, blockNumber } = await writeContract(client, {
     action: "anchorCredential",
     account: p.account,
     contract: "credentialRegistry",
@@ -33,5 +33,5 @@ export async function anchorCredential(client: ImiBaseClient, p: AnchorCredentia
       toUint("validUntil", p.validUntil ?? 0, 64),
     ],
   });
-  return { hash, credentialHash };
+  return { hash, blockNumber, credentialHash };
 }

@@ -34,7 +34,7 @@ export type AnchorCredentialBatchParameters = {
   validUntil?: Numberish;
   account?: ImiAccount;
 };
-export type AnchorCredentialBatchReturnType = CredentialBatch & { hash: Hex };
+export type AnchorCredentialBatchReturnType = CredentialBatch & { hash: Hex; blockNumber: number };
 
 /** Anchors many credentials as one Merkle root; returns each credential's inclusion proof. */
 export async function anchorCredentialBatch(
@@ -42,12 +42,12 @@ export async function anchorCredentialBatch(
   p: AnchorCredentialBatchParameters,
 ): Promise<AnchorCredentialBatchReturnType> {
   const batch = buildCredentialBatch(p.credentialHashes);
-  const { hash } = await writeContract(client, {
+  const { hash, blockNumber } = await writeContract(client, {
     action: "anchorCredentialBatch",
     account: p.account,
     contract: "credentialRegistry",
     functionName: "anchorBatch",
     args: [batch.root, batch.count, toNonZeroBytes32("schemaId", p.schemaId), toUint("validFrom", p.validFrom ?? 0, 64), toUint("validUntil", p.validUntil ?? 0, 64)],
   });
-  return { ...batch, hash };
+  return { ...batch, hash, blockNumber };
 }

@@ -13,7 +13,7 @@ export type AnchorCredentialsParameters = {
   validUntil?: Numberish;
   account?: ImiAccount;
 };
-export type AnchorCredentialsReturnType = { hash: Hex; count: number };
+export type AnchorCredentialsReturnType = { hash: Hex; blockNumber: number; count: number };
 
 /**
  * Anchors several credentials individually in one transaction (`anchorMany`): each keeps its own
@@ -24,12 +24,12 @@ export async function anchorCredentials(client: ImiBaseClient, p: AnchorCredenti
     throw new InvalidInputError("INVALID_BATCH", "credentials", "Anchor between 1 and 256 credentials at once.");
   const hashes = p.credentials.map((c, i) => toNonZeroBytes32(`credentials[${i}].credentialHash`, c.credentialHash));
   const subjects = p.credentials.map((c, i) => toBytes32(`credentials[${i}].subject`, c.subject ?? `0x${"0".repeat(64)}`));
-  const { hash } = await writeContract(client, {
+  const { hash, blockNumber } = await writeContract(client, {
     action: "anchorCredentials",
     account: p.account,
     contract: "credentialRegistry",
     functionName: "anchorMany",
     args: [hashes, subjects, toNonZeroBytes32("schemaId", p.schemaId), toUint("validFrom", p.validFrom ?? 0, 64), toUint("validUntil", p.validUntil ?? 0, 64)],
   });
-  return { hash, count: hashes.length };
+  return { hash, blockNumber, count: hashes.length };
 }

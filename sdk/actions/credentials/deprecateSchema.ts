@@ -5,16 +5,16 @@ import { toNonZeroBytes32 } from "../../internal/validate.js";
 import type { Hex } from "../../types.js";
 
 export type DeprecateSchemaParameters = { schemaId: Hex; account?: ImiAccount };
-export type DeprecateSchemaReturnType = { hash: Hex };
+export type DeprecateSchemaReturnType = { hash: Hex; blockNumber: number };
 
 /** The governor stops new anchoring under a schema. */
 export async function deprecateSchema(client: ImiBaseClient, p: DeprecateSchemaParameters): Promise<DeprecateSchemaReturnType> {
-  const { hash } = await writeContract(client, {
+  const { hash, blockNumber } = await writeContract(client, {
     action: "deprecateSchema",
     account: p.account,
     contract: "credentialRegistry",
     functionName: "deprecateSchema",
     args: [toNonZeroBytes32("schemaId", p.schemaId)],
   });
-  return { hash };
+  return { hash, blockNumber };
 }

@@ -19,19 +19,19 @@ export type RegisterSchemaParameters = {
   version: string;
   account?: ImiAccount;
 };
-export type RegisterSchemaReturnType = { hash: Hex; schemaId: Hex };
+export type RegisterSchemaReturnType = { hash: Hex; blockNumber: number; schemaId: Hex };
 
 /** The governor registers a credential schema. */
 export async function registerSchema(client: ImiBaseClient, p: RegisterSchemaParameters): Promise<RegisterSchemaReturnType> {
   const schemaId = p.schemaId !== undefined ? toNonZeroBytes32("schemaId", p.schemaId) : p.document !== undefined ? schemaIdOf(p.document) : undefined;
   if (!schemaId) throw new InvalidInputError("INVALID_HASH", "schemaId", "Pass schemaId or the schema document.");
   if (typeof p.name !== "string" || p.name.length === 0) throw new InvalidInputError("INVALID_NAME", "name", "The schema name must not be empty.");
-  const { hash } = await writeContract(client, {
+  const { hash, blockNumber } = await writeContract(client, {
     action: "registerSchema",
     account: p.account,
     contract: "credentialRegistry",
     functionName: "registerSchema",
     args: [schemaId, p.name, String(p.version ?? "")],
   });
-  return { hash, schemaId };
+  return { hash, blockNumber, schemaId };
 }

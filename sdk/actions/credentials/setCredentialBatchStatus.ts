@@ -10,7 +10,7 @@ export type SetCredentialBatchStatusParameters = {
   reason?: Numberish;
   account?: ImiAccount;
 };
-export type SetCredentialBatchStatusReturnType = { hash: Hex };
+export type SetCredentialBatchStatusReturnType = { hash: Hex; blockNumber: number };
 
 const STATUS = { active: 1, suspended: 2, revoked: 3 } as const;
 
@@ -19,12 +19,12 @@ export async function setCredentialBatchStatus(
   client: ImiBaseClient,
   p: SetCredentialBatchStatusParameters,
 ): Promise<SetCredentialBatchStatusReturnType> {
-  const { hash } = await writeContract(client, {
+  const { hash, blockNumber } = await writeContract(client, {
     action: "setCredentialBatchStatus",
     account: p.account,
     contract: "credentialRegistry",
     functionName: "setBatchStatus",
     args: [toNonZeroBytes32("root", p.root), STATUS[p.status], toUint("reason", p.reason ?? 0, 16)],
   });
-  return { hash };
+  return { hash, blockNumber };
 }

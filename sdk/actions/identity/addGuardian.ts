@@ -22,7 +22,7 @@ export type AddGuardianParameters = {
   by?: "controller" | "registrar";
   account?: ImiAccount;
 };
-export type AddGuardianReturnType = { hash: Hex };
+export type AddGuardianReturnType = { hash: Hex; blockNumber: number };
 
 /** Appoints a guardian: by the controller (directly or signed) or by a registrar. */
 export async function addGuardian(client: ImiBaseClient, p: AddGuardianParameters): Promise<AddGuardianReturnType> {
@@ -35,8 +35,8 @@ export async function addGuardian(client: ImiBaseClient, p: AddGuardianParameter
   const call = p.authorization
     ? { functionName: "addGuardianBySig" as const, args: [...args, await checkAuthorization(client, p.authorization)] }
     : { functionName: p.by === "registrar" ? ("appointGuardian" as const) : ("addGuardian" as const), args };
-  const { hash } = await writeContract(client, { action: "addGuardian", account: p.account, contract: "identityRegistry", ...call });
-  return { hash };
+  const { hash, blockNumber } = await writeContract(client, { action: "addGuardian", account: p.account, contract: "identityRegistry", ...call });
+  return { hash, blockNumber };
 }
 
 export type SignAddGuardianParameters = {

@@ -14,7 +14,7 @@ export type AttestParameters = {
   expiresAt?: Numberish;
   account?: ImiAccount;
 };
-export type AttestReturnType = { hash: Hex; uid: Hex };
+export type AttestReturnType = { hash: Hex; blockNumber: number; uid: Hex };
 
 /** An attester states something about a citizen. */
 export async function attest(client: ImiBaseClient, p: AttestParameters): Promise<AttestReturnType> {
@@ -30,5 +30,5 @@ export async function attest(client: ImiBaseClient, p: AttestParameters): Promis
       toUint("expiresAt", p.expiresAt ?? 0, 64),
     ],
   });
-  return { hash: result.hash, uid: eventOf(result, "identityRegistry", "Attested").uid };
+  return { hash: result.hash, blockNumber: result.blockNumber, uid: eventOf(result, "identityRegistry", "Attested").uid };
 }

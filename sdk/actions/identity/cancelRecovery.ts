@@ -7,12 +7,12 @@ import { cancelRecoveryTypedData } from "../../typedData/identityTypedData.js";
 import type { Hex, Numberish } from "../../types.js";
 
 export type CancelRecoveryParameters = { citizen: Hex; authorization?: Authorization; account?: ImiAccount };
-export type CancelRecoveryReturnType = { hash: Hex };
+export type CancelRecoveryReturnType = { hash: Hex; blockNumber: number };
 
 /** The current controller stops a pending recovery, directly or through a relayed signature. */
 export async function cancelRecovery(client: ImiBaseClient, p: CancelRecoveryParameters): Promise<CancelRecoveryReturnType> {
   const citizen = toNonZeroBytes32("citizen", p.citizen);
-  const { hash } = await writeContract(client, {
+  const { hash, blockNumber } = await writeContract(client, {
     action: "cancelRecovery",
     account: p.account,
     contract: "identityRegistry",
@@ -20,7 +20,7 @@ export async function cancelRecovery(client: ImiBaseClient, p: CancelRecoveryPar
       ? { functionName: "cancelRecoveryBySig", args: [citizen, await checkAuthorization(client, p.authorization)] }
       : { functionName: "cancelRecovery", args: [citizen] }),
   });
-  return { hash };
+  return { hash, blockNumber };
 }
 
 export type SignCancelRecoveryParameters = { citizen: Hex; deadline?: Numberish; account?: ImiAccount };

@@ -10,16 +10,16 @@ export type DeactivateIdentityParameters = {
   reason: Hex;
   account?: ImiAccount;
 };
-export type DeactivateIdentityReturnType = { hash: Hex };
+export type DeactivateIdentityReturnType = { hash: Hex; blockNumber: number };
 
 /** A registrar deactivates an identity for good. */
 export async function deactivateIdentity(client: ImiBaseClient, p: DeactivateIdentityParameters): Promise<DeactivateIdentityReturnType> {
-  const { hash } = await writeContract(client, {
+  const { hash, blockNumber } = await writeContract(client, {
     action: "deactivateIdentity",
     account: p.account,
     contract: "identityRegistry",
     functionName: "deactivate",
     args: [toNonZeroBytes32("citizen", p.citizen), toNonZeroBytes32("reason", p.reason)],
   });
-  return { hash };
+  return { hash, blockNumber };
 }

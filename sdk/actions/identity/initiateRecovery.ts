@@ -5,7 +5,7 @@ import { toNonZeroAddress, toNonZeroBytes32 } from "../../internal/validate.js";
 import type { Address, Hex } from "../../types.js";
 
 export type InitiateRecoveryParameters = { citizen: Hex; newController: Address; account?: ImiAccount };
-export type InitiateRecoveryReturnType = { hash: Hex; executableAt: bigint };
+export type InitiateRecoveryReturnType = { hash: Hex; blockNumber: number; executableAt: bigint };
 
 /** A registrar starts replacing a lost key; it takes effect after the recovery delay. */
 export async function initiateRecovery(client: ImiBaseClient, p: InitiateRecoveryParameters): Promise<InitiateRecoveryReturnType> {
@@ -16,5 +16,5 @@ export async function initiateRecovery(client: ImiBaseClient, p: InitiateRecover
     functionName: "initiateRecovery",
     args: [toNonZeroBytes32("citizen", p.citizen), toNonZeroAddress("newController", p.newController)],
   });
-  return { hash: result.hash, executableAt: eventOf(result, "identityRegistry", "RecoveryInitiated").executableAt };
+  return { hash: result.hash, blockNumber: result.blockNumber, executableAt: eventOf(result, "identityRegistry", "RecoveryInitiated").executableAt };
 }

@@ -16,7 +16,7 @@ export type RegisterIdentityParameters = {
   level: Numberish;
   account?: ImiAccount;
 };
-export type RegisterIdentityReturnType = { hash: Hex; citizen: Hex; registrar: Address };
+export type RegisterIdentityReturnType = { hash: Hex; blockNumber: number; citizen: Hex; registrar: Address };
 
 /** A registrar registers an identity. */
 export async function registerIdentity(client: ImiBaseClient, p: RegisterIdentityParameters): Promise<RegisterIdentityReturnType> {
@@ -31,5 +31,5 @@ export async function registerIdentity(client: ImiBaseClient, p: RegisterIdentit
     args: [citizen, toNonZeroAddress("controller", p.controller), toNonZeroBytes32("commitment", p.commitment), level],
   });
   const event = eventOf(result, "identityRegistry", "IdentityRegistered");
-  return { hash: result.hash, citizen, registrar: event.registrar };
+  return { hash: result.hash, blockNumber: result.blockNumber, citizen, registrar: event.registrar };
 }

@@ -7,12 +7,12 @@ import { removeGuardianTypedData } from "../../typedData/identityTypedData.js";
 import type { Address, Hex, Numberish } from "../../types.js";
 
 export type RemoveGuardianParameters = { citizen: Hex; guardian: Address; authorization?: Authorization; account?: ImiAccount };
-export type RemoveGuardianReturnType = { hash: Hex };
+export type RemoveGuardianReturnType = { hash: Hex; blockNumber: number };
 
 /** The controller, a registrar or the guardian itself ends a guardianship (directly or signed). */
 export async function removeGuardian(client: ImiBaseClient, p: RemoveGuardianParameters): Promise<RemoveGuardianReturnType> {
   const args = [toNonZeroBytes32("citizen", p.citizen), toNonZeroAddress("guardian", p.guardian)];
-  const { hash } = await writeContract(client, {
+  const { hash, blockNumber } = await writeContract(client, {
     action: "removeGuardian",
     account: p.account,
     contract: "identityRegistry",
@@ -20,7 +20,7 @@ export async function removeGuardian(client: ImiBaseClient, p: RemoveGuardianPar
       ? { functionName: "removeGuardianBySig", args: [...args, await checkAuthorization(client, p.authorization)] }
       : { functionName: "removeGuardian", args }),
   });
-  return { hash };
+  return { hash, blockNumber };
 }
 
 export type SignRemoveGuardianParameters = { citizen: Hex; guardian: Address; deadline?: Numberish; account?: ImiAccount };

@@ -13,13 +13,13 @@ export type RotateKeyParameters = {
   authorization?: Authorization;
   account?: ImiAccount;
 };
-export type RotateKeyReturnType = { hash: Hex };
+export type RotateKeyReturnType = { hash: Hex; blockNumber: number };
 
 /** The controller replaces its own key, directly or through a relayed signature. */
 export async function rotateKey(client: ImiBaseClient, p: RotateKeyParameters): Promise<RotateKeyReturnType> {
   const citizen = toNonZeroBytes32("citizen", p.citizen);
   const newController = toNonZeroAddress("newController", p.newController);
-  const { hash } = await writeContract(client, {
+  const { hash, blockNumber } = await writeContract(client, {
     action: "rotateKey",
     account: p.account,
     contract: "identityRegistry",
@@ -27,7 +27,7 @@ export async function rotateKey(client: ImiBaseClient, p: RotateKeyParameters): 
       ? { functionName: "rotateKeyBySig", args: [citizen, newController, await checkAuthorization(client, p.authorization)] }
       : { functionName: "rotateKey", args: [citizen, newController] }),
   });
-  return { hash };
+  return { hash, blockNumber };
 }
 
 export type SignRotateKeyParameters = { citizen: Hex; newController: Address; deadline?: Numberish; account?: ImiAccount };
