@@ -13,7 +13,7 @@ import {
 import type { Hex, Numberish } from "../types.js";
 
 export type ConsentChangeParameters = { consentId: Hex; authorization?: Authorization; account?: ImiAccount };
-export type ConsentChangeReturnType = { hash: Hex; status: "active" | "paused" | "revoked" };
+export type ConsentChangeReturnType = { hash: Hex; blockNumber: number; status: "active" | "paused" | "revoked" };
 export type SignConsentChangeParameters = { consentId: Hex; deadline?: Numberish; account?: ImiAccount };
 
 const FUNCTION = { Revoke: "revoke", Pause: "pause", Resume: "resume" } as const;
@@ -36,7 +36,7 @@ export async function changeConsent(
       : { functionName: fn, args: [consentId] }),
   });
   const status = STATUS[Number(eventOf(result, "consentRegistry", "ConsentStatusChanged").status)] as ConsentChangeReturnType["status"];
-  return { hash: result.hash, status };
+  return { hash: result.hash, blockNumber: result.blockNumber, status };
 }
 
 export function signConsentChange<K extends ConsentChangeKind>(

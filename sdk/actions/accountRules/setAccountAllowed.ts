@@ -11,7 +11,7 @@ export type SetAccountAllowedParameters = {
   allowed: boolean;
   account?: ImiAccount;
 };
-export type SetAccountAllowedReturnType = { hash: Hex };
+export type SetAccountAllowedReturnType = { hash: Hex; blockNumber: number };
 
 /** The governor admits accounts to (or removes one from) the chain's transaction allowlist. */
 export async function setAccountAllowed(client: ImiBaseClient, p: SetAccountAllowedParameters): Promise<SetAccountAllowedReturnType> {
@@ -23,6 +23,6 @@ export async function setAccountAllowed(client: ImiBaseClient, p: SetAccountAllo
       ? { functionName: "allow" as const, args: [accounts[0]] }
       : { functionName: "allowMany" as const, args: [accounts] }
     : { functionName: "disallow" as const, args: [accounts[0]] };
-  const { hash } = await writeContract(client, { action: "setAccountAllowed", account: p.account, contract: "accountRules", ...call });
-  return { hash };
+  const { hash, blockNumber } = await writeContract(client, { action: "setAccountAllowed", account: p.account, contract: "accountRules", ...call });
+  return { hash, blockNumber };
 }
