@@ -48,6 +48,8 @@ const TEXT = {
     toAccesses: "查看谁查看了我的数据",
     verified: "已在本设备核验",
     revokedStatus: "已撤回",
+    largerText: "大字模式",
+    normalText: "标准字号",
   },
   en: {
     setUp: "Set up this device",
@@ -67,6 +69,8 @@ const TEXT = {
     toAccesses: "See who read my data",
     verified: "Proof checked on this device",
     revokedStatus: "Revoked",
+    largerText: "Larger text",
+    normalText: "Normal text",
   },
 } as const;
 
@@ -151,6 +155,15 @@ describe("web app: the citizen's main path on a phone", () => {
         expect(await first.locator("h2").textContent()).not.toMatch(/0x[0-9a-f]{8}/i); // names, not hex
         checked += await expectAccessible(page, `${lang} accesses`);
         await screenshot(page, `${lang}-2-accesses`);
+        // Larger text: one tap, everything scales, and it is still accessible.
+        const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+        const normal = await size();
+        await page.getByRole("button", { name: text.largerText }).click();
+        expect(await size()).toBeGreaterThan(normal * 1.15);
+        checked += await expectAccessible(page, `${lang} accesses, larger text`);
+        await screenshot(page, `${lang}-2b-accesses-larger-text`);
+        await page.getByRole("button", { name: text.normalText }).click();
+        expect(await size()).toBe(normal);
 
         // My consents → withdraw → check your answers → signed in the browser, relayed.
         await page.getByRole("link", { name: text.consents }).click();

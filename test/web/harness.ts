@@ -141,10 +141,12 @@ export async function expectAccessible(page: Page, screen: string): Promise<numb
   return result.passes;
 }
 
+/** The screen as the person sees it (the phone's viewport), and the whole page beside it. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(OUTPUT_DIR, { recursive: true });
   const path = join(OUTPUT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path });
+  await page.screenshot({ path: join(OUTPUT_DIR, `${name}-full.png`), fullPage: true });
   return path;
 }
 
