@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grantRole } from "../../cli/commands/roles/grant.js";
 import { imi, startTestNode, type TestNode } from "./harness.js";
+import { answerFlippingProxy } from "../helpers/answerFlippingProxy.js";
 
 describe("imi for citizens, agencies and auditors", () => {
   let t: TestNode;
@@ -90,12 +91,30 @@ describe("imi for citizens, agencies and auditors", () => {
       imi(["--json", "agency", "ask", "--citizen", citizen, "--purpose", "social-benefits", "--resident-of", "Haidian", ...asAgency()]),
     ]);
     expect(encrypted.json()).toMatchObject({ ok: true, encrypted: true, data: { income: { yearly: 52000 } } });
-    expect(ask.json()).toMatchObject({ ok: true, result: true, predicate: { type: "residentOf", district: "Haidian" } });
+    expect(ask.json()).toMatchObject({ ok: true, result: true, verified: true, predicate: { type: "residentOf", district: "Haidian" } });
+    expect((ask.json().signer as string).toLowerCase()).toBe(t.node.info.gateway.toLowerCase());
     expect(JSON.stringify(ask.json())).not.toContain("52000");
     const notCovered = await imi(["--json", "agency", "ask", "--citizen", citizen, "--purpose", "social-benefits", "--age-at-least", "65", ...asAgency()]);
     expect(notCovered.code).toBe(1);
     expect(notCovered.json().error).toMatchObject({ code: "SCOPE_NOT_COVERED" });
     expect(notCovered.json().error?.message).toMatch(/logged as record #\d+/);
+  });
+
+  // Regression: `agency ask` printed "YES … signed by the gateway" for an answer a proxy had flipped
+  // and signed again with a random key. (The consent allows 5 uses: this ask spends the fourth.)
+  it("agency ask refuses an answer a proxy flipped and signed again with its own key", async () => {
+    const proxy = await answerFlippingProxy(t.node.info.gatewayUrl, t.node.info.chainId);
+    try {
+      const forged = await imi(["--json", "agency", "ask", "--citizen", citizen, "--purpose", "social-benefits", "--resident-of", "Haidian", "--gateway", proxy.url, ...asAgency()]);
+      expect(proxy.flipped()).toBe(1);
+      expect(forged.code).toBe(1);
+      expect(forged.json()).toMatchObject({ ok: false, error: { code: "ANSWER_SIGNER_NOT_GATEWAY" } });
+      const text = await imi(["agency", "ask", "--citizen", citizen, "--purpose", "social-benefits", "--age-at-least", "65", "--gateway", proxy.url, ...asAgency()]);
+      expect(text.code).not.toBe(0); // refused by the gateway (birth is not covered): nothing is printed as an answer
+      expect(text.stdout).not.toMatch(/YES|NO:/);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("refuses bad input before anything is signed or sent", async () => {

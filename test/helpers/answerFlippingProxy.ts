@@ -23,7 +23,7 @@ export async function answerFlippingProxy(target: string, chainId: number): Prom
       const body = await readBody(req);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && !["host", "content-length", "connection"].includes(k)) headers[k] = v;
-      const upstream = await fetch(target.replace(/\/$/, "") + req.url, { method: req.method, headers, body: body.length ? body : undefined });
+      const upstream = await fetch(target.replace(/\/$/, "") + req.url, { method: req.method, headers, body: body.length ? new Uint8Array(body) : undefined });
       let text = await upstream.text();
       if (req.url === "/v1/access/predicate" && upstream.status === 200) {
         const out = JSON.parse(text) as { result: boolean; answer: PredicateAnswer; signature: string; signer: string };

@@ -55,7 +55,7 @@ describe("verifyPredicateAnswer", () => {
       gateway: h.gatewayAccount.address,
       citizen,
       scopes: ADDRESS,
-      purpose: P,
+      purpose: P as Hex,
       grantId: ZeroHash as Hex,
       method: "POST",
       path: "/v1/access/predicate",

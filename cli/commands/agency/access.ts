@@ -2,7 +2,12 @@ import { agencyRequestHeaders, signAgencyRequest } from "@imi-ledger/sdk";
 import type { LocalAccount } from "@imi-ledger/sdk";
 import type { Address, Hex } from "@imi-ledger/sdk";
 import type { EncryptedPayload } from "@imi-ledger/sdk";
-import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
+import { verifyPredicateAnswer } from "@imi-ledger/sdk";
+import { agencyRequestTypedData } from "@imi-ledger/sdk";
+import type { PredicateAnswer, SignedAgencyRequest } from "@imi-ledger/sdk";
+import { hashTypedData } from "@imi-ledger/sdk";
+import { CliError } from "../../CliError.js";
+import { connect, loadKey, type KeyOptions, type Node, type NodeOptions } from "../../internal/connect.js";
 import { usage } from "../../internal/errors.js";
 import { gatewayAccount, gatewayJson } from "../../internal/gateway.js";
 import { bytes32, integer, purpose as parsePurpose, scopes as parseScopes, scopeNames, CATEGORIES } from "../../internal/parse.js";
@@ -18,14 +23,14 @@ async function signedCall<T>(
   terms: Terms,
   body: Record<string, unknown>,
   encrypt = false,
-): Promise<{ agency: LocalAccount; answer: T }> {
+): Promise<{ agency: LocalAccount; answer: T; signed: SignedAgencyRequest; node: Node }> {
   const node = await connect(options);
   const gateway = node.requireGateway();
   const agency = await loadKey(options);
   const text = JSON.stringify(encrypt ? { ...body, encryptTo: agency.publicKey } : body);
   const signed = signAgencyRequest(agency, { chainId: node.deployment.chainId, gateway: await gatewayAccount(gateway), ...terms, method: "POST", path, body: text });
   const answer = await gatewayJson<T>(gateway, path, { body: text, headers: agencyRequestHeaders(signed) });
-  return { agency, answer };
+  return { agency, answer, signed, node };
 }
 
 export type RequestDataOptions = NodeOptions & KeyOptions & { citizen: string; scopes: string; purpose: string; grant?: string; encrypt?: boolean };
@@ -63,7 +68,8 @@ export async function requestData(options: RequestDataOptions): Promise<RequestD
 }
 
 export type AskOptions = NodeOptions & KeyOptions & { citizen: string; purpose: string; grant?: string; ageAtLeast?: string; residentOf?: string; hasCredential?: string };
-export type AskResult = { citizen: Hex; agency: Address; question: string; result: boolean; predicate: Record<string, unknown>; signature: Hex; signer: Address; answer: Record<string, unknown>; receipt: Receipt };
+/** `signer` is the verified signer: an account holding the gateway role on chain (the gateway's own claim is not trusted). */
+export type AskResult = { citizen: Hex; agency: Address; question: string; result: boolean; predicate: Record<string, unknown>; signature: Hex; signer: Address; answer: PredicateAnswer; receipt: Receipt; verified: true };
 
 /** A yes/no about a citizen (age, residence, a valid credential) signed by the gateway; no data leaves the vault. */
 export async function askPredicate(options: AskOptions): Promise<AskResult> {
@@ -92,6 +98,17 @@ export async function askPredicate(options: AskOptions): Promise<AskResult> {
   }
   const scopes = 1n << BigInt(CATEGORIES.indexOf(category));
   const body = { citizen, scopes: scopes.toString(), purpose, ...(grantId ? { grantId } : {}), predicate };
-  const { agency, answer } = await signedCall<Omit<AskResult, "agency" | "question" | "predicate" | "citizen">>(options, "/v1/access/predicate", { citizen, scopes, purpose, grantId }, body);
-  return { citizen, agency: agency.address, question, predicate, ...answer };
+  const { agency, answer, signed, node } = await signedCall<Omit<AskResult, "agency" | "question" | "predicate" | "citizen" | "verified">>(options, "/v1/access/predicate", { citizen, scopes, purpose, grantId }, body);
+  // Nothing the gateway (or anything between) claims is printed as "signed by the gateway" until it
+  // verifies: a gateway-role key on chain signed this very question, for this request, just now.
+  const verified = await verifyPredicateAnswer(node.client(), {
+    answer: answer.answer,
+    signature: answer.signature,
+    question: { agency: agency.address, citizen, predicate: predicate as never },
+    request: { requestHash: hashTypedData(agencyRequestTypedData(node.deployment.chainId, signed.message)), nonce: signed.message.nonce },
+  });
+  // The receipt is the record the signed answer names, kept by the gateway that signed it.
+  if (answer.receipt.seq !== verified.seq || answer.receipt.recordHash.toLowerCase() !== verified.recordHash.toLowerCase() || answer.receipt.gateway.toLowerCase() !== verified.signer.toLowerCase())
+    throw new CliError("RECEIPT_MISMATCH", "the receipt does not match the signed answer's access record or signer");
+  return { citizen, agency: agency.address, question, predicate, ...answer, result: verified.result, signer: verified.signer, verified: true };
 }

@@ -35,7 +35,7 @@ export function registerAgencyCommands(program: Command): void {
     .option("--grant <id>", "the consent relied on (default: the latest)")
     .action(
       action(async (out, options: AskOptions) =>
-        out.result(await (await import("./access.js")).askPredicate(options), (r) => [`${r.result ? "YES" : "NO"}: ${r.citizen} ${r.question}`, `  signed by the gateway ${r.signer}; receipt: record #${r.receipt.seq}`]),
+        out.result(await (await import("./access.js")).askPredicate(options), (r) => [`${r.result ? "YES" : "NO"}: ${r.citizen} ${r.question}`, `  verified: signed by ${r.signer}, which holds the gateway role on chain; receipt: record #${r.receipt.seq}`]),
       ),
     );
 
