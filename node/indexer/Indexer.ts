@@ -415,14 +415,7 @@ export class Indexer {
 
   /** The newest consent for (citizen, agency, purpose), as ConsentRegistry.latestConsent. */
   latestConsent(citizen: string, agency: string, purpose: string): string {
-    let best: ConsentView | undefined;
-    for (const id of this.state.consentsByCitizen.get(citizen.toLowerCase()) ?? []) {
-      const c = this.state.consents.get(id)!;
-      if (c.agency !== agency.toLowerCase() || c.purpose !== purpose.toLowerCase()) continue;
-      // Grant order is (block, log index); map order is not (a reload iterates by key).
-      if (!best || c.grantedBlock > best.grantedBlock || (c.grantedBlock === best.grantedBlock && (c.grantedLogIndex ?? 0) > (best.grantedLogIndex ?? 0))) best = c;
-    }
-    return best?.consentId ?? ZERO32;
+    return this.state.latestConsent.get(`${citizen.toLowerCase()}:${agency.toLowerCase()}:${purpose.toLowerCase()}`) ?? ZERO32;
   }
 
   /** ConsentRegistry.check over the view, at chain time `now` (unix seconds). */

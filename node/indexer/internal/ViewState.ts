@@ -101,6 +101,12 @@ export class ViewState {
   readonly schemas = new Map<string, { deprecated: boolean }>();
   readonly consentsByCitizen = new Map<string, Set<string>>();
   readonly consentsByAgency = new Map<string, Set<string>>();
+  /**
+   * citizen:agency:purpose -> the newest consent's id (ConsentRegistry.latestConsent), kept as
+   * consents are put, so an access that names no consent costs one lookup, not a scan of every
+   * consent the citizen ever gave.
+   */
+  readonly latestConsent = new Map<string, string>();
   readonly statutoryByCitizen = new Map<string, Set<string>>();
   readonly credentialsBySubject = new Map<string, Set<string>>();
 
@@ -147,6 +153,12 @@ export class ViewState {
 
   putConsent(c: ConsentView): void {
     this.consents.set(c.consentId, c);
+    const triple = `${c.citizen}:${c.agency}:${c.purpose}`;
+    const newest = this.consents.get(this.latestConsent.get(triple) ?? "");
+    // Grant order is (block, log index); load order is not (a reload iterates by key).
+    if (!newest || c.grantedBlock > newest.grantedBlock || (c.grantedBlock === newest.grantedBlock && (c.grantedLogIndex ?? 0) >= (newest.grantedLogIndex ?? 0))) {
+      this.latestConsent.set(triple, c.consentId);
+    }
     addTo(this.consentsByCitizen, c.citizen, c.consentId);
     addTo(this.consentsByAgency, c.agency, c.consentId);
   }
