@@ -103,7 +103,7 @@ export type GatewayOptions = {
    * The newest chain head, learned apart from the index (startGateway passes its HeadWatcher, which
    * follows newHeads over a WebSocket or polls). Without it only heads the index saw count.
    */
-  heads?: { readonly head: number; readonly lastHeardAt: number };
+  heads?: { readonly head: number; readonly lastHeardAt: number; poll?(): Promise<void> };
   /** Serve the OpenAPI UI at /docs (default true). */
   docs?: boolean;
   /** Names of agencies, purposes and data categories for GET /v1/directory; the defaults are in routes/directory.ts. */

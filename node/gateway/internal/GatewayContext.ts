@@ -121,13 +121,25 @@ export class GatewayContext {
 
   /**
    * When the gateway has seen a head the index has not reached yet, waits for the index, at most
-   * `limits.indexWaitMs`; undefined (no promise, no wait) when the index is at the newest head.
+   * `limits.indexWaitMs` (and, when the chain was not heard from within `maxHeadAgeMs`, first asks
+   * it for its head, at most as long again); undefined (no promise, no wait) when the index is at
+   * the newest head.
    * Never rejects: the caller's {@link assertFresh} right after it refuses if the index is still
    * behind (or fell behind a newer head meanwhile).
    */
   catchUp(): Promise<void> | undefined {
+    const { indexer, limits, heads } = this.options;
+    if (limits.indexWaitMs === 0) return undefined;
+    // Not heard from the chain for a while (a busy machine can starve the polls): ask once, within
+    // the same bounded wait, before calling the chain unavailable.
+    if (heads?.poll && Date.now() - Math.max(heads.lastHeardAt, indexer.status().lastHeadAt) > limits.maxHeadAgeMs)
+      return this.waitAtMost(heads.poll(), limits.indexWaitMs).then(() => this.waitForIndex());
+    return this.waitForIndex();
+  }
+
+  private waitForIndex(): Promise<void> | undefined {
     const { indexer, limits } = this.options;
-    if (indexer.status().indexedBlock >= this.knownHead() || limits.indexWaitMs === 0) return undefined;
+    if (indexer.status().indexedBlock >= this.knownHead()) return undefined;
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -143,6 +155,16 @@ export class GatewayContext {
 
   hasRole(role: StaffRole, account: string): boolean {
     return this.options.indexer.hasRole(BigInt(IMI_ROLES[role]), account, this.ruleTime());
+  }
+
+  private waitAtMost(work: Promise<void>, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      void work.finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** The bearer session, if any header carries one; throws for a bad or expired token. */

@@ -34,7 +34,7 @@ export class HeadWatcher {
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
-  private polling = false;
+  private polling: Promise<void> | undefined;
 
   constructor(private readonly config: HeadWatcherConfig) {}
 
@@ -58,19 +58,20 @@ export class HeadWatcher {
     if (this.config.wsUrl) this.connect(this.config.wsUrl);
   }
 
-  /** Asks the chain for its head once. Failures leave the head as it was (readiness reports them). */
-  async poll(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
-    try {
-      const head = Number(BigInt(await this.config.rpc.request<string>("eth_blockNumber")));
-      this.lastHeardAt = Date.now();
-      this.see(head);
-    } catch {
-      // Not heard: lastHeardAt ages and the gateway reports the chain unavailable.
-    } finally {
-      this.polling = false;
-    }
+  /** Asks the chain for its head once (joining a poll in flight). Failures leave the head as it was. */
+  poll(): Promise<void> {
+    this.polling ??= (async () => {
+      try {
+        const head = Number(BigInt(await this.config.rpc.request<string>("eth_blockNumber")));
+        this.lastHeardAt = Date.now();
+        this.see(head);
+      } catch {
+        // Not heard: lastHeardAt ages and the gateway reports the chain unavailable.
+      } finally {
+        this.polling = undefined;
+      }
+    })();
+    return this.polling;
   }
 
   private see(head: number): void {
