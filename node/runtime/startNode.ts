@@ -15,6 +15,7 @@ import { NodeError } from "../NodeError.js";
 import type { ImiConfig } from "./config.js";
 import { ensureDeployment, readManifest, type DeploymentManifest } from "./deploy.js";
 import { openKeyRing, type KeyRing } from "./keys.js";
+import { assertPortsFree } from "./ports.js";
 import { removeNodeInfo, writeExternalChain, writeNodeInfo, type NodeInfo } from "./nodeInfo.js";
 
 export type ImiNode = {
@@ -45,6 +46,8 @@ export async function startImiNode(
   options: { env?: NodeJS.ProcessEnv; logger?: Logger } = {},
 ): Promise<ImiNode> {
   const logger = options.logger ?? pino({ level: config.logLevel });
+  // Before anything is created, started or deployed.
+  await assertPortsFree(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const keys = await openKeyRing(config.dataDir, options.env);
   const deployer = await keys.address("deployer");

@@ -37,6 +37,9 @@ export class RpcServer {
     this.http.keepAliveTimeout = 30_000;
     this.wss = new WebSocketServer({ server: this.http, maxPayload: opts.maxBodyBytes });
     this.wss.on("connection", (ws) => this.onConnection(ws));
+    // ws re-emits the HTTP server's own errors (a busy port) here, where nobody listened, and the
+    // process died on an unhandled 'error'; listen() reports them as CHAIN_RPC_LISTEN_FAILED.
+    this.wss.on("error", (err) => this.log.debug({ event: "chain.rpc_server_error", err }, "RPC server error"));
     this.onBlock = (record) => {
       for (const sub of this.subscribers) {
         for (const [id, spec] of sub.subscriptions) {
