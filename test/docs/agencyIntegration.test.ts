@@ -1,5 +1,5 @@
 // Runs docs/agency-integration.md as written against a node started with `imi up`: the TypeScript
-// blocks as one module (with "imi-ledger/sdk" pointing at the source tree), then the shell blocks
+// blocks as one module (with "@imi-ledger/sdk" resolving to the source tree), then the shell blocks
 // with bash and curl. The setup a governor, a registrar and a citizen do first goes through the
 // `imi` commands of docs/cli.md.
 import { execFileSync, spawn } from "node:child_process";
@@ -71,7 +71,7 @@ test("the TypeScript examples log in, read data and prove the access against the
   const markdown = readFileSync(join(root, "docs", "agency-integration.md"), "utf8");
   const names = new Set<string>();
   const bodies = blocks(markdown, "ts").map((block) =>
-    block.replace(/import\s*\{([^}]*)\}\s*from\s*"imi-ledger\/sdk";\n?/g, (_all, list: string) => {
+    block.replace(/import\s*\{([^}]*)\}\s*from\s*"@?imi-ledger\/sdk";\n?/g, (_all, list: string) => {
       for (const name of list.split(",").map((n) => n.trim()).filter(Boolean)) names.add(name);
       return "";
     }),

@@ -234,7 +234,7 @@ describe("installed with plain npm into a fresh project", () => {
     expect(result.outputFiles[0].text).not.toMatch(/from\s*["']node:|require\(["'](fs|path|node:)/);
   });
 
-  test("the browser bundle runs without Node globals: keys, typed data, credentials, requests, receipts, encryption", async () => {
+  test("the browser bundle runs without Node globals: keys, typed data, credentials, receipts, encryption to a key", async () => {
     const consumer = consumers[consumers.length - 1];
     writeFileSync(
       join(consumer.dir, "browser.js"),
@@ -247,10 +247,13 @@ describe("installed with plain npm into a fresh project", () => {
        const batch = sdk.buildAccessLogBatch([{ seq: 1, time: 1, gateway: key.address, agency: key.address, citizen: sdk.randomBytes32(),
          kind: "data", scopes: 1n, purpose: sdk.code("p"), grantId: sdk.randomBytes32(), basis: "consent", decision: "allowed",
          reason: "ALLOWED", requestHash: sdk.randomBytes32(), responseHash: sdk.randomBytes32() }]);
+       const secretKey = sdk.generatePrivateKey();
+       const sealed = sdk.encryptToKey(sdk.privateKeyToAccount(secretKey).publicKey, new TextEncoder().encode("answer"));
        result = {
          signed: sdk.verifyTypedData({ typedData, signature, signer: key.address }),
          credential: credential.document.claimDigests.length,
          proof: sdk.verifyAccessLogInclusion(batch.proofs[0]),
+         decrypted: new TextDecoder().decode(sdk.decryptWithKey(secretKey, sealed)),
        };`,
     );
     const bundle = await build({ entryPoints: [join(consumer.dir, "browser.js")], bundle: true, platform: "browser", format: "iife", write: false, absWorkingDir: consumer.dir, logLevel: "silent" });
@@ -259,7 +262,7 @@ describe("installed with plain npm into a fresh project", () => {
     sandbox.globalThis = sandbox;
     sandbox.self = sandbox;
     runInNewContext(bundle.outputFiles[0].text, sandbox);
-    expect(sandbox.result).toEqual({ signed: true, credential: 1, proof: true });
+    expect(sandbox.result).toEqual({ signed: true, credential: 1, proof: true, decrypted: "answer" });
   });
 });
 
