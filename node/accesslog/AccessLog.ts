@@ -119,6 +119,8 @@ export class AccessLog {
   private readonly prefix: { records: string; byCitizen: string; byAgency: string; grants: string };
   private readonly companions: Array<{ prefix: string; companion: Companion }> = [];
   private readonly dir: string;
+  /** Every sublevel: closing the database closes them, and reopening it does not reopen them. */
+  private readonly levels: Array<{ open(): Promise<void> }> = [];
   /** After a failed write the log refuses until it has reopened its database (see StoreHealth). */
   private readonly health: StoreHealth;
 
@@ -139,6 +141,7 @@ export class AccessLog {
     this.grants = db.sublevel<string, string>("g", { keyEncoding: "utf8", valueEncoding: "utf8" });
     this.batches = db.sublevel<string, string>("b", { keyEncoding: "utf8", valueEncoding: "utf8" });
     this.meta = db.sublevel<string, string>("m", { keyEncoding: "utf8", valueEncoding: "utf8" });
+    this.levels.push(this.records, this.byCitizen, this.byAgency, this.grants, this.batches, this.meta);
     this.events.setMaxListeners(0);
     this.prefix = { records: this.records.prefix, byCitizen: this.byCitizen.prefix, byAgency: this.byAgency.prefix, grants: this.grants.prefix };
   }
@@ -205,6 +208,7 @@ export class AccessLog {
     if (this.closed) throw new NodeError("ACCESSLOG_CLOSED", "the access log is closed");
     while (this.flushing) await this.flushing;
     await reopenWhenRoom(this.db, this.dir);
+    for (const level of this.levels) await level.open();
     await this.loadState();
     const probe = { sublevel: this.meta, key: "probe" };
     await this.db.batch([{ type: "put", ...probe, value: String(Date.now()) }, { type: "del", ...probe }] as never, { sync: true });
@@ -263,6 +267,7 @@ export class AccessLog {
     if (!/^[a-z]$/.test(name) || RESERVED_SUBLEVELS.has(name) || this.companions.some((c) => c.prefix === `!${name}!`))
       throw new NodeError("ACCESSLOG_INVALID_CONFIG", `companion sublevel ${name} is taken or not a single lower-case letter`);
     const level = this.db.sublevel<string, string>(name, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    this.levels.push(level);
     const entry = { prefix: level.prefix, companion };
     this.companions.push(entry);
     return {
