@@ -10,6 +10,7 @@ const Accesses = lazy(() => import("./screens/citizen/Accesses.js").then((m) => 
 const Consents = lazy(() => import("./screens/citizen/Consents.js").then((m) => m.Consents));
 const ConfirmChange = lazy(() => import("./screens/citizen/ConfirmChange.js").then((m) => m.ConfirmChange));
 const ChangeDone = lazy(() => import("./screens/citizen/ConfirmChange.js").then((m) => m.ChangeDone));
+const Auditor = lazy(() => import("./screens/auditor/Auditor.js").then((m) => m.Auditor));
 const StaffPlaceholder = lazy(() => import("./screens/StaffPlaceholder.js").then((m) => m.StaffPlaceholder));
 
 function Header() {
@@ -86,7 +87,7 @@ export function App() {
           <Route path="/me/consents/:consentId/:action/done" component={ChangeDone} />
           <Route path="/counter" component={StaffPlaceholder} />
           <Route path="/agency" component={StaffPlaceholder} />
-          <Route path="/auditor" component={StaffPlaceholder} />
+          <Route path="/auditor" component={Auditor} />
           <Route default component={NotFound} />
         </Router>
       </ErrorBoundary>

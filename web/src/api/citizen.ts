@@ -7,7 +7,7 @@ import {
   type Hex,
   type LocalAccount,
 } from "@imi-ledger/sdk";
-import { gatewayJson, type Session } from "./http.js";
+import type { Session } from "./http.js";
 import { getDeployment } from "./directory.js";
 
 import { gateway } from "./client.js";
@@ -86,10 +86,10 @@ export async function changeMyConsent(account: LocalAccount, action: ConsentActi
   return (await relay({ consentId, authorization })) as { status: string; txHash: string; blockNumber: number };
 }
 
-/** The signer's current nonce on a contract that takes signed actions (GET /v1/signers/{signer}/nonces; not in the SDK client yet). */
-export async function signerNonce(contract: "consentRegistry" | "identityRegistry", signer: string): Promise<{ nonce: bigint }> {
-  const out = await gatewayJson<Record<typeof contract, string>>(`/v1/signers/${signer}/nonces`);
-  return { nonce: BigInt(out[contract]) };
+/** The signer's current nonce on a contract that takes signed actions (the browser has no JSON-RPC of its own). */
+export async function signerNonce(contract: "consentRegistry" | "identityRegistry", signer: Hex): Promise<{ nonce: bigint }> {
+  const nonces = (await gateway.getSignerNonces({ signer })) as unknown as Record<typeof contract, string>;
+  return { nonce: BigInt(nonces[contract]) };
 }
 
 export type ReceiptProof = { status: "anchored" | "pending" | "unbatched"; verified: boolean; blockNumber?: number };

@@ -2,7 +2,6 @@
 // Both are fetched once per page load.
 import { categoriesOf } from "@imi-ledger/sdk";
 import type { Language } from "../i18n/index.js";
-import { gatewayJson } from "./http.js";
 import { gateway } from "./client.js";
 
 export type LocalizedName = { "zh-CN": string; en: string };
@@ -17,7 +16,7 @@ let directory: Promise<Directory> | undefined;
 let deployment: Promise<Deployment> | undefined;
 
 export function getDirectory(): Promise<Directory> {
-  directory ??= gatewayJson<Directory>("/v1/directory").catch((error) => {
+  directory ??= (gateway.getDirectory() as Promise<Directory>).catch((error) => {
     directory = undefined;
     throw error;
   });

@@ -1,7 +1,8 @@
-// The done-when of the web app, in real Chromium on a 360-px phone: the demo citizen sets up her
-// device, signs in by proving her key, sees who read her data (names, not hex; every proof checked
-// in the browser), withdraws a consent after a "check your answers" page, and the agency's next
-// read is refused and appears in her list live. Once in Chinese (the default), once in English.
+// The web app in real Chromium against one real `imi up --demo`. The done-when, on a 360-px phone:
+// the demo citizen sets up her device, signs in by proving her key, sees who read her data (names,
+// not hex; every proof checked in the browser), withdraws a consent after a "check your answers"
+// page, and the agency's next read is refused and appears in her list live; once in Chinese (the
+// default), once in English. Then the auditor traces and verifies at a desk-sized window.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -207,4 +208,45 @@ describe("web app: the citizen's main path on a phone", () => {
       }
     });
   }
+});
+
+describe("web app: the auditor traces and verifies", () => {
+  it("zh-CN then en: signs in with the staff key, traces the demo citizen's accesses by agency, verifies them with a progress bar", async () => {
+    const browser = await openBrowser({ width: 1280, height: 900 }); // the auditor's desk
+    const { page } = browser;
+    try {
+      await page.goto(new URL("/auditor", node.url).href);
+      await page.getByRole("heading", { level: 1, name: "审计人员登录" }).waitFor({ timeout: 60_000 });
+      await expectAccessible(page, "auditor sign in");
+      await page.locator("#staffkey").setInputFiles(join(node.dataDir, "keys", "demo-auditor.json"));
+      await page.locator("#staffpassword").fill(node.citizen.password);
+      await page.getByRole("button", { name: "登录", exact: true }).click();
+      await page.getByRole("heading", { level: 1, name: "追溯访问记录" }).waitFor({ timeout: 60_000 });
+      await page.locator("#trace-citizen").fill(node.citizen.id);
+      await page.locator("#trace-agency").selectOption(agency.toLowerCase());
+      await page.getByRole("button", { name: "查找" }).click();
+      const heading = page.locator("#results-title");
+      await heading.waitFor();
+      expect(Number(await heading.getAttribute("data-count"))).toBeGreaterThan(0);
+      const cards = page.locator("li.card[data-seq]");
+      for (const text of await cards.allTextContents()) expect(text).toContain("区民政局");
+      await expectAccessible(page, "auditor trace");
+      await page.getByRole("button", { name: "对照日志核验这些记录" }).click();
+      await page.locator("[data-finished=yes]").waitFor({ timeout: 120_000 });
+      expect(await page.locator(".verification").getAttribute("data-failed")).toBe("0");
+      expect(await page.getByRole("status").last().textContent()).toContain("已核验");
+      await expectAccessible(page, "auditor verified");
+      await screenshot(page, "zh-CN-6-auditor-verified");
+
+      await page.getByRole("button", { name: "Switch to English" }).click();
+      await page.getByRole("heading", { level: 1, name: "Trace accesses" }).waitFor();
+      for (const text of await cards.allTextContents()) expect(text).toContain("District Civil Affairs Bureau");
+      expect(await page.locator(".verification [role=status]").textContent()).toMatch(/^Checked \d+ records/);
+      await expectAccessible(page, "auditor verified, en");
+      await screenshot(page, "en-6-auditor-verified");
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
 });
