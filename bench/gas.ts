@@ -52,6 +52,14 @@ results.grant_signed = await gasOf(
 );
 const consentId = await consents.latestConsent(citizen, agency.address, code("benefits"));
 results.revoke = await gasOf(consents.connect(citizenKey).revoke(consentId));
+// A limited consent's use, counted on chain by a gateway before it releases anything (unlimited consents pay nothing).
+const taxConsent = await consents.latestConsent(citizen, agency.address, code("tax"));
+results.consume_use = await gasOf(consents.connect(gateway).consume(taxConsent));
+// A guardian's grant records the guardianship it stands on; the citizen's confirmation keeps it after the guardianship ends.
+const guardian = others[1];
+await (await identity.connect(citizenKey).addGuardian(citizen, guardian.address, 0b110n, now + 86_400)).wait();
+results.grant_by_guardian = await gasOf(consents.connect(guardian).grant(grantRequest("care")));
+results.confirm_guardian_grant = await gasOf(consents.connect(citizenKey).confirm(await consents.latestConsent(citizen, agency.address, code("care"))));
 
 const schemaId = code("residence-certificate/1.0");
 await (await credentials.connect(governor).registerSchema(schemaId, "residence-certificate", "1.0")).wait();
