@@ -1,4 +1,5 @@
 // The `imi` command tree, built without running it (the CLI entry and the tests both use it).
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { registerUp } from "./commands/up.js";
 import { registerAuditVerify } from "./commands/auditVerify.js";
@@ -15,11 +16,18 @@ import { registerAgencyCommands } from "./commands/agency/index.js";
 import { registerTraceCommand } from "./commands/trace/index.js";
 import { registerDemo } from "./commands/demo.js";
 
+/** The version of the package this `imi` came from (the repository's package.json, wherever it is installed). */
+export function version(): string {
+  return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command()
     .name("imi")
     .description("IMI ledger: citizen identity and consent on a permissioned chain")
+    .version(version(), "-V, --version", "the version of imi")
     .option("--json", "machine-readable output")
+    .option("--verbose", "addresses and codes in hex beside the names people read")
     .exitOverride()
     .showHelpAfterError();
   registerUp(program);

@@ -10,10 +10,17 @@ export function jsonOutput(command: Command): boolean {
   return root.opts<{ json?: boolean }>().json === true;
 }
 
+/** The global --verbose: hex beside names. */
+export function verboseOutput(command: Command): boolean {
+  let root: Command = command;
+  while (root.parent) root = root.parent;
+  return root.opts<{ verbose?: boolean }>().verbose === true;
+}
+
 /** Commander action: `fn(out, ...commander's arguments)` with errors turned into CliError. */
 export function action<A extends unknown[]>(fn: (out: Printer, ...args: A) => Promise<void>) {
   return async function (this: Command, ...args: A): Promise<void> {
-    const out = printer(jsonOutput(this));
+    const out = printer(jsonOutput(this), verboseOutput(this));
     await converted(() => fn(out, ...args));
     if (out.failure) throw out.failure;
   };

@@ -9,6 +9,8 @@ export function toJson(value: unknown): string {
 
 export type Printer = {
   json: boolean;
+  /** --verbose: hex beside the names. */
+  verbose: boolean;
   /**
    * Prints the command's result: `{ ok: true, ...data }` for machines, `human(data)` lines for people.
    * With `failed` (a run that went to the end but refused some items): `{ ok: false, ...data, error }`,
@@ -21,9 +23,10 @@ export type Printer = {
   note(line: string): void;
 };
 
-export function printer(json: boolean): Printer {
+export function printer(json: boolean, verbose = false): Printer {
   const out: Printer = {
     json,
+    verbose,
     result(data, human, failed) {
       if (failed) out.failure = new CliError(failed.code, failed.message, { exitCode: failed.exitCode, details: failed.details, reported: true });
       if (json) {

@@ -38,6 +38,7 @@ const WORDS: Record<string, string> = {
   GUARDIAN_EXPIRED: "the guardianship has ended",
   // Roles and keys.
   AccessManagerUnauthorizedAccount: "this key does not hold the role this needs (roles: only the governor)",
+  AccessManagedUnauthorized: "this key does not hold the role this needs (the governor grants roles)",
   ROLE_NOT_HELD: "this key does not hold the role this needs (the governor grants roles)",
   WRONG_ROLE: "this key does not hold the role this needs (the governor grants roles)",
   NO_ROLE: "this key holds no role on this ledger (the governor grants roles)",

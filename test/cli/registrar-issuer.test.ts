@@ -66,15 +66,23 @@ describe("imi for the governor, registrars and issuers", () => {
       imi(["--json", "registrar", "register", "--key", "registrar-1", "--controller", newAddress(), "--name", "X", "--level", "9", ...d]),
       imi(["--json", "registrar", "register", "--controller", newAddress(), "--name", "X", ...d]),
       imi(["--json", "registrar", "register", "--key", "registrar-1", "--controller", controller, "--name", "Again", ...d]),
+      imi(["--json", "registrar", "register", "--key", "registrar-1", "--controller", newAddress(), "--birth-date", "1950-02-30", ...d]),
+      imi(["--json", "registrar", "register", "--key", "registrar-1", "--controller", newAddress(), "--birth-date", `${new Date().getUTCFullYear() + 1}-06-01`, ...d]),
     ]);
     expect(bad.map((r) => [r.code, r.json().error?.code])).toEqual([
-      [2, "INVALID_RECORD"],
+      [2, "INVALID_BIRTH_DATE"],
       [2, "INVALID_RECORD"],
       [2, "INVALID_RECORD"],
       [2, "INVALID_NUMBER"],
       [2, "KEY_REQUIRED"],
       [1, "IdentityRegistryKeyInUse"],
+      [2, "INVALID_BIRTH_DATE"],
+      [2, "INVALID_BIRTH_DATE"],
     ]);
+    // The refusal in words a clerk understands, with the code beside it.
+    expect(bad[5]!.json().error).toMatchObject({ code: "IdentityRegistryKeyInUse", reason: "this key already belongs to another citizen" });
+    expect(bad[6]!.json().error?.message).toMatch(/1950-02-30 is not a day of the calendar/);
+    expect(bad[7]!.json().error?.message).toMatch(/is in the future/);
   });
 
   it("registrar import: registers the good rows and reports each rejected row with its reason", async () => {
@@ -94,25 +102,27 @@ describe("imi for the governor, registrars and issuers", () => {
       ].join("\n"),
     );
     const dry = await imi(["--json", "registrar", "import", csv, "--dry-run", "--key", "registrar-1", ...d]);
-    expect(dry.json()).toMatchObject({ ok: true, dryRun: true, total: 7, registered: [] });
+    expect(dry.json()).toMatchObject({ ok: false, error: { code: "ROWS_REJECTED" }, dryRun: true, total: 7, registered: [] });
+    expect(dry.code).toBe(5);
     const run = await imi(["--json", "registrar", "import", csv, "--key", "registrar-1", ...d]);
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(5);
     const out = run.json() as unknown as { total: number; registered: Array<{ row: number; controller: string }>; rejected: Array<{ row: number; code: string }> };
     expect(out.total).toBe(7);
     expect(out.registered.map((r) => [r.row, r.controller])).toEqual([[2, a], [4, b], [6, dup]]);
     expect(out.rejected.map((r) => [r.row, r.code])).toEqual([
       [3, "INVALID_ADDRESS"],
-      [5, "INVALID_RECORD"],
+      [5, "INVALID_BIRTH_DATE"],
       [7, "DUPLICATE_CONTROLLER"],
       [8, "INVALID_NUMBER"],
     ]);
     // Running the same file again, at a terminal: a progress bar over the 3 rows that pass the
-    // checks, each of which the chain now refuses, and says why.
+    // checks, each of which is registered already: skipped, not an error; the 4 bad rows stay bad.
     const again = await imiOnTerminal(["registrar", "import", csv, "--key", "registrar-1", ...d]);
-    expect(again.code).toBe(0);
+    expect(again.code).toBe(5);
     expect(again.stdout).toMatch(/registering \[[^\]]+\] 3\/3 100%/);
-    expect(again.stdout).toContain("registered 0 of 7 rows, rejected 7:");
-    expect(again.stdout).toMatch(/\n\s+2\s+IdentityRegistryKeyInUse\s/);
+    expect(again.stdout).toMatch(/registered now\s+0\r?\n\s+already registered\s+3 \(skipped\)\r?\n\s+rejected\s+4/);
+    expect(again.stdout).toMatch(/\n\s+3\s+INVALID_ADDRESS\s/);
+    expect(again.stdout).toContain("error [ROWS_REJECTED]");
     const missing = await imi(["--json", "registrar", "import", join(t.dataDir, "nope.csv"), "--key", "registrar-1", ...d]);
     expect([missing.code, missing.json().error?.code]).toEqual([2, "CSV_UNREADABLE"]);
   });
@@ -123,7 +133,7 @@ describe("imi for the governor, registrars and issuers", () => {
     const csv = join(t.dataDir, "many.csv");
     await writeFile(csv, ["controller,name,id_number,birth_date,district,level,citizen", ...rows].join("\n"));
     const run = await imi(["--json", "registrar", "import", csv, "--key", "registrar-1", ...d]);
-    expect({ code: run.code, stdout: run.stdout }).toMatchObject({ code: 0 });
+    expect({ code: run.code, stdout: run.stdout }).toMatchObject({ code: 5 });
     const out = run.json() as unknown as { registered: Array<{ row: number; citizen: string }>; rejected: Array<{ row: number; code: string }> };
     // The two rows with the same citizen id: one is registered, the other refused by the contract's
     // estimate, the gateway or the chain, whichever saw it first; its nonce is reused or filled.

@@ -1,6 +1,8 @@
 import type { ImiClient } from "@imi-ledger/sdk";
 import type { Address, Hex } from "@imi-ledger/sdk";
 import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../internal/connect.js";
+import { loadNames, type Names } from "../../internal/names.js";
+import { reasonText } from "../../internal/refusals.js";
 import { usage } from "../../internal/errors.js";
 import { citizenLogin, gatewayJson } from "../../internal/gateway.js";
 import { bytes32, integer, scopeNames } from "../../internal/parse.js";
@@ -27,6 +29,10 @@ export type ProofStatus = "anchored" | "pending" | "unbatched";
 export type TracedRecord = AccessRecordJson & {
   categories: string[];
   proof: ProofStatus;
+  /** For people: the agency's name, the purpose's name, the reason in words. */
+  agencyName?: string;
+  purposeName?: string;
+  reasonText?: string;
   /** With --verify: the record's inclusion proof checked against the root anchored on chain. */
   verified?: boolean;
 };
@@ -67,7 +73,12 @@ export async function verifyProofs(client: ImiClient, gateway: string, records: 
   );
 }
 
-export type AccessHistoryOptions = NodeOptions & KeyOptions & { citizen?: string; limit?: string; after?: string; verify?: boolean };
+/** Names for people on each record (agency, purpose, the reason in words); hex stays in the JSON fields. */
+export function withNames(records: TracedRecord[], names: Names): TracedRecord[] {
+  return records.map((r) => ({ ...r, agencyName: names.account(r.agency), purposeName: names.purpose(r.purpose), reasonText: r.decision === "allowed" || r.reason === "ALLOWED" ? "" : reasonText(r.reason) }));
+}
+
+export type AccessHistoryOptions = NodeOptions & KeyOptions & { verbose?: boolean } & { citizen?: string; limit?: string; after?: string; verify?: boolean };
 
 /** Who read what of my data, when, why and with what answer, from the gateway's log (citizen login). */
 export async function accessHistory(options: AccessHistoryOptions): Promise<{ citizen: Hex; records: TracedRecord[] }> {
@@ -83,6 +94,6 @@ export async function accessHistory(options: AccessHistoryOptions): Promise<{ ci
   const { token } = await citizenLogin(gateway, node.deployment.chainId, account, citizen);
   const query = new URLSearchParams({ limit: String(limit), ...(after === undefined ? {} : { afterSeq: String(after) }) });
   const { records } = await gatewayJson<{ records: AccessRecordJson[] }>(gateway, `/v1/citizen/accesses?${query}`, { token });
-  const traced = await withProofStatus(client, records);
-  return { citizen, records: options.verify ? await verifyProofs(client, gateway, traced) : traced };
+  const [traced, names] = await Promise.all([withProofStatus(client, records), loadNames(node, options.verbose)]);
+  return { citizen, records: withNames(options.verify ? await verifyProofs(client, gateway, traced) : traced, names) };
 }

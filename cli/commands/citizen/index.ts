@@ -5,6 +5,7 @@ import { withKeyOptions, withNodeOptions } from "../../internal/options.js";
 import { toJson } from "../../internal/output.js";
 import { table } from "../../internal/output.js";
 import type { CreateKeysOptions } from "../keys/create.js";
+import type { ExportKeyOptions } from "../keys/export.js";
 import type { AccessHistoryOptions } from "./history.js";
 import type { PresentCredentialOptions } from "./present.js";
 import type { ProveIdentityOptions } from "./prove.js";
@@ -29,6 +30,20 @@ export function registerCitizenCommands(program: Command): void {
     .addOption(new Option("--data-dir <dir>", "data directory of the node").env("IMI_DATA_DIR").default(DEFAULT_DATA_DIR))
     .action(action(async (out, options: { dataDir: string }) => out.result(await (await import("../keys/create.js")).listKeys(options), (r) => table(["NAME", "ADDRESS"], r.keys.map((k) => [k.name, k.address])))));
 
+  keys
+    .command("export")
+    .description("hand a key of the node's key ring to a program (an agency service, an SDK script): warns and asks first")
+    .argument("<name>", "the key's name (`imi keys list`)")
+    .option("--out <file>", "write an encrypted Web3 keystore (password: IMI_KEYSTORE_PASSWORD or a prompt) instead of printing 0x hex")
+    .option("-y, --yes", "do not ask (scripts); without a terminal the command refuses unless given")
+    .option("--force", "overwrite an existing --out file")
+    .addOption(new Option("--data-dir <dir>", "data directory of the node").env("IMI_DATA_DIR").default(DEFAULT_DATA_DIR))
+    .action(
+      action(async (out, name: string, options: Omit<ExportKeyOptions, "name">) =>
+        out.result(await (await import("../keys/export.js")).exportKey({ ...options, name }, (line) => out.note(line)), (r) => (r.file ? `key ${r.name} (${r.address}) written to ${r.file}, encrypted` : r.privateKey!)),
+      ),
+    );
+
   const citizen = group(program, "citizen", "citizens: access history, identity proofs, credential presentations");
   withKeyOptions(withNodeOptions(citizen.command("history").description("who accessed your data, when, why, with what answer, and whether it is anchored")), "citizen")
     .option("--citizen <id>", "the identity (a guardian acting for a minor)")
@@ -37,12 +52,12 @@ export function registerCitizenCommands(program: Command): void {
     .option("--verify", "check each anchored record's inclusion proof against the chain")
     .action(
       action(async (out, options: AccessHistoryOptions) =>
-        out.result(await (await import("./history.js")).accessHistory(options), (r) =>
+        out.result(await (await import("./history.js")).accessHistory({ ...options, verbose: out.verbose }), (r) =>
           r.records.length === 0
             ? `no accesses to ${r.citizen} yet`
             : table(
-                ["SEQ", "TIME", "AGENCY", "KIND", "CATEGORIES", "DECISION", "REASON", "PROOF"],
-                r.records.map((x) => [String(x.seq), new Date(x.time).toISOString(), x.agency, x.kind, x.categories.join(",") || "-", x.decision, x.reason, x.verified === undefined ? x.proof : x.verified ? "verified" : "PROOF INVALID"]),
+                ["SEQ", "TIME", "AGENCY", "PURPOSE", "KIND", "CATEGORIES", "DECISION", "PROOF", "REASON"],
+                r.records.map((x) => [String(x.seq), new Date(x.time).toISOString(), x.agencyName ?? x.agency, x.purposeName ?? x.purpose, x.kind, x.categories.join(",") || "-", x.decision, x.verified === undefined ? x.proof : x.verified ? "verified" : "PROOF INVALID", x.reasonText || "-"]),
               ),
         ),
       ),

@@ -1,6 +1,7 @@
 import { grantTypedData, normalizeGrantRequest } from "@imi-ledger/sdk";
 import type { Address, Hex } from "@imi-ledger/sdk";
 import { gatewayJson } from "../../internal/gateway.js";
+import { loadNames } from "../../internal/names.js";
 import { address, duration, integer, purpose as parsePurpose, scopes as parseScopes, scopeNames } from "../../internal/parse.js";
 import { confirmSignature, openSigner, signingTimes, type SignerOptions } from "./signer.js";
 
@@ -9,6 +10,8 @@ export type GrantConsentResult = {
   consentId: Hex;
   citizen: Hex;
   agency: Address;
+  /** The agency as people know it (directory, key ring or role label). */
+  agencyName: string;
   scopes: string;
   categories: string[];
   purpose: Hex;
@@ -47,10 +50,12 @@ export async function grantConsent(options: GrantConsentOptions): Promise<GrantC
       authorization: { signer: account.address, deadline: String(deadline), signature },
     },
   });
+  const names = await loadNames(node);
   return {
     consentId: out.consentId,
     citizen,
     agency,
+    agencyName: names.account(agency),
     scopes: scopes.toString(),
     categories: scopeNames(scopes),
     purpose: purpose.code,

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { action, group } from "../../internal/action.js";
 import { withKeyOptions, withNodeOptions } from "../../internal/options.js";
-import { isoTime, short, table } from "../../internal/output.js";
+import { isoTime, table } from "../../internal/output.js";
 import type { ChangeConsentOptions, ConsentChange } from "./change.js";
 import type { GrantConsentOptions } from "./grant.js";
 import type { ListConsentsOptions } from "./list.js";
@@ -24,7 +24,7 @@ export function registerConsentCommands(program: Command): void {
       action(async (out, options: GrantConsentOptions) =>
         out.result(await (await import("./grant.js")).grantConsent(options), (r) => [
           `consent ${r.consentId} granted`,
-          `  ${r.agency} may read ${r.categories.join(", ")} for ${r.purposeName ?? r.purpose} until ${isoTime(r.validUntil)}${r.maxUses ? `, at most ${r.maxUses} times` : ""}`,
+          `  ${out.verbose ? `${r.agencyName} (${r.agency})` : r.agencyName} may read ${r.categories.join(", ")} for ${r.purposeName ?? r.purpose} until ${isoTime(r.validUntil)}${r.maxUses ? `, at most ${r.maxUses} times` : ""}`,
         ]),
       ),
     );
@@ -47,15 +47,15 @@ export function registerConsentCommands(program: Command): void {
 
   withKeyOptions(withNodeOptions(consent.command("list").description("your consents and their status")), "citizen")
     .option("--citizen <id>", "the identity (default: the key's own)")
-    .option("--status <list>", "only these: active, paused, revoked")
+    .option("--status <list>", "only these: active, paused, revoked, expired, not yet valid, lapsed")
     .action(
       action(async (out, options: ListConsentsOptions) =>
-        out.result(await (await import("./list.js")).listConsents(options), (r) =>
+        out.result(await (await import("./list.js")).listConsents({ ...options, verbose: out.verbose }), (r) =>
           r.consents.length === 0
             ? `no consents for ${r.citizen}`
             : table(
                 ["CONSENT", "STATUS", "AGENCY", "CATEGORIES", "PURPOSE", "UNTIL", "USES"],
-                r.consents.map((c) => [c.consentId, c.status, c.agency, c.categories.join(","), short(c.purpose), isoTime(c.validUntil), c.maxUses ? String(c.maxUses) : "unlimited"]),
+                r.consents.map((c) => [c.consentId, c.state, c.agencyName, c.categories.join(","), c.purposeName, isoTime(c.validUntil), c.maxUses ? `${c.uses}/${c.maxUses}` : "unlimited"]),
               ),
         ),
       ),

@@ -104,6 +104,42 @@ function refusal(error: unknown): { code: string; status?: number; cli: unknown 
   return { code, status: typeof raw === "number" ? raw : undefined, cli };
 }
 
+/** Logins last ten minutes (the gateway allows up to fifteen): renewed well before. */
+const RENEW_LOGIN_MS = 8 * 60_000;
+
+/**
+ * The registrar's gateway login for a run that outlasts one session: renewed before it runs out,
+ * and at once when the gateway says it has expired. One login at a time, shared by every
+ * registration in flight.
+ */
+class StaffSession {
+  private current: Promise<{ token: string; renewAt: number }> | undefined;
+
+  constructor(private readonly login: () => Promise<string>) {}
+
+  private fresh(): Promise<{ token: string; renewAt: number }> {
+    const next = this.login().then((token) => ({ token, renewAt: Date.now() + RENEW_LOGIN_MS }));
+    next.catch(() => {
+      if (this.current === next) this.current = undefined;
+    });
+    return next;
+  }
+
+  async token(): Promise<string> {
+    const held = this.current ?? (this.current = this.fresh());
+    const session = await held;
+    if (Date.now() < session.renewAt) return session.token;
+    if (this.current === held) this.current = this.fresh();
+    return (await this.current).token;
+  }
+
+  /** The gateway refused `token` as expired: the next caller logs in again, once. */
+  expired(token: string): void {
+    const held = this.current;
+    if (held) this.current = held.then((session) => (session.token === token ? this.fresh() : session));
+  }
+}
+
 /**
  * "Not now" rather than "no": the gateway refused before doing anything (busy, index catching up,
  * chain briefly unreachable), so the same signed registration may be sent again.
@@ -111,6 +147,8 @@ function refusal(error: unknown): { code: string; status?: number; cli: unknown 
 function transient(r: { code: string; status?: number }): boolean {
   return r.status === 429 || r.code === "RATE_LIMITED" || r.code === "INDEX_BEHIND" || r.code === "CHAIN_UNAVAILABLE" || r.code === "INDEX_UNAVAILABLE" || r.code === "GATEWAY_UNREACHABLE";
 }
+/** Refusals about the registrar, not the row. */
+const RUN_FATAL = new Set(["AUTH_REQUIRED", "INVALID_TOKEN", "SESSION_EXPIRED", "ROLE_NOT_HELD", "WRONG_ROLE", "NO_ROLE", "WRONG_SIGNER", "TX_REJECTED", "AccessManagerUnauthorizedAccount", "AccessManagedUnauthorized"]);
 /** Waits between attempts: about a minute in all, the gateway's rate window. */
 const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
@@ -167,8 +205,8 @@ export async function importCitizens(options: ImportCitizensOptions): Promise<Im
     const gateway = node.requireGateway();
     const registrar = await loadKey(options);
     const client = node.client(registrar);
-    const token = await staffLogin(gateway, node.deployment.chainId, registrar);
-    budgetPerMinute = (await gatewayJson<{ registrationsPerMinute: number }>(gateway, "/v1/registrar/budget", { token })).registrationsPerMinute;
+    const session = new StaffSession(() => staffLogin(gateway, node.deployment.chainId, registrar));
+    budgetPerMinute = (await gatewayJson<{ registrationsPerMinute: number }>(gateway, "/v1/registrar/budget", { token: await session.token() })).registrationsPerMinute;
     pace = pacer(budgetPerMinute);
     const nonces = new NonceBook(client, registrar, Number(BigInt(await client.request<string>("eth_getTransactionCount", [registrar.address, "pending"]))));
 
@@ -201,8 +239,11 @@ export async function importCitizens(options: ImportCitizensOptions): Promise<Im
       let signed: SignedRegistration | undefined;
       try {
         signed = await signRegistration(client, registrar, row, nonce);
+        let renewed = 0;
         for (let attempt = 0; ; attempt++) {
+          let token: string | undefined;
           try {
+            token = await session.token();
             const out = await submitRegistration(gateway, token, signed);
             return { kind: "registered", citizen: out.citizen, blockNumber: out.blockNumber };
           } catch (error) {
@@ -210,6 +251,12 @@ export async function importCitizens(options: ImportCitizensOptions): Promise<Im
             if (r.code === "CITIZEN_EXISTS" || r.code === "KEY_IN_USE" || r.code === "REGISTRATION_PENDING") {
               const outcome = await landed(row, signed);
               if (outcome) return outcome;
+            }
+            // A login lasts minutes and a big file takes longer: log in again, send the same registration.
+            if ((r.code === "SESSION_EXPIRED" || r.code === "INVALID_TOKEN") && token !== undefined && renewed++ < 2) {
+              session.expired(token);
+              attempt--;
+              continue;
             }
             const delay = RETRY_DELAYS_MS[attempt];
             if (!transient(r) || delay === undefined) throw error;
@@ -223,8 +270,9 @@ export async function importCitizens(options: ImportCitizensOptions): Promise<Im
         // Refused before it reached the chain (estimate, gateway checks): the nonce is free again.
         if (!(await nonces.used(signed?.signedTransaction))) await nonces.release(nonce, last());
         const r = refusal(error);
-        // The gateway or the chain stays unreachable: stop the run, whatever is registered stays.
-        if (!(r.cli instanceof CliError) || r.cli.exitCode === EXIT.unavailable) throw r.cli;
+        // The gateway or the chain stays unreachable, or the registrar may not register at all:
+        // every further row would fail the same way, so stop; whatever is registered stays.
+        if (!(r.cli instanceof CliError) || r.cli.exitCode === EXIT.unavailable || RUN_FATAL.has(r.code)) throw r.cli;
         return rejected(r.code, reasonText(r.code) === r.code ? r.cli.message : reasonText(r.code));
       }
     };

@@ -17,12 +17,12 @@ export function registerTraceCommand(program: Command): void {
     .option("--verify", "check each anchored record's inclusion proof against the chain")
     .action(
       action(async (out, options: TraceOptions) =>
-        out.result(await (await import("./trace.js")).traceAccesses(options), (r) =>
+        out.result(await (await import("./trace.js")).traceAccesses({ ...options, verbose: out.verbose }), (r) =>
           r.records.length === 0
             ? "no matching accesses"
             : table(
-                ["SEQ", "TIME", "AGENCY", "CITIZEN", "KIND", "CATEGORIES", "DECISION", "REASON", "PROOF"],
-                r.records.map((x) => [String(x.seq), new Date(x.time).toISOString(), x.agency, short(x.citizen), x.kind, x.categories.join(",") || "-", x.decision, x.reason, x.verified === undefined ? x.proof : x.verified ? "verified" : "PROOF INVALID"]),
+                ["SEQ", "TIME", "AGENCY", "PURPOSE", "CITIZEN", "KIND", "CATEGORIES", "DECISION", "PROOF", "REASON"],
+                r.records.map((x) => [String(x.seq), new Date(x.time).toISOString(), x.agencyName ?? x.agency, x.purposeName ?? x.purpose, out.verbose ? x.citizen : short(x.citizen), x.kind, x.categories.join(",") || "-", x.decision, x.verified === undefined ? x.proof : x.verified ? "verified" : "PROOF INVALID", x.reasonText || "-"]),
               ),
         ),
       ),

@@ -3,9 +3,10 @@ import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../inter
 import { usage } from "../../internal/errors.js";
 import { gatewayJson, staffLogin } from "../../internal/gateway.js";
 import { address, bytes32, integer, purpose as parsePurpose, time } from "../../internal/parse.js";
-import { verifyProofs, withProofStatus, type AccessRecordJson, type TracedRecord } from "../citizen/history.js";
+import { loadNames } from "../../internal/names.js";
+import { verifyProofs, withNames, withProofStatus, type AccessRecordJson, type TracedRecord } from "../citizen/history.js";
 
-export type TraceOptions = NodeOptions & KeyOptions & { citizen?: string; agency?: string; purpose?: string; from?: string; to?: string; limit?: string; after?: string; verify?: boolean };
+export type TraceOptions = NodeOptions & KeyOptions & { verbose?: boolean } & { citizen?: string; agency?: string; purpose?: string; from?: string; to?: string; limit?: string; after?: string; verify?: boolean };
 export type TraceResult = { filter: Record<string, string>; records: TracedRecord[] };
 
 /** An auditor traces accesses by citizen, agency, purpose and time range, each with its proof status. */
@@ -24,7 +25,7 @@ export async function traceAccesses(options: TraceOptions): Promise<TraceResult>
   const auditor = await loadKey(options);
   const token = await staffLogin(gateway, node.deployment.chainId, auditor);
   const { records } = await gatewayJson<{ records: AccessRecordJson[] }>(gateway, `/v1/audit/accesses?${new URLSearchParams(filter)}`, { token });
-  const traced = await withProofStatus(node.client(), records);
-  return { filter, records: options.verify ? await verifyProofs(node.client(), gateway, traced) : traced };
+  const [traced, names] = await Promise.all([withProofStatus(node.client(), records), loadNames(node, options.verbose)]);
+  return { filter, records: withNames(options.verify ? await verifyProofs(node.client(), gateway, traced) : traced, names) };
 }
 
