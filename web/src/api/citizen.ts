@@ -41,7 +41,9 @@ export type ConsentJson = {
   validUntil: string;
   maxUses: number;
   used?: number;
-  status: "none" | "active" | "paused" | "revoked";
+  /** "lapsed": a guardian's grant whose guardianship ended (lapseReason says how); nothing is read under it. */
+  status: "none" | "active" | "paused" | "revoked" | "lapsed";
+  lapseReason?: "GUARDIAN_REMOVED" | "GUARDIAN_EXPIRED" | "GUARDIAN_REPLACED";
   byGuardian?: boolean;
 };
 

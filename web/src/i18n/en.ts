@@ -105,6 +105,7 @@ export const en = {
     status_paused: "Paused",
     status_revoked: "Revoked",
     status_expired: "Expired",
+    status_lapsed: "Lapsed: the guardian who gave it no longer acts for you",
     status_none: "Unknown",
     uses: "Used {{used}} of {{limit}} times",
     usesUnlimited: "Used {{used}} times (no limit)",

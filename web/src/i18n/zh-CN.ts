@@ -106,6 +106,7 @@ export const zhCN: Catalogue = {
     status_paused: "已暂停",
     status_revoked: "已撤回",
     status_expired: "已过期",
+    status_lapsed: "已失效：给出授权的监护人已不再代表您",
     status_none: "未知",
     uses: "已使用 {{used}} 次，共 {{limit}} 次",
     usesUnlimited: "已使用 {{used}} 次（不限次数）",
