@@ -113,6 +113,9 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
     /// of N allows N accesses in total, not N per gateway; the chain orders concurrent uses. Only
     /// limited consents pay a transaction per access; unlimited ones stay off chain and fast.
     function consume(bytes32 consentId) external returns (uint32 uses) {
+        // The gateway role is checked here, as the agency role is in check(), rather than by mapping
+        // consume to a role in the AccessManager: a deployment wired before consume existed needs no
+        // governor action, and the custom error names the caller.
         if (!_hasRole(ImiRoles.GATEWAY, msg.sender)) revert ConsentRegistryNotAGateway(msg.sender);
         Consent storage consent = _consents[consentId];
         if (consent.status == ConsentStatus.None) revert ConsentRegistryUnknownConsent(consentId);
