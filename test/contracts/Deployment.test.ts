@@ -45,6 +45,9 @@ const OPEN: Record<string, string[]> = {
   credentialRegistry: ["revoke", "suspend", "reinstate", "setBatchedStatus", "setBatchStatus", "setAuthority"],
   consentRegistry: [
     "grant", "grantBySig", "revoke", "revokeBySig", "pause", "pauseBySig", "resume", "resumeBySig",
+    "confirm", "confirmBySig",
+    // consume checks the gateway role itself (ConsentRegistryNotAGateway), like check() the agency role.
+    "consume",
     "bumpNonce", "setAuthority",
   ],
   accessLog: ["setAuthority"],
