@@ -72,6 +72,7 @@ export function formatTx(tx: TypedTransaction, from: Uint8Array, record: BlockRe
   const out: Record<string, Json> = {
     blockHash: record === undefined ? null : bytesToHex(record.hash),
     blockNumber: record === undefined ? null : bigIntToHex(record.block.header.number),
+    blockTimestamp: record === undefined ? null : bigIntToHex(record.block.header.timestamp),
     transactionIndex: index === undefined ? null : intToHex(index),
     hash: bytesToHex(tx.hash()),
     from: bytesToHex(from),
@@ -113,6 +114,7 @@ export function formatLog(
     data: bytesToHex(log[2]),
     blockNumber: bigIntToHex(record.block.header.number),
     blockHash: bytesToHex(record.hash),
+    blockTimestamp: bigIntToHex(record.block.header.timestamp),
     transactionHash: bytesToHex(record.block.transactions[txIndex]!.hash()),
     transactionIndex: intToHex(txIndex),
     logIndex: intToHex(logIndex),
