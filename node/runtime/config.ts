@@ -42,6 +42,10 @@ export const ImiConfigSchema = z
         trustProxy: z.union([z.boolean(), z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
         /** Statutory accesses stay out of the citizen's own view this long (covert investigations); 0 shows them at once. */
         statutoryDisclosureDelaySeconds: z.number().int().min(0).max(5 * 365 * 24 * 3600),
+        /** Requests per minute per caller (agency, staff account, else client address). Default 1,200. */
+        rateLimitPerMinute: z.number().int().min(1).max(10_000_000).optional(),
+        /** Registrations per minute per registrar, a budget of their own (bulk imports pace under it). Default 12,000. */
+        registrarRateLimitPerMinute: z.number().int().min(1).max(10_000_000).optional(),
       })
       .strict(),
     anchoring: z

@@ -131,7 +131,12 @@ export async function startImiNode(
       host: config.gateway.host,
       port: config.gateway.port,
       audience: config.gateway.audience,
-      limits: { indexWaitMs: config.gateway.indexWaitMs, statutoryDisclosureDelaySeconds: config.gateway.statutoryDisclosureDelaySeconds },
+      limits: {
+        indexWaitMs: config.gateway.indexWaitMs,
+        statutoryDisclosureDelaySeconds: config.gateway.statutoryDisclosureDelaySeconds,
+        rateLimitPerMinute: config.gateway.rateLimitPerMinute,
+        registrarRateLimitPerMinute: config.gateway.registrarRateLimitPerMinute,
+      },
       trustProxy: config.gateway.trustProxy,
       logger: logger.child({ component: "gateway" }),
       directory: config.directory,
