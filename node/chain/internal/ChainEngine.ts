@@ -64,6 +64,20 @@ export interface CallRequest {
   nonce?: bigint;
 }
 
+/** eth_call's third parameter for one account: applied to a throwaway copy of the state, never persisted. */
+export interface AccountOverride {
+  balance?: bigint;
+  nonce?: bigint;
+  code?: Uint8Array;
+  /** Replaces the account's whole storage. */
+  state?: [Uint8Array, Uint8Array][];
+  /** Changes only the slots given. */
+  stateDiff?: [Uint8Array, Uint8Array][];
+}
+
+/** Overrides by lower-case address. */
+export type StateOverride = Map<string, AccountOverride>;
+
 export interface LogFilter {
   fromBlock: bigint;
   toBlock: bigint;
@@ -862,8 +876,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   }
 
   /** eth_call: runs the request on a throwaway checkpoint and returns the result. */
-  async call(req: CallRequest, number: bigint): Promise<RunTxResult> {
-    return this.withState(number, (vm, block) => runCallTx(vm, block, this.common, req, this.callGasCap()));
+  async call(req: CallRequest, number: bigint, overrides?: StateOverride): Promise<RunTxResult> {
+    return this.withState(number, (vm, block) => withOverrides(vm, overrides, () => runCallTx(vm, block, this.common, req, this.callGasCap())));
   }
 
   /** Runs a call on the producer's (pending) state; the caller holds the lock. */
@@ -881,8 +895,19 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
    * `block.timestamp` over a value written in the same second is a no-op store (about 2,800 gas
    * cheaper), so a limit found for this second alone can run out of gas one second later.
    */
-  async estimateGas(req: CallRequest, number: bigint): Promise<bigint> {
-    return this.withState(number, async (vm, block, parent) => {
+  async estimateGas(req: CallRequest, number: bigint, overrides?: StateOverride): Promise<bigint> {
+    return this.withState(number, (vm, block, parent) => withOverrides(vm, overrides, async () => {
+      if (req.value !== undefined && req.value > 0n) {
+        // Calls skip the balance check (every node lets eth_call move value it does not have);
+        // an estimate for a transaction that cannot pay its value would be a promise it cannot keep.
+        const from = req.from !== undefined ? createAddressFromString(req.from) : createZeroAddress();
+        const balance = ((await vm.stateManager.getAccount(from)) ?? new Account()).balance;
+        const price = req.gasPrice ?? req.maxFeePerGas ?? 0n;
+        const fee = price * (req.gas ?? 0n);
+        if (balance < req.value + fee) {
+          throw new NodeError("CHAIN_INSUFFICIENT_FUNDS", `insufficient funds for transfer: balance ${balance}, value ${req.value}${fee > 0n ? `, fee ${fee}` : ""}`);
+        }
+      }
       const next = this.contextAfter(parent, 1n);
       const cap = req.gas !== undefined && req.gas < this.callGasCap() ? req.gas : this.callGasCap();
       const first = await runCallTx(vm, next, this.common, { ...req, gas: cap }, cap);
@@ -909,7 +934,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
         else lo = mid;
       }
       return hi;
-    });
+    }));
   }
 
   async getLogs(filter: LogFilter): Promise<FoundLog[]> {
@@ -1036,6 +1061,31 @@ export function decodeTransaction(raw: Uint8Array, common: Common, chainId: bigi
     throw new NodeError("CHAIN_TX_WRONG_CHAIN", `invalid chain id: this chain is ${chainId}`);
   }
   return tx;
+}
+
+/**
+ * Runs `fn` with the overrides applied on a journal checkpoint that is always reverted, so they
+ * never reach the trie on disk nor outlive the request.
+ */
+async function withOverrides<T>(vm: VM, overrides: StateOverride | undefined, fn: () => Promise<T>): Promise<T> {
+  if (overrides === undefined || overrides.size === 0) return fn();
+  const sm = vm.stateManager;
+  await vm.evm.journal.checkpoint();
+  try {
+    for (const [address, o] of overrides) {
+      const addr = createAddressFromString(address);
+      const account = (await sm.getAccount(addr)) ?? new Account();
+      if (o.balance !== undefined) account.balance = o.balance;
+      if (o.nonce !== undefined) account.nonce = o.nonce;
+      await sm.putAccount(addr, account);
+      if (o.code !== undefined) await sm.putCode(addr, o.code);
+      if (o.state !== undefined) await sm.clearStorage(addr);
+      for (const [slot, value] of o.state ?? o.stateDiff ?? []) await sm.putStorage(addr, slot, value);
+    }
+    return await fn();
+  } finally {
+    await vm.evm.journal.revert();
+  }
 }
 
 async function runCallTx(vm: VM, block: Block, common: Common, req: CallRequest, cap: bigint): Promise<RunTxResult> {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { bigIntToHex, bytesToHex, hexToBytes, intToHex, isValidAddress } from "@ethereumjs/util";
 import { NodeError } from "../../NodeError.js";
-import { throwExecError, type BlockRecord, type CallRequest, type ChainEngine, type LogFilter } from "./ChainEngine.js";
+import { throwExecError, type AccountOverride, type BlockRecord, type CallRequest, type ChainEngine, type LogFilter, type StateOverride } from "./ChainEngine.js";
 import { keccak256 } from "./crypto.js";
 import { formatBlock, formatHeader, formatLog, formatReceipt, formatTx, type Json } from "./format.js";
 
@@ -160,12 +160,12 @@ export class RpcHandler {
       eth_getCode: async ([a, tag]) => bytesToHex(await e.getCode(address(a, "address"), await this.stateBlock(tag))),
       eth_getStorageAt: async ([a, slot, tag]) => bytesToHex(await e.getStorageAt(address(a, "address"), hexToBytes(padSlot(quantityOrData(slot))), await this.stateBlock(tag))),
       eth_sendRawTransaction: async ([raw]) => e.sendRawTransaction(data(raw, "transaction")),
-      eth_call: async ([req, tag]) => {
-        const result = await e.call(callRequest(req), await this.stateBlock(tag));
+      eth_call: async ([req, tag, overrides]) => {
+        const result = await e.call(callRequest(req), await this.stateBlock(tag), stateOverride(overrides));
         if (result.execResult.exceptionError !== undefined) throwExecError(result);
         return bytesToHex(result.execResult.returnValue);
       },
-      eth_estimateGas: async ([req, tag]) => bigIntToHex(await e.estimateGas(callRequest(req), await this.stateBlock(tag))),
+      eth_estimateGas: async ([req, tag, overrides]) => bigIntToHex(await e.estimateGas(callRequest(req), await this.stateBlock(tag), stateOverride(overrides))),
       eth_getBlockByNumber: async ([tag, full]) => {
         const n = this.blockNumber(tag);
         const record = n === undefined ? undefined : await e.blockByNumber(n);
@@ -460,4 +460,43 @@ function callRequest(v: unknown): CallRequest {
     });
   }
   return req;
+}
+
+const MAX_U256 = 2n ** 256n - 1n;
+const MAX_U64 = 2n ** 64n - 1n;
+const OVERRIDE_FIELDS = new Set(["balance", "nonce", "code", "state", "stateDiff"]);
+
+/**
+ * eth_call's and eth_estimateGas's third parameter (geth's state override set). Every field the
+ * node cannot apply is refused with -32602, never ignored: an ignored override is a wrong answer.
+ */
+function stateOverride(v: unknown): StateOverride | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "object" || Array.isArray(v)) throw invalid("state override must be an object keyed by address");
+  const out: StateOverride = new Map();
+  for (const [a, spec] of Object.entries(v as Record<string, unknown>)) {
+    const addr = address(a, "state override address");
+    if (typeof spec !== "object" || spec === null || Array.isArray(spec)) throw invalid(`state override of ${addr} must be an object`);
+    const o = spec as Record<string, unknown>;
+    for (const field of Object.keys(o)) {
+      if (!OVERRIDE_FIELDS.has(field)) throw invalid(`state override field ${field} is not supported (balance, nonce, code, state, stateDiff)`);
+    }
+    if (o.state != null && o.stateDiff != null) throw invalid(`state override of ${addr} has both state and stateDiff`);
+    const entry: AccountOverride = {
+      balance: optional(o.balance, quantity, "state override balance"),
+      nonce: optional(o.nonce, quantity, "state override nonce"),
+      code: optional(o.code, data, "state override code"),
+      state: optional(o.state, slots, "state override state"),
+      stateDiff: optional(o.stateDiff, slots, "state override stateDiff"),
+    };
+    if (entry.balance !== undefined && entry.balance > MAX_U256) throw invalid("state override balance exceeds 256 bits");
+    if (entry.nonce !== undefined && entry.nonce > MAX_U64) throw invalid("state override nonce exceeds 64 bits");
+    out.set(addr, entry);
+  }
+  return out;
+}
+
+function slots(v: unknown, name: string): [Uint8Array, Uint8Array][] {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw invalid(`${name} must be an object of 32-byte slots to 32-byte values`);
+  return Object.entries(v as Record<string, unknown>).map(([k, value]) => [hash32(k, `${name} slot`), hash32(value, `${name} value`)]);
 }

@@ -39,3 +39,82 @@ describe("transactions carry blockTimestamp", () => {
     expect(receipt).not.toBeNull();
   });
 });
+
+describe("state overrides on eth_call and eth_estimateGas", () => {
+  const target = Wallet.createRandom().address.toLowerCase();
+
+  it("eth_call ignored its state override and answered as if there were none", async () => {
+    const call = { to: target, data: "0x" };
+    expect((await t.rpc("eth_call", [call, "latest"])).result).toBe(EMPTY);
+    const overridden = await t.rpc("eth_call", [call, "latest", { [target]: { code: RETURN_SLOT0, state: { [word(0n)]: word(42n) } } }]);
+    expect(overridden.result).toBe(word(42n));
+    const diff = await t.rpc("eth_call", [call, "latest", { [target]: { code: RETURN_SLOT0, stateDiff: { [word(0n)]: word(7n) } } }]);
+    expect(diff.result).toBe(word(7n));
+    // Applied to a throwaway copy: nothing of it remains, at the head or in any later read.
+    expect((await t.rpc("eth_getCode", [target, "latest"])).result).toBe(EMPTY);
+    expect((await t.rpc("eth_call", [call, "latest"])).result).toBe(EMPTY);
+  });
+
+  it("a balance and nonce override reach the executed code, at the head and at an older block", async () => {
+    const caller = Wallet.createRandom().address.toLowerCase();
+    const overrides = { [target]: { code: RETURN_CALLER_BALANCE }, [caller]: { balance: "0x1234", nonce: "0x5" } };
+    for (const tag of ["latest", "0x0"]) {
+      const reply = await t.rpc("eth_call", [{ from: caller, to: target }, tag, overrides]);
+      expect(reply.result, tag).toBe(word(0x1234n));
+    }
+    expect((await t.rpc("eth_getBalance", [caller, "latest"])).result).toBe("0x0");
+    expect((await t.rpc("eth_getTransactionCount", [caller, "latest"])).result).toBe("0x0");
+  });
+
+  it("state replaces the whole storage while stateDiff keeps the other slots", async () => {
+    // A contract that stores 5 in slot 1 when deployed and returns slot 1 when called.
+    const init = "0x6005600155600b6011600039600b6000f360015460005260206000f3";
+    const receipt = await (await t.wallets[2]!.sendTransaction({ data: init })).wait();
+    const contract = receipt!.contractAddress!.toLowerCase();
+    expect((await t.rpc("eth_call", [{ to: contract }, "latest"])).result).toBe(word(5n));
+    const diff = await t.rpc("eth_call", [{ to: contract }, "latest", { [contract]: { stateDiff: { [word(0n)]: word(1n) } } }]);
+    expect(diff.result).toBe(word(5n));
+    const replaced = await t.rpc("eth_call", [{ to: contract }, "latest", { [contract]: { state: { [word(0n)]: word(1n) } } }]);
+    expect(replaced.result).toBe(word(0n));
+    const changed = await t.rpc("eth_call", [{ to: contract }, "latest", { [contract]: { stateDiff: { [word(1n)]: word(9n) } } }]);
+    expect(changed.result).toBe(word(9n));
+    expect((await t.rpc("eth_call", [{ to: contract }, "latest"])).result).toBe(word(5n));
+  });
+
+  it("eth_estimateGas applies the override too", async () => {
+    const plain = await t.rpc("eth_estimateGas", [{ to: target }, "latest"]);
+    const withCode = await t.rpc("eth_estimateGas", [{ to: target }, "latest", { [target]: { code: RETURN_SLOT0 } }]);
+    expect(BigInt(withCode.result as string)).toBeGreaterThan(BigInt(plain.result as string));
+  });
+
+  it("an override the node cannot apply is refused with -32602, never ignored", async () => {
+    const cases: unknown[] = [
+      "0x00",
+      { [target]: { movePrecompileToAddress: target } },
+      { [target]: { state: {}, stateDiff: {} } },
+      { "not-an-address": { balance: "0x1" } },
+      { [target]: { balance: "0x1".padEnd(70, "f") } },
+      { [target]: { state: { "0x01": word(1n) } } },
+    ];
+    for (const overrides of cases) {
+      for (const method of ["eth_call", "eth_estimateGas"]) {
+        const reply = await t.rpc(method, [{ to: target }, "latest", overrides]);
+        expect(reply.error?.code, `${method} ${JSON.stringify(overrides)}`).toBe(-32602);
+      }
+    }
+  });
+});
+
+describe("eth_estimateGas and value", () => {
+  it("eth_estimateGas ignored a value above the sender's balance", async () => {
+    const poor = Wallet.createRandom().address;
+    const reply = await t.rpc("eth_estimateGas", [{ from: poor, to: ZeroAddress, value: "0x1" }, "latest"]);
+    expect(reply.error?.code).toBe(-32000);
+    expect(reply.error?.message).toMatch(/insufficient funds/);
+    const rich = t.wallets[1]!.address;
+    expect((await t.rpc("eth_estimateGas", [{ from: rich, to: ZeroAddress, value: "0x1" }, "latest"])).result).toBe(hex(21_000));
+    // A balance override counts.
+    const funded = await t.rpc("eth_estimateGas", [{ from: poor, to: ZeroAddress, value: "0x1" }, "latest", { [poor]: { balance: "0x1" } }]);
+    expect(funded.result).toBe(hex(21_000));
+  });
+});
