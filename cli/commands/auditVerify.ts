@@ -53,6 +53,7 @@ export function registerAuditVerify(program: Command): void {
         console.log(`  records checked   ${report.recordsChecked.toLocaleString("en-US")} (last seq ${report.lastSeq})`);
         console.log(`  batches checked   ${report.batchesChecked.toLocaleString("en-US")} (anchored through seq ${report.anchoredThroughSeq})`);
         console.log(`  pending           ${report.pendingRecords} record(s) not yet anchored, within the grace period`);
+        if (report.pendingBatches > 0) console.log(`  pending batches   ${report.pendingBatches} anchored after the running node's log was read: checked by the next run`);
         console.log(`  speed             ${report.recordsPerSecond.toLocaleString("en-US")} records/s`);
         console.log(b ? `BROKEN at seq ${b.seq ?? "?"}${b.batch !== undefined ? ` (batch ${b.batch})` : ""}: ${b.kind} — ${b.detail}` : "INTACT: every record is present, unaltered, in order and anchored");
       }

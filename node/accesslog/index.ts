@@ -15,4 +15,4 @@ export type { AnchorerOptions, AnchorerStatus } from "./Anchorer.js";
 export { ACCESS_LOG_ABI, createAnchorTarget, createClientAnchorTarget } from "./AnchorTarget.js";
 export type { AnchorTarget, ChainBatch, ChainHead } from "./AnchorTarget.js";
 export { verifyAccessLog } from "./verifyAccessLog.js";
-export type { AuditBreak, AuditBreakKind, AuditOptions, AuditReport } from "./verifyAccessLog.js";
+export type { AuditableLog, AuditBreak, AuditBreakKind, AuditOptions, AuditReport } from "./verifyAccessLog.js";

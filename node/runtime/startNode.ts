@@ -15,6 +15,7 @@ import { NodeError } from "../NodeError.js";
 import type { ImiConfig } from "./config.js";
 import { ensureDeployment, readManifest, type DeploymentManifest } from "./deploy.js";
 import { openKeyRing, type KeyRing } from "./keys.js";
+import { startLogExport } from "./logExport.js";
 import { assertPortsFree } from "./ports.js";
 import { removeNodeInfo, writeExternalChain, writeNodeInfo, type NodeInfo } from "./nodeInfo.js";
 
@@ -154,6 +155,9 @@ export async function startImiNode(
     anchorer.start();
     closers.push(() => anchorer.stop());
     registerNodeMetrics(gateway, anchorer, chain);
+    // `imi audit verify` reads a snapshot of the running node's log through this (logExport.ts).
+    const logExport = await startLogExport({ dataDir: config.dataDir, accessLog: gateway.accessLog, logger: logger.child({ component: "log-export" }) });
+    closers.push(() => logExport.close());
     // The embedded chain shares the node's disk: while it cannot write blocks, the gateway is not ready and releases nothing.
     if (chain) {
       const running = chain;
