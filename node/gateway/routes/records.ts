@@ -4,6 +4,7 @@ import type { ConsentView, StatutoryView } from "../../indexer/index.js";
 import { LAPSE_CODES, type Lapse } from "../../indexer/decisions.js";
 import { gatewayRoutes } from "@imi-ledger/sdk";
 import { recordJson } from "../schemas.js";
+import { consentPage } from "../internal/consentPage.js";
 
 const STATUS = ["none", "active", "paused", "revoked"] as const;
 
@@ -15,6 +16,7 @@ const consentJson = (c: ConsentView, lapse: Lapse) => {
 const statutoryJson = (s: StatutoryView) => ({ ...s, scopes: s.scopes.toString(), validFrom: s.validFrom.toString(), validUntil: s.validUntil.toString(), anyCitizen: /^0x0{64}$/.test(s.citizen) });
 
 type Paging = { afterSeq?: string; limit?: string };
+type ConsentPaging = { limit?: string; cursor?: string };
 const pageOf = (q: Paging) => ({ afterSeq: q.afterSeq === undefined ? undefined : Number(q.afterSeq), limit: q.limit === undefined ? 100 : Math.min(Number(q.limit), 1000) });
 
 /** What a citizen sees of themselves, and what an auditor sees of everyone. */
@@ -31,14 +33,15 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
     return legalBasis ? { ...r, legalBasis } : r;
   };
 
-  app.get(
+  app.get<{ Querystring: ConsentPaging }>(
     "/v1/citizen/consents",
     {
       schema: gatewayRoutes.citizenConsents.schema,
     },
     async (request) => {
       const s = ctx.requireCitizen(request);
-      return { citizen: s.citizen, consents: indexer.consentsOfCitizen(s.citizen).map(consentOut), statutory: indexer.statutoryForCitizen(s.citizen).map(statutoryJson) };
+      const page = consentPage(indexer.consentsOfCitizen(s.citizen), request.query);
+      return { citizen: s.citizen, consents: page.consents.map(consentOut), statutory: indexer.statutoryForCitizen(s.citizen).map(statutoryJson), next: page.next };
     },
   );
 
@@ -61,14 +64,15 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
     },
   );
 
-  app.get(
+  app.get<{ Querystring: ConsentPaging }>(
     "/v1/agency/consents",
     {
       schema: gatewayRoutes.agencyConsents.schema,
     },
     async (request) => {
       const agency = ctx.requireStaff(request, "agency");
-      return { agency, consents: indexer.consentsOfAgency(agency).map(consentOut) };
+      const page = consentPage(indexer.consentsOfAgency(agency), request.query);
+      return { agency, consents: page.consents.map(consentOut), next: page.next };
     },
   );
 

@@ -96,6 +96,14 @@ export const paging = {
   limit: Type.Optional(Type.String({ pattern: "^[0-9]{1,4}$" })),
 };
 
+/** Paging of a consent list: at most `limit` (default 100, at most 1000) after `cursor`, the `next` of the page before. */
+export const consentPaging = {
+  limit: Type.Optional(Type.String({ pattern: "^[1-9][0-9]{0,3}$" })),
+  cursor: Type.Optional(Type.String({ pattern: "^[0-9]{1,15}-[0-9]{1,6}$", description: "the `next` of the page before" })),
+};
+/** Present when more consents follow: pass it as `cursor` for the next page. */
+export const nextCursor = Type.Optional(Type.String({ description: "cursor of the next page; absent on the last page" }));
+
 /**
  * One gateway route's whole schema as Fastify takes it (`{ schema: ... }`): OpenAPI words, request
  * parts and responses by status. `RouteSchema` keeps the literal types so the client can read them.

@@ -1,6 +1,6 @@
 // What a citizen sees of themselves, what an agency sees of its consents, what an auditor sees of everyone.
 import Type, { type Static } from "typebox";
-import { accessRecord, address, bearer, bytes32, errors, paging, routeSchema } from "./common.js";
+import { accessRecord, address, bearer, bytes32, consentPaging, errors, nextCursor, paging, routeSchema } from "./common.js";
 
 const consentProperties = {
   consentId: Type.Optional(bytes32),
@@ -41,10 +41,11 @@ export type AccessPage = Static<typeof accessPageSchema>;
 
 export const citizenConsentsSchema = routeSchema({
   tags: ["citizen"],
-  summary: "The citizen's consents and the statutory grants that can reach them",
+  summary: "The citizen's consents (a page, in grant order) and the statutory grants that can reach them (all, on every page)",
   security: bearer,
+  querystring: Type.Object(consentPaging, { additionalProperties: false }),
   response: {
-    200: Type.Object({ citizen: bytes32, consents: Type.Array(consentViewSchema), statutory: Type.Array(statutoryViewSchema) }),
+    200: Type.Object({ citizen: bytes32, consents: Type.Array(consentViewSchema), statutory: Type.Array(statutoryViewSchema), next: nextCursor }),
     ...errors,
   },
 });
@@ -59,10 +60,11 @@ export const citizenAccessesSchema = routeSchema({
 
 export const agencyConsentsSchema = routeSchema({
   tags: ["agency"],
-  summary: "The consents granted to the calling agency, with their current status",
+  summary: "The consents granted to the calling agency, with their current status (a page, in grant order)",
   security: bearer,
+  querystring: Type.Object(consentPaging, { additionalProperties: false }),
   response: {
-    200: Type.Object({ agency: address, consents: Type.Array(Type.Object({ ...consentProperties, citizen: Type.Optional(bytes32) })) }),
+    200: Type.Object({ agency: address, consents: Type.Array(Type.Object({ ...consentProperties, citizen: Type.Optional(bytes32) })), next: nextCursor }),
     ...errors,
   },
 });

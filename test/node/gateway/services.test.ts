@@ -192,6 +192,44 @@ describe("gateway: login, identity, credentials, citizens, auditors, registrars"
       expect(consents.every((c) => c.agency === h.f.accounts.agency.address.toLowerCase())).toBe(true);
       expect(consents.some((c) => c.citizen === citizen.toLowerCase() && c.status === "active")).toBe(true);
     });
+
+    it("page their consents and the citizen's with ?limit=&cursor= and a next cursor (was: every consent in one answer)", async () => {
+      const { f } = h;
+      for (let i = 0; i < 4; i++) await grantConsent(f, f.accounts.others[2], { citizen, agency: f.accounts.agency.address, scopes: BigInt(1 + i), purpose: code(`paging-${i}`) });
+      await h.indexer.sync();
+      const walk = async (url: string, token: string) => {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        for (let pages = 0; pages < 50; pages++) {
+          const res = await app.inject({ method: "GET", url: `${url}?limit=2${cursor ? `&cursor=${cursor}` : ""}`, headers: { authorization: `Bearer ${token}` } });
+          expect(res.statusCode).toBe(200);
+          const body = res.json() as { consents: Array<{ consentId: string }>; next?: string };
+          expect(body.consents.length).toBeLessThanOrEqual(2);
+          ids.push(...body.consents.map((c) => c.consentId));
+          if (!body.next) return { ids, pages: pages + 1 };
+          cursor = body.next;
+        }
+        throw new Error("no last page");
+      };
+      const all = async (url: string, token: string) =>
+        ((await app.inject({ method: "GET", url: `${url}?limit=1000`, headers: { authorization: `Bearer ${token}` } })).json().consents as Array<{ consentId: string }>).map((c) => c.consentId);
+
+      const agencyPages = await walk("/v1/agency/consents", agencyToken);
+      expect(agencyPages.pages).toBeGreaterThanOrEqual(3);
+      expect(agencyPages.ids).toEqual(await all("/v1/agency/consents", agencyToken));
+      expect(new Set(agencyPages.ids).size).toBe(agencyPages.ids.length);
+
+      const c = (await app.inject({ method: "POST", url: "/v1/auth/challenge" })).json();
+      const citizenToken = (await app.inject({ method: "POST", url: "/v1/auth/citizen-login", payload: signIdentityProof(citizenKey(), { chainId: f.chainId, citizen: citizen as Hex, audience: c.audience, challenge: c.challenge, issuedAt: now() }) })).json().token as string;
+      const citizenPages = await walk("/v1/citizen/consents", citizenToken);
+      expect(citizenPages.ids.length).toBeGreaterThanOrEqual(5);
+      expect(citizenPages.ids).toEqual(await all("/v1/citizen/consents", citizenToken));
+
+      for (const bad of ["limit=0", "limit=10000", "cursor=abc", "cursor=1-2-3", "after=1"]) {
+        const res = await app.inject({ method: "GET", url: `/v1/agency/consents?${bad}`, headers: { authorization: `Bearer ${agencyToken}` } });
+        expect(res.statusCode, bad).toBe(400);
+      }
+    });
   });
 
   describe("auditors", () => {
