@@ -119,6 +119,7 @@ export class AccessLog {
   private readonly prefix: { records: string; byCitizen: string; byAgency: string; grants: string };
   private readonly companions: Array<{ prefix: string; companion: Companion }> = [];
   private readonly dir: string;
+  private readonly logger: Logger | undefined;
   /** Every sublevel: closing the database closes them, and reopening it does not reopen them. */
   private readonly levels: Array<{ open(): Promise<void> }> = [];
   /** After a failed write the log refuses until it has reopened its database (see StoreHealth). */
@@ -128,6 +129,7 @@ export class AccessLog {
     this.db = db;
     this.gateway = gateway;
     this.dir = dir;
+    this.logger = logger;
     this.health = new StoreHealth({
       part: "accessLog",
       code: "ACCESSLOG_UNAVAILABLE",
@@ -357,7 +359,13 @@ export class AccessLog {
     for (let i = 0; i < items.length; i++) {
       const record = written[i];
       items[i].resolve({ seq: record.seq, recordHash: record.recordHash, gateway: this.gateway, time: record.time });
-      this.events.emit("append", record);
+      // A listener's failure is its own: it must neither leave the rest of the batch unanswered nor
+      // reject the group commit, which nobody awaits.
+      try {
+        this.events.emit("append", record);
+      } catch (err) {
+        this.logger?.error({ event: "append_listener_failed", seq: record.seq, err }, "an access-log listener failed");
+      }
     }
   }
 
