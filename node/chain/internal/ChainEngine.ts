@@ -1088,6 +1088,21 @@ async function withOverrides<T>(vm: VM, overrides: StateOverride | undefined, fn
   }
 }
 
+function buildCallTx(req: CallRequest, base: { to: Address | undefined; data: Uint8Array | undefined; value: bigint; gasLimit: bigint; nonce: bigint }, common: Common): TypedTransaction {
+  return req.accessList !== undefined || req.maxFeePerGas !== undefined || req.maxPriorityFeePerGas !== undefined
+    ? createTx(
+        {
+          ...base,
+          type: 2,
+          maxFeePerGas: req.maxFeePerGas ?? 0n,
+          maxPriorityFeePerGas: req.maxPriorityFeePerGas ?? 0n,
+          accessList: (req.accessList ?? []) as never,
+        },
+        { common, freeze: false },
+      )
+    : createTx({ ...base, gasPrice: req.gasPrice ?? 0n }, { common, freeze: false });
+}
+
 async function runCallTx(vm: VM, block: Block, common: Common, req: CallRequest, cap: bigint): Promise<RunTxResult> {
   const sender = req.from !== undefined ? createAddressFromString(req.from) : createZeroAddress();
   const gasLimit = req.gas !== undefined && req.gas <= cap ? req.gas : cap;
@@ -1099,19 +1114,14 @@ async function runCallTx(vm: VM, block: Block, common: Common, req: CallRequest,
     gasLimit,
     nonce: account.nonce,
   };
-  const tx =
-    req.accessList !== undefined || req.maxFeePerGas !== undefined || req.maxPriorityFeePerGas !== undefined
-      ? createTx(
-          {
-            ...base,
-            type: 2,
-            maxFeePerGas: req.maxFeePerGas ?? 0n,
-            maxPriorityFeePerGas: req.maxPriorityFeePerGas ?? 0n,
-            accessList: (req.accessList ?? []) as never,
-          },
-          { common, freeze: false },
-        )
-      : createTx({ ...base, gasPrice: req.gasPrice ?? 0n }, { common, freeze: false });
+  // The call transaction is built from the caller's parameters alone: whatever its constructor
+  // refuses is the caller's mistake (-32602 with the reason), not a fault of the node.
+  let tx: TypedTransaction;
+  try {
+    tx = buildCallTx(req, base, common);
+  } catch (cause) {
+    throw new NodeError("RPC_INVALID_PARAMS", `invalid params: ${(cause as Error).message.split("\n")[0]}`, { cause });
+  }
   // Calls are unsigned: the sender is whoever the caller says, as every node does for eth_call.
   (tx as { getSenderAddress: () => Address }).getSenderAddress = () => sender;
   await vm.evm.journal.checkpoint();

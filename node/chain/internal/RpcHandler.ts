@@ -318,6 +318,7 @@ export class RpcHandler {
   }
 
   private async feeHistory([count, newest, percentiles]: unknown[]): Promise<Json> {
+    if (typeof count === "number" && !(Number.isSafeInteger(count) && count >= 0)) throw invalid("blockCount must be a non-negative integer");
     const blockCount = typeof count === "number" ? BigInt(count) : quantity(count, "blockCount");
     const last = this.blockNumber(newest);
     if (last === undefined) throw new NodeError("CHAIN_BLOCK_NOT_FOUND", "header not found");
@@ -451,6 +452,18 @@ function callRequest(v: unknown): CallRequest {
     maxPriorityFeePerGas: optional(o.maxPriorityFeePerGas, quantity, "maxPriorityFeePerGas"),
     nonce: optional(o.nonce, quantity, "nonce"),
   };
+  // The checks a transaction's own constructor would make, as parameter errors with the reason
+  // (geth's wording), so a caller's mistake never surfaces as an internal error.
+  for (const [name, max] of [["value", MAX_U256], ["gasPrice", MAX_U256], ["maxFeePerGas", MAX_U256], ["maxPriorityFeePerGas", MAX_U256], ["gas", MAX_U64], ["nonce", MAX_U64]] as const) {
+    const v = req[name];
+    if (v !== undefined && v > max) throw invalid(`${name} exceeds ${max === MAX_U64 ? 64 : 256} bits`);
+  }
+  if (req.gasPrice !== undefined && (req.maxFeePerGas !== undefined || req.maxPriorityFeePerGas !== undefined)) {
+    throw invalid("both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified");
+  }
+  if (req.maxFeePerGas !== undefined && req.maxPriorityFeePerGas !== undefined && req.maxPriorityFeePerGas > req.maxFeePerGas) {
+    throw invalid(`maxFeePerGas (${req.maxFeePerGas}) < maxPriorityFeePerGas (${req.maxPriorityFeePerGas})`);
+  }
   if (o.accessList !== undefined && o.accessList !== null) {
     if (!Array.isArray(o.accessList)) throw invalid("accessList must be an array");
     req.accessList = o.accessList.map((entry: unknown) => {

@@ -2,9 +2,12 @@
 // node on loopback. Each test is named after what broke.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Wallet, ZeroAddress } from "ethers";
+import { pino } from "pino";
 import { startTestChain, type TestChain } from "./helpers.js";
 
 let t: TestChain;
+/** What the node logged at warn level or above. */
+const logged: { level: number; event?: string; msg?: string }[] = [];
 let mined: { hash: string; blockNumber: number; blockHash: string };
 
 /** Returns storage slot 0 of the called contract. */
@@ -15,7 +18,8 @@ const RETURN_CALLER_BALANCE = "0x33316000526020 6000f3".replace(" ", "");
 const EMPTY = "0x";
 
 beforeAll(async () => {
-  t = await startTestChain({ accounts: 3, fund: true });
+  const logger = pino({ level: "warn" }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+  t = await startTestChain({ accounts: 3, fund: true, config: { logger } });
   const [w] = t.wallets;
   const receipt = await (await w!.sendTransaction({ to: ZeroAddress })).wait();
   mined = { hash: receipt!.hash, blockNumber: receipt!.blockNumber, blockHash: receipt!.blockHash };
@@ -116,5 +120,26 @@ describe("eth_estimateGas and value", () => {
     // A balance override counts.
     const funded = await t.rpc("eth_estimateGas", [{ from: poor, to: ZeroAddress, value: "0x1" }, "latest", { [poor]: { balance: "0x1" } }]);
     expect(funded.result).toBe(hex(21_000));
+  });
+});
+
+describe("parameter errors", () => {
+  it("maxPriorityFeePerGas above maxFeePerGas answered -32603 and was logged at error level", async () => {
+    const before = logged.length;
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ["eth_call", { to: ZeroAddress, maxFeePerGas: "0x1", maxPriorityFeePerGas: "0x2" }, /maxFeePerGas \(1\) < maxPriorityFeePerGas \(2\)/],
+      ["eth_estimateGas", { to: ZeroAddress, maxFeePerGas: "0x1", maxPriorityFeePerGas: "0x2" }, /maxFeePerGas \(1\) < maxPriorityFeePerGas \(2\)/],
+      ["eth_call", { to: ZeroAddress, gasPrice: "0x1", maxFeePerGas: "0x1" }, /both gasPrice and/],
+      ["eth_call", { to: ZeroAddress, value: `0x1${"0".repeat(64)}` }, /value exceeds 256 bits/],
+      ["eth_estimateGas", { to: ZeroAddress, gas: `0x1${"0".repeat(16)}` }, /gas exceeds 64 bits/],
+    ];
+    for (const [method, call, reason] of cases) {
+      const reply = await t.rpc(method, [call, "latest"]);
+      expect(reply.error?.code, `${method} ${JSON.stringify(call)}`).toBe(-32602);
+      expect(reply.error?.message).toMatch(reason);
+    }
+    const feeHistory = await t.rpc("eth_feeHistory", [1.5, "latest", []]);
+    expect(feeHistory.error?.code).toBe(-32602);
+    expect(logged.slice(before).filter((l) => l.level >= 50)).toEqual([]);
   });
 });
