@@ -20,6 +20,7 @@ import { deploymentRoutes } from "./routes/deployment.js";
 import { identityRelayRoutes } from "./routes/identityRelay.js";
 import { directoryRoutes } from "./routes/directory.js";
 import { nonceRoutes } from "./routes/nonces.js";
+import { citizenRecoveryRoutes } from "./routes/citizenRecovery.js";
 import { webAppPlugin } from "./plugins/webApp.js";
 
 declare module "fastify" {
@@ -122,6 +123,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   await app.register(identityRelayRoutes, { ctx });
   await app.register(directoryRoutes, { ctx });
   await app.register(nonceRoutes, { ctx });
+  await app.register(citizenRecoveryRoutes, { ctx });
   await app.register(webAppPlugin, { root: options.webRoot });
   return app as unknown as FastifyInstance;
 }

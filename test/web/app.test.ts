@@ -151,7 +151,7 @@ describe("web app: the citizen's main path on a phone", () => {
         const first = cards.filter({ hasText: text.agency }).filter({ hasText: text.purpose }).filter({ hasText: text.category }).first();
         await first.waitFor();
         await page.locator("li.card[data-decision=denied]").filter({ hasText: text.revokedReason }).first().waitFor();
-        await page.locator("[data-proof=verified]").first().waitFor({ timeout: 30_000 });
+        await page.locator("[data-proof=verified]").first().waitFor({ timeout: 90_000 });
         expect(await page.locator("[data-proof=failed]").count()).toBe(0);
         expect(await first.locator("h2").textContent()).not.toMatch(/0x[0-9a-f]{8}/i); // names, not hex
         checked += await expectAccessible(page, `${lang} accesses`);
@@ -189,7 +189,7 @@ describe("web app: the citizen's main path on a phone", () => {
         await page.locator("li.card[data-seq]").first().waitFor();
         const refused = await imiJson(node.dataDir, ["agency", "request", "--key", "demo-agency-1", "--citizen", node.citizen.id, "--scopes", "address", "--purpose", "social-benefits"]);
         expect(refused).toMatchObject({ ok: false, error: { code: "CONSENT_REVOKED" } });
-        await page.getByTestId("new-access-notice").waitFor({ timeout: 30_000 });
+        await page.getByTestId("new-access-notice").waitFor({ timeout: 90_000 });
         const live = page.locator("li.card[data-decision=denied]").first();
         expect(await live.locator("[data-reason]").getAttribute("data-reason")).toBe("CONSENT_REVOKED");
         expect(await live.textContent()).toContain(text.revokedReason);
@@ -206,7 +206,7 @@ describe("web app: the citizen's main path on a phone", () => {
       } finally {
         await browser.close();
       }
-    });
+    }, 600_000);
   }
 });
 
@@ -248,5 +248,47 @@ describe("web app: the auditor traces and verifies", () => {
     } finally {
       await browser.close();
     }
-  });
+  }, 600_000);
+});
+
+describe("web app: a pending key recovery", () => {
+  it("zh-CN: the citizen sees the alert first, cancels the recovery by signing in the browser, and the alert is gone", async () => {
+    const started = await imiJson(node.dataDir, ["registrar", "recover", node.citizen.id, "--key", "demo-registrar", "--new-controller", "0x1111111111111111111111111111111111111111"]);
+    expect(started, JSON.stringify(started)).toMatchObject({ ok: true });
+    const browser = await openBrowser();
+    const { page } = browser;
+    try {
+      await page.goto(node.url);
+      await page.getByRole("heading", { level: 1, name: "在本设备上设置" }).waitFor({ timeout: 60_000 });
+      await page.locator("#keyfile").setInputFiles(node.citizen.keystore);
+      await page.locator("#citizen").fill(node.citizen.id);
+      await page.locator("#password").fill(node.citizen.password);
+      await page.getByRole("button", { name: "把密钥保存在本设备上" }).click();
+      await page.getByRole("heading", { level: 1, name: "登录" }).waitFor({ timeout: 60_000 });
+      await page.locator("#password").fill(node.citizen.password);
+      await page.getByRole("button", { name: "登录", exact: true }).click();
+      const alert = page.getByTestId("recovery-alert");
+      await alert.waitFor({ timeout: 60_000 });
+      expect(await alert.getAttribute("role")).toBe("alert");
+      expect(await alert.textContent()).toContain("有人申请更换您的密钥");
+      await expectAccessible(page, "recovery alert");
+      await screenshot(page, "zh-CN-7-recovery-alert");
+      await alert.getByRole("link", { name: "取消密钥找回" }).click();
+      await page.getByRole("heading", { level: 1, name: "取消密钥找回前请确认" }).waitFor();
+      await expectAccessible(page, "recovery check");
+      await page.getByRole("button", { name: "确认取消密钥找回" }).click();
+      await page.getByRole("heading", { level: 1, name: "密钥找回已取消。" }).waitFor({ timeout: 60_000 });
+      await expectAccessible(page, "recovery cancelled");
+      await page.getByRole("link", { name: "返回谁查看了我的数据" }).click();
+      await page.getByRole("heading", { level: 1, name: "谁查看了我的数据" }).waitFor();
+      await page.locator("li.card[data-seq]").first().waitFor();
+      expect(await page.getByTestId("recovery-alert").count()).toBe(0);
+      // The chain agrees: the registrar cannot complete what was cancelled.
+      const complete = await imiJson(node.dataDir, ["registrar", "recover", node.citizen.id, "--key", "demo-registrar", "--complete"]);
+      expect(complete.ok).toBe(false);
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 600_000);
 });

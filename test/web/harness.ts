@@ -104,6 +104,8 @@ export async function openBrowser(viewport = PHONE): Promise<{ context: BrowserC
     timezoneId: "Asia/Shanghai",
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // Generous: these walks share two cores with a whole node (and, on a developer's machine, more).
+  page.setDefaultTimeout(90_000);
   // Anything the Content-Security-Policy refused, or an uncaught error, fails the walk.
   const problems: string[] = [];
   page.on("console", (message) => {

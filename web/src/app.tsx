@@ -10,6 +10,7 @@ const Accesses = lazy(() => import("./screens/citizen/Accesses.js").then((m) => 
 const Consents = lazy(() => import("./screens/citizen/Consents.js").then((m) => m.Consents));
 const ConfirmChange = lazy(() => import("./screens/citizen/ConfirmChange.js").then((m) => m.ConfirmChange));
 const ChangeDone = lazy(() => import("./screens/citizen/ConfirmChange.js").then((m) => m.ChangeDone));
+const CancelRecovery = lazy(() => import("./screens/citizen/CancelRecovery.js").then((m) => m.CancelRecovery));
 const Auditor = lazy(() => import("./screens/auditor/Auditor.js").then((m) => m.Auditor));
 const StaffPlaceholder = lazy(() => import("./screens/StaffPlaceholder.js").then((m) => m.StaffPlaceholder));
 
@@ -85,6 +86,7 @@ export function App() {
           <Route path="/me/consents" component={Consents} />
           <Route path="/me/consents/:consentId/:action" component={ConfirmChange} />
           <Route path="/me/consents/:consentId/:action/done" component={ChangeDone} />
+          <Route path="/me/recovery/cancel" component={CancelRecovery} />
           <Route path="/counter" component={StaffPlaceholder} />
           <Route path="/agency" component={StaffPlaceholder} />
           <Route path="/auditor" component={Auditor} />

@@ -6,6 +6,7 @@ import { agencyName, categoryNames, purposeName, type Directory } from "../../ap
 import { useDirectory } from "../../useDirectory.js";
 import { ProofBadge } from "../../components/ProofBadge.js";
 import { SignedInOnly } from "../../components/SignedInOnly.js";
+import { RecoveryAlert } from "../../components/RecoveryAlert.js";
 import type { SignedIn } from "../../session.js";
 
 export function Accesses() {
@@ -67,6 +68,7 @@ function AccessList({ me }: { me: SignedIn }) {
 
   return (
     <main id="main" tabIndex={-1}>
+      <RecoveryAlert me={me} />
       <h1>{t("accesses.title")}</h1>
       <p class="lead">{t("accesses.intro")}</p>
       <p class={live ? "live on" : "live"} data-live={live ? "on" : "off"}>

@@ -5,6 +5,7 @@ import { codeOf } from "../../api/http.js";
 import { agencyName, categoryNames, purposeName } from "../../api/directory.js";
 import { useDirectory } from "../../useDirectory.js";
 import { SignedInOnly } from "../../components/SignedInOnly.js";
+import { RecoveryAlert } from "../../components/RecoveryAlert.js";
 import type { SignedIn } from "../../session.js";
 import { ACTIONS_BY_STATUS, statusOf } from "./consentView.js";
 
@@ -30,6 +31,7 @@ function ConsentList({ me }: { me: SignedIn }) {
 
   return (
     <main id="main" tabIndex={-1}>
+      <RecoveryAlert me={me} />
       <h1>{t("consents.title")}</h1>
       <p class="lead">{t("consents.intro")}</p>
       {error && (

@@ -1,0 +1,32 @@
+// A key recovery pending on the citizen's identity, and the citizen's cancel: signed here with the
+// identity's key (CancelRecovery, EIP-712), relayed by the gateway through the SDK's client.
+import { GatewayError, cancelRecoveryTypedData, type Hex, type LocalAccount } from "@imi-ledger/sdk";
+import { gateway } from "./client.js";
+import { getDeployment } from "./directory.js";
+import type { Session } from "./http.js";
+
+export type PendingRecovery = { pending: false } | { pending: true; newController: string; executableAt: string };
+
+/**
+ * GET /v1/citizen/recovery. The SDK's gateway client has no action for this route yet, so this is
+ * the app's one direct call; it goes when the client gains it.
+ */
+export async function myRecovery(session: Session): Promise<PendingRecovery> {
+  const response = await fetch("/v1/citizen/recovery", { headers: { authorization: `Bearer ${session.token}`, accept: "application/json" } });
+  const body = (await response.json().catch(() => ({}))) as PendingRecovery & { code?: string };
+  if (!response.ok) throw new GatewayError(response.status, `Gateway answered ${response.status}.`, { details: body.code, code: body.code });
+  return body;
+}
+
+export async function cancelMyRecovery(account: LocalAccount, citizen: Hex): Promise<void> {
+  const [deployment, nonces] = await Promise.all([getDeployment(), gateway.getSignerNonces({ signer: account.address })]);
+  const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
+  const typed = cancelRecoveryTypedData({
+    chainId: deployment.chainId,
+    verifyingContract: deployment.contracts.identityRegistry as Hex,
+    citizen,
+    nonce: BigInt((nonces as unknown as { identityRegistry: string }).identityRegistry),
+    deadline,
+  });
+  await gateway.relayCancelRecovery({ citizen, authorization: { signer: account.address, deadline, signature: account.signTypedData(typed) } });
+}
