@@ -1,3 +1,5 @@
+import { mkdir } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import type { ImiConfigInput } from "../../node/runtime/config.js";
 import type { ImiNode } from "../../node/runtime/startNode.js";
@@ -12,6 +14,8 @@ export type UpOptions = {
   rpcUrl?: string;
   logLevel?: string;
   demo?: boolean;
+  /** Write the node's log lines to <data-dir>/logs/node.log instead of stdout (a person at a terminal reads the summary). */
+  logToFile?: boolean;
 };
 
 export type UpSummary = {
@@ -28,6 +32,8 @@ export type UpSummary = {
   deployedNow: boolean;
   embeddedChain: boolean;
   contracts: Record<string, string>;
+  /** Where the node's log lines go when they are not on stdout. */
+  logFile?: string;
 };
 
 /** Starts the whole node and returns it with what a person needs next. */
@@ -49,7 +55,15 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv = process.en
       const { demoDirectory } = await import("./demo/directory.js");
       config.directory = await demoDirectory(config.dataDir, config.directory, env);
     }
-    const node = await startImiNode(config, { env });
+    let logFile: string | undefined;
+    let logger: import("pino").Logger | undefined;
+    if (options.logToFile) {
+      const { pino } = await import("pino");
+      logFile = join(config.dataDir, "logs", "node.log");
+      await mkdir(dirname(logFile), { recursive: true, mode: 0o700 });
+      logger = pino({ level: config.logLevel }, pino.destination({ dest: logFile, mkdir: true, sync: false }));
+    }
+    const node = await startImiNode(config, { env, logger });
     const summary: UpSummary = {
       webUrl: `${node.info.gatewayUrl}/`,
       gatewayUrl: node.info.gatewayUrl,
@@ -63,6 +77,7 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv = process.en
       deployedNow: node.deployedNow,
       embeddedChain: node.info.embeddedChain,
       contracts: { ...node.manifest.contracts },
+      ...(logFile ? { logFile } : {}),
     };
     return { node, summary };
   } catch (error) {
@@ -96,7 +111,11 @@ export function registerUp(program: Command): void {
     .action(async (options: UpOptions & { port?: number }) => {
       const json = program.opts<{ json?: boolean }>().json === true;
       if (options.port !== undefined) options.gatewayPort ??= options.port;
-      const { node, summary } = await up(json ? { logLevel: "warn", ...options } : options);
+      // A person at a terminal gets a short summary; the node's JSON log lines go to a file unless
+      // they asked for them (--log-level, IMI_LOG_LEVEL) or a program reads --json.
+      const logToFile = !json && options.logLevel === undefined && !process.env.IMI_LOG_LEVEL;
+      if (!json) console.error(`starting the IMI node${options.dataDir ? ` in ${options.dataDir}` : ""} (the first start deploys the contracts and takes a minute) ...`);
+      const { node, summary } = await up(json ? { logLevel: "warn", ...options } : { ...options, logToFile });
       let demoResult: { ok: boolean; steps: unknown[] } | undefined;
       if (options.demo) {
         const { demo } = await import("./demo/story.js");
@@ -111,13 +130,13 @@ export function registerUp(program: Command): void {
         console.log("");
         console.log(`IMI node is up${summary.deployedNow ? " (contracts deployed on this first start)" : ""}`);
         console.log(`web app: ${summary.webUrl}  (open it in a browser; 中文 / English)`);
-        console.log(`gateway: ${summary.gatewayUrl}`);
-        console.log(`docs:    ${summary.docsUrl}`);
+        console.log(`gateway: ${summary.gatewayUrl}  (API docs: ${summary.docsUrl})`);
         console.log(`rpc:     ${summary.rpcUrl}  (chain id ${summary.chainId}${summary.embeddedChain ? ", embedded" : ", external"})`);
-        console.log(`data:    ${summary.dataDir}`);
-        console.log(`governor: ${summary.governor}`);
-        console.log(`gateway key: ${summary.gateway}`);
-        if (demoResult) console.log(`demo:    ${demoResult.ok ? "seeded" : "seeded with failures (see above)"}: keys demo-* in ${summary.dataDir}/keys, see docs/cli.md`);
+        console.log(`data:    ${summary.dataDir}${summary.logFile ? `  (log: ${summary.logFile})` : ""}`);
+        if (demoResult) console.log(`demo:    ${demoResult.ok ? "seeded" : "seeded with failures (see above)"}: keys demo-* in ${summary.dataDir}/keys`);
+        console.log("");
+        console.log(`next:    npx imi demo${summary.dataDir === resolve(".imi") ? "" : ` --data-dir ${summary.dataDir}`}   (in another terminal: the whole story, step by step)`);
+        console.log("         docs/cli.md has every command; npx imi status shows the node's health");
         console.log("Press Ctrl-C to stop.");
       }
       await new Promise<void>((resolve) => {

@@ -6,8 +6,8 @@
 export type Pacer = {
   /** Calls per second this pacer allows. */
   readonly perSecond: number;
-  /** Resolves when the next call may start. */
-  turn(): Promise<void>;
+  /** Resolves when the next call may start, with that time (ms, the pacer's clock). */
+  turn(): Promise<number>;
 };
 
 export type PacerClock = { now(): number; sleep(ms: number): Promise<void> };
@@ -29,6 +29,7 @@ export function pacer(perMinute: number, share = 0.9, clock: PacerClock = realCl
       const at = Math.max(now, next);
       next = at + spacing;
       if (at > now) await clock.sleep(at - now);
+      return at;
     },
   };
 }

@@ -7,14 +7,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
-import { loadConfig } from "../../node/runtime/config.js";
+import { loadConfig, type ImiConfigInput } from "../../node/runtime/config.js";
 import { startImiNode, type ImiNode } from "../../node/runtime/startNode.js";
 
 export type TestNode = { dataDir: string; node: ImiNode; close(): Promise<void> };
 
-export async function startTestNode(): Promise<TestNode> {
+/** `gateway` settings on top of the test defaults (a small registration budget, say). */
+export async function startTestNode(gateway: ImiConfigInput["gateway"] = {}): Promise<TestNode> {
   const dataDir = await mkdtemp(join(tmpdir(), "imi-cli-"));
-  const config = await loadConfig({ flags: { dataDir, chain: { port: 0 }, gateway: { port: 0 }, anchoring: { intervalMs: 200 }, logLevel: "silent" }, env: {} });
+  const config = await loadConfig({ flags: { dataDir, chain: { port: 0 }, gateway: { port: 0, ...gateway }, anchoring: { intervalMs: 200 }, logLevel: "silent" }, env: {} });
   const node = await startImiNode(config, { env: {}, logger: pino({ level: "silent" }) });
   return {
     dataDir,
