@@ -110,7 +110,7 @@ const ZERO32 = new Uint8Array(32);
  * The chain: one VM over a Merkle state in LevelDB, a pool, a block producer that seals and
  * persists each block in one synced batch, and the reads the JSON-RPC layer serves.
  */
-export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Error] }> {
+export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Error]; pending: [string] }> {
   readonly common: Common;
   readonly chainId: bigint;
   readonly validator: Address;
@@ -373,6 +373,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       if (!this.health.ok) throw this.health.error(cause);
       throw new NodeError("CHAIN_WRITE_FAILED", "the transaction could not be recorded on disk", { cause });
     }
+    this.emit("pending", entry.hash);
     return entry.hash;
   }
 
@@ -885,6 +886,29 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     return runCallTx(this.vm, this.contextAfter(this.sealedRecord), this.common, req, this.callGasCap());
   }
 
+  /**
+   * eth_createAccessList: the addresses and slots the call touches besides its sender, its target
+   * and the precompiles, and the gas the call uses with that list (geth's iteration: the list is
+   * recomputed with itself applied until it no longer changes).
+   */
+  async createAccessList(req: CallRequest, number: bigint, overrides?: StateOverride): Promise<{ accessList: { address: string; storageKeys: string[] }[]; gasUsed: bigint; error?: string }> {
+    const skip = new Set([req.from ?? bytesToHex(new Uint8Array(20)), req.to].filter((a) => a !== undefined).map((a) => a!.toLowerCase()));
+    return this.withState(number, (vm, block) => withOverrides(vm, overrides, async () => {
+      let list = req.accessList ?? [];
+      for (let round = 0; ; round++) {
+        const result = await runCallTx(vm, block, this.common, { ...req, accessList: list }, this.callGasCap(), true);
+        const next = (result.accessList ?? [])
+          .map((e) => ({ address: e.address.toLowerCase(), storageKeys: e.storageKeys.map((k) => bytesToHex(setLengthLeft(hexToBytes(k as `0x${string}`), 32))) }))
+          .filter((e) => !skip.has(e.address));
+        if (JSON.stringify(next) === JSON.stringify(list) || round === 4) {
+          const error = result.execResult.exceptionError?.error;
+          return { accessList: next, gasUsed: result.totalGasSpent, ...(error !== undefined ? { error } : {}) };
+        }
+        list = next;
+      }
+    }));
+  }
+
   private callGasCap(): bigint {
     return this.gasTarget;
   }
@@ -1103,7 +1127,7 @@ function buildCallTx(req: CallRequest, base: { to: Address | undefined; data: Ui
     : createTx({ ...base, gasPrice: req.gasPrice ?? 0n }, { common, freeze: false });
 }
 
-async function runCallTx(vm: VM, block: Block, common: Common, req: CallRequest, cap: bigint): Promise<RunTxResult> {
+async function runCallTx(vm: VM, block: Block, common: Common, req: CallRequest, cap: bigint, reportAccessList = false): Promise<RunTxResult> {
   const sender = req.from !== undefined ? createAddressFromString(req.from) : createZeroAddress();
   const gasLimit = req.gas !== undefined && req.gas <= cap ? req.gas : cap;
   const account = (await vm.stateManager.getAccount(sender)) ?? new Account();
@@ -1126,7 +1150,7 @@ async function runCallTx(vm: VM, block: Block, common: Common, req: CallRequest,
   (tx as { getSenderAddress: () => Address }).getSenderAddress = () => sender;
   await vm.evm.journal.checkpoint();
   try {
-    return await runTx(vm, { tx, block, skipBalance: true, skipNonce: true, skipBlockGasLimitValidation: true, skipHardForkValidation: true });
+    return await runTx(vm, { tx, block, skipBalance: true, skipNonce: true, skipBlockGasLimitValidation: true, skipHardForkValidation: true, reportAccessList });
   } catch (cause) {
     throw new NodeError("CHAIN_CALL_INVALID", `call failed: ${(cause as Error).message.split("\n")[0]}`, { cause });
   } finally {

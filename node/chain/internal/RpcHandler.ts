@@ -54,7 +54,9 @@ export interface Subscriber {
 export type SubscriptionSpec = { kind: "newHeads" } | { kind: "logs"; addresses: Uint8Array[]; topics: (Uint8Array[] | null)[] };
 
 interface PollFilter {
-  kind: "block" | "logs";
+  kind: "block" | "logs" | "pending";
+  /** Transactions admitted since the last poll (pending filters), bounded. */
+  hashes?: string[];
   next: bigint;
   logs?: Omit<LogFilter, "fromBlock" | "toBlock"> & { fromBlock?: bigint; toBlock?: bigint };
   touched: number;
@@ -129,6 +131,11 @@ export class RpcHandler {
   constructor(engine: ChainEngine, log: Logger) {
     this.engine = engine;
     this.log = log;
+    engine.on("pending", (hash) => {
+      for (const f of this.filters.values()) {
+        if (f.kind === "pending" && f.hashes!.length < MAX_PENDING_HASHES) f.hashes!.push(hash);
+      }
+    });
     const e = engine;
     this.methods = {
       web3_clientVersion: async () => CLIENT_VERSION,
@@ -206,8 +213,7 @@ export class RpcHandler {
         return found === undefined ? null : formatReceipt(found.record, found.index, e.common);
       },
       eth_getBlockReceipts: async ([tag]) => {
-        const n = this.blockNumber(tag);
-        const record = n === undefined ? undefined : await e.blockByNumber(n);
+        const record = await this.blockRecord(tag);
         return record === undefined ? null : record.block.transactions.map((_, i) => formatReceipt(record, i, e.common));
       },
       eth_getLogs: async ([f]) => this.getLogs(f),
@@ -219,6 +225,13 @@ export class RpcHandler {
         return this.addFilter({ kind: "logs", next: from ?? e.headNumber + 1n, logs: { ...logCriteria(o), fromBlock: from, toBlock: to }, touched: Date.now() });
       },
       eth_newBlockFilter: async () => this.addFilter({ kind: "block", next: e.headNumber + 1n, touched: Date.now() }),
+      eth_newPendingTransactionFilter: async () => this.addFilter({ kind: "pending", next: e.headNumber + 1n, hashes: [], touched: Date.now() }),
+      eth_createAccessList: async ([req, tag, overrides]) => {
+        const found = await e.createAccessList(callRequest(req), await this.stateBlock(tag ?? "latest"), stateOverride(overrides));
+        const out: Record<string, Json> = { accessList: found.accessList, gasUsed: bigIntToHex(found.gasUsed) };
+        if (found.error !== undefined) out.error = found.error;
+        return out;
+      },
       eth_getFilterChanges: async ([id]) => this.filterChanges(id),
       eth_getFilterLogs: async ([id]) => {
         const filter = this.filter(id);
@@ -259,8 +272,10 @@ export class RpcHandler {
       return errorResponse(null, { code: RPC_ERROR.invalidRequest, message: "invalid request: not a JSON-RPC object" });
     }
     const r = req as Record<string, unknown>;
-    const id = typeof r.id === "string" || typeof r.id === "number" ? r.id : r.id === undefined ? undefined : null;
-    if (r.jsonrpc !== "2.0" || typeof r.method !== "string" || (r.params !== undefined && !Array.isArray(r.params)) || id === null) {
+    // JSON-RPC 2.0: an id is a string, a number or null (answered with null); no id is a notification.
+    const validId = r.id === undefined || r.id === null || typeof r.id === "string" || typeof r.id === "number";
+    const id = validId ? (r.id as string | number | null | undefined) : null;
+    if (r.jsonrpc !== "2.0" || typeof r.method !== "string" || (r.params !== undefined && !Array.isArray(r.params)) || !validId) {
       return errorResponse(id ?? null, { code: RPC_ERROR.invalidRequest, message: "invalid request: needs jsonrpc \"2.0\", a method name, an id and params as an array" });
     }
     const method = this.methods[r.method];
@@ -303,18 +318,23 @@ export class RpcHandler {
 
   /** Block number for a state read: a tag, a number or an EIP-1898 object. */
   private async stateBlock(tag: unknown): Promise<bigint> {
-    if (typeof tag === "object" && tag !== null) {
-      const o = tag as Record<string, unknown>;
-      if (o.blockHash !== undefined) {
-        const record = await this.engine.blockByHash(hash32(o.blockHash, "blockHash"));
-        if (record === undefined) throw new NodeError("CHAIN_BLOCK_NOT_FOUND", "header not found");
-        return record.block.header.number;
-      }
-      tag = o.blockNumber;
+    const hash = blockHashOf(tag);
+    if (hash !== undefined) {
+      const record = await this.engine.blockByHash(hash);
+      if (record === undefined) throw new NodeError("CHAIN_BLOCK_NOT_FOUND", "header for hash not found");
+      return record.block.header.number;
     }
-    const n = this.blockNumber(tag);
+    const n = this.blockNumber(blockNumberOf(tag));
     if (n === undefined) throw new NodeError("CHAIN_BLOCK_NOT_FOUND", "header not found");
     return n;
+  }
+
+  /** The block a tag, a number, a hash or an EIP-1898 object names; undefined when none. */
+  private async blockRecord(tag: unknown): Promise<BlockRecord | undefined> {
+    const hash = blockHashOf(tag);
+    if (hash !== undefined) return this.engine.blockByHash(hash);
+    const n = this.blockNumber(blockNumberOf(tag));
+    return n === undefined ? undefined : this.engine.blockByNumber(n);
   }
 
   private async feeHistory([count, newest, percentiles]: unknown[]): Promise<Json> {
@@ -357,8 +377,15 @@ export class RpcHandler {
       const n = record.block.header.number;
       return this.runLogFilter(n, n, criteria);
     }
-    const from = o.fromBlock === undefined ? this.engine.headNumber : this.blockNumber(o.fromBlock);
-    const to = o.toBlock === undefined ? this.engine.headNumber : (this.blockNumber(o.toBlock) ?? this.engine.headNumber);
+    if (o.blockHash !== undefined && o.blockHash !== null && (o.fromBlock != null || o.toBlock != null)) {
+      throw invalid("cannot specify both blockHash and fromBlock/toBlock, choose one or the other");
+    }
+    const from = o.fromBlock == null ? this.engine.headNumber : this.blockNumber(o.fromBlock);
+    const to = o.toBlock == null ? this.engine.headNumber : (this.blockNumber(o.toBlock) ?? this.engine.headNumber);
+    // geth's answer, not an empty list that reads as "no events": a range given as two numbers
+    // that runs backwards (a tag such as "latest" never makes it an error, as in geth).
+    const isNumber = (v: unknown): v is string => typeof v === "string" && HEX_QUANTITY.test(v);
+    if (isNumber(o.fromBlock) && isNumber(o.toBlock) && BigInt(o.fromBlock) > BigInt(o.toBlock)) throw invalid("invalid block range");
     if (from === undefined) return [];
     return this.runLogFilter(from, to, criteria);
   }
@@ -386,6 +413,7 @@ export class RpcHandler {
 
   private async filterChanges(id: unknown): Promise<Json> {
     const filter = this.filter(id);
+    if (filter.kind === "pending") return filter.hashes!.splice(0);
     const head = this.engine.headNumber;
     const from = filter.next;
     if (from > head) return [];
@@ -476,6 +504,30 @@ function callRequest(v: unknown): CallRequest {
 }
 
 const MAX_U256 = 2n ** 256n - 1n;
+/** Hashes a pending-transaction filter keeps between polls; older ones are dropped unpolled. */
+const MAX_PENDING_HASHES = 10_000;
+
+/**
+ * The hash in a block parameter: a 32-byte hex string (as ethers sends `getBalance(a, blockHash)`;
+ * geth reads 66 characters as a hash) or an EIP-1898 `{ blockHash }` object.
+ */
+function blockHashOf(tag: unknown): Uint8Array | undefined {
+  if (typeof tag === "string" && tag.length === 66) return hash32(tag, "block hash");
+  if (typeof tag !== "object" || tag === null || Array.isArray(tag)) return undefined;
+  const o = tag as Record<string, unknown>;
+  if (o.blockHash != null && o.blockNumber != null) throw invalid("cannot specify both blockHash and blockNumber, choose one or the other");
+  if (o.requireCanonical != null) bool(o.requireCanonical, "requireCanonical");
+  return o.blockHash != null ? hash32(o.blockHash, "blockHash") : undefined;
+}
+
+/** The tag or number of a block parameter that names no hash. */
+function blockNumberOf(tag: unknown): unknown {
+  if (typeof tag !== "object" || tag === null) return tag;
+  if (Array.isArray(tag)) throw invalid("block must be a tag, a number, a hash or an EIP-1898 object");
+  const o = tag as Record<string, unknown>;
+  if (o.blockNumber == null) throw invalid("an EIP-1898 block object needs blockHash or blockNumber");
+  return o.blockNumber;
+}
 const MAX_U64 = 2n ** 64n - 1n;
 const OVERRIDE_FIELDS = new Set(["balance", "nonce", "code", "state", "stateDiff"]);
 

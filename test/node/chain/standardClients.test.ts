@@ -132,6 +132,7 @@ describe("parameter errors", () => {
       ["eth_call", { to: ZeroAddress, gasPrice: "0x1", maxFeePerGas: "0x1" }, /both gasPrice and/],
       ["eth_call", { to: ZeroAddress, value: `0x1${"0".repeat(64)}` }, /value exceeds 256 bits/],
       ["eth_estimateGas", { to: ZeroAddress, gas: `0x1${"0".repeat(16)}` }, /gas exceeds 64 bits/],
+      ["eth_createAccessList", { to: ZeroAddress, maxFeePerGas: "0x1", maxPriorityFeePerGas: "0x2" }, /maxPriorityFeePerGas/],
     ];
     for (const [method, call, reason] of cases) {
       const reply = await t.rpc(method, [call, "latest"]);
@@ -141,5 +142,86 @@ describe("parameter errors", () => {
     const feeHistory = await t.rpc("eth_feeHistory", [1.5, "latest", []]);
     expect(feeHistory.error?.code).toBe(-32602);
     expect(logged.slice(before).filter((l) => l.level >= 50)).toEqual([]);
+  });
+});
+
+describe("block hashes where the spec allows a block", () => {
+  it("a block hash passed as a plain string (ethers' getBalance(addr, blockHash)) failed", async () => {
+    const rich = t.wallets[1]!.address;
+    const atHash = await t.provider.getBalance(rich, mined.blockHash);
+    expect(atHash).toBe(await t.provider.getBalance(rich, mined.blockNumber));
+    for (const tag of [mined.blockHash, { blockHash: mined.blockHash }, { blockHash: mined.blockHash, requireCanonical: true }, { blockNumber: hex(mined.blockNumber) }]) {
+      for (const [method, params] of [
+        ["eth_getBalance", [rich, tag]],
+        ["eth_getTransactionCount", [rich, tag]],
+        ["eth_getCode", [rich, tag]],
+        ["eth_getStorageAt", [rich, "0x0", tag]],
+        ["eth_call", [{ to: rich }, tag]],
+        ["eth_estimateGas", [{ to: rich }, tag]],
+        ["eth_createAccessList", [{ to: rich }, tag]],
+      ] as [string, unknown[]][]) {
+        const reply = await t.rpc(method, params);
+        expect(reply.error, `${method} ${JSON.stringify(tag)}`).toBeUndefined();
+      }
+    }
+    const unknown = `0x${"ab".repeat(32)}`;
+    expect((await t.rpc("eth_getBalance", [rich, unknown])).error?.message).toMatch(/header for hash not found/);
+    expect((await t.rpc("eth_getBalance", [rich, { blockHash: mined.blockHash, blockNumber: "0x1" }])).error?.code).toBe(-32602);
+  });
+
+  it("eth_getBlockReceipts by hash answered a misleading null", async () => {
+    for (const tag of [mined.blockHash, { blockHash: mined.blockHash }]) {
+      const receipts = (await t.rpc("eth_getBlockReceipts", [tag])).result as { transactionHash: string }[];
+      expect(receipts.map((r) => r.transactionHash), JSON.stringify(tag)).toContain(mined.hash);
+    }
+    expect((await t.rpc("eth_getBlockReceipts", [`0x${"ab".repeat(32)}`])).result).toBeNull();
+  });
+});
+
+describe("JSON-RPC 2.0 and geth's answers", () => {
+  it('"id": null was refused', async () => {
+    const { json } = await t.post(JSON.stringify({ jsonrpc: "2.0", id: null, method: "eth_chainId", params: [] }));
+    expect(json).toEqual({ jsonrpc: "2.0", id: null, result: hex(BigInt(t.chain.chainId)) });
+    const wrong = await t.post(JSON.stringify({ jsonrpc: "2.0", id: { a: 1 }, method: "eth_chainId", params: [] }));
+    expect((wrong.json as { error: { code: number } }).error.code).toBe(-32600);
+  });
+
+  it("eth_getLogs with fromBlock above toBlock returned [] instead of an error", async () => {
+    const reply = await t.rpc("eth_getLogs", [{ fromBlock: "0x2", toBlock: "0x1" }]);
+    expect(reply.error?.code).toBe(-32602);
+    expect(reply.error?.message).toMatch(/invalid block range/);
+    // A tag never makes the range an error (the indexer's "from the next block to latest").
+    const head = await t.provider.getBlockNumber();
+    expect((await t.rpc("eth_getLogs", [{ fromBlock: hex(head + 1), toBlock: "latest" }])).result).toEqual([]);
+    expect((await t.rpc("eth_getLogs", [{ fromBlock: "0x1", toBlock: "0x1" }])).result).toEqual([]);
+  });
+
+  it("eth_createAccessList was missing", async () => {
+    // A contract that stores 5 in slot 1 when deployed and returns slot 1 when called; called
+    // through a forwarder so the contract is neither the sender nor the target.
+    const init = "0x6005600155600b6011600039600b6000f360015460005260206000f3";
+    const receipt = await (await t.wallets[2]!.sendTransaction({ data: init })).wait();
+    const contract = receipt!.contractAddress!.toLowerCase();
+    // Forwarder code: STATICCALL(gas, contract, 0, 0, 0, 32), return 32 bytes.
+    const forwarder = Wallet.createRandom().address.toLowerCase();
+    const code = `0x602060006000600073${contract.slice(2)}5afa5060206000f3`;
+    const reply = await t.rpc("eth_createAccessList", [{ to: forwarder }, "latest", { [forwarder]: { code } }]);
+    const result = reply.result as { accessList: { address: string; storageKeys: string[] }[]; gasUsed: string };
+    expect(reply.error).toBeUndefined();
+    expect(result.accessList).toEqual([{ address: contract, storageKeys: [word(1n)] }]);
+    const withList = await t.rpc("eth_estimateGas", [{ to: forwarder, accessList: result.accessList }, "latest", { [forwarder]: { code } }]);
+    expect(BigInt(result.gasUsed)).toBeLessThanOrEqual(BigInt(withList.result as string));
+    const plain = (await t.rpc("eth_createAccessList", [{ to: ZeroAddress }])).result;
+    expect(plain).toEqual({ accessList: [], gasUsed: hex(21_000) });
+  });
+
+  it("eth_newPendingTransactionFilter was missing", async () => {
+    const id = (await t.rpc("eth_newPendingTransactionFilter")).result as string;
+    expect(typeof id).toBe("string");
+    const sent = await t.wallets[0]!.sendTransaction({ to: ZeroAddress });
+    await sent.wait();
+    expect((await t.rpc("eth_getFilterChanges", [id])).result).toEqual([sent.hash]);
+    expect((await t.rpc("eth_getFilterChanges", [id])).result).toEqual([]);
+    expect((await t.rpc("eth_uninstallFilter", [id])).result).toBe(true);
   });
 });
