@@ -9,6 +9,8 @@ const dataDirOf = (dir?: string) => dir ?? process.env.IMI_DATA_DIR ?? DEFAULT_D
 const EXIT_OF: Record<string, (typeof EXIT)[keyof typeof EXIT]> = {
   RESTORE_BAD_ARCHIVE: EXIT.usage,
   RESTORE_TARGET_NOT_EMPTY: EXIT.usage,
+  RESTORE_ERASURES_REQUIRED: EXIT.usage,
+  RESTORE_BAD_ERASURES: EXIT.usage,
   BACKUP_NOT_A_DATA_DIR: EXIT.config,
 };
 
@@ -24,9 +26,9 @@ export async function backup(options: { dataDir?: string; out: string; includePa
   return backupDataDir({ dataDir: dataDirOf(options.dataDir), out: options.out, includePassword: options.includePassword, onProgress: progress }).catch(asCliError);
 }
 
-export async function restore(options: { dataDir?: string; archive: string }): Promise<BackupManifest> {
+export async function restore(options: { dataDir?: string; archive: string; erasures?: string[]; noErasures?: boolean }): Promise<BackupManifest & { erasuresMerged: number }> {
   const { restoreDataDir } = await import("../../node/runtime/backup.js");
-  return restoreDataDir({ dataDir: dataDirOf(options.dataDir), archive: options.archive }).catch(asCliError);
+  return restoreDataDir({ dataDir: dataDirOf(options.dataDir), archive: options.archive, erasures: options.erasures, noErasures: options.noErasures }).catch(asCliError);
 }
 
 export function registerBackup(program: Command): void {
@@ -66,13 +68,17 @@ export function registerBackup(program: Command): void {
     .description("restore a backup into a new, empty data directory")
     .argument("<archive>", "the .tar.gz written by imi backup")
     .option("--data-dir <dir>", "where to restore (must be empty or absent; env IMI_DATA_DIR, default .imi)")
-    .action(async (archive: string, options: { dataDir?: string }) => {
+    .option("--erasures <file>", "the newest erasure register (the lost node's erasures.log or its copy): citizens erased after the backup stay erased", (v: string, all: string[] = []) => [...all, v])
+    .option("--no-erasures", "there is no erasure register newer than the archive (needed when neither --erasures nor IMI_ERASURE_REGISTER is given)")
+    .action(async (archive: string, options: { dataDir?: string; erasures?: string[] | false }) => {
       const json = program.opts<{ json?: boolean }>().json === true;
-      const manifest = await restore({ archive, dataDir: options.dataDir });
+      // commander turns --no-erasures into erasures === false.
+      const manifest = await restore({ archive, dataDir: options.dataDir, erasures: options.erasures || undefined, noErasures: options.erasures === false });
       const s = summary(manifest);
-      if (json) console.log(JSON.stringify({ ok: true, dataDir: dataDirOf(options.dataDir), ...s }));
+      if (json) console.log(JSON.stringify({ ok: true, dataDir: dataDirOf(options.dataDir), ...s, erasuresMerged: manifest.erasuresMerged }));
       else {
         console.log(`restored ${s.files} files (chain ${s.chainId}, backed up ${s.createdAt}) into ${dataDirOf(options.dataDir)}`);
+        if (manifest.erasuresMerged > 0) console.log(`${manifest.erasuresMerged} erasure(s) carried over: those citizens stay erased when the node starts`);
         if (!s.includesPassword) console.log("set IMI_KEY_PASSWORD (or put keys/password back, mode 0600) before imi up");
       }
     });

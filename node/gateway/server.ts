@@ -30,7 +30,7 @@ export type GatewayServerConfig = {
   /** The gateway's own key (0x hex): its access-log identity, predicate signer and relayer. */
   gatewayKey: Hex;
   /** Vault: the local encrypted LevelDB (32-byte master key, 0x hex) or a department's HTTP service. */
-  vault: { kind: "level"; masterKey: Hex } | { kind: "http"; baseUrl: string; token?: string; headers?: Record<string, string> };
+  vault: { kind: "level"; masterKey: Hex; /** See LevelVaultOptions.erasureRegister. */ erasureRegister?: string } | { kind: "http"; baseUrl: string; token?: string; headers?: Record<string, string> };
   host?: string;
   port?: number;
   audience?: string;
@@ -103,7 +103,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
     if (config.vault.kind === "level") {
       if (!/^0x[0-9a-fA-F]{64}$/.test(config.vault.masterKey))
         throw new NodeError("GATEWAY_CONFIG_INVALID", "vault.masterKey: must be 32 bytes as 0x hex.", { details: { setting: "vault.masterKey" } });
-      vault = await LevelVault.open({ dir: join(config.dataDir, "vault"), masterKey: hexToBytes(config.vault.masterKey.slice(2)), logger: storeLogger("vault") });
+      vault = await LevelVault.open({ dir: join(config.dataDir, "vault"), masterKey: hexToBytes(config.vault.masterKey.slice(2)), logger: storeLogger("vault"), erasureRegister: config.vault.erasureRegister });
     } else {
       vault = new HttpVault({ baseUrl: config.vault.baseUrl, token: config.vault.token, headers: config.vault.headers });
     }

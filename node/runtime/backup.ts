@@ -4,14 +4,29 @@
 // The keystores go into the backup encrypted; the keystore password file does not, unless asked
 // for, so that a stolen backup alone opens no key. A restore goes only into an empty directory and
 // checks the archive's manifest and the key permissions before it reports success.
+//
+// Erasure: an archive holds every wrapped data key and the vault's master keystore as they were,
+// so a citizen erased after the backup is in it. What keeps them erased is the vault's erasure
+// register (node/vault/internal/erasureRegister.ts), which the vault applies every time it opens.
+// A restore therefore needs the newest register: either it lives outside the data directory
+// (IMI_ERASURE_REGISTER, the same for the restored node), or `--erasures <file>` brings it in.
+// A restore with neither is refused unless the operator says there is none (`--no-erasures`).
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import * as tar from "tar";
 import { NodeError } from "../NodeError.js";
 import { readManifest } from "./deploy.js";
 import { readNodeInfo } from "./nodeInfo.js";
+import { appendErasures, readErasureRegister } from "../vault/internal/erasureRegister.js";
+
+/** The vault's erasure register: IMI_ERASURE_REGISTER, else erasures.log in the data directory. */
+export function erasureRegisterPath(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.IMI_ERASURE_REGISTER;
+  if (configured) return isAbsolute(configured) ? configured : resolve(configured);
+  return join(dataDir, "erasures.log");
+}
 
 export type BackupManifest = {
   format: "imi-backup-1";
@@ -84,7 +99,35 @@ export async function backupDataDir(options: {
   return manifest;
 }
 
-export async function restoreDataDir(options: { archive: string; dataDir: string }): Promise<BackupManifest> {
+export async function restoreDataDir(options: {
+  archive: string;
+  dataDir: string;
+  /** Erasure registers newer than the archive (the lost node's, or its off-site copy): merged in. */
+  erasures?: string[];
+  /** The operator states that no newer erasure register exists. */
+  noErasures?: boolean;
+  env?: NodeJS.ProcessEnv;
+}): Promise<BackupManifest & { erasuresMerged: number }> {
+  const env = options.env ?? process.env;
+  const erasures = options.erasures ?? [];
+  if (erasures.length === 0 && !options.noErasures && !env.IMI_ERASURE_REGISTER) {
+    throw new NodeError(
+      "RESTORE_ERASURES_REQUIRED",
+      "citizens erased after this backup would come back: give the newest erasure register with --erasures <file> (the lost node's erasures.log or its copy), set IMI_ERASURE_REGISTER, or pass --no-erasures if none exists",
+    );
+  }
+  // Read them before anything is written: an unreadable register stops the restore.
+  const tombstones: Array<{ citizen: string; key: string }> = [];
+  for (const file of erasures) {
+    let register: Map<string, Set<string>>;
+    try {
+      await stat(file);
+      register = await readErasureRegister(file);
+    } catch (cause) {
+      throw new NodeError("RESTORE_BAD_ERASURES", `--erasures ${file} cannot be read`, { cause });
+    }
+    for (const [citizen, keys] of register) for (const key of keys) tombstones.push({ citizen, key });
+  }
   let existing: string[] = [];
   try {
     existing = await readdir(options.dataDir);
@@ -117,5 +160,7 @@ export async function restoreDataDir(options: { archive: string; dataDir: string
   await rm(manifestPath, { force: true });
   await chmod(join(options.dataDir, "keys"), 0o700);
   for (const entry of await readdir(join(options.dataDir, "keys"))) await chmod(join(options.dataDir, "keys", entry), 0o600);
-  return manifest;
+  // The vault applies these when the restored node opens it, before anything is read.
+  await appendErasures(erasureRegisterPath(options.dataDir, env), tombstones);
+  return { ...manifest, erasuresMerged: tombstones.length };
 }

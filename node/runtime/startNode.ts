@@ -13,6 +13,7 @@ import { startChain, type Chain } from "../chain/index.js";
 import { addReadinessPart, startGateway, type RunningGateway } from "../gateway/index.js";
 import { NodeError } from "../NodeError.js";
 import type { ImiConfig } from "./config.js";
+import { erasureRegisterPath } from "./backup.js";
 import { ensureDeployment, readManifest, type DeploymentManifest } from "./deploy.js";
 import { openKeyRing, type KeyRing } from "./keys.js";
 import { startLogExport } from "./logExport.js";
@@ -128,7 +129,7 @@ export async function startImiNode(
       wsUrl,
       deployment: manifest,
       gatewayKey: (await keys.privateKey("gateway")) as Hex,
-      vault: { kind: "level", masterKey: (await keys.privateKey("vault")) as Hex },
+      vault: { kind: "level", masterKey: (await keys.privateKey("vault")) as Hex, erasureRegister: erasureRegisterPath(config.dataDir, options.env ?? process.env) },
       host: config.gateway.host,
       port: config.gateway.port,
       audience: config.gateway.audience,

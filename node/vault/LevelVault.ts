@@ -3,6 +3,7 @@ import { randomBytes } from "@noble/ciphers/utils.js";
 import { Level } from "level";
 import type { Logger } from "pino";
 import { reopenWhenRoom, StoreHealth, type PartStatus } from "../storage/StoreHealth.js";
+import { appendErasures, keyFingerprint, readErasureRegister } from "./internal/erasureRegister.js";
 import { openXChaCha } from "./internal/openXChaCha.js";
 import { pick, validateRecord, VaultError, type CitizenRecord, type Vault } from "./Vault.js";
 
@@ -11,6 +12,13 @@ export type LevelVaultOptions = {
   dir: string;
   /** 32-byte key-encryption key. Whoever holds it and the directory can read every record. */
   masterKey: Uint8Array;
+  /**
+   * The erasure register (internal/erasureRegister.ts): every erasure is recorded there before the
+   * data key is deleted, and every data key it names is deleted again when the vault opens, so a
+   * restored backup cannot bring an erased record back. Without it, erasure holds only until a
+   * backup taken before it is restored.
+   */
+  erasureRegister?: string;
   logger?: Logger;
 };
 
@@ -47,6 +55,7 @@ export class LevelVault implements Vault {
    * the same bytes, and put and erase drop it, so an erased citizen's key leaves memory too.
    */
   private readonly dataKeys = new Map<string, { wrapped: Uint8Array; key: Uint8Array }>();
+  private erasureRegister: string | undefined;
   /**
    * After a failed write the vault answers nothing (reads included) until it has reopened its
    * database: the part is unavailable as a whole, which is what /readyz and the 503s say.
@@ -85,7 +94,37 @@ export class LevelVault implements Vault {
     } catch (cause) {
       throw new VaultError("VAULT_UNAVAILABLE", "The vault database cannot be opened.", { cause });
     }
-    return new LevelVault(db, options.masterKey, options.dir, options.logger);
+    const vault = new LevelVault(db, options.masterKey, options.dir, options.logger);
+    vault.erasureRegister = options.erasureRegister;
+    try {
+      await vault.applyErasures();
+    } catch (cause) {
+      await db.close();
+      throw new VaultError("VAULT_UNAVAILABLE", "The vault's erasure register cannot be applied.", { cause });
+    }
+    return vault;
+  }
+
+  /** Deletes every data key the erasure register names (a backup restored from before an erasure has them). */
+  private async applyErasures(): Promise<void> {
+    if (!this.erasureRegister) return;
+    const ops: Array<{ type: "del"; key: string }> = [];
+    for (const [id, keys] of await readErasureRegister(this.erasureRegister)) {
+      const wrapped = await this.db.get(`k:${id}`);
+      if (wrapped && keys.has(keyFingerprint(wrapped))) ops.push({ type: "del", key: `k:${id}` }, { type: "del", key: `r:${id}` });
+    }
+    if (ops.length > 0) await this.db.batch(ops, { sync: true });
+  }
+
+  /** Records in the erasure register that the citizen's current data key is destroyed, before it is. */
+  private async recordErasure(id: string): Promise<void> {
+    if (!this.erasureRegister) return;
+    try {
+      const wrapped = await this.db.get(`k:${id}`);
+      if (wrapped) await appendErasures(this.erasureRegister, [{ citizen: id, key: keyFingerprint(wrapped) }]);
+    } catch (cause) {
+      throw new VaultError("VAULT_UNAVAILABLE", "Recording the erasure failed.", { cause });
+    }
   }
 
   async put(citizen: string, record: CitizenRecord): Promise<void> {
@@ -151,6 +190,7 @@ export class LevelVault implements Vault {
   async erase(citizen: string): Promise<boolean> {
     const id = citizen.toLowerCase();
     this.forget(id);
+    await this.recordErasure(id);
     this.health.assertOk();
     try {
       const existed = (await this.db.get(`k:${id}`)) !== undefined;
