@@ -3,7 +3,7 @@
 // twice (the second run finds every good row registered already) and prints rows per second for
 // both runs. Figures only, no assertions.
 //
-//   npx tsx bench/registrarImport.ts [--rows 5000] [--bad 5] [--data-dir <dir>]
+//   npx tsx bench/registrarImport.ts [--rows 5000] [--bad 5] [--in-flight 16] [--data-dir <dir>]
 //
 // With --data-dir it uses the node already running there (its registrar key "registrar" must hold
 // the registrar role) instead of starting one.
@@ -20,7 +20,7 @@ import { loadConfig } from "../node/runtime/config.js";
 import { openKeyRing } from "../node/runtime/keys.js";
 import { startImiNode, type ImiNode } from "../node/runtime/startNode.js";
 
-const { values } = parseArgs({ options: { rows: { type: "string", default: "5000" }, bad: { type: "string", default: "5" }, "data-dir": { type: "string" } } });
+const { values } = parseArgs({ options: { rows: { type: "string", default: "5000" }, bad: { type: "string", default: "5" }, "data-dir": { type: "string" }, "in-flight": { type: "string", default: "16" } } });
 const rows = Number(values.rows);
 const bad = Number(values.bad);
 const BIN = fileURLToPath(new URL("../cli/bin/imi.js", import.meta.url));
@@ -59,11 +59,11 @@ const ring = await openKeyRing(dataDir);
 await grantRole({ dataDir, role: "registrar", account: await ring.address("registrar") });
 const csv = join(scratch, "citizens.csv");
 await writeFile(csv, citizensCsv(rows, bad));
-console.log(`bench:import — ${rows} rows, ${bad} bad, node ${node ? "fresh" : `at ${dataDir}`}`);
+console.log(`bench:import — ${rows} rows, ${bad} bad, ${values["in-flight"]} in flight, node ${node ? "fresh" : `at ${dataDir}`}`);
 try {
   for (const label of ["first run", "second run"]) {
     const started = performance.now();
-    const { code, json } = await run(["--json", "registrar", "import", csv, "--key", "registrar", "--data-dir", dataDir, "--no-progress"]);
+    const { code, json } = await run(["--json", "registrar", "import", csv, "--key", "registrar", "--data-dir", dataDir, "--no-progress", "--in-flight", values["in-flight"]!]);
     const seconds = (performance.now() - started) / 1000;
     const count = (k: string) => (Array.isArray(json[k]) ? (json[k] as unknown[]).length : 0);
     console.log(

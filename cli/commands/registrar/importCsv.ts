@@ -8,13 +8,14 @@ import { connect, loadKey, type KeyOptions, type NodeOptions } from "../../inter
 import { toCliError, usage } from "../../internal/errors.js";
 import { gatewayJson, staffLogin } from "../../internal/gateway.js";
 import { pacer, type Pacer } from "../../internal/pace.js";
+import { integer } from "../../internal/parse.js";
 import { progressBar } from "../../internal/progress.js";
 import { reasonText } from "../../internal/refusals.js";
 import { signCall } from "../../internal/transactions.js";
 import { citizenRow, readCitizenCsv, rejectsCsv, type CitizenRow, type CsvLine } from "./citizenCsv.js";
 import { signRegistration, submitRegistration, type SignedRegistration } from "./register.js";
 
-export type ImportCitizensOptions = NodeOptions & KeyOptions & { file: string; dryRun?: boolean; progress?: boolean; rejects?: string };
+export type ImportCitizensOptions = NodeOptions & KeyOptions & { file: string; dryRun?: boolean; progress?: boolean; rejects?: string; inFlight?: string };
 
 export type RejectedRow = { row: number; code: string; reason: string };
 export type ImportCitizensResult = {
@@ -37,8 +38,11 @@ export type ImportCitizensResult = {
   retriedCodes: Record<string, number>;
 };
 
-/** Registrations in flight at once: their transactions share blocks instead of waiting in line. */
-const IN_FLIGHT = 8;
+/**
+ * Registrations in flight at once: their transactions share blocks instead of waiting in line, and
+ * the gateway's index catches up once per block rather than once per row.
+ */
+const IN_FLIGHT = 16;
 
 /**
  * The registrar's nonces while several registrations are in flight. A nonce taken by a row that
@@ -176,6 +180,7 @@ export async function importCitizens(options: ImportCitizensOptions): Promise<Im
     throw usage("CSV_UNREADABLE", `cannot read ${options.file}`);
   }
   const csv = readCitizenCsv(text, options.file);
+  const inFlight = options.inFlight === undefined ? IN_FLIGHT : integer("--in-flight", options.inFlight, 1, 256);
 
   const rejects: Array<{ line: CsvLine; code: string; reason: string }> = [];
   const valid: Array<{ line: CsvLine; row: CitizenRow }> = [];
@@ -289,7 +294,7 @@ export async function importCitizens(options: ImportCitizensOptions): Promise<Im
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, valid.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(inFlight, valid.length) }, worker));
     } catch (error) {
       const done = registered.length + alreadyRegistered.length;
       const e = toCliError(error);

@@ -31,6 +31,7 @@ export function registerRegistrarCommands(program: Command): void {
     .argument("<file>", "CSV with a header: controller,name,id_number,birth_date,district[,level][,citizen][,category.field…]")
     .option("--dry-run", "check the rows, send nothing")
     .option("--rejects <file>", "where to write the rejected rows with their reasons (default: <file>.rejected.csv)")
+    .option("--in-flight <n>", "registrations in flight at once (default 16)")
     .option("--no-progress", "no progress bar")
     .action(
       action(async (out, file: string, options: ImportCitizensOptions) => {
