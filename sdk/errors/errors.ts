@@ -152,11 +152,14 @@ export class GatewayError extends ImiError {
   override name = "GatewayError";
   readonly status: number;
   readonly gatewayCode: string | undefined;
+  /** The gateway's own words for the refusal (its body's `message`), when it sent any. */
+  readonly gatewayMessage: string | undefined;
   /** `options.code`: the subclasses of sdk/errors/gatewayErrors.ts carry the gateway's own code as theirs. */
-  constructor(status: number, shortMessage: string, options?: ImiErrorOptions & { code?: string }) {
+  constructor(status: number, shortMessage: string, options?: ImiErrorOptions & { code?: string; gatewayMessage?: string }) {
     super(options?.code ?? "GATEWAY", shortMessage, options);
     this.status = status;
     this.gatewayCode = options?.details;
+    this.gatewayMessage = options?.gatewayMessage;
   }
 }
 

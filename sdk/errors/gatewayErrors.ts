@@ -5,9 +5,9 @@ import { GatewayError } from "./errors.js";
 import type { ImiErrorOptions } from "./ImiError.js";
 import type { AccessReceipt } from "../gateway/schemas/common.js";
 
-type Options = ImiErrorOptions & { code: string };
+type Options = ImiErrorOptions & { code: string; gatewayMessage?: string };
 
-/** 400, 409, 413, 415, 422: the request was refused as it stands; sending it again will not help. */
+/** 400, 404, 409, 413, 415, 422: the request was refused as it stands (or names nothing there); sending it again will not help. */
 export class GatewayRefusedError extends GatewayError {
   override name = "GatewayRefusedError";
 }
@@ -18,8 +18,9 @@ export class GatewayUnauthorizedError extends GatewayError {
 }
 
 /**
- * 403 or 404 on an access, or a missing role: the gateway said no. When the refusal was logged as an
- * access record, `receipt` names it (the citizen sees it too).
+ * 403 (no consent, a missing role, not the controller), or 404 on an access logged as denied: the
+ * gateway said no. When the refusal was logged as an access record, `receipt` names it (the citizen
+ * sees it too).
  */
 export class GatewayAccessDeniedError extends GatewayError {
   override name = "GatewayAccessDeniedError";
@@ -47,14 +48,13 @@ export class GatewayUnavailableError extends GatewayError {
 export function gatewayErrorOf(status: number, body: unknown, what: string): GatewayError {
   const b = (typeof body === "object" && body !== null ? body : {}) as { code?: unknown; message?: unknown; receipt?: unknown };
   const code = typeof b.code === "string" && /^[A-Z][A-Z0-9_]{0,63}$/.test(b.code) ? b.code : `HTTP_${status}`;
-  const said = typeof b.message === "string" ? ` ${b.message.slice(0, 300)}` : "";
-  const shortMessage = `${what} refused: ${code} (${status}).${said}`;
-  const options: Options = { code, details: code };
+  const gatewayMessage = typeof b.message === "string" ? b.message.slice(0, 300) : undefined;
+  const shortMessage = `${what} refused: ${code} (${status}).${gatewayMessage ? ` ${gatewayMessage}` : ""}`;
+  const options: Options = { code, details: code, gatewayMessage };
   if (status === 401) return new GatewayUnauthorizedError(status, shortMessage, options);
-  if (status === 403 || status === 404) {
-    const receipt = typeof b.receipt === "object" && b.receipt !== null ? (b.receipt as AccessReceipt) : undefined;
-    return new GatewayAccessDeniedError(status, shortMessage, { ...options, receipt });
-  }
+  const receipt = typeof b.receipt === "object" && b.receipt !== null ? (b.receipt as AccessReceipt) : undefined;
+  // 404 is a denial only when it was logged as one (NO_RECORD on an access); else "no such thing".
+  if (status === 403 || (status === 404 && receipt)) return new GatewayAccessDeniedError(status, shortMessage, { ...options, receipt });
   if (status === 429) return new GatewayRateLimitedError(status, shortMessage, options);
   if (status >= 500) return new GatewayUnavailableError(status, shortMessage, options);
   return new GatewayRefusedError(status, shortMessage, options);

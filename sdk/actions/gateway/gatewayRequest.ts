@@ -3,6 +3,7 @@ import { requireAccount } from "../../clients/ImiBaseClient.js";
 import type { ImiAccount } from "../../clients/accounts.js";
 import { GatewayError, InvalidInputError, NetworkError } from "../../errors/errors.js";
 import { agencyRequestHeaders, agencyRequestMessage, agencyRequestTypedData } from "../../gateway/agencyRequest.js";
+import { withGatewayRetry } from "../../gateway/retryPolicy.js";
 import { signWith } from "../../internal/signing.js";
 import type { Address, Hex, Numberish } from "../../types.js";
 
@@ -25,10 +26,6 @@ export type GatewayRequestParameters = {
 };
 export type GatewayRequestReturnType<T = unknown> = { status: number; body: T };
 
-/** "Not yet" rather than "no": the gateway refuses before doing anything while its index catches up. */
-const TRANSIENT = new Set(["INDEX_BEHIND"]);
-const RETRY_DELAYS_MS = [50, 100, 200, 400, 800];
-
 /**
  * An agency calls the gateway with a signed request (see `signAgencyRequest`): the body goes as is
  * and the signed message and signature travel in the `x-imi-request` / `x-imi-signature` headers.
@@ -41,15 +38,8 @@ export async function gatewayRequest<T = unknown>(
   p: GatewayRequestParameters,
 ): Promise<GatewayRequestReturnType<T>> {
   if (!client.gatewayUrl) throw new InvalidInputError("GATEWAY_REQUIRED", "gateway", "Pass `gateway` (its base URL) to createImiClient.");
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await gatewayRequestOnce<T>(client, p);
-    } catch (error) {
-      const delay = RETRY_DELAYS_MS[attempt];
-      if (!(error instanceof GatewayError) || error.status !== 503 || !TRANSIENT.has(error.gatewayCode ?? "") || delay === undefined) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
+  // The SDK's one retry policy (sdk/gateway/retryPolicy): each attempt is signed afresh.
+  return withGatewayRetry(() => gatewayRequestOnce<T>(client, p));
 }
 
 const gatewayAccounts = new Map<string, Promise<Address>>();

@@ -22,6 +22,7 @@ import { getAgencyConsents, type GetAgencyConsentsParameters } from "../../actio
 import { getAuditAccesses, type GetAuditAccessesParameters } from "../../actions/gateway/getAuditAccesses.js";
 import { getGatewayHealth } from "../../actions/gateway/getGatewayHealth.js";
 import { getDirectory } from "../../actions/gateway/getDirectory.js";
+import { getCitizenRecovery, type GetCitizenRecoveryParameters } from "../../actions/gateway/getCitizenRecovery.js";
 import { getSignerNonces, type GetSignerNoncesParameters } from "../../actions/gateway/getSignerNonces.js";
 import { getGatewayMetrics } from "../../actions/gateway/getGatewayMetrics.js";
 import { getGatewayReadiness } from "../../actions/gateway/getGatewayReadiness.js";
@@ -36,6 +37,7 @@ import { relayRemoveGuardian, type RelayRemoveGuardianParameters } from "../../a
 import { relayRotateKey, type RelayRotateKeyParameters } from "../../actions/gateway/relayRotateKey.js";
 import { verifyReceipt, type VerifyReceiptParameters } from "../../actions/gateway/verifyReceipt.js";
 import type { GatewayRouteName } from "../schemas/gatewayRoutes.js";
+import { callGateway, type CallGatewayParameters } from "./callGateway.js";
 import type { GatewayBaseClient, GatewayClientConfig } from "./GatewayBaseClient.js";
 
 export type { GatewayBaseClient, GatewayClientConfig, GatewaySigner } from "./GatewayBaseClient.js";
@@ -87,12 +89,19 @@ export function gatewayActions(client: GatewayBaseClient) {
     getRegistrarBudget: (p?: GetRegistrarBudgetParameters) => getRegistrarBudget(client, p),
     registerCitizen: (p: RegisterCitizenParameters) => registerCitizen(client, p),
     eraseCitizenRecord: (p: EraseCitizenRecordParameters) => eraseCitizenRecord(client, p),
+    /**
+     * Any gateway call by path, under the same retry policy and typed errors: for a route newer
+     * than this SDK. The typed methods are the way to call the routes it knows.
+     */
+    request: async <T = unknown>(p: Omit<CallGatewayParameters, "what"> & { what?: string }) =>
+      (await callGateway<T>(client, { ...p, what: p.what ?? `${p.method} ${p.path}` })).body,
     // Operations
     getDeployment: () => getGatewayDeployment(client),
     getHealth: () => getGatewayHealth(client),
     getReadiness: () => getGatewayReadiness(client),
     getMetrics: () => getGatewayMetrics(client),
     getDirectory: () => getDirectory(client),
+    getCitizenRecovery: (p?: GetCitizenRecoveryParameters) => getCitizenRecovery(client, p),
     getSignerNonces: (p: GetSignerNoncesParameters) => getSignerNonces(client, p),
   };
 }
@@ -109,6 +118,7 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   metrics: "getMetrics",
   deployment: "getDeployment",
   directory: "getDirectory",
+  citizenRecovery: "getCitizenRecovery",
   signerNonces: "getSignerNonces",
   loginChallenge: "getLoginChallenge",
   staffLogin: "loginStaff",
