@@ -184,6 +184,8 @@ export * from "./actions/gateway/getGatewayHealth.js";
 export * from "./actions/gateway/getGatewayReadiness.js";
 export * from "./actions/gateway/getGatewayMetrics.js";
 export * from "./actions/gateway/getDirectory.js";
+export * from "./actions/gateway/getCitizenRecovery.js";
+export type { CitizenRecovery } from "./gateway/schemas/citizenRecovery.js";
 export * from "./actions/gateway/getSignerNonces.js";
 export type { GatewayDirectory, SignerNonces } from "./gateway/schemas/directory.js";
 

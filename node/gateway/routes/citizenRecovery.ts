@@ -3,45 +3,20 @@
 // (the cancel itself is the citizen's signed CancelRecovery, relayed by identityRelay.ts). Read
 // from the chain, not the index (the index does not follow recoveries); fails closed with 503.
 import type { FastifyPluginAsync } from "fastify";
-import { getRecovery } from "@imi-ledger/sdk";
+import { gatewayRoutes, getRecovery } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { unavailable } from "../errors.js";
-import { address, bytes32, errors } from "../schemas.js";
 
 export const citizenRecoveryRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
-  app.get(
-    "/v1/citizen/recovery",
-    {
-      schema: {
-        tags: ["citizen"],
-        summary: "A key recovery pending on the citizen's identity, if any",
-        security: [{ bearer: [] }],
-        response: {
-          200: {
-            type: "object",
-            properties: {
-              citizen: bytes32,
-              pending: { type: "boolean" },
-              newController: address,
-              registrar: address,
-              executableAt: { type: "string", description: "unix seconds: the recovery can be completed from then on unless cancelled" },
-            },
-            required: ["citizen", "pending"],
-          },
-          ...errors,
-        },
-      },
-    },
-    async (request) => {
-      const { citizen } = ctx.requireCitizen(request);
-      let recovery: Awaited<ReturnType<typeof getRecovery>>;
-      try {
-        recovery = await getRecovery(ctx.relay, { citizen: citizen as `0x${string}` });
-      } catch (cause) {
-        throw unavailable("CHAIN_UNAVAILABLE", "The identity's recovery state could not be read from the chain.", cause);
-      }
-      if (!recovery) return { citizen, pending: false };
-      return { citizen, pending: true, newController: recovery.newController, registrar: recovery.registrar, executableAt: recovery.executableAt.toString() };
-    },
-  );
+  app.get("/v1/citizen/recovery", { schema: gatewayRoutes.citizenRecovery.schema }, async (request) => {
+    const { citizen } = ctx.requireCitizen(request);
+    let recovery: Awaited<ReturnType<typeof getRecovery>>;
+    try {
+      recovery = await getRecovery(ctx.relay, { citizen: citizen as `0x${string}` });
+    } catch (cause) {
+      throw unavailable("CHAIN_UNAVAILABLE", "The identity's recovery state could not be read from the chain.", cause);
+    }
+    if (!recovery) return { citizen, pending: false };
+    return { citizen, pending: true, newController: recovery.newController, registrar: recovery.registrar, executableAt: recovery.executableAt.toString() };
+  });
 };

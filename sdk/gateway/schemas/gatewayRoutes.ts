@@ -5,6 +5,7 @@ import * as access from "./access.js";
 import * as auth from "./auth.js";
 import * as consents from "./consents.js";
 import * as credentials from "./credentials.js";
+import * as citizenRecovery from "./citizenRecovery.js";
 import * as directory from "./directory.js";
 import * as identity from "./identity.js";
 import * as identityRelay from "./identityRelay.js";
@@ -48,6 +49,7 @@ export const gatewayRoutes = {
   citizenConsents: route("GET", "/v1/citizen/consents", records.citizenConsentsSchema),
   citizenAccesses: route("GET", "/v1/citizen/accesses", records.citizenAccessesSchema),
   citizenAccessStream: route("GET", "/v1/citizen/accesses/stream", trace.accessStreamSchema),
+  citizenRecovery: route("GET", "/v1/citizen/recovery", citizenRecovery.citizenRecoverySchema),
   agencyConsents: route("GET", "/v1/agency/consents", records.agencyConsentsSchema),
   auditAccesses: route("GET", "/v1/audit/accesses", records.auditAccessesSchema),
   receipt: route("GET", "/v1/receipts/:seq", trace.receiptSchema),

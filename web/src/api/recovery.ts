@@ -1,21 +1,15 @@
 // A key recovery pending on the citizen's identity, and the citizen's cancel: signed here with the
 // identity's key (CancelRecovery, EIP-712), relayed by the gateway through the SDK's client.
-import { GatewayError, cancelRecoveryTypedData, type Hex, type LocalAccount } from "@imi-ledger/sdk";
+import { cancelRecoveryTypedData, type Hex, type LocalAccount } from "@imi-ledger/sdk";
 import { gateway } from "./client.js";
 import { getDeployment } from "./directory.js";
 import type { Session } from "./http.js";
 
 export type PendingRecovery = { pending: false } | { pending: true; newController: string; executableAt: string };
 
-/**
- * GET /v1/citizen/recovery. The SDK's gateway client has no action for this route yet, so this is
- * the app's one direct call; it goes when the client gains it.
- */
+/** GET /v1/citizen/recovery, read from the chain by the gateway. */
 export async function myRecovery(session: Session): Promise<PendingRecovery> {
-  const response = await fetch("/v1/citizen/recovery", { headers: { authorization: `Bearer ${session.token}`, accept: "application/json" } });
-  const body = (await response.json().catch(() => ({}))) as PendingRecovery & { code?: string };
-  if (!response.ok) throw new GatewayError(response.status, `Gateway answered ${response.status}.`, { details: body.code, code: body.code });
-  return body;
+  return (await gateway.getCitizenRecovery({ token: session.token })) as PendingRecovery;
 }
 
 export async function cancelMyRecovery(account: LocalAccount, citizen: Hex): Promise<void> {
