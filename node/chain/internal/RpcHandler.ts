@@ -399,7 +399,8 @@ export class RpcHandler {
     const now = Date.now();
     for (const [id, f] of this.filters) if (now - f.touched > 5 * 60_000) this.filters.delete(id);
     if (this.filters.size >= 1_000) throw new NodeError("RPC_LIMIT", "too many filters installed");
-    const id = bytesToHex(randomBytes(16));
+    // A filter id is a quantity in the specification: no leading zeros.
+    const id = bigIntToHex(BigInt(bytesToHex(randomBytes(16))));
     this.filters.set(id, filter);
     return id;
   }
