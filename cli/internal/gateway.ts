@@ -1,7 +1,7 @@
-// Calls to the gateway's HTTP API: staff and citizen logins, JSON requests with the gateway's
-// error codes carried into CliError.
-import { GATEWAY_RETRY_DELAYS_MS, signAgencyLogin, TRANSIENT_GATEWAY_CODES } from "@imi-ledger/sdk";
-import { signIdentityProof } from "@imi-ledger/sdk";
+// The CLI's calls to the gateway, as a thin adapter over the SDK's gateway client: the client owns
+// the wire format, the retry policy and the error normalisation; this file keeps the functions the
+// commands call and turns the SDK's gateway errors into CliError (GatewayRefused) with exit codes.
+import { GatewayError, NetworkError, createGatewayClient, type GatewayClient } from "@imi-ledger/sdk";
 import type { LocalAccount } from "@imi-ledger/sdk";
 import type { Address, Hex } from "@imi-ledger/sdk";
 import { CliError, EXIT } from "../CliError.js";
@@ -29,53 +29,47 @@ export class GatewayRefused extends CliError {
   }
 }
 
-// Which refusals mean "not yet" and how long to wait are the SDK's one retry policy
-// (sdk/gateway/retryPolicy.ts), shared with the SDK's gateway client.
+/** The SDK's errors in the CLI's terms: a refusal keeps the gateway's code, status and receipt. */
+function cliErrorOf(base: string, error: unknown): unknown {
+  if (error instanceof GatewayError) {
+    const receipt = (error as { receipt?: Refusal["receipt"] }).receipt;
+    return new GatewayRefused(error.status, {
+      code: error.gatewayCode ?? `HTTP_${error.status}`,
+      message: error.gatewayMessage ?? `HTTP ${error.status}`,
+      ...(receipt ? { receipt } : {}),
+    });
+  }
+  if (error instanceof NetworkError)
+    return new CliError("GATEWAY_UNREACHABLE", `the gateway at ${base} did not answer. Is the node running (imi up)?`, { exitCode: EXIT.unavailable, cause: error });
+  return error;
+}
 
-export async function gatewayJson<T>(base: string, path: string, call: GatewayCall = {}): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await gatewayJsonOnce<T>(base, path, call);
-    } catch (error) {
-      const delay = GATEWAY_RETRY_DELAYS_MS[attempt];
-      if (!(error instanceof GatewayRefused) || error.status !== 503 || !TRANSIENT_GATEWAY_CODES.has(error.code) || delay === undefined) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
+async function withClient<T>(base: string, call: (client: GatewayClient) => Promise<T>): Promise<T> {
+  try {
+    return await call(createGatewayClient({ url: base }));
+  } catch (error) {
+    throw cliErrorOf(base, error);
   }
 }
 
-async function gatewayJsonOnce<T>(base: string, path: string, call: GatewayCall): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(base + path, {
+/** Any gateway route by path (query included), through the SDK client's retry policy and errors. */
+export async function gatewayJson<T>(base: string, path: string, call: GatewayCall = {}): Promise<T> {
+  return withClient(base, async (client) => {
+    const body = await client.request<T>({
       method: call.method ?? (call.body === undefined ? "GET" : "POST"),
-      headers: {
-        ...(call.body === undefined ? {} : { "content-type": "application/json" }),
-        ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
-        ...call.headers,
-      },
-      body: call.body === undefined ? undefined : typeof call.body === "string" ? call.body : JSON.stringify(call.body),
+      path,
+      body: call.body,
+      auth: call.token ? "bearer" : "none",
+      token: call.token,
+      headers: call.headers ? () => call.headers! : undefined,
     });
-  } catch (cause) {
-    throw new CliError("GATEWAY_UNREACHABLE", `the gateway at ${base} did not answer. Is the node running (imi up)?`, { exitCode: EXIT.unavailable, cause });
-  }
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : {};
-  } catch {
-    parsed = { code: `HTTP_${response.status}`, message: text.slice(0, 200) };
-  }
-  if (!response.ok) {
-    const body = parsed as Partial<Refusal>;
-    throw new GatewayRefused(response.status, { code: body.code ?? `HTTP_${response.status}`, message: body.message ?? `HTTP ${response.status}`, receipt: body.receipt });
-  }
-  return parsed as T;
+    return (body ?? {}) as T;
+  });
 }
 
 /** The audience and account the gateway expects in logins and identity proofs (it says so with every challenge). */
 export async function gatewayChallenge(base: string): Promise<{ challenge: Hex; audience: string; gateway: Address; expiresAt: number }> {
-  return gatewayJson(base, "/v1/auth/challenge", { method: "POST" });
+  return withClient(base, (client) => client.getLoginChallenge());
 }
 
 /**
@@ -83,21 +77,19 @@ export async function gatewayChallenge(base: string): Promise<{ challenge: Hex; 
  * no other gateway accepts them.
  */
 export async function gatewayAccount(base: string): Promise<Address> {
-  return (await gatewayJson<{ gateway: Address }>(base, "/v1/deployment")).gateway;
+  return withClient(base, async (client) => (await client.getDeployment()).gateway);
 }
 
 /** A staff session (agency, registrar, issuer, auditor) for the key the chain knows them by. */
-export async function staffLogin(base: string, chainId: number, account: LocalAccount): Promise<string> {
-  const { audience, gateway } = await gatewayChallenge(base);
-  const now = Math.floor(Date.now() / 1000);
-  const login = signAgencyLogin(account, { chainId, gateway, audience, issuedAt: now, expiresAt: now + 600 });
-  const session = await gatewayJson<{ token: string }>(base, "/v1/auth/login", { body: login });
-  return session.token;
+export async function staffLogin(base: string, _chainId: number, account: LocalAccount): Promise<string> {
+  // The chain id comes from the gateway's own deployment, the one its logins are checked against.
+  return withClient(base, async (client) => (await client.loginStaff({ signer: account, lifetimeSeconds: 600 })).token);
 }
 
 /** A citizen session: an identity proof over the gateway's login challenge. */
-export async function citizenLogin(base: string, chainId: number, account: LocalAccount, citizen: Hex): Promise<{ token: string; asGuardian: boolean; level: number }> {
-  const { challenge, audience } = await gatewayChallenge(base);
-  const proof = signIdentityProof(account, { chainId, citizen, audience, challenge });
-  return gatewayJson(base, "/v1/auth/citizen-login", { body: proof });
+export async function citizenLogin(base: string, _chainId: number, account: LocalAccount, citizen: Hex): Promise<{ token: string; asGuardian: boolean; level: number }> {
+  return withClient(base, async (client) => {
+    const session = await client.loginCitizen({ signer: account, citizen });
+    return { ...session, token: session.token, asGuardian: session.asGuardian ?? false, level: session.level ?? 0 };
+  });
 }
