@@ -32,10 +32,13 @@ export type DemoResult = { ok: boolean; steps: DemoStep[]; citizen?: Hex; consen
 const PURPOSE = "social-benefits";
 
 const CITIZENS = [
-  { key: "demo-citizen-1", name: "Chan Tai Man", birthDate: "1950-02-03", district: "Haidian" },
-  { key: "demo-citizen-2", name: "Li Na", birthDate: "1990-06-01", district: "Chaoyang" },
-  { key: "demo-citizen-3", name: "Wang Fang", birthDate: "2012-09-15", district: "Haidian" },
+  { key: "demo-citizen-1", name: "Chan Tai Man", idNumber: "110108195002030016", birthDate: "1950-02-03", district: "Haidian" },
+  { key: "demo-citizen-2", name: "Li Na", idNumber: "110105199006010027", birthDate: "1990-06-01", district: "Chaoyang" },
+  { key: "demo-citizen-3", name: "Wang Fang", idNumber: "110108201209150044", birthDate: "2012-09-15", district: "Haidian" },
 ] as const;
+
+/** The demo citizens' personal data: the end-to-end suite checks that none of it reaches the chain. */
+export const DEMO_CITIZENS = CITIZENS;
 
 export async function demo(options: NodeOptions, report: (step: DemoStep) => void = () => {}): Promise<DemoResult> {
   const steps: DemoStep[] = [];
@@ -90,7 +93,7 @@ export async function demo(options: NodeOptions, report: (step: DemoStep) => voi
     const existing = await reader.identity.identityOf({ key: addresses[c.key] as Hex });
     const id = existing
       ? (steps.push({ step: `register ${c.name}`, ok: true, detail: `already registered as ${existing}` }), report(steps.at(-1)!), existing)
-      : (await step(`register ${c.name}`, () => registerCitizen({ ...as(cast.registrar), controller: addresses[c.key], name: c.name, birthDate: c.birthDate, district: c.district }), (r) => `citizen ${r.citizen}, record in the vault, commitment on chain (block ${r.blockNumber})`))?.citizen;
+      : (await step(`register ${c.name}`, () => registerCitizen({ ...as(cast.registrar), controller: addresses[c.key], name: c.name, idNumber: c.idNumber, birthDate: c.birthDate, district: c.district }), (r) => `citizen ${r.citizen}, record in the vault, commitment on chain (block ${r.blockNumber})`))?.citizen;
     if (id) citizens.push(id);
   }
   const citizen = citizens[0];
