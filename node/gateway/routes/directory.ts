@@ -3,6 +3,7 @@
 // turns them into "区民政局 · 社会福利审核". It comes from the deployment's configuration for now
 // (imi.json `directory`), so a later on-chain registry can feed the same answer unchanged.
 import type { FastifyPluginAsync } from "fastify";
+import { gatewayRoutes } from "@imi-ledger/sdk";
 import { code } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { NodeError } from "../../NodeError.js";
@@ -78,30 +79,13 @@ export function resolveDirectory(settings: DirectorySettings | undefined, catego
   return { agencies, purposes, categories };
 }
 
-const localized = { type: "object", properties: { "zh-CN": { type: "string" }, en: { type: "string" } }, required: ["zh-CN", "en"] } as const;
-
 export const directoryRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   // Validated when the gateway is built: a bad directory stops the start with the setting's name.
   const directory = resolveDirectory(ctx.options.directory, ctx.options.categories);
   app.get(
     "/v1/directory",
     {
-      schema: {
-        tags: ["operations"],
-        summary: "Names of agencies, purposes and data categories in Chinese and English, for people reading the log",
-        description: "agencies: account address (lower case) → name; purposes: purpose code (bytes32) → name and, where known, the purpose's plain id; categories: by scope bit.",
-        response: {
-          200: {
-            type: "object",
-            properties: {
-              agencies: { type: "object", additionalProperties: localized },
-              purposes: { type: "object", additionalProperties: { ...localized, properties: { ...localized.properties, id: { type: "string" } } } },
-              categories: { type: "array", items: { ...localized, properties: { ...localized.properties, id: { type: "string" }, bit: { type: "integer" } }, required: ["zh-CN", "en", "id", "bit"] } },
-            },
-            required: ["agencies", "purposes", "categories"],
-          },
-        },
-      },
+      schema: gatewayRoutes.directory.schema,
     },
     async (_request, reply) => {
       void reply.header("cache-control", "public, max-age=60");

@@ -6,25 +6,13 @@ import { getNonce } from "@imi-ledger/sdk";
 import type { Address } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { unavailable } from "../errors.js";
-import { address, errors } from "../schemas.js";
+import { gatewayRoutes } from "@imi-ledger/sdk";
 
 export const nonceRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   app.get<{ Params: { signer: Address } }>(
     "/v1/signers/:signer/nonces",
     {
-      schema: {
-        tags: ["consent"],
-        summary: "The signer's current nonces at ConsentRegistry and IdentityRegistry, for signing a relayed action",
-        params: { type: "object", properties: { signer: address }, required: ["signer"], additionalProperties: false },
-        response: {
-          200: {
-            type: "object",
-            properties: { signer: address, consentRegistry: { type: "string" }, identityRegistry: { type: "string" } },
-            required: ["signer", "consentRegistry", "identityRegistry"],
-          },
-          ...errors,
-        },
-      },
+      schema: gatewayRoutes.signerNonces.schema,
     },
     async (request) => {
       const signer = request.params.signer;
