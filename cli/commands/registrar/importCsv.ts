@@ -253,9 +253,19 @@ export async function importCitizens(options: ImportCitizensOptions): Promise<Im
             return { kind: "registered", citizen: out.citizen, blockNumber: out.blockNumber };
           } catch (error) {
             const r = refusal(error);
-            if (r.code === "CITIZEN_EXISTS" || r.code === "KEY_IN_USE" || r.code === "REGISTRATION_PENDING") {
+            if (r.code === "CITIZEN_EXISTS" || r.code === "KEY_IN_USE") {
               const outcome = await landed(row, signed);
               if (outcome) return outcome;
+            }
+            // Broadcast but not in a block yet. Sending it again would be refused as known and make
+            // the gateway drop the record, so wait for this transaction instead.
+            if (r.code === "REGISTRATION_PENDING") {
+              for (let waited = 0; waited < 60; waited++) {
+                const outcome = await landed(row, signed);
+                if (outcome) return outcome;
+                await new Promise((resolve) => setTimeout(resolve, 1_000));
+              }
+              return rejected("REGISTRATION_PENDING", "sent to the chain but not in a block after a minute; import the file again later: if it lands, the row shows as already registered");
             }
             // A login lasts minutes and a big file takes longer: log in again, send the same registration.
             if ((r.code === "SESSION_EXPIRED" || r.code === "INVALID_TOKEN") && token !== undefined && renewed++ < 2) {
