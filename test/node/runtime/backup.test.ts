@@ -70,7 +70,9 @@ describe("imi backup / restore", () => {
   it("an erased citizen stays erased after restoring a backup taken before the erasure (was: the backup brought the record back)", async () => {
     const work = await mkdtemp(join(tmpdir(), "imi-erase-"));
     const dataDir = join(work, "node");
-    await (await up(dataDir)).stop();
+    const first = await up(dataDir);
+    expect(first.summary).toMatchObject({ ok: true, deployedNow: true });
+    await first.stop();
     const password = (await readFile(join(dataDir, "keys", "password"), "utf8")).trim();
     const masterKey = Buffer.from((await (await openKeyRing(dataDir, {})).privateKey("vault")).slice(2), "hex");
     // The vault as the node opens it (startNode: the same register path for this data directory).
@@ -83,7 +85,8 @@ describe("imi backup / restore", () => {
     await vault.close();
 
     const archive = join(work, "before-erasure.tar.gz");
-    expect((await run(["--json", "backup", "--data-dir", dataDir, "--out", archive])).code).toBe(0);
+    const made = await run(["--json", "backup", "--data-dir", dataDir, "--out", archive]);
+    expect(made.code, JSON.stringify(made.json)).toBe(0);
 
     vault = await vaultOf(dataDir, erasureRegisterPath(dataDir, {}));
     expect(await vault.erase(erased)).toBe(true);
