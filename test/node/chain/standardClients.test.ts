@@ -1,5 +1,7 @@
 // What standard clients (geth-compatible tools, ethers, viem, cast) send and expect, against a real
 // node on loopback. Each test is named after what broke.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Wallet, ZeroAddress } from "ethers";
 import { pino } from "pino";
@@ -223,5 +225,41 @@ describe("JSON-RPC 2.0 and geth's answers", () => {
     expect((await t.rpc("eth_getFilterChanges", [id])).result).toEqual([sent.hash]);
     expect((await t.rpc("eth_getFilterChanges", [id])).result).toEqual([]);
     expect((await t.rpc("eth_uninstallFilter", [id])).result).toBe(true);
+  });
+});
+
+describe("no parameter is an internal error", () => {
+  it("malformed parameters to any method never answer -32603", async () => {
+    const source = readFileSync(join(import.meta.dirname, "../../../node/chain/internal/RpcHandler.ts"), "utf8");
+    const methods = [...new Set([...source.matchAll(/^\s+((?:eth|net|web3|hardhat)_\w+): async/gm)].map((m) => m[1]!))];
+    expect(methods.length).toBeGreaterThan(40);
+    const big = `0x${"f".repeat(70)}`;
+    const garbage: unknown[][] = [
+      [],
+      [null],
+      [{}],
+      ["0x"],
+      [1.5],
+      [-1],
+      [[]],
+      [big, big, big],
+      [{ to: "0x1" }],
+      [{ to: ZeroAddress, gas: big, value: big }, "latest"],
+      [{ to: ZeroAddress, maxFeePerGas: "0x0", maxPriorityFeePerGas: "0x1" }, big],
+      [ZeroAddress, { blockHash: "0x12" }],
+      [ZeroAddress, `0x${"0".repeat(64)}`, { blockNumber: big }],
+      [{ fromBlock: big, toBlock: "0x0", address: [1], topics: [[null]] }],
+      ["0x1", "latest", "not-an-array"],
+    ];
+    const internal: string[] = [];
+    for (const method of methods) {
+      if (method === "eth_sendRawTransaction") continue;
+      for (const params of garbage) {
+        const reply = await t.rpc(method, params);
+        if (reply.error?.code === -32603) internal.push(`${method}(${JSON.stringify(params)})`);
+      }
+    }
+    expect(internal).toEqual([]);
+    expect(logged.filter((l) => l.level >= 50)).toEqual([]);
   });
 });
