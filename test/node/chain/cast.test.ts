@@ -16,6 +16,7 @@ const CAST = join(dirname(require.resolve(`@foundry-rs/cast-${process.platform}-
 let t: TestChain;
 /** Creation code that logs LOG1(topic 0x11..11) and deploys `return slot 0` as runtime. */
 const TOPIC = `0x${"11".repeat(32)}`;
+const ZERO = `0x${"00".repeat(20)}`;
 const INIT = `0x7f${TOPIC.slice(2)}60006000a1600b6032600039600b6000f360005460005260206000f3`;
 
 async function cast(...args: string[]): Promise<string> {
@@ -92,6 +93,18 @@ describe("Foundry cast with its defaults", () => {
       }
     } finally {
       child.kill();
+    }
+  });
+
+  it("an allowlisted account without a balance sends with zero fees given explicitly", async () => {
+    const unfunded = await startTestChain({ accounts: 1 });
+    try {
+      const args = ["send", "--private-key", unfunded.wallets[0]!.privateKey, "--rpc-url", unfunded.chain.url, "--json", ZERO];
+      await expect(cast(...args)).rejects.toThrow(/insufficient funds/);
+      const sent = JSON.parse(await cast(...args, "--gas-price", "0", "--priority-gas-price", "0")) as { status: string };
+      expect(sent.status).toBe("0x1");
+    } finally {
+      await unfunded.cleanup();
     }
   });
 });
