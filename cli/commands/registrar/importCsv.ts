@@ -149,6 +149,8 @@ class StaffSession {
  * chain briefly unreachable), so the same signed registration may be sent again.
  */
 function transient(r: { code: string; status?: number }): boolean {
+  // Every 503 but REGISTRATION_PENDING (handled apart) is the gateway refusing before it did anything.
+  if (r.status === 503) return r.code !== "REGISTRATION_PENDING";
   return r.status === 429 || r.code === "RATE_LIMITED" || r.code === "INDEX_BEHIND" || r.code === "CHAIN_UNAVAILABLE" || r.code === "INDEX_UNAVAILABLE" || r.code === "GATEWAY_UNREACHABLE";
 }
 /** Refusals about the registrar, not the row. */
