@@ -11,7 +11,7 @@ import { imi, startTestNode, type TestNode } from "./harness.js";
 describe("imi for people: names, states, versions and keys", () => {
   let t: TestNode;
   let d: string[];
-  let outsider: Wallet;
+  let outsider: { address: string };
 
   beforeAll(async () => {
     t = await startTestNode();

@@ -27,16 +27,16 @@ describe("cli/internal/gateway over the SDK's gateway client", () => {
     const challenge = await gatewayChallenge(url);
     expect(challenge.gateway).toBe(h.gatewayAccount.address);
     expect(await gatewayAccount(url)).toBe(h.gatewayAccount.address);
-    const token = await staffLogin(url, h.f.chainId, h.keys.auditor);
+    const token = await staffLogin(url, Number(h.f.chainId), h.keys.auditor);
     const { records } = await gatewayJson<{ records: unknown[] }>(url, `/v1/audit/accesses?citizen=${citizen}`, { token });
     expect(records).toEqual([]);
-    const session = await citizenLogin(url, h.f.chainId, localKeyOf(h.f.accounts.others[4].address), citizen);
+    const session = await citizenLogin(url, Number(h.f.chainId), localKeyOf(h.f.accounts.others[4].address), citizen);
     expect(session).toMatchObject({ asGuardian: false, level: 2 });
     expect(await gatewayJson(url, "/v1/citizen/consents", { token: session.token })).toMatchObject({ citizen: citizen.toLowerCase() });
   });
 
   it("a refusal is GatewayRefused with the gateway's code, words and logged receipt; an absent gateway is GATEWAY_UNREACHABLE", async () => {
-    const token = await staffLogin(url, h.f.chainId, h.keys.agency);
+    const token = await staffLogin(url, Number(h.f.chainId), h.keys.agency);
     const refused = await gatewayJson(url, "/v1/access/data", {
       token,
       headers: { "x-imi-nonce": `0x${"ab".repeat(32)}`, "x-imi-issued-at": String(Math.floor(h.now() / 1000)) },
