@@ -67,7 +67,11 @@ export const traceRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (a
         }
         send(record);
       });
-      const keepAlive = setInterval(() => out.write(": keep-alive\n\n"), 15_000);
+      // A comment line well inside the idle timeout that closes quiet sockets (limits.connectionTimeoutMs),
+      // so a stream with no access to report stays open instead of being cut and reconnected.
+      const idleMs = ctx.options.limits.connectionTimeoutMs;
+      const keepAliveMs = idleMs > 0 ? Math.max(250, Math.min(15_000, Math.floor(idleMs / 2))) : 15_000;
+      const keepAlive = setInterval(() => out.write(": keep-alive\n\n"), keepAliveMs);
       keepAlive.unref();
       const end = () => {
         if (!streams.delete(end)) return;
