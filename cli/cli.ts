@@ -2,7 +2,7 @@
 import { CommanderError } from "commander";
 import { CliError, EXIT } from "./CliError.js";
 import { reasonWords } from "./internal/refusals.js";
-import { buildProgram } from "./program.js";
+import { buildProgram, version } from "./program.js";
 import { exitOnBug } from "../node/runtime/exitOnBug.js";
 
 // A rejection or exception nobody handled is a bug: logged at fatal level, exit 70 (see exitOnBug).
@@ -29,8 +29,15 @@ function reportError(error: unknown): number {
   return error instanceof CliError ? error.exitCode : EXIT.failure;
 }
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  process.exitCode = reportError(error);
+// `imi --version` / `imi -V` (with or without --json), as the first word only: subcommands have
+// their own --version (a credential schema's).
+const words = process.argv.slice(2).filter((w) => w !== "--json");
+if (words.length === 1 && (words[0] === "--version" || words[0] === "-V")) {
+  console.log(version());
+} else {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
 }

@@ -25,9 +25,11 @@ export function buildProgram(): Command {
   const program = new Command()
     .name("imi")
     .description("IMI ledger: citizen identity and consent on a permissioned chain")
-    .version(version(), "-V, --version", "the version of imi")
     .option("--json", "machine-readable output")
     .option("--verbose", "addresses and codes in hex beside the names people read")
+    // Not commander's .version(): that would take `--version` from every subcommand too
+    // (`issuer schema register --version 1`); cli.ts answers `imi --version` itself.
+    .addHelpText("after", "\n`imi --version` (or -V) prints the version.")
     .exitOverride()
     .showHelpAfterError();
   registerUp(program);
