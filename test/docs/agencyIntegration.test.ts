@@ -92,6 +92,7 @@ test("the TypeScript examples log in, read data and prove the access against the
   expect(byLabel("token")[1]).toMatch(/.{20,}/);
   env.IMI_TOKEN = byLabel("token")[1] as string;
   expect(byLabel("data")[1]).toEqual({ address: { district: "Haidian" } });
+  expect(byLabel("answer")[1]).toBe(true);
   expect(byLabel("proof")[1]).toMatchObject({ valid: true });
 }, 60_000);
 
