@@ -1,16 +1,13 @@
 import type { FastifyPluginAsync } from "fastify";
-import { ImiError } from "@imi-ledger/sdk";
-import { ContractRevertError } from "@imi-ledger/sdk";
 import { grantConsent } from "@imi-ledger/sdk";
 import { pauseConsent } from "@imi-ledger/sdk";
 import { resumeConsent } from "@imi-ledger/sdk";
 import { revokeConsent } from "@imi-ledger/sdk";
 import { confirmConsent } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
-import { GatewayError, unavailable } from "../errors.js";
+import { relaySigned, authorizationOf, type AuthorizationBody } from "../internal/relaySigned.js";
 import { gatewayRoutes } from "@imi-ledger/sdk";
 
-type AuthorizationBody = { signer: `0x${string}`; deadline: string; signature: `0x${string}` };
 
 /**
  * Consent relay (flow 2): the citizen's or guardian's EIP-712 signature authorizes the change; the
@@ -18,24 +15,8 @@ type AuthorizationBody = { signer: `0x${string}`; deadline: string; signature: `
  * the transaction is in a block and the index reflects it, so the next access already sees it.
  */
 export const consentRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
-  async function relay<T extends { hash: string }>(send: () => Promise<T>): Promise<T & { blockNumber: number }> {
-    await ctx.catchUp();
-    ctx.assertFresh();
-    let result: T;
-    try {
-      result = await send();
-    } catch (error) {
-      if (error instanceof ContractRevertError) throw new GatewayError("CHAIN_REFUSED", 422, `The contract refused: ${error.errorName}.`, { details: { errorName: error.errorName } });
-      if (error instanceof ImiError && (error.code.startsWith("INVALID") || error.code === "DEADLINE_EXPIRED")) throw new GatewayError(error.code, 400, error.shortMessage);
-      throw unavailable("CHAIN_UNAVAILABLE", "The transaction could not be relayed.", error);
-    }
-    const receipt = await ctx.relay.request<{ blockNumber: string } | null>("eth_getTransactionReceipt", [result.hash]);
-    const blockNumber = receipt ? Number(BigInt(receipt.blockNumber)) : 0;
-    await ctx.options.indexer.waitForBlock(blockNumber);
-    return { ...result, blockNumber };
-  }
-
-  const auth = (a: AuthorizationBody) => ({ signer: a.signer, deadline: BigInt(a.deadline), signature: a.signature });
+  const relay = <T extends { hash: string }>(send: () => Promise<T>) => relaySigned(ctx, send);
+  const auth = authorizationOf;
 
   app.post<{ Body: { request: { citizen: `0x${string}`; agency: `0x${string}`; scopes: string; purpose: `0x${string}`; validFrom: string; validUntil: string; maxUses?: number }; authorization: AuthorizationBody } }>(
     "/v1/consents",

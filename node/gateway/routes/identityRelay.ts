@@ -3,28 +3,13 @@
 // the gateway only pays for the transaction, so it can relay but never forge. The answer comes once
 // the transaction is in a block and the index has it, so the next login or access already sees it.
 import type { FastifyPluginAsync } from "fastify";
-import { ContractRevertError, ImiError, addGuardian, cancelRecovery, gatewayRoutes, removeGuardian, rotateKey, type Hex } from "@imi-ledger/sdk";
+import { addGuardian, cancelRecovery, gatewayRoutes, removeGuardian, rotateKey, type Hex } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
-import { GatewayError, unavailable } from "../errors.js";
-
-type AuthorizationBody = { signer: Hex; deadline: string; signature: Hex };
-const auth = (a: AuthorizationBody) => ({ signer: a.signer, deadline: BigInt(a.deadline), signature: a.signature });
+import { relaySigned, authorizationOf as auth, type AuthorizationBody } from "../internal/relaySigned.js";
 
 export const identityRelayRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   async function relay(citizen: Hex, action: string, send: () => Promise<{ hash: Hex }>) {
-    await ctx.catchUp();
-    ctx.assertFresh();
-    let hash: Hex;
-    try {
-      ({ hash } = await send());
-    } catch (error) {
-      if (error instanceof ContractRevertError) throw new GatewayError("CHAIN_REFUSED", 422, `The contract refused: ${error.errorName}.`, { details: { errorName: error.errorName } });
-      if (error instanceof ImiError && (error.code.startsWith("INVALID") || error.code === "DEADLINE_EXPIRED")) throw new GatewayError(error.code, 400, error.shortMessage);
-      throw unavailable("CHAIN_UNAVAILABLE", "The transaction could not be relayed.", error);
-    }
-    const receipt = await ctx.relay.request<{ blockNumber: string } | null>("eth_getTransactionReceipt", [hash]);
-    const blockNumber = receipt ? Number(BigInt(receipt.blockNumber)) : 0;
-    await ctx.options.indexer.waitForBlock(blockNumber);
+    const { hash, blockNumber } = await relaySigned(ctx, send);
     app.log.info({ event: "identity-relayed", action, block: blockNumber }, "identity action relayed");
     return { txHash: hash, blockNumber, citizen: citizen.toLowerCase() };
   }
