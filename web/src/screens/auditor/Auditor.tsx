@@ -1,12 +1,13 @@
 import { useState } from "preact/hooks";
 import { decryptKeystore, type GatewaySession, type Hex } from "@imi-ledger/sdk";
-import { errorText, formatDateTime, formatNumber, useT } from "../../i18n/index.js";
+import { errorText, formatNumber, useT } from "../../i18n/index.js";
 import { codeOf } from "../../api/errorCode.js";
 import { gateway } from "../../api/client.js";
 import type { AccessRecordJson } from "../../api/citizen.js";
 import { checkRecordProof } from "../../api/proof.js";
-import { agencyName, categoryNames, purposeName, type Directory } from "../../api/directory.js";
+import type { Directory } from "../../api/directory.js";
 import { useDirectory } from "../../useDirectory.js";
+import { AccessCard } from "../../components/AccessCard.js";
 import { ErrorSummary, fieldError, type FieldError } from "../../components/ErrorSummary.js";
 import { Field } from "../Home.js";
 
@@ -215,33 +216,12 @@ function Trace({ session }: { session: GatewaySession }) {
 }
 
 function AuditCard({ record: r, directory }: { record: AccessRecordJson; directory: Directory }) {
-  const { t, lang } = useT();
-  const allowed = r.decision === "allowed";
-  return (
-    <li class={`card ${allowed ? "allowed" : "refused"}`} data-seq={r.seq} data-decision={r.decision}>
-      <h3 class="card-title">
-        <span class={`decision ${allowed ? "allowed" : "refused"}`}>{allowed ? t("accesses.allowed") : t("accesses.refused")}</span>{" "}
-        {agencyName(directory, r.agency, lang) ?? t("accesses.unknownAgency")}
-      </h3>
-      <p class="what">{t(`accesses.kind_${r.kind}`)}</p>
-      <dl>
-        <dt>{t("auditor.citizen")}</dt>
-        <dd class="mono">{`${r.citizen.slice(0, 10)}…${r.citizen.slice(-6)}`}</dd>
-        <dt>{t("accesses.purpose")}</dt>
-        <dd>{/^0x0{64}$/.test(r.purpose) ? "—" : (purposeName(directory, r.purpose, lang) ?? t("accesses.unknownPurpose"))}</dd>
-        <dt>{t("accesses.categories")}</dt>
-        <dd>{r.scopes === "0" ? "—" : categoryNames(directory, r.scopes, lang)}</dd>
-        <dt>{t("accesses.when")}</dt>
-        <dd>
-          <time dateTime={new Date(r.time).toISOString()}>{formatDateTime(r.time, lang)}</time>
-        </dd>
-        {!allowed && (
-          <>
-            <dt>{t("accesses.reason")}</dt>
-            <dd data-reason={r.reason}>{errorText(r.reason)}</dd>
-          </>
-        )}
-      </dl>
-    </li>
+  const { t } = useT();
+  const whose = (
+    <>
+      <dt>{t("auditor.citizen")}</dt>
+      <dd class="mono">{`${r.citizen.slice(0, 10)}…${r.citizen.slice(-6)}`}</dd>
+    </>
   );
+  return <AccessCard record={r} directory={directory} heading="h3" leadingRows={whose} />;
 }

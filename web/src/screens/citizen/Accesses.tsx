@@ -1,10 +1,11 @@
 import { useEffect, useState } from "preact/hooks";
-import { errorText, formatDateTime, useT } from "../../i18n/index.js";
+import { errorText, useT } from "../../i18n/index.js";
 import { followMyAccesses, myAccesses, type AccessRecordJson } from "../../api/citizen.js";
 import { codeOf } from "../../api/http.js";
-import { agencyName, categoryNames, purposeName, type Directory } from "../../api/directory.js";
+import type { Directory } from "../../api/directory.js";
 import { useDirectory } from "../../useDirectory.js";
 import { ProofBadge } from "../../components/ProofBadge.js";
+import { AccessCard } from "../../components/AccessCard.js";
 import { SignedInOnly } from "../../components/SignedInOnly.js";
 import { RecoveryAlert } from "../../components/RecoveryAlert.js";
 import type { SignedIn } from "../../session.js";
@@ -93,7 +94,7 @@ function AccessList({ me }: { me: SignedIn }) {
       ) : (
         <ol class="cards accesses" reversed>
           {records.map((r) => (
-            <AccessCard key={r.seq} record={r} directory={directory} />
+            <CitizenAccessCard key={r.seq} record={r} directory={directory} />
           ))}
         </ol>
       )}
@@ -101,38 +102,16 @@ function AccessList({ me }: { me: SignedIn }) {
   );
 }
 
-function AccessCard({ record: r, directory }: { record: AccessRecordJson; directory: Directory }) {
-  const { t, lang } = useT();
-  const allowed = r.decision === "allowed";
+function CitizenAccessCard({ record: r, directory }: { record: AccessRecordJson; directory: Directory }) {
+  const { t } = useT();
+  const statutory = r.basis === "statutory" && (
+    <>
+      <dt>{t("accesses.legalBasis")}</dt>
+      <dd>{t("accesses.basis_statutory")}</dd>
+    </>
+  );
   return (
-    <li class={`card ${allowed ? "allowed" : "refused"}`} data-seq={r.seq} data-decision={r.decision}>
-      <h2 class="card-title">
-        <span class={`decision ${allowed ? "allowed" : "refused"}`}>{allowed ? t("accesses.allowed") : t("accesses.refused")}</span>{" "}
-        {agencyName(directory, r.agency, lang) ?? t("accesses.unknownAgency")}
-      </h2>
-      <p class="what">{t(`accesses.kind_${r.kind}`)}</p>
-      <dl>
-        <dt>{t("accesses.purpose")}</dt>
-        <dd>{/^0x0{64}$/.test(r.purpose) ? "—" : (purposeName(directory, r.purpose, lang) ?? t("accesses.unknownPurpose"))}</dd>
-        <dt>{t("accesses.categories")}</dt>
-        <dd>{r.scopes === "0" ? "—" : categoryNames(directory, r.scopes, lang)}</dd>
-        <dt>{t("accesses.when")}</dt>
-        <dd>
-          <time dateTime={new Date(r.time).toISOString()}>{formatDateTime(r.time, lang)}</time>
-        </dd>
-        {!allowed && (
-          <>
-            <dt>{t("accesses.reason")}</dt>
-            <dd data-reason={r.reason}>{errorText(r.reason)}</dd>
-          </>
-        )}
-        {r.basis === "statutory" && (
-          <>
-            <dt>{t("accesses.legalBasis")}</dt>
-            <dd>{t("accesses.basis_statutory")}</dd>
-          </>
-        )}
-      </dl>
+    <AccessCard record={r} directory={directory} heading="h2" trailingRows={statutory}>
       <ProofBadge record={r} />
       <details>
         <summary>{t("accesses.hex")}</summary>
@@ -147,6 +126,6 @@ function AccessCard({ record: r, directory }: { record: AccessRecordJson; direct
           <dd>{r.reason}</dd>
         </dl>
       </details>
-    </li>
+    </AccessCard>
   );
 }
