@@ -47,6 +47,7 @@ export * from "./gateway/predicateAnswer.js";
 // Roles in the AccessManager, data categories
 export * from "./roles/imiRoles.js";
 export * from "./categories/dataCategories.js";
+export * from "./consent/consentRequestLink.js";
 
 // Credentials off chain, access receipts
 export * from "./credentials/credentialDocument.js";
