@@ -25,6 +25,8 @@ contract IdentityRegistry is IIdentityRegistry, ImiSigned, AccessManaged {
         keccak256("RemoveGuardian(bytes32 citizen,address guardian,uint256 nonce,uint256 deadline)");
 
     uint8 public constant MAX_LEVEL = 3;
+    /// @dev About 115k gas a row: 500 rows stay under 60M, a common block gas limit.
+    uint256 public constant MAX_BATCH = 500;
     /// @dev Shorter than this and a stolen registrar key could take over an identity before its owner notices.
     uint32 public constant MIN_RECOVERY_DELAY = 1 hours;
 
@@ -52,19 +54,17 @@ contract IdentityRegistry is IIdentityRegistry, ImiSigned, AccessManaged {
 
     /// @inheritdoc IIdentityRegistry
     function register(bytes32 citizen, address controller, bytes32 commitment, uint8 level) external restricted {
-        if (citizen == bytes32(0) || commitment == bytes32(0)) revert IdentityRegistryZeroHash();
-        if (level == 0 || level > MAX_LEVEL) revert IdentityRegistryInvalidLevel(level);
-        if (_identities[citizen].status != IdentityStatus.None) revert IdentityRegistryAlreadyRegistered(citizen);
-        _bindKey(citizen, controller);
-        _identities[citizen] = Identity({
-            controller: controller,
-            status: IdentityStatus.Active,
-            level: level,
-            registeredAt: _time(),
-            deactivatedAt: 0,
-            commitment: commitment
-        });
-        emit IdentityRegistered(citizen, controller, msg.sender, commitment, level);
+        _register(citizen, controller, commitment, level);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function registerBatch(Registration[] calldata registrations) external restricted {
+        uint256 size = registrations.length;
+        if (size == 0 || size > MAX_BATCH) revert IdentityRegistryInvalidBatchSize(size, MAX_BATCH);
+        for (uint256 i = 0; i < size; ++i) {
+            Registration calldata r = registrations[i];
+            _register(r.citizen, r.controller, r.commitment, r.level);
+        }
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -288,6 +288,23 @@ contract IdentityRegistry is IIdentityRegistry, ImiSigned, AccessManaged {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// @dev The one registration path behind {register} and {registerBatch}.
+    function _register(bytes32 citizen, address controller, bytes32 commitment, uint8 level) private {
+        if (citizen == bytes32(0) || commitment == bytes32(0)) revert IdentityRegistryZeroHash();
+        if (level == 0 || level > MAX_LEVEL) revert IdentityRegistryInvalidLevel(level);
+        if (_identities[citizen].status != IdentityStatus.None) revert IdentityRegistryAlreadyRegistered(citizen);
+        _bindKey(citizen, controller);
+        _identities[citizen] = Identity({
+            controller: controller,
+            status: IdentityStatus.Active,
+            level: level,
+            registeredAt: _time(),
+            deactivatedAt: 0,
+            commitment: commitment
+        });
+        emit IdentityRegistered(citizen, controller, msg.sender, commitment, level);
+    }
 
     function _rotateKey(address actor, bytes32 citizen, address newController) private {
         Identity storage identity = _requireController(citizen, actor);

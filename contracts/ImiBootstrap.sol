@@ -82,12 +82,13 @@ contract ImiBootstrap {
     function _wire(Deployment calldata d) private {
         IAccessManager manager = d.manager;
 
-        bytes4[] memory registrar = new bytes4[](5);
+        bytes4[] memory registrar = new bytes4[](6);
         registrar[0] = IIdentityRegistry.register.selector;
         registrar[1] = IIdentityRegistry.updateRecord.selector;
         registrar[2] = IIdentityRegistry.initiateRecovery.selector;
         registrar[3] = IIdentityRegistry.appointGuardian.selector;
         registrar[4] = IIdentityRegistry.deactivate.selector;
+        registrar[5] = IIdentityRegistry.registerBatch.selector;
         manager.setTargetFunctionRole(d.identityRegistry, registrar, ImiRoles.REGISTRAR);
 
         bytes4[] memory attester = new bytes4[](1);

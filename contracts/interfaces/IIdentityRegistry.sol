@@ -21,6 +21,14 @@ interface IIdentityRegistry is IImiSigned {
         Deactivated
     }
 
+    /// @dev One row of {registerBatch}: the same four values {register} takes.
+    struct Registration {
+        bytes32 citizen;
+        address controller;
+        bytes32 commitment;
+        uint8 level;
+    }
+
     struct Identity {
         address controller;
         IdentityStatus status;
@@ -101,6 +109,8 @@ interface IIdentityRegistry is IImiSigned {
     error IdentityRegistryUnauthorized(bytes32 citizen, address account);
     error IdentityRegistryUnknownAttestation(bytes32 uid);
     error IdentityRegistryAttestationRevoked(bytes32 uid);
+    /// @dev A batch must hold 1..{MAX_BATCH} registrations.
+    error IdentityRegistryInvalidBatchSize(uint256 size, uint256 max);
 
     /**
      * @dev Registers `citizen` with `controller` as its key.
@@ -112,6 +122,19 @@ interface IIdentityRegistry is IImiSigned {
      * - `citizen` not registered before (also not a deactivated one).
      */
     function register(bytes32 citizen, address controller, bytes32 commitment, uint8 level) external;
+
+    /**
+     * @dev Registers every row of `registrations` exactly as {register} would, one
+     * `IdentityRegistered` event per citizen, in order. All or nothing: the first row that
+     * {register} would refuse reverts the whole batch with that row's error (the errors carry the
+     * citizen or key, so the caller can find the row, set it aside and send the rest again).
+     *
+     * Requirements:
+     * - caller has the registrar role;
+     * - 1..{MAX_BATCH} rows (a bounded loop);
+     * - every row meets {register}'s requirements, also against the rows before it in the batch.
+     */
+    function registerBatch(Registration[] calldata registrations) external;
 
     /// @dev A registrar records a new commitment (the record changed) and level. Requirements: active identity.
     function updateRecord(bytes32 citizen, bytes32 commitment, uint8 level) external;

@@ -465,6 +465,13 @@ export class IdentityRegistryInactiveIdentityError extends ContractRevertError<{
   }
 }
 
+export class IdentityRegistryInvalidBatchSizeError extends ContractRevertError<{ size: bigint; max: bigint }> {
+  override name = "IdentityRegistryInvalidBatchSizeError" as const;
+  constructor(options: ContractRevertErrorOptions<{ size: bigint; max: bigint }>) {
+    super("IdentityRegistryInvalidBatchSize", options);
+  }
+}
+
 export class IdentityRegistryInvalidExpiryError extends ContractRevertError<{ expiresAt: bigint }> {
   override name = "IdentityRegistryInvalidExpiryError" as const;
   constructor(options: ContractRevertErrorOptions<{ expiresAt: bigint }>) {
@@ -694,6 +701,7 @@ export const contractErrorClasses = {
   IdentityRegistryAttestationRevoked: IdentityRegistryAttestationRevokedError,
   IdentityRegistryGuardianActive: IdentityRegistryGuardianActiveError,
   IdentityRegistryInactiveIdentity: IdentityRegistryInactiveIdentityError,
+  IdentityRegistryInvalidBatchSize: IdentityRegistryInvalidBatchSizeError,
   IdentityRegistryInvalidExpiry: IdentityRegistryInvalidExpiryError,
   IdentityRegistryInvalidLevel: IdentityRegistryInvalidLevelError,
   IdentityRegistryInvalidScopes: IdentityRegistryInvalidScopesError,
