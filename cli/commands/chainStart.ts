@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { pino, type Level } from "pino";
 import { CliError, EXIT } from "../CliError.js";
 import { NodeError } from "../../node/NodeError.js";
-import { addressOf, loadOrCreateValidatorKey, startChain, type Chain, type GenesisInput } from "../../node/chain/index.js";
+import { addressOf, loadOrCreateValidatorKey, startChain, withFeeFloat, type Chain, type GenesisInput } from "../../node/chain/index.js";
 
 export type ChainStartOptions = {
   dataDir: string;
@@ -62,8 +62,8 @@ export async function chainStart(options: ChainStartOptions): Promise<{ chain: C
     const chain = await startChain({
       dataDir,
       validatorKey,
-      // A new data directory without --genesis gets the default: this validator, allowlisting itself and --allow.
-      genesis: genesis ?? (await hasChain(dataDir) ? undefined : { validator, allowlist: [validator, ...options.allow] }),
+      // A new data directory without --genesis gets the default: this validator, allowlisting itself and --allow, each with the fee float.
+      genesis: genesis ?? (await hasChain(dataDir) ? undefined : withFeeFloat({ validator, allowlist: [validator, ...options.allow] })),
       host: options.host,
       port: options.port,
       accountRules: options.accountRules,

@@ -13,7 +13,7 @@ import { RpcServer } from "./internal/RpcServer.js";
 import { ChainStore } from "./internal/store.js";
 
 export type { GenesisAccount, GenesisConfig, GenesisInput, NodeSettings } from "./internal/config.js";
-export { DEFAULT_CHAIN_ID, DEFAULT_GAS_LIMIT, DEFAULT_SETTINGS, parseGenesis } from "./internal/config.js";
+export { DEFAULT_CHAIN_ID, DEFAULT_GAS_LIMIT, DEFAULT_SETTINGS, FEE_FLOAT_WEI, parseGenesis, withFeeFloat } from "./internal/config.js";
 export { NodeError } from "../NodeError.js";
 
 /** Everything `startChain` needs. Only `dataDir` and `validatorKey` are required. */

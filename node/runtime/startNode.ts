@@ -9,7 +9,7 @@ import { pino, type Logger } from "pino";
 import { Gauge } from "prom-client";
 import { IMI_ROLES, type Hex } from "@imi-ledger/sdk";
 import { Anchorer, createClientAnchorTarget } from "../accesslog/index.js";
-import { startChain, type Chain } from "../chain/index.js";
+import { startChain, withFeeFloat, type Chain } from "../chain/index.js";
 import { addReadinessPart, startGateway, type RunningGateway } from "../gateway/index.js";
 import { NodeError } from "../NodeError.js";
 import type { ImiConfig } from "./config.js";
@@ -85,9 +85,10 @@ export async function startImiNode(
       chain = await startChain({
         dataDir: chainDir,
         validatorKey: await keys.privateKey("validator"),
-        // The genesis is written on the first start only; later starts read the stored one.
+        // The genesis is written on the first start only; later starts read the stored one. The
+        // allowlisted accounts get a fee float so clients' default tips can be paid (docs/chain.md).
         genesis: fresh
-          ? { chainId: config.chain.chainId, validator: await keys.address("validator"), allowlist: [deployer, governor, gatewayAddress] }
+          ? withFeeFloat({ chainId: config.chain.chainId, validator: await keys.address("validator"), allowlist: [deployer, governor, gatewayAddress] })
           : undefined,
         accountRules: previous?.contracts.accountRules,
         host: config.chain.host,

@@ -35,6 +35,26 @@ export const DEFAULT_CHAIN_ID = 7337;
 /** Large enough that blocks filled to half of it (the EIP-1559 target) hold thousands of txs. */
 export const DEFAULT_GAS_LIMIT = 1_000_000_000n;
 
+/**
+ * The balance a new genesis gives every allowlisted account that the alloc does not fund itself.
+ * Standard clients pay a tip even at a zero base fee (Foundry's cast at least 1 wei, ethers 1 gwei
+ * when the node suggests none), and a zero balance cannot pay it. On a permissioned chain a
+ * balance grants nothing the allowlist does not: an account off the allowlist is refused before
+ * its balance is looked at, whatever it holds. 10^30 wei pays a 1-gwei tip on a 10M-gas
+ * transaction 10^14 times over.
+ */
+export const FEE_FLOAT_WEI = 10n ** 30n;
+
+/** A genesis whose allowlisted accounts each hold {@link FEE_FLOAT_WEI} unless its alloc says otherwise. */
+export function withFeeFloat<G extends { allowlist?: string[]; alloc?: Record<string, GenesisAccount> }>(genesis: G): G {
+  const alloc: Record<string, GenesisAccount> = { ...genesis.alloc };
+  const funded = new Set(Object.keys(alloc).map((a) => a.toLowerCase()));
+  for (const account of genesis.allowlist ?? []) {
+    if (!funded.has(account.toLowerCase())) alloc[account] = { balance: FEE_FLOAT_WEI.toString() };
+  }
+  return { ...genesis, alloc };
+}
+
 function configError(setting: string, problem: string, fix: string): NodeError {
   return new NodeError("CHAIN_CONFIG_INVALID", `${setting}: ${problem}. ${fix}`, { details: { setting } });
 }

@@ -6,7 +6,10 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestChain, type TestChain } from "./helpers.js";
+import { rm } from "node:fs/promises";
+import { Wallet } from "ethers";
+import { FEE_FLOAT_WEI, startChain, withFeeFloat } from "../../../node/chain/index.js";
+import { makeTempDir, quietLogger, startTestChain, type TestChain } from "./helpers.js";
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -25,7 +28,8 @@ async function cast(...args: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  // Funded: cast's defaults pay a tip of at least 1 wei, which a zero balance cannot pay.
+  // Funded: cast's defaults pay a tip of at least 1 wei, which a zero balance cannot pay (the
+  // node's own genesis gives allowlisted accounts the fee float; see the last test).
   t = await startTestChain({ accounts: 2, fund: true });
 });
 afterAll(async () => t.cleanup());
@@ -105,6 +109,31 @@ describe("Foundry cast with its defaults", () => {
       expect(sent.status).toBe("0x1");
     } finally {
       await unfunded.cleanup();
+    }
+  });
+
+  it("a genesis with the fee float lets allowlisted accounts send with cast's defaults, and a balance admits no one the allowlist does not", async () => {
+    const dir = await makeTempDir();
+    const validator = Wallet.createRandom();
+    const member = Wallet.createRandom();
+    const outsider = Wallet.createRandom();
+    // The outsider holds a balance too, written into the alloc by hand: it must still be refused.
+    const genesis = withFeeFloat({
+      validator: validator.address,
+      allowlist: [member.address],
+      alloc: { [outsider.address]: { balance: FEE_FLOAT_WEI.toString() } },
+    });
+    expect(genesis.alloc[member.address]).toEqual({ balance: FEE_FLOAT_WEI.toString() });
+    const chain = await startChain({ dataDir: dir, validatorKey: validator.privateKey, port: 0, genesis, logger: quietLogger });
+    try {
+      const sent = JSON.parse(await cast("send", "--private-key", member.privateKey, "--rpc-url", chain.url, "--json", outsider.address, "--value", "1")) as {
+        status: string;
+      };
+      expect(sent.status).toBe("0x1");
+      await expect(cast("send", "--private-key", outsider.privateKey, "--rpc-url", chain.url, "--json", ZERO)).rejects.toThrow(/not authorized/);
+    } finally {
+      await chain.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
