@@ -44,6 +44,14 @@ export * from "./gateway/agencyLogin.js";
 export * from "./gateway/identityProof.js";
 export * from "./gateway/predicateAnswer.js";
 
+// One code per person: the QR a phone shows at a door or counter, with the gateway's staple
+export * from "./oneCode/oneCodeTypedData.js";
+export * from "./oneCode/oneCodeFormat.js";
+export * from "./oneCode/createOneCode.js";
+export * from "./oneCode/verifyOneCode.js";
+export * from "./oneCode/OneCodeError.js";
+export * from "./actions/common/isValidSignatureNow.js";
+
 // Roles in the AccessManager, data categories
 export * from "./roles/imiRoles.js";
 export * from "./categories/dataCategories.js";
@@ -163,7 +171,8 @@ export type { DataAnswer, PredicateJson, PredicateResult } from "./gateway/schem
 export type { IdentityChallenge, IdentityVerdict } from "./gateway/schemas/identity.js";
 export type { CredentialVerdict } from "./gateway/schemas/credentials.js";
 export type { IdentityRelayed } from "./gateway/schemas/identityRelay.js";
-export type { RegisterCitizenBody, Registered } from "./gateway/schemas/registrar.js";
+export type { RegisterCitizenBody, Registered, RegisterCitizensBody, RegisteredBatch } from "./gateway/schemas/registrar.js";
+export { REGISTER_BATCH_MAX } from "./gateway/schemas/registrar.js";
 export type { AccessTerms, AgencyAccessAuth } from "./gateway/client/agencyAccess.js";
 export * from "./actions/gateway/relayAddGuardian.js";
 export * from "./actions/gateway/relayRemoveGuardian.js";
@@ -180,6 +189,7 @@ export * from "./actions/gateway/getReceipt.js";
 export * from "./actions/gateway/verifyReceipt.js";
 export * from "./actions/gateway/getRegistrarBudget.js";
 export * from "./actions/gateway/registerCitizen.js";
+export * from "./actions/gateway/registerCitizens.js";
 export * from "./actions/gateway/eraseCitizenRecord.js";
 export * from "./actions/gateway/getGatewayHealth.js";
 export * from "./actions/gateway/getGatewayReadiness.js";
@@ -187,6 +197,8 @@ export * from "./actions/gateway/getGatewayMetrics.js";
 export * from "./actions/gateway/getDirectory.js";
 export * from "./actions/gateway/getCitizenRecovery.js";
 export type { CitizenRecovery } from "./gateway/schemas/citizenRecovery.js";
+export * from "./actions/gateway/getCitizenCredentials.js";
+export type { CitizenCredential } from "./gateway/schemas/credentials.js";
 export * from "./actions/gateway/getSignerNonces.js";
 export type { GatewayDirectory, SignerNonces } from "./gateway/schemas/directory.js";
 

@@ -488,6 +488,11 @@ export class Indexer {
     return this.state.trust.get(`${schemaId.toLowerCase()}:${issuer.toLowerCase()}`) === true;
   }
 
+  /** Every credential anchored singly for `subject` (batched ones name no subject on chain). */
+  credentialsOfSubject(subject: string): CredentialView[] {
+    return [...(this.state.credentialsBySubject.get(subject.toLowerCase()) ?? [])].map((hash) => this.state.credentials.get(hash)!);
+  }
+
   /** Valid credentials anchored for `subject` under `schemaId`. */
   validCredentialsOf(subject: string, schemaId: string, now: bigint): CredentialView[] {
     const s = subject.toLowerCase();

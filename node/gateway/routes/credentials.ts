@@ -16,6 +16,24 @@ const STATUS_NAMES = ["unknown", "valid", "revoked", "suspended", "expired", "no
 export const credentialRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   const { indexer } = ctx.options;
 
+  // The citizen's own credentials, for the web app's "My credentials": hashes and status only; the
+  // claims stay in the holder's file.
+  app.get("/v1/citizen/credentials", { schema: gatewayRoutes.citizenCredentials.schema }, async (request) => {
+    const { citizen } = ctx.requireCitizen(request);
+    await ctx.catchUp();
+    ctx.assertFresh();
+    const now = ctx.ruleTime();
+    const credentials = indexer.credentialsOfSubject(citizen).map((c) => ({
+      credentialHash: c.credentialHash,
+      schemaId: c.schemaId,
+      issuer: c.issuer,
+      validFrom: c.validFrom.toString(),
+      validUntil: c.validUntil.toString(),
+      status: STATUS_NAMES[indexer.credentialStatus(c.credentialHash, now)],
+    }));
+    return { credentials };
+  });
+
   app.post<{ Body: { presentation: CredentialPresentation; subject?: string } }>(
     "/v1/credentials/verify",
     {

@@ -23,6 +23,7 @@ import { getAuditAccesses, type GetAuditAccessesParameters } from "../../actions
 import { getGatewayHealth } from "../../actions/gateway/getGatewayHealth.js";
 import { getDirectory } from "../../actions/gateway/getDirectory.js";
 import { getCitizenRecovery, type GetCitizenRecoveryParameters } from "../../actions/gateway/getCitizenRecovery.js";
+import { getCitizenCredentials, type GetCitizenCredentialsParameters } from "../../actions/gateway/getCitizenCredentials.js";
 import { getSignerNonces, type GetSignerNoncesParameters } from "../../actions/gateway/getSignerNonces.js";
 import { getGatewayMetrics } from "../../actions/gateway/getGatewayMetrics.js";
 import { getGatewayReadiness } from "../../actions/gateway/getGatewayReadiness.js";
@@ -31,6 +32,7 @@ import { getReceipt, type GetReceiptParameters } from "../../actions/gateway/get
 import { getRegistrarBudget, type GetRegistrarBudgetParameters } from "../../actions/gateway/getRegistrarBudget.js";
 import { readCitizenData, type ReadCitizenDataParameters } from "../../actions/gateway/readCitizenData.js";
 import { registerCitizen, type RegisterCitizenParameters } from "../../actions/gateway/registerCitizen.js";
+import { registerCitizens, type RegisterCitizensParameters } from "../../actions/gateway/registerCitizens.js";
 import { relayAddGuardian, type RelayAddGuardianParameters } from "../../actions/gateway/relayAddGuardian.js";
 import { relayCancelRecovery, type RelayCancelRecoveryParameters } from "../../actions/gateway/relayCancelRecovery.js";
 import { relayRemoveGuardian, type RelayRemoveGuardianParameters } from "../../actions/gateway/relayRemoveGuardian.js";
@@ -88,6 +90,7 @@ export function gatewayActions(client: GatewayBaseClient) {
     // Registrars
     getRegistrarBudget: (p?: GetRegistrarBudgetParameters) => getRegistrarBudget(client, p),
     registerCitizen: (p: RegisterCitizenParameters) => registerCitizen(client, p),
+    registerCitizens: (p: RegisterCitizensParameters) => registerCitizens(client, p),
     eraseCitizenRecord: (p: EraseCitizenRecordParameters) => eraseCitizenRecord(client, p),
     /**
      * Any gateway call by path, under the same retry policy and typed errors: for a route newer
@@ -102,6 +105,7 @@ export function gatewayActions(client: GatewayBaseClient) {
     getMetrics: () => getGatewayMetrics(client),
     getDirectory: () => getDirectory(client),
     getCitizenRecovery: (p?: GetCitizenRecoveryParameters) => getCitizenRecovery(client, p),
+    getCitizenCredentials: (p?: GetCitizenCredentialsParameters) => getCitizenCredentials(client, p),
     getSignerNonces: (p: GetSignerNoncesParameters) => getSignerNonces(client, p),
   };
 }
@@ -119,6 +123,7 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   deployment: "getDeployment",
   directory: "getDirectory",
   citizenRecovery: "getCitizenRecovery",
+  citizenCredentials: "getCitizenCredentials",
   signerNonces: "getSignerNonces",
   loginChallenge: "getLoginChallenge",
   staffLogin: "loginStaff",
@@ -145,6 +150,7 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   receipt: "getReceipt",
   registrarBudget: "getRegistrarBudget",
   registerCitizen: "registerCitizen",
+  registerCitizens: "registerCitizens",
   eraseRecord: "eraseCitizenRecord",
 };
 

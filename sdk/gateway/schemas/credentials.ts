@@ -44,3 +44,28 @@ export const credentialVerifySchema = routeSchema({
   body: Type.Object({ presentation: presentationSchema, subject: Type.Optional(bytes32) }, { additionalProperties: false }),
   response: { 200: credentialVerdictSchema, ...errors },
 });
+
+/** One credential anchored about the signed-in citizen, as the index sees it (no claim leaves the holder's device). */
+export const citizenCredentialSchema = Type.Object({
+  credentialHash: bytes32,
+  schemaId: bytes32,
+  issuer: address,
+  validFrom: unixSeconds,
+  validUntil: unixSeconds,
+  status: Type.Union([
+    Type.Literal("unknown"),
+    Type.Literal("valid"),
+    Type.Literal("revoked"),
+    Type.Literal("suspended"),
+    Type.Literal("expired"),
+    Type.Literal("notYetValid"),
+  ]),
+});
+export type CitizenCredential = Static<typeof citizenCredentialSchema>;
+
+export const citizenCredentialsSchema = routeSchema({
+  tags: ["citizen"],
+  summary: "Credentials anchored about the signed-in citizen, with their status now",
+  security: bearer,
+  response: { 200: Type.Object({ credentials: Type.Array(citizenCredentialSchema) }), ...errors },
+});

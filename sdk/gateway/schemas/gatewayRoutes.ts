@@ -50,12 +50,14 @@ export const gatewayRoutes = {
   citizenAccesses: route("GET", "/v1/citizen/accesses", records.citizenAccessesSchema),
   citizenAccessStream: route("GET", "/v1/citizen/accesses/stream", trace.accessStreamSchema),
   citizenRecovery: route("GET", "/v1/citizen/recovery", citizenRecovery.citizenRecoverySchema),
+  citizenCredentials: route("GET", "/v1/citizen/credentials", credentials.citizenCredentialsSchema),
   agencyConsents: route("GET", "/v1/agency/consents", records.agencyConsentsSchema),
   auditAccesses: route("GET", "/v1/audit/accesses", records.auditAccessesSchema),
   receipt: route("GET", "/v1/receipts/:seq", trace.receiptSchema),
 
   registrarBudget: route("GET", "/v1/registrar/budget", registrar.registrarBudgetSchema),
   registerCitizen: route("POST", "/v1/registrar/citizens", registrar.registerCitizenSchema),
+  registerCitizens: route("POST", "/v1/registrar/citizens/batch", registrar.registerCitizensSchema),
   eraseRecord: route("DELETE", "/v1/registrar/citizens/:citizen/record", registrar.eraseRecordSchema),
 } as const;
 
