@@ -148,6 +148,17 @@ export const en = {
     doneNext: "Nobody can take over your identity with that request. If you did not start it, tell the service counter.",
     back: "Back to who read my data",
   },
+  qr: {
+    scan: "Scan with the camera",
+    stopCamera: "Stop the camera",
+    cameraLabel: "Camera view",
+    starting: "Starting the camera…",
+    pointCamera: "Hold the code in front of the camera.",
+    denied: "The camera was not allowed. Type the text instead.",
+    unavailable: "No camera can be used here. Type the text instead.",
+    typeInstead: "Or type it instead",
+    use: "Use this",
+  },
   counter: { title: "Service counter", comingSoon: "Registration at the counter: use the command line (imi registrar register) for now." },
   agency: { title: "Agency", comingSoon: "Agency screens: use the command line (imi agency) for now." },
   auditor: {

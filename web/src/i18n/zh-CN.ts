@@ -149,6 +149,17 @@ export const zhCN: Catalogue = {
     doneNext: "这个申请已不能接管您的身份。如果不是您发起的，请告知政务服务窗口。",
     back: "返回谁查看了我的数据",
   },
+  qr: {
+    scan: "用摄像头扫码",
+    stopCamera: "关闭摄像头",
+    cameraLabel: "摄像头画面",
+    starting: "正在打开摄像头…",
+    pointCamera: "请把二维码对准摄像头。",
+    denied: "未允许使用摄像头。请改为手动输入。",
+    unavailable: "这里无法使用摄像头。请改为手动输入。",
+    typeInstead: "或者手动输入",
+    use: "确定",
+  },
   counter: { title: "政务服务窗口", comingSoon: "窗口登记：目前请使用命令行（imi registrar register）。" },
   agency: { title: "机构", comingSoon: "机构页面：目前请使用命令行（imi agency）。" },
   auditor: {
