@@ -29,6 +29,8 @@ export {
   chainDomain,
   CONSENT_REGISTRY_DOMAIN_NAME,
   CREDENTIAL_DOMAIN_NAME,
+  CREDIT_REGISTRY_DOMAIN_NAME,
+  ENTERPRISE_REGISTRY_DOMAIN_NAME,
   DOMAIN_VERSION,
   GATEWAY_DOMAIN_NAME,
   IDENTITY_REGISTRY_DOMAIN_NAME,
@@ -36,6 +38,8 @@ export {
 } from "./typedData/domains.js";
 export * from "./typedData/identityTypedData.js";
 export * from "./typedData/consentTypedData.js";
+export * from "./typedData/enterpriseTypedData.js";
+export * from "./enterprise/unifiedSocialCreditCode.js";
 export type { Authorization, SignedAction } from "./internal/signing.js";
 
 // Gateway authentication and identity proofs

@@ -20,4 +20,10 @@ library ImiRoles {
     uint64 internal constant GATEWAY = 5;
     /// @dev Community attesters ("employed", "no criminal record").
     uint64 internal constant ATTESTER = 6;
+    /// @dev The legal-person one-door counter: registers enterprises and their legal representatives.
+    uint64 internal constant COUNTER = 7;
+    /// @dev Keeps red- and black-list entries (per credit schema, with issuer trust) and decides credit repair.
+    uint64 internal constant CREDIT_AUTHORITY = 8;
+    /// @dev Verifier devices (a door, a counter, a hospital reception): check a citizen's one code and read no data.
+    uint64 internal constant VERIFIER = 9;
 }

@@ -8,7 +8,7 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
  *   with no role at all.
  * - `roles` / `accounts` (uint64[] / address[], same length): initial role grants, e.g.
  *   roles [1, 5] and accounts [registrar, gateway]. Role ids: 1 registrar, 2 issuer, 3 agency,
- *   4 auditor, 5 gateway, 6 attester (see contracts/utils/ImiRoles.sol).
+ *   4 auditor, 5 gateway, 6 attester, 7 counter, 8 credit authority (see contracts/utils/ImiRoles.sol).
  * - `allowlist` (address[]): accounts admitted to send transactions (AccountRules).
  * - `recoveryDelay` (seconds, default 3 days): how long a registrar-started key recovery waits
  *   for the current key to object.
@@ -27,6 +27,10 @@ export default buildModule("Imi", (m) => {
   const consentRegistry = m.contract("ConsentRegistry", [accessManager, identityRegistry]);
   const accessLog = m.contract("AccessLog", [accessManager]);
   const accountRules = m.contract("AccountRules", [accessManager]);
+  // Enterprises and credit check their roles (7 counter, 8 credit authority) in the same AccessManager
+  // themselves, so the bootstrap's wiring below does not name them.
+  const enterpriseRegistry = m.contract("EnterpriseRegistry", [accessManager, identityRegistry]);
+  const creditRegistry = m.contract("CreditRegistry", [accessManager, identityRegistry, enterpriseRegistry, credentialRegistry]);
 
   m.call(bootstrap, "configure", [
     {
@@ -43,5 +47,15 @@ export default buildModule("Imi", (m) => {
     allowlist,
   ]);
 
-  return { accessManager, identityRegistry, credentialRegistry, consentRegistry, accessLog, accountRules, bootstrap };
+  return {
+    accessManager,
+    identityRegistry,
+    credentialRegistry,
+    consentRegistry,
+    accessLog,
+    accountRules,
+    enterpriseRegistry,
+    creditRegistry,
+    bootstrap,
+  };
 });

@@ -12,6 +12,11 @@ export type ImiDeployment = {
     accessLog: Address;
     accountRules?: Address;
     accessManager?: Address;
+    /** Absent in deployments made before enterprises and credit existed. */
+    enterpriseRegistry?: Address;
+    creditRegistry?: Address;
+    /** Deploys citizens' passkey accounts (older deployments have none). */
+    passkeyAccountFactory?: Address;
   };
   /** First block worth scanning for events (the deployment block). Default 0. */
   fromBlock?: number;
@@ -37,6 +42,9 @@ const NAMES: Record<string, ImiContractName> = {
   accountrules: "accountRules",
   imiaccessmanager: "accessManager",
   accessmanager: "accessManager",
+  enterpriseregistry: "enterpriseRegistry",
+  creditregistry: "creditRegistry",
+  passkeyaccountfactory: "passkeyAccountFactory",
 };
 const REQUIRED: ImiContractName[] = ["identityRegistry", "credentialRegistry", "consentRegistry", "accessLog"];
 

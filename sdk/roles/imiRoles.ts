@@ -11,6 +11,9 @@ export const IMI_ROLES = {
   auditor: 4,
   gateway: 5,
   attester: 6,
+  counter: 7,
+  credit_authority: 8,
+  verifier: 9,
 } as const;
 
 export type ImiRoleName = keyof typeof IMI_ROLES;

@@ -7,6 +7,8 @@ export type ContractDomainParameters = { chainId: number | bigint; verifyingCont
 
 export const IDENTITY_REGISTRY_DOMAIN_NAME = "IMI IdentityRegistry";
 export const CONSENT_REGISTRY_DOMAIN_NAME = "IMI ConsentRegistry";
+export const ENTERPRISE_REGISTRY_DOMAIN_NAME = "IMI EnterpriseRegistry";
+export const CREDIT_REGISTRY_DOMAIN_NAME = "IMI CreditRegistry";
 export const GATEWAY_DOMAIN_NAME = "IMI Gateway";
 export const CREDENTIAL_DOMAIN_NAME = "IMI Credential";
 export const DOMAIN_VERSION = "1";

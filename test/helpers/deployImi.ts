@@ -13,6 +13,8 @@ export const ROLE = {
   AUDITOR: 4n,
   GATEWAY: 5n,
   ATTESTER: 6n,
+  COUNTER: 7n,
+  CREDIT_AUTHORITY: 8n,
 } as const;
 
 export const RECOVERY_DELAY = 3 * 24 * 60 * 60;
@@ -42,6 +44,8 @@ export type ImiContracts = {
   consentRegistry: ImiContract;
   accessLog: ImiContract;
   accountRules: ImiContract;
+  enterpriseRegistry: ImiContract;
+  creditRegistry: ImiContract;
   bootstrap: ImiContract;
 };
 

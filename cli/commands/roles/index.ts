@@ -10,9 +10,9 @@ const changed = (verb: string) => (r: RoleChangeResult) =>
     : `${verb} ${r.role} (role ${r.roleId}) ${verb === "granted" ? "to" : "from"} ${r.account}${r.allowlisted ? "; allowlisted to send transactions" : ""}`;
 
 export function registerRolesCommands(program: Command): void {
-  const roles = group(program, "roles", "governor: who holds which role (registrar, issuer, agency, auditor, gateway, attester)");
+  const roles = group(program, "roles", "governor: who holds which role (registrar, issuer, agency, auditor, gateway, attester, counter, credit_authority, verifier)");
   withKeyOptions(withNodeOptions(roles.command("grant").description("grant a role and allowlist the account (governor key)")), "governor")
-    .argument("<role>", "registrar | issuer | agency | auditor | gateway | attester")
+    .argument("<role>", "registrar | issuer | agency | auditor | gateway | attester | counter | credit_authority | verifier")
     .argument("<account>", "the account's address")
     .action(action(async (out, role: string, account: string, options) => out.result(await (await import("./grant.js")).grantRole({ ...options, role, account }), changed("granted"))));
   withKeyOptions(withNodeOptions(roles.command("revoke").description("revoke a role; the account leaves the allowlist when it holds no other role")), "governor")
