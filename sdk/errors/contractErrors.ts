@@ -430,6 +430,216 @@ export class CredentialRegistryZeroHashError extends ContractRevertError<Record<
   }
 }
 
+export class CreditRegistryEntryExistsError extends ContractRevertError<{ entryId: `0x${string}` }> {
+  override name = "CreditRegistryEntryExistsError" as const;
+  constructor(options: ContractRevertErrorOptions<{ entryId: `0x${string}` }>) {
+    super("CreditRegistryEntryExists", options);
+  }
+}
+
+export class CreditRegistryEntryNotActiveError extends ContractRevertError<{ entryId: `0x${string}`; status: bigint }> {
+  override name = "CreditRegistryEntryNotActiveError" as const;
+  constructor(options: ContractRevertErrorOptions<{ entryId: `0x${string}`; status: bigint }>) {
+    super("CreditRegistryEntryNotActive", options);
+  }
+}
+
+export class CreditRegistryInvalidKindError extends ContractRevertError<Record<string, never>> {
+  override name = "CreditRegistryInvalidKindError" as const;
+  constructor(options: ContractRevertErrorOptions<Record<string, never>>) {
+    super("CreditRegistryInvalidKind", options);
+  }
+}
+
+export class CreditRegistryInvalidWindowError extends ContractRevertError<{ startsAt: bigint; endsAt: bigint }> {
+  override name = "CreditRegistryInvalidWindowError" as const;
+  constructor(options: ContractRevertErrorOptions<{ startsAt: bigint; endsAt: bigint }>) {
+    super("CreditRegistryInvalidWindow", options);
+  }
+}
+
+export class CreditRegistryListExistsError extends ContractRevertError<{ schemaId: `0x${string}` }> {
+  override name = "CreditRegistryListExistsError" as const;
+  constructor(options: ContractRevertErrorOptions<{ schemaId: `0x${string}` }>) {
+    super("CreditRegistryListExists", options);
+  }
+}
+
+export class CreditRegistryNotRepairableError extends ContractRevertError<{ entryId: `0x${string}` }> {
+  override name = "CreditRegistryNotRepairableError" as const;
+  constructor(options: ContractRevertErrorOptions<{ entryId: `0x${string}` }>) {
+    super("CreditRegistryNotRepairable", options);
+  }
+}
+
+export class CreditRegistryNotSubjectError extends ContractRevertError<{ entryId: `0x${string}`; account: `0x${string}` }> {
+  override name = "CreditRegistryNotSubjectError" as const;
+  constructor(options: ContractRevertErrorOptions<{ entryId: `0x${string}`; account: `0x${string}` }>) {
+    super("CreditRegistryNotSubject", options);
+  }
+}
+
+export class CreditRegistryRepairDecidedError extends ContractRevertError<{ repairId: bigint; status: bigint }> {
+  override name = "CreditRegistryRepairDecidedError" as const;
+  constructor(options: ContractRevertErrorOptions<{ repairId: bigint; status: bigint }>) {
+    super("CreditRegistryRepairDecided", options);
+  }
+}
+
+export class CreditRegistryRepairPendingError extends ContractRevertError<{ entryId: `0x${string}`; repairId: bigint }> {
+  override name = "CreditRegistryRepairPendingError" as const;
+  constructor(options: ContractRevertErrorOptions<{ entryId: `0x${string}`; repairId: bigint }>) {
+    super("CreditRegistryRepairPending", options);
+  }
+}
+
+export class CreditRegistryUnauthorizedError extends ContractRevertError<{ account: `0x${string}`; role: bigint }> {
+  override name = "CreditRegistryUnauthorizedError" as const;
+  constructor(options: ContractRevertErrorOptions<{ account: `0x${string}`; role: bigint }>) {
+    super("CreditRegistryUnauthorized", options);
+  }
+}
+
+export class CreditRegistryUnknownEntryError extends ContractRevertError<{ entryId: `0x${string}` }> {
+  override name = "CreditRegistryUnknownEntryError" as const;
+  constructor(options: ContractRevertErrorOptions<{ entryId: `0x${string}` }>) {
+    super("CreditRegistryUnknownEntry", options);
+  }
+}
+
+export class CreditRegistryUnknownListError extends ContractRevertError<{ schemaId: `0x${string}` }> {
+  override name = "CreditRegistryUnknownListError" as const;
+  constructor(options: ContractRevertErrorOptions<{ schemaId: `0x${string}` }>) {
+    super("CreditRegistryUnknownList", options);
+  }
+}
+
+export class CreditRegistryUnknownRepairError extends ContractRevertError<{ repairId: bigint }> {
+  override name = "CreditRegistryUnknownRepairError" as const;
+  constructor(options: ContractRevertErrorOptions<{ repairId: bigint }>) {
+    super("CreditRegistryUnknownRepair", options);
+  }
+}
+
+export class CreditRegistryUnknownSchemaError extends ContractRevertError<{ schemaId: `0x${string}` }> {
+  override name = "CreditRegistryUnknownSchemaError" as const;
+  constructor(options: ContractRevertErrorOptions<{ schemaId: `0x${string}` }>) {
+    super("CreditRegistryUnknownSchema", options);
+  }
+}
+
+export class CreditRegistryUnknownSubjectError extends ContractRevertError<{ subject: `0x${string}` }> {
+  override name = "CreditRegistryUnknownSubjectError" as const;
+  constructor(options: ContractRevertErrorOptions<{ subject: `0x${string}` }>) {
+    super("CreditRegistryUnknownSubject", options);
+  }
+}
+
+export class CreditRegistryUntrustedAuthorityError extends ContractRevertError<{ schemaId: `0x${string}`; account: `0x${string}` }> {
+  override name = "CreditRegistryUntrustedAuthorityError" as const;
+  constructor(options: ContractRevertErrorOptions<{ schemaId: `0x${string}`; account: `0x${string}` }>) {
+    super("CreditRegistryUntrustedAuthority", options);
+  }
+}
+
+export class CreditRegistryZeroHashError extends ContractRevertError<Record<string, never>> {
+  override name = "CreditRegistryZeroHashError" as const;
+  constructor(options: ContractRevertErrorOptions<Record<string, never>>) {
+    super("CreditRegistryZeroHash", options);
+  }
+}
+
+export class EnterpriseRegistryAlreadyRegisteredError extends ContractRevertError<{ enterprise: `0x${string}` }> {
+  override name = "EnterpriseRegistryAlreadyRegisteredError" as const;
+  constructor(options: ContractRevertErrorOptions<{ enterprise: `0x${string}` }>) {
+    super("EnterpriseRegistryAlreadyRegistered", options);
+  }
+}
+
+export class EnterpriseRegistryInactiveCitizenError extends ContractRevertError<{ citizen: `0x${string}` }> {
+  override name = "EnterpriseRegistryInactiveCitizenError" as const;
+  constructor(options: ContractRevertErrorOptions<{ citizen: `0x${string}` }>) {
+    super("EnterpriseRegistryInactiveCitizen", options);
+  }
+}
+
+export class EnterpriseRegistryInactiveEnterpriseError extends ContractRevertError<{ enterprise: `0x${string}` }> {
+  override name = "EnterpriseRegistryInactiveEnterpriseError" as const;
+  constructor(options: ContractRevertErrorOptions<{ enterprise: `0x${string}` }>) {
+    super("EnterpriseRegistryInactiveEnterprise", options);
+  }
+}
+
+export class EnterpriseRegistryInvalidExpiryError extends ContractRevertError<{ expiresAt: bigint }> {
+  override name = "EnterpriseRegistryInvalidExpiryError" as const;
+  constructor(options: ContractRevertErrorOptions<{ expiresAt: bigint }>) {
+    super("EnterpriseRegistryInvalidExpiry", options);
+  }
+}
+
+export class EnterpriseRegistryInvalidScopesError extends ContractRevertError<Record<string, never>> {
+  override name = "EnterpriseRegistryInvalidScopesError" as const;
+  constructor(options: ContractRevertErrorOptions<Record<string, never>>) {
+    super("EnterpriseRegistryInvalidScopes", options);
+  }
+}
+
+export class EnterpriseRegistryNotLegalRepresentativeError extends ContractRevertError<{ enterprise: `0x${string}`; account: `0x${string}` }> {
+  override name = "EnterpriseRegistryNotLegalRepresentativeError" as const;
+  constructor(options: ContractRevertErrorOptions<{ enterprise: `0x${string}`; account: `0x${string}` }>) {
+    super("EnterpriseRegistryNotLegalRepresentative", options);
+  }
+}
+
+export class EnterpriseRegistryNotStaffError extends ContractRevertError<{ enterprise: `0x${string}`; staff: `0x${string}` }> {
+  override name = "EnterpriseRegistryNotStaffError" as const;
+  constructor(options: ContractRevertErrorOptions<{ enterprise: `0x${string}`; staff: `0x${string}` }>) {
+    super("EnterpriseRegistryNotStaff", options);
+  }
+}
+
+export class EnterpriseRegistryRemoveUnauthorizedError extends ContractRevertError<{ enterprise: `0x${string}`; account: `0x${string}` }> {
+  override name = "EnterpriseRegistryRemoveUnauthorizedError" as const;
+  constructor(options: ContractRevertErrorOptions<{ enterprise: `0x${string}`; account: `0x${string}` }>) {
+    super("EnterpriseRegistryRemoveUnauthorized", options);
+  }
+}
+
+export class EnterpriseRegistryStaffActiveError extends ContractRevertError<{ enterprise: `0x${string}`; staff: `0x${string}` }> {
+  override name = "EnterpriseRegistryStaffActiveError" as const;
+  constructor(options: ContractRevertErrorOptions<{ enterprise: `0x${string}`; staff: `0x${string}` }>) {
+    super("EnterpriseRegistryStaffActive", options);
+  }
+}
+
+export class EnterpriseRegistryStaffIsRepresentativeError extends ContractRevertError<{ enterprise: `0x${string}`; staff: `0x${string}` }> {
+  override name = "EnterpriseRegistryStaffIsRepresentativeError" as const;
+  constructor(options: ContractRevertErrorOptions<{ enterprise: `0x${string}`; staff: `0x${string}` }>) {
+    super("EnterpriseRegistryStaffIsRepresentative", options);
+  }
+}
+
+export class EnterpriseRegistryUnauthorizedError extends ContractRevertError<{ account: `0x${string}`; role: bigint }> {
+  override name = "EnterpriseRegistryUnauthorizedError" as const;
+  constructor(options: ContractRevertErrorOptions<{ account: `0x${string}`; role: bigint }>) {
+    super("EnterpriseRegistryUnauthorized", options);
+  }
+}
+
+export class EnterpriseRegistryUnknownEnterpriseError extends ContractRevertError<{ enterprise: `0x${string}` }> {
+  override name = "EnterpriseRegistryUnknownEnterpriseError" as const;
+  constructor(options: ContractRevertErrorOptions<{ enterprise: `0x${string}` }>) {
+    super("EnterpriseRegistryUnknownEnterprise", options);
+  }
+}
+
+export class EnterpriseRegistryZeroHashError extends ContractRevertError<Record<string, never>> {
+  override name = "EnterpriseRegistryZeroHashError" as const;
+  constructor(options: ContractRevertErrorOptions<Record<string, never>>) {
+    super("EnterpriseRegistryZeroHash", options);
+  }
+}
+
 export class FailedCallError extends ContractRevertError<Record<string, never>> {
   override name = "FailedCallError" as const;
   constructor(options: ContractRevertErrorOptions<Record<string, never>>) {
@@ -696,6 +906,36 @@ export const contractErrorClasses = {
   CredentialRegistryUntrustedIssuer: CredentialRegistryUntrustedIssuerError,
   CredentialRegistryZeroAddress: CredentialRegistryZeroAddressError,
   CredentialRegistryZeroHash: CredentialRegistryZeroHashError,
+  CreditRegistryEntryExists: CreditRegistryEntryExistsError,
+  CreditRegistryEntryNotActive: CreditRegistryEntryNotActiveError,
+  CreditRegistryInvalidKind: CreditRegistryInvalidKindError,
+  CreditRegistryInvalidWindow: CreditRegistryInvalidWindowError,
+  CreditRegistryListExists: CreditRegistryListExistsError,
+  CreditRegistryNotRepairable: CreditRegistryNotRepairableError,
+  CreditRegistryNotSubject: CreditRegistryNotSubjectError,
+  CreditRegistryRepairDecided: CreditRegistryRepairDecidedError,
+  CreditRegistryRepairPending: CreditRegistryRepairPendingError,
+  CreditRegistryUnauthorized: CreditRegistryUnauthorizedError,
+  CreditRegistryUnknownEntry: CreditRegistryUnknownEntryError,
+  CreditRegistryUnknownList: CreditRegistryUnknownListError,
+  CreditRegistryUnknownRepair: CreditRegistryUnknownRepairError,
+  CreditRegistryUnknownSchema: CreditRegistryUnknownSchemaError,
+  CreditRegistryUnknownSubject: CreditRegistryUnknownSubjectError,
+  CreditRegistryUntrustedAuthority: CreditRegistryUntrustedAuthorityError,
+  CreditRegistryZeroHash: CreditRegistryZeroHashError,
+  EnterpriseRegistryAlreadyRegistered: EnterpriseRegistryAlreadyRegisteredError,
+  EnterpriseRegistryInactiveCitizen: EnterpriseRegistryInactiveCitizenError,
+  EnterpriseRegistryInactiveEnterprise: EnterpriseRegistryInactiveEnterpriseError,
+  EnterpriseRegistryInvalidExpiry: EnterpriseRegistryInvalidExpiryError,
+  EnterpriseRegistryInvalidScopes: EnterpriseRegistryInvalidScopesError,
+  EnterpriseRegistryNotLegalRepresentative: EnterpriseRegistryNotLegalRepresentativeError,
+  EnterpriseRegistryNotStaff: EnterpriseRegistryNotStaffError,
+  EnterpriseRegistryRemoveUnauthorized: EnterpriseRegistryRemoveUnauthorizedError,
+  EnterpriseRegistryStaffActive: EnterpriseRegistryStaffActiveError,
+  EnterpriseRegistryStaffIsRepresentative: EnterpriseRegistryStaffIsRepresentativeError,
+  EnterpriseRegistryUnauthorized: EnterpriseRegistryUnauthorizedError,
+  EnterpriseRegistryUnknownEnterprise: EnterpriseRegistryUnknownEnterpriseError,
+  EnterpriseRegistryZeroHash: EnterpriseRegistryZeroHashError,
   FailedCall: FailedCallError,
   IdentityRegistryAlreadyRegistered: IdentityRegistryAlreadyRegisteredError,
   IdentityRegistryAttestationRevoked: IdentityRegistryAttestationRevokedError,

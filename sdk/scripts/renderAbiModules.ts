@@ -12,6 +12,8 @@ export const SDK_CONTRACTS = [
   "AccessLog",
   "AccountRules",
   "ImiAccessManager",
+  "EnterpriseRegistry",
+  "CreditRegistry",
 ] as const;
 
 type AbiParam = { name: string; type: string; internalType?: string; components?: AbiParam[] };
