@@ -11,6 +11,10 @@ const Consents = lazy(() => import("./screens/citizen/Consents.js").then((m) => 
 const ConfirmChange = lazy(() => import("./screens/citizen/ConfirmChange.js").then((m) => m.ConfirmChange));
 const ChangeDone = lazy(() => import("./screens/citizen/ConfirmChange.js").then((m) => m.ChangeDone));
 const CancelRecovery = lazy(() => import("./screens/citizen/CancelRecovery.js").then((m) => m.CancelRecovery));
+const Credentials = lazy(() => import("./screens/citizen/Credentials.js").then((m) => m.Credentials));
+const CredentialsDisclose = lazy(() => import("./screens/citizen/CredentialsDisclose.js").then((m) => m.CredentialsDisclose));
+const ConsentRequest = lazy(() => import("./screens/citizen/ConsentRequest.js").then((m) => m.ConsentRequest));
+const Identity = lazy(() => import("./screens/citizen/Identity.js").then((m) => m.Identity));
 const Auditor = lazy(() => import("./screens/auditor/Auditor.js").then((m) => m.Auditor));
 const StaffPlaceholder = lazy(() => import("./screens/StaffPlaceholder.js").then((m) => m.StaffPlaceholder));
 
@@ -57,6 +61,12 @@ function Header() {
           <a href="/me/consents" aria-current={path.startsWith("/me/consents") ? "page" : undefined}>
             {t("consents.title")}
           </a>
+          <a href="/me/credentials" aria-current={path.startsWith("/me/credentials") ? "page" : undefined}>
+            {t("credentials.title")}
+          </a>
+          <a href="/me/identity" aria-current={path === "/me/identity" ? "page" : undefined}>
+            {t("identity.title")}
+          </a>
         </nav>
       )}
     </header>
@@ -84,6 +94,10 @@ export function App() {
           <Route path="/" component={Home} />
           <Route path="/me/accesses" component={Accesses} />
           <Route path="/me/consents" component={Consents} />
+          <Route path="/me/consents/request" component={ConsentRequest} />
+          <Route path="/me/credentials" component={Credentials} />
+          <Route path="/me/credentials/:credentialHash/:claim" component={CredentialsDisclose} />
+          <Route path="/me/identity" component={Identity} />
           <Route path="/me/consents/:consentId/:action" component={ConfirmChange} />
           <Route path="/me/consents/:consentId/:action/done" component={ChangeDone} />
           <Route path="/me/recovery/cancel" component={CancelRecovery} />

@@ -5,6 +5,7 @@ import { codeOf } from "../api/errorCode.js";
 import { forgetDeviceKey, loadDeviceKey, type StoredKey } from "../keys/deviceKey.js";
 import { ErrorSummary, fieldError, type FieldError } from "../components/ErrorSummary.js";
 import { signedIn } from "../session.js";
+import { takeReturnPath } from "../returnPath.js";
 
 const CITIZEN_ID = /^0x[0-9a-fA-F]{64}$/;
 
@@ -103,7 +104,7 @@ function SignIn({ onForget }: { onForget: () => void }) {
     try {
       const { signIn } = await import("../keys/unlock.js");
       await signIn(password);
-      route("/me/accesses");
+      route(takeReturnPath() ?? "/me/accesses");
     } catch (error) {
       const code = codeOf(error);
       setErrors([{ field: code === "KEYSTORE_PASSWORD" ? "password" : undefined, text: errorText(code) }]);

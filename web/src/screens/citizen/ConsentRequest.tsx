@@ -1,0 +1,132 @@
+import { useEffect, useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { parseConsentRequestLink, purposeCode, type ConsentRequest as Request, type Relayed } from "@imi-ledger/sdk";
+import { errorText, formatDate, formatNumber, useT } from "../../i18n/index.js";
+import { codeOf } from "../../api/http.js";
+import { agencyName, purposeName, type Directory } from "../../api/directory.js";
+import { grantFromRequest } from "../../api/consentRequest.js";
+import { useDirectory } from "../../useDirectory.js";
+import { useSignedIn, type SignedIn } from "../../session.js";
+import { rememberReturnPath } from "../../returnPath.js";
+
+/** An agency's consent request link, opened: what is asked, by name, then one button that signs the grant. */
+export function ConsentRequest() {
+  const me = useSignedIn();
+  const { route, url } = useLocation();
+  useEffect(() => {
+    if (!me) {
+      // Signed out (or the page was reloaded): sign in first, then come back to this same link.
+      rememberReturnPath(url);
+      route("/", true);
+    }
+  }, [me]);
+  return me ? <Ask me={me} /> : null;
+}
+
+function Ask({ me }: { me: SignedIn }) {
+  const { t, lang } = useT();
+  const directory = useDirectory();
+  const { url } = useLocation();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState<Relayed>();
+  if (!directory)
+    return (
+      <main id="main" tabIndex={-1}>
+        <p>{t("app.loading")}</p>
+      </main>
+    );
+  const categories = directory.categories.map((c) => c.id);
+  let request: Request;
+  try {
+    request = parseConsentRequestLink(url.slice(url.indexOf("?") >= 0 ? url.indexOf("?") : url.length), categories);
+  } catch (e) {
+    return (
+      <main id="main" tabIndex={-1}>
+        <h1>{t("consentRequest.badTitle")}</h1>
+        <p class="error-summary" role="alert" data-code={codeOf(e)}>
+          {errorText(codeOf(e))}
+        </p>
+        <a href="/me/consents">{t("change.toConsents")}</a>
+      </main>
+    );
+  }
+  const words = wordsOf(directory, request, lang, t);
+  if (done)
+    return (
+      <main id="main" tabIndex={-1}>
+        <div class="panel" role="status">
+          <h1>{t("consentRequest.doneTitle")}</h1>
+        </div>
+        <p>{t("consentRequest.doneNext", words)}</p>
+        <p>
+          <a href="/me/consents" class="button primary" data-consent-id={done.consentId}>
+            {t("change.toConsents")}
+          </a>
+        </p>
+      </main>
+    );
+  async function grant() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setDone(await grantFromRequest(me.account, me.session.citizen, request, categories));
+    } catch (e) {
+      setError(errorText(codeOf(e)));
+      setBusy(false);
+    }
+  }
+  return (
+    <main id="main" tabIndex={-1}>
+      <h1>{t("consentRequest.title", { agency: words.agency })}</h1>
+      {error && (
+        <div class="error-summary" role="alert">
+          <p>{error}</p>
+        </div>
+      )}
+      <p class="explain" data-testid="plain-words">
+        {t("consentRequest.explain", words)}
+      </p>
+      <dl class="summary">
+        <dt>{t("accesses.agency")}</dt>
+        <dd>{words.agency}</dd>
+        <dt>{t("accesses.purpose")}</dt>
+        <dd>{words.purpose}</dd>
+        <dt>{t("accesses.categories")}</dt>
+        <dd>{words.categories}</dd>
+        <dt>{t("consentRequest.window")}</dt>
+        <dd>{words.window}</dd>
+        <dt>{t("consentRequest.uses")}</dt>
+        <dd>{words.uses}</dd>
+      </dl>
+      <p class="signs">{t("consentRequest.signs")}</p>
+      <button type="button" class="primary" disabled={busy} onClick={() => void grant()}>
+        {busy ? t("change.working") : t("consentRequest.confirm")}
+      </button>{" "}
+      <a href="/me/consents" class="button secondary">
+        {t("consentRequest.decline")}
+      </a>
+      <details>
+        <summary>{t("accesses.hex")}</summary>
+        <dl class="hex">
+          <dt>{t("accesses.agency")}</dt>
+          <dd>{request.agency}</dd>
+          <dt>{t("accesses.purpose")}</dt>
+          <dd>{request.purpose}</dd>
+        </dl>
+      </details>
+    </main>
+  );
+}
+
+function wordsOf(directory: Directory, r: Request, lang: "zh-CN" | "en", t: ReturnType<typeof useT>["t"]) {
+  const names = r.categories.map((id) => directory.categories.find((c) => c.id === id)?.[lang] ?? id);
+  const until = Date.now() + r.days * 86_400_000;
+  return {
+    agency: agencyName(directory, r.agency, lang) ?? t("accesses.unknownAgency"),
+    purpose: purposeName(directory, purposeCode(r.purpose), lang) ?? r.purpose,
+    categories: new Intl.ListFormat(lang, { style: "long", type: "conjunction" }).format(names),
+    window: t("consentRequest.windowText", { days: formatNumber(r.days, lang), until: formatDate(until, lang) }),
+    uses: r.uses === 0 ? t("consentRequest.usesUnlimited") : t("consentRequest.usesLimit", { count: r.uses }),
+  };
+}
