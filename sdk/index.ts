@@ -13,6 +13,9 @@ export { eip1193Transport, httpTransport, type HttpTransportOptions, type Transp
 export { generatePrivateKey, privateKeyToAccount, type LocalAccount } from "./keys/privateKeyToAccount.js";
 export { decryptKeystore, encryptKeystore, type EncryptKeystoreOptions } from "./keys/keystore.js";
 export { decryptWithKey, encryptToKey, ENCRYPTED_PAYLOAD_ALG, type EncryptedPayload } from "./keys/encryptToKey.js";
+// Passkeys (WebAuthn, P-256) as citizens' keys, through an ERC-1271 PasskeyAccount
+export * from "./keys/passkey.js";
+export * from "./actions/passkey/createPasskeyAccount.js";
 
 // EIP-712
 export {

@@ -31,6 +31,8 @@ export default buildModule("Imi", (m) => {
   // themselves, so the bootstrap's wiring below does not name them.
   const enterpriseRegistry = m.contract("EnterpriseRegistry", [accessManager, identityRegistry]);
   const creditRegistry = m.contract("CreditRegistry", [accessManager, identityRegistry, enterpriseRegistry, credentialRegistry]);
+  // Citizens' passkey accounts (ERC-1271 over WebAuthn); holds no role and needs no wiring.
+  const passkeyAccountFactory = m.contract("PasskeyAccountFactory");
 
   m.call(bootstrap, "configure", [
     {
@@ -57,5 +59,6 @@ export default buildModule("Imi", (m) => {
     enterpriseRegistry,
     creditRegistry,
     bootstrap,
+    passkeyAccountFactory,
   };
 });

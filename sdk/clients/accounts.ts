@@ -1,5 +1,6 @@
 import { toAddress } from "../internal/validate.js";
 import type { LocalAccount } from "../keys/privateKeyToAccount.js";
+import type { PasskeySignerAccount } from "../keys/passkey.js";
 import type { Address } from "../types.js";
 
 /**
@@ -8,7 +9,8 @@ import type { Address } from "../types.js";
  */
 export type JsonRpcAccount = { readonly type: "json-rpc"; readonly address: Address };
 
-export type ImiAccount = LocalAccount | JsonRpcAccount;
+/** A passkey signs typed data (through its ERC-1271 account) but sends no transactions: a relayer does. */
+export type ImiAccount = LocalAccount | JsonRpcAccount | PasskeySignerAccount;
 
 export function jsonRpcAccount(address: Address): JsonRpcAccount {
   return Object.freeze({ type: "json-rpc" as const, address: toAddress("account", address) });

@@ -178,6 +178,13 @@ export class AddressEmptyCodeError extends ContractRevertError<{ target: `0x${st
   }
 }
 
+export class CloneArgumentsTooLongError extends ContractRevertError<Record<string, never>> {
+  override name = "CloneArgumentsTooLongError" as const;
+  constructor(options: ContractRevertErrorOptions<Record<string, never>>) {
+    super("CloneArgumentsTooLong", options);
+  }
+}
+
 export class ConsentRegistryAlreadyConfirmedError extends ContractRevertError<{ consentId: `0x${string}` }> {
   override name = "ConsentRegistryAlreadyConfirmedError" as const;
   constructor(options: ContractRevertErrorOptions<{ consentId: `0x${string}` }>) {
@@ -308,6 +315,13 @@ export class ConsentRegistryZeroHashError extends ContractRevertError<Record<str
   override name = "ConsentRegistryZeroHashError" as const;
   constructor(options: ContractRevertErrorOptions<Record<string, never>>) {
     super("ConsentRegistryZeroHash", options);
+  }
+}
+
+export class Create2EmptyBytecodeError extends ContractRevertError<Record<string, never>> {
+  override name = "Create2EmptyBytecodeError" as const;
+  constructor(options: ContractRevertErrorOptions<Record<string, never>>) {
+    super("Create2EmptyBytecode", options);
   }
 }
 
@@ -647,6 +661,13 @@ export class FailedCallError extends ContractRevertError<Record<string, never>> 
   }
 }
 
+export class FailedDeploymentError extends ContractRevertError<Record<string, never>> {
+  override name = "FailedDeploymentError" as const;
+  constructor(options: ContractRevertErrorOptions<Record<string, never>>) {
+    super("FailedDeployment", options);
+  }
+}
+
 export class IdentityRegistryAlreadyRegisteredError extends ContractRevertError<{ citizen: `0x${string}` }> {
   override name = "IdentityRegistryAlreadyRegisteredError" as const;
   constructor(options: ContractRevertErrorOptions<{ citizen: `0x${string}` }>) {
@@ -829,10 +850,24 @@ export class InvalidShortStringError extends ContractRevertError<Record<string, 
   }
 }
 
+export class PasskeyAccountFactoryInvalidKeyError extends ContractRevertError<{ qx: `0x${string}`; qy: `0x${string}` }> {
+  override name = "PasskeyAccountFactoryInvalidKeyError" as const;
+  constructor(options: ContractRevertErrorOptions<{ qx: `0x${string}`; qy: `0x${string}` }>) {
+    super("PasskeyAccountFactoryInvalidKey", options);
+  }
+}
+
 export class SafeCastOverflowedUintDowncastError extends ContractRevertError<{ bits: bigint; value: bigint }> {
   override name = "SafeCastOverflowedUintDowncastError" as const;
   constructor(options: ContractRevertErrorOptions<{ bits: bigint; value: bigint }>) {
     super("SafeCastOverflowedUintDowncast", options);
+  }
+}
+
+export class SignerP256InvalidPublicKeyError extends ContractRevertError<{ qx: `0x${string}`; qy: `0x${string}` }> {
+  override name = "SignerP256InvalidPublicKeyError" as const;
+  constructor(options: ContractRevertErrorOptions<{ qx: `0x${string}`; qy: `0x${string}` }>) {
+    super("SignerP256InvalidPublicKey", options);
   }
 }
 
@@ -870,6 +905,7 @@ export const contractErrorClasses = {
   AccountRulesNotAllowed: AccountRulesNotAllowedError,
   AccountRulesZeroAddress: AccountRulesZeroAddressError,
   AddressEmptyCode: AddressEmptyCodeError,
+  CloneArgumentsTooLong: CloneArgumentsTooLongError,
   ConsentRegistryAlreadyConfirmed: ConsentRegistryAlreadyConfirmedError,
   ConsentRegistryAlreadyReviewed: ConsentRegistryAlreadyReviewedError,
   ConsentRegistryInactiveCitizen: ConsentRegistryInactiveCitizenError,
@@ -889,6 +925,7 @@ export const contractErrorClasses = {
   ConsentRegistryUseLimitReached: ConsentRegistryUseLimitReachedError,
   ConsentRegistryZeroAddress: ConsentRegistryZeroAddressError,
   ConsentRegistryZeroHash: ConsentRegistryZeroHashError,
+  Create2EmptyBytecode: Create2EmptyBytecodeError,
   CredentialRegistryAlreadyAnchored: CredentialRegistryAlreadyAnchoredError,
   CredentialRegistryArrayLengthMismatch: CredentialRegistryArrayLengthMismatchError,
   CredentialRegistryBatchTooLarge: CredentialRegistryBatchTooLargeError,
@@ -937,6 +974,7 @@ export const contractErrorClasses = {
   EnterpriseRegistryUnknownEnterprise: EnterpriseRegistryUnknownEnterpriseError,
   EnterpriseRegistryZeroHash: EnterpriseRegistryZeroHashError,
   FailedCall: FailedCallError,
+  FailedDeployment: FailedDeploymentError,
   IdentityRegistryAlreadyRegistered: IdentityRegistryAlreadyRegisteredError,
   IdentityRegistryAttestationRevoked: IdentityRegistryAttestationRevokedError,
   IdentityRegistryGuardianActive: IdentityRegistryGuardianActiveError,
@@ -963,6 +1001,8 @@ export const contractErrorClasses = {
   InsufficientBalance: InsufficientBalanceError,
   InvalidAccountNonce: InvalidAccountNonceError,
   InvalidShortString: InvalidShortStringError,
+  PasskeyAccountFactoryInvalidKey: PasskeyAccountFactoryInvalidKeyError,
   SafeCastOverflowedUintDowncast: SafeCastOverflowedUintDowncastError,
+  SignerP256InvalidPublicKey: SignerP256InvalidPublicKeyError,
   StringTooLong: StringTooLongError,
 } as const;

@@ -6,12 +6,15 @@ import { consentRegistryAbi } from "../abi/consentRegistryAbi.js";
 import { credentialRegistryAbi } from "../abi/credentialRegistryAbi.js";
 import { identityRegistryAbi } from "../abi/identityRegistryAbi.js";
 import { imiAccessManagerAbi } from "../abi/imiAccessManagerAbi.js";
+import { enterpriseRegistryAbi } from "../abi/enterpriseRegistryAbi.js";
+import { creditRegistryAbi } from "../abi/creditRegistryAbi.js";
+import { passkeyAccountFactoryAbi } from "../abi/passkeyAccountFactoryAbi.js";
 import { requireAccount, type ImiBaseClient } from "../clients/ImiBaseClient.js";
 import type { ImiAccount } from "../clients/accounts.js";
 import type { ImiContractName } from "../clients/deployment.js";
 import { toImiError } from "../errors/decodeError.js";
 import { ImiError } from "../errors/ImiError.js";
-import { InvalidDeploymentError, NotFoundError, TimeoutError, UnknownRevertError } from "../errors/errors.js";
+import { InvalidDeploymentError, InvalidInputError, NotFoundError, TimeoutError, UnknownRevertError } from "../errors/errors.js";
 import type { Address, Hex } from "../types.js";
 import { resultToObject } from "./abiValues.js";
 
@@ -22,6 +25,9 @@ const interfaces: Record<ImiContractName, Interface> = {
   accessLog: new Interface(accessLogAbi as never),
   accountRules: new Interface(accountRulesAbi as never),
   accessManager: new Interface(imiAccessManagerAbi as never),
+  enterpriseRegistry: new Interface(enterpriseRegistryAbi as never),
+  creditRegistry: new Interface(creditRegistryAbi as never),
+  passkeyAccountFactory: new Interface(passkeyAccountFactoryAbi as never),
 };
 
 export function contractAddress(client: ImiBaseClient, contract: ImiContractName): Address {
@@ -38,6 +44,9 @@ type Abis = {
   accessLog: typeof accessLogAbi;
   accountRules: typeof accountRulesAbi;
   accessManager: typeof imiAccessManagerAbi;
+  enterpriseRegistry: typeof enterpriseRegistryAbi;
+  creditRegistry: typeof creditRegistryAbi;
+  passkeyAccountFactory: typeof passkeyAccountFactoryAbi;
 };
 type ItemName<C extends ImiContractName, K extends "function" | "event"> = Extract<Abis[C][number], { type: K; name: string }>["name"];
 
@@ -141,6 +150,9 @@ export async function writeContract(
   call: ContractCall & { account?: ImiAccount; action: string },
 ): Promise<WriteResult> {
   const account = requireAccount(client, call.account, call.action);
+  // A passkey signs typed data only; its actions reach the chain through a relayer (the BySig paths).
+  if (account.type === "passkey")
+    throw new InvalidInputError("PASSKEY_CANNOT_SEND", "account", `${call.action}: a passkey account sends no transactions; sign the action and have it relayed.`);
   const iface = interfaces[call.contract];
   const to = contractAddress(client, call.contract);
   const data = iface.encodeFunctionData(call.functionName, call.args ?? []) as Hex;

@@ -33,6 +33,7 @@ export async function checkDeadline(client: ImiBaseClient, field: string, deadli
 
 export async function signWith(client: ImiBaseClient, account: ImiAccount, typedData: TypedDataDefinition): Promise<Hex> {
   if (account.type === "local") return account.signTypedData(typedData);
+  if (account.type === "passkey") return account.signTypedData(typedData);
   const signature = await client.request<Hex>("eth_signTypedData_v4", [account.address, toEip712Json(typedData)]);
   // Some hardware wallets answer v as 0/1; the contracts (and toSignature) want 27/28.
   const v = typeof signature === "string" && signature.length === 132 ? parseInt(signature.slice(130), 16) : NaN;

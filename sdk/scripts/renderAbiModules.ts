@@ -14,6 +14,8 @@ export const SDK_CONTRACTS = [
   "ImiAccessManager",
   "EnterpriseRegistry",
   "CreditRegistry",
+  "PasskeyAccountFactory",
+  "PasskeyAccount",
 ] as const;
 
 type AbiParam = { name: string; type: string; internalType?: string; components?: AbiParam[] };
