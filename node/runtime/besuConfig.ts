@@ -99,6 +99,11 @@ export async function writeBesuConfig(options: {
       londonBlock: 0,
       shanghaiTime: 0,
       cancunTime: 0,
+      // P256VERIFY (EIP-7951, 0x100), which the embedded chain runs on top of Cancun for passkey
+      // accounts, comes in Besu only with Osaka (after Prague). Osaka also caps one transaction at
+      // 2^24 gas (EIP-7825), so batches must stay under it here.
+      pragueTime: 0,
+      osakaTime: 0,
       zeroBaseFee: true,
       qbft: { blockperiodseconds: 1, epochlength: 30000, requesttimeoutseconds: 4 },
     },

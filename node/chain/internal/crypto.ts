@@ -38,9 +38,17 @@ export function keccak256(data: Uint8Array): Uint8Array {
 
 export const customCrypto: CustomCrypto = { ecrecover: nativeEcrecover, keccak256 };
 
+/**
+ * EIPs the chain runs on top of its fork. 7951: the P256VERIFY precompile at 0x100 (from Osaka),
+ * which citizens' passkey accounts use to check a WebAuthn signature for 6,900 gas instead of
+ * OpenZeppelin's Solidity P-256 (see bench/gas.ts). It changes no header field, so chains created
+ * before it keep their genesis hash; no earlier transaction called 0x100.
+ */
+export const CHAIN_EXTRA_EIPS = [7951] as const;
+
 /** The chain's Common: a custom chain id on the configured fork, with native crypto. Call `initHashing` first. */
 export function createChainCommon(chainId: number): Common {
-  return createCustomCommon({ chainId, name: "imi" }, Mainnet, { hardfork: Hardfork.Cancun, customCrypto });
+  return createCustomCommon({ chainId, name: "imi" }, Mainnet, { hardfork: Hardfork.Cancun, eips: [...CHAIN_EXTRA_EIPS], customCrypto });
 }
 
 /** 65 bytes r ‖ s ‖ recovery id over a 32-byte digest. */
