@@ -46,6 +46,8 @@ export const ImiConfigSchema = z
         rateLimitPerMinute: z.number().int().min(1).max(10_000_000).optional(),
         /** Registrations per minute per registrar, a budget of their own (bulk imports pace under it). Default 12,000. */
         registrarRateLimitPerMinute: z.number().int().min(1).max(10_000_000).optional(),
+        /** The built web app to serve at / (a Vite build directory). Default: web/dist of this installation. */
+        webRoot: z.string().min(1).max(4096).optional(),
       })
       .strict(),
     anchoring: z
@@ -93,6 +95,7 @@ export const ENVIRONMENT: Record<string, { path: string[]; type: "number" | "str
   IMI_GATEWAY_HOST: { path: ["gateway", "host"], type: "string" },
   IMI_GATEWAY_PORT: { path: ["gateway", "port"], type: "number" },
   IMI_GATEWAY_AUDIENCE: { path: ["gateway", "audience"], type: "string" },
+  IMI_GATEWAY_WEB_ROOT: { path: ["gateway", "webRoot"], type: "string" },
   IMI_LOG_LEVEL: { path: ["logLevel"], type: "string" },
 };
 

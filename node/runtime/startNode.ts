@@ -12,6 +12,7 @@ import { Anchorer, createClientAnchorTarget } from "../accesslog/index.js";
 import { startChain, withFeeFloat, type Chain } from "../chain/index.js";
 import { addReadinessPart, startGateway, type RunningGateway } from "../gateway/index.js";
 import { NodeError } from "../NodeError.js";
+import { openServices, SERVICES_KEY, type RunningServices } from "../services/startServices.js";
 import type { ImiConfig } from "./config.js";
 import { erasureRegisterPath } from "./backup.js";
 import { ensureDeployment, readManifest, type DeploymentManifest } from "./deploy.js";
@@ -29,6 +30,8 @@ export type ImiNode = {
   chain: Chain | undefined;
   gateway: RunningGateway;
   anchorer: Anchorer;
+  /** Life-event services (node/services): its rules, store and engine. */
+  services: RunningServices;
   logger: Logger;
   close(): Promise<void>;
 };
@@ -123,6 +126,10 @@ export async function startImiNode(
     // From now on the AccountRules contract decides who may send transactions.
     chain?.setAccountRules(manifest.contracts.accountRules);
 
+    // The services' store and citizen desk open before the gateway that serves the desk; the engine starts after it.
+    const services = await openServices({ dataDir: config.dataDir, logger: logger.child({ component: "services" }) });
+    closers.push(() => services.close());
+
     // 3. The gateway (indexer, vault, access log, nonce store), then anchoring of its log.
     const gateway = await startGateway({
       dataDir: join(config.dataDir, "gateway"),
@@ -141,8 +148,10 @@ export async function startImiNode(
         registrarRateLimitPerMinute: config.gateway.registrarRateLimitPerMinute,
       },
       trustProxy: config.gateway.trustProxy,
+      ...(config.gateway.webRoot !== undefined && { webRoot: config.gateway.webRoot }),
       logger: logger.child({ component: "gateway" }),
       directory: config.directory,
+      services: services.desk,
     });
     closers.push(() => gateway.close());
 
@@ -157,6 +166,18 @@ export async function startImiNode(
     anchorer.start();
     closers.push(() => anchorer.stop());
     registerNodeMetrics(gateway, anchorer, chain);
+    // Life-event services ask the gateway their eligibility questions as an agency and log what they deliver.
+    await services.start({
+      rpcUrl,
+      deployment: manifest,
+      gatewayUrl: gateway.url,
+      accessLog: gateway.accessLog,
+      indexer: gateway.indexer,
+      servicesKey: await keys.privateKey(SERVICES_KEY),
+      governorKey: await keys.privateKey("governor"),
+    });
+    // Stopped before the gateway it asks and the log it writes (closers run in reverse).
+    closers.push(() => services.close());
     // `imi audit verify` reads a snapshot of the running node's log through this (logExport.ts).
     const logExport = await startLogExport({ dataDir: config.dataDir, accessLog: gateway.accessLog, logger: logger.child({ component: "log-export" }) });
     closers.push(() => logExport.close());
@@ -191,6 +212,7 @@ export async function startImiNode(
       chain,
       gateway,
       anchorer,
+      services,
       logger,
       close() {
         closing ??= closeAll();

@@ -29,9 +29,18 @@ const CHROMIUM_FLAGS = [
   "--disable-sync",
 ];
 
-/** Builds web/ into web/dist with Vite, as `npm start` does, so the node serves this source. */
-export async function buildWebApp(): Promise<void> {
-  await promisify(execFile)(process.execPath, ["node_modules/vite/bin/vite.js", "build", "web", "--logLevel", "warn"], { maxBuffer: 16 * 1024 * 1024 });
+let builtWebRoot: string | undefined;
+
+/**
+ * Builds web/ with Vite, as `npm start` does, into a directory of this test file's own, which the
+ * node it starts serves (gateway.webRoot): test files running side by side never serve each
+ * other's half-written builds.
+ */
+export async function buildWebApp(): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), "imi-web-dist-"));
+  await promisify(execFile)(process.execPath, ["node_modules/vite/bin/vite.js", "build", "web", "--logLevel", "warn", "--outDir", outDir, "--emptyOutDir"], { maxBuffer: 16 * 1024 * 1024 });
+  builtWebRoot = outDir;
+  return outDir;
 }
 
 export type DemoNode = {
@@ -68,7 +77,7 @@ export async function startDemoNode(): Promise<DemoNode> {
   const dataDir = await mkdtemp(join(tmpdir(), "imi-web-"));
   const child: ChildProcess = spawn(process.execPath, ["cli/bin/imi.js", "--json", "up", "--demo", "--data-dir", dataDir, "--chain-port", "0", "--gateway-port", "0"], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...(builtWebRoot && { IMI_GATEWAY_WEB_ROOT: builtWebRoot }) },
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let stderr = "";
