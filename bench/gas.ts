@@ -4,6 +4,7 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { ZeroHash, hexlify, randomBytes, type ContractTransactionResponse } from "ethers";
 import { deployImi } from "../test/helpers/deployImi.js";
 import { CONSENT_TYPES, code, domainOf, signTyped } from "../test/helpers/typedData.js";
+import { passkeyGas } from "./passkeyGas.js";
 
 const json = process.argv.includes("--json");
 const randomId = () => hexlify(randomBytes(32));
@@ -80,6 +81,11 @@ results.anchor_access_batch_next = await gasOf(
   accessLog.connect(gateway).anchor(randomId(), 1000, 1001, 2000, (await accessLog.headOf(gateway.address)).root),
 );
 
+// Passkey-signed actions on a cancun network (0x100 empty: OpenZeppelin's Solidity P-256) and on
+// an osaka one (the EIP-7951 precompile, which the embedded chain runs on top of cancun).
+const passkeyWithout = await passkeyGas(await deployImi({ hardfork: "cancun" }));
+const passkeyWith = await passkeyGas(await deployImi({ hardfork: "osaka" }));
+
 const rows = Object.entries(results).map(([operation, gas]) => ({
   operation,
   gas: Number(gas),
@@ -99,7 +105,24 @@ if (!json) {
       `in a 1,000-credential root ${perCredentialBatch.toFixed(1)} gas ` +
       `(${(perCredentialSingle / perCredentialBatch).toFixed(0)}x cheaper)`,
   );
+  console.log("\npasskey-signed (WebAuthn, ERC-1271)".padEnd(33) + "no precompile".padStart(14) + "precompile".padStart(12) + "ratio".padStart(8));
+  for (const [operation, without] of Object.entries(passkeyWithout)) {
+    const withIt = passkeyWith[operation];
+    console.log(
+      operation.padEnd(32) + Number(without).toLocaleString("en-US").padStart(14) + Number(withIt).toLocaleString("en-US").padStart(12) +
+        (Number(without) / Number(withIt)).toFixed(1).padStart(8),
+    );
+  }
+  console.log(
+    `grant signed by a passkey vs by a key (ECDSA, ${Number(results.grant_signed).toLocaleString("en-US")} gas): ` +
+      `${(Number(passkeyWithout.grant_signed_passkey) / Number(results.grant_signed)).toFixed(1)}x without the precompile, ` +
+      `${(Number(passkeyWith.grant_signed_passkey) / Number(results.grant_signed)).toFixed(1)}x with it`,
+  );
 } else {
-  console.log(JSON.stringify(Object.fromEntries(rows.map((r) => [r.operation, r.gas]))));
+  const passkeyRows = Object.keys(passkeyWithout).flatMap((k) => [
+    [`${k}_no_precompile`, Number(passkeyWithout[k])],
+    [`${k}_precompile`, Number(passkeyWith[k])],
+  ]);
+  console.log(JSON.stringify({ ...Object.fromEntries(rows.map((r) => [r.operation, r.gas])), ...Object.fromEntries(passkeyRows) }));
 }
 process.exit(0);

@@ -1,21 +1,25 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { TypedDataEncoder, ZeroHash, hexlify, keccak256, randomBytes, toUtf8Bytes } from "ethers";
+import { Interface, TypedDataEncoder, ZeroHash, hexlify, keccak256, randomBytes, toUtf8Bytes } from "ethers";
 import { encodeWebAuthnSignature, passkeyAccountAddress, passkeyChallenge, type Hex } from "@imi-ledger/sdk";
 import { deployImi, type ImiContract, RECOVERY_DELAY, type ImiFixture } from "../helpers/deployImi.js";
 import { expectRevert } from "../helpers/revert.js";
 import { CONSENT_TYPES, IDENTITY_TYPES, code, domainOf, type Domain } from "../helpers/typedData.js";
 import { softPasskey, type SoftPasskey } from "../helpers/softPasskey.js";
 
-// Hardhat's in-process network runs the contracts' EVM version (cancun): no P-256 precompile at
-// 0x100, so every check in this file goes through OpenZeppelin's Solidity P-256. The precompile
-// path is tested on the embedded chain (test/node/chain/p256Precompile.test.ts).
+// Everything runs twice: on a cancun network, where 0x100 is empty and OpenZeppelin's P256 falls
+// back to its Solidity verifier (what a chain without EIP-7951 does), and on osaka, where the
+// P256VERIFY precompile answers (what the embedded chain runs, see test/node/chain/p256Precompile.test.ts).
+const NETWORKS = [
+  ["without the P-256 precompile (cancun)", "cancun"],
+  ["with the P-256 precompile (osaka, EIP-7951)", "osaka"],
+] as const;
 const MAGIC = "0x1626ba7e";
 const REFUSED = "0xffffffff";
 const randomId = () => hexlify(randomBytes(32));
 const ADDRESS = 1n << 2n;
 const INCOME = 1n << 5n;
 
-describe("PasskeyAccount", () => {
+describe.each(NETWORKS)("PasskeyAccount %s", (_label, hardfork) => {
   let f: ImiFixture;
   let factory: ImiContract;
   let identity: ImiContract;
@@ -23,7 +27,7 @@ describe("PasskeyAccount", () => {
   let snapshotId: string;
 
   beforeAll(async () => {
-    f = await deployImi();
+    f = await deployImi({ hardfork });
     factory = (f.contracts as unknown as { passkeyAccountFactory: ImiContract }).passkeyAccountFactory;
     identity = f.contracts.identityRegistry;
     consents = f.contracts.consentRegistry;
@@ -71,6 +75,19 @@ describe("PasskeyAccount", () => {
       const bad = "0x" + (BigInt(key.publicKey.y) ^ 1n).toString(16).padStart(64, "0");
       await expectRevert(factory.createAccount(key.publicKey.x, bad), "PasskeyAccountFactoryInvalidKey", [key.publicKey.x, bad]);
       expect(await f.ethers.provider.getCode(await factory.accountAddress(key.publicKey.x, bad))).toBe("0x");
+    });
+
+    it("the network has the precompile exactly when it should", async () => {
+      const probe = await f.ethers.provider.getCode("0x0000000000000000000000000000000000000100");
+      expect(probe).toBe("0x");
+      const key = softPasskey();
+      const { address } = await deployed(key);
+      const digest = keccak256(toUtf8Bytes("gas"));
+      const data = new Interface(["function isValidSignature(bytes32,bytes)"]).encodeFunctionData("isValidSignature", [digest, await sign(key, digest)]);
+      const gas = await f.ethers.provider.estimateGas({ to: address, data });
+      // Solidity P-256 costs far more than 100,000 gas; the precompile 6,900 plus the WebAuthn checks.
+      if (hardfork === "osaka") expect(gas).toBeLessThan(100_000n);
+      else expect(gas).toBeGreaterThan(100_000n);
     });
 
     it("the implementation itself accepts no signature", async () => {

@@ -49,8 +49,9 @@ export type ImiContracts = {
   bootstrap: ImiContract;
 };
 
-export async function deployImi() {
-  const connection = await network.create();
+/** `hardfork`: the EVM fork of the in-process network (default: the contracts' cancun); "osaka" adds the P-256 precompile. */
+export async function deployImi(options: { hardfork?: string } = {}) {
+  const connection = await network.create(options.hardfork ? { override: { hardfork: options.hardfork } } : undefined);
   const { ethers, ignition } = connection;
   const signers = await ethers.getSigners();
   const [deployer, governor, registrar, issuer, agency, agency2, auditor, gateway, gateway2, attester, ...others] =
