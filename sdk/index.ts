@@ -43,6 +43,22 @@ export * from "./typedData/identityTypedData.js";
 export * from "./typedData/consentTypedData.js";
 export * from "./typedData/enterpriseTypedData.js";
 export * from "./enterprise/unifiedSocialCreditCode.js";
+export * from "./actions/enterprise/registerEnterprise.js";
+export * from "./actions/enterprise/getEnterprise.js";
+export * from "./actions/enterprise/appointStaff.js";
+export * from "./actions/enterprise/removeStaff.js";
+export * from "./actions/enterprise/getEnterpriseStaff.js";
+export * from "./actions/enterprise/enterpriseAuthorizes.js";
+export * from "./actions/enterprise/changeLegalRepresentative.js";
+export * from "./actions/enterprise/deregisterEnterprise.js";
+export * from "./actions/credit/defineCreditList.js";
+export * from "./actions/credit/recordCreditEntry.js";
+export * from "./actions/credit/endCreditEntry.js";
+export * from "./actions/credit/applyForCreditRepair.js";
+export * from "./actions/credit/decideCreditRepair.js";
+export * from "./actions/credit/getCreditEntry.js";
+export * from "./actions/credit/isCreditListed.js";
+export * from "./actions/credit/getCreditRepairs.js";
 export type { Authorization, SignedAction } from "./internal/signing.js";
 
 // Gateway authentication and identity proofs

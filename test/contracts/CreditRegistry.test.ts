@@ -63,7 +63,7 @@ describe("CreditRegistry", () => {
     snapshotId = await f.snapshot();
   });
 
-  async function listed(subject = enterprise, schema = TAX_BLACKLIST, endsIn = 365 * 86400) {
+  async function listed(subject: string = enterprise, schema = TAX_BLACKLIST, endsIn = 365 * 86400) {
     const entryId = randomId();
     const now = await f.now();
     await (await credit.connect(authority()).recordEntry(entryId, subject, schema, LEGAL_BASIS, REASON_UNPAID_TAX, now, now + endsIn)).wait();
