@@ -6,7 +6,10 @@ const SOURCE = "imi-source";
 
 export default defineConfig({
   resolve: { conditions: [SOURCE, ...defaultClientConditions] },
-  ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions], externalConditions: [SOURCE] } },
+  // Without "module": Vitest hands these conditions to the test processes' own Node resolution too,
+  // and there a CJS package's require() of a dual package (prom-client asking for
+  // @opentelemetry/api, which lighthouse installs) would be given an ESM build Node cannot load.
+  ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions.filter((c) => c !== "module")], externalConditions: [SOURCE] } },
   test: {
     include: ["test/**/*.test.ts"],
     // Generous: many tests spawn the CLI or a node, and a loaded 2-core machine runs them slowly.
