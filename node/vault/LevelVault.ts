@@ -128,23 +128,54 @@ export class LevelVault implements Vault {
   }
 
   async put(citizen: string, record: CitizenRecord): Promise<void> {
-    const id = citizen.toLowerCase();
-    const clean = validateRecord(record);
-    const aad = enc.encode(id);
-    const dataKey = randomBytes(32);
-    this.forget(id);
+    await this.putMany([{ citizen, record }]);
+  }
+
+  /**
+   * One LevelDB batch and one sync for every record: a service window's backlog is written at the
+   * disk's sync rate per batch rather than per citizen. Every record is checked before anything is
+   * written, so a bad one leaves the vault as it was.
+   */
+  async putMany(entries: ReadonlyArray<{ citizen: string; record: CitizenRecord }>): Promise<void> {
+    const ops: Array<{ type: "put"; key: string; value: Uint8Array }> = [];
+    const sealed = entries.map(({ citizen, record }) => ({ id: citizen.toLowerCase(), clean: validateRecord(record) }));
+    for (const { id, clean } of sealed) {
+      const aad = enc.encode(id);
+      const dataKey = randomBytes(32);
+      this.forget(id);
+      ops.push(
+        { type: "put", key: `k:${id}`, value: seal(this.masterKey, dataKey, aad) },
+        { type: "put", key: `r:${id}`, value: seal(dataKey, enc.encode(JSON.stringify(clean)), aad) },
+      );
+    }
+    if (ops.length === 0) return;
     this.health.assertOk();
     try {
-      await this.db.batch(
-        [
-          { type: "put", key: `k:${id}`, value: seal(this.masterKey, dataKey, aad) },
-          { type: "put", key: `r:${id}`, value: seal(dataKey, enc.encode(JSON.stringify(clean)), aad) },
-        ],
-        { sync: true },
-      );
+      await this.db.batch(ops, { sync: true });
     } catch (cause) {
       this.health.fail(cause);
       throw new VaultError("VAULT_UNAVAILABLE", "Writing to the vault failed.", { cause });
+    }
+  }
+
+  /**
+   * Undoes a {@link putMany} whose registrations the chain refused: one batch, one sync. Records
+   * in the erasure register like {@link erase}, because a backup may already hold them.
+   */
+  async eraseMany(citizens: readonly string[]): Promise<void> {
+    const ids = citizens.map((c) => c.toLowerCase());
+    for (const id of ids) {
+      this.forget(id);
+      await this.recordErasure(id);
+    }
+    this.health.assertOk();
+    try {
+      await this.db.batch(ids.flatMap((id) => [{ type: "del" as const, key: `k:${id}` }, { type: "del" as const, key: `r:${id}` }]), { sync: true });
+    } catch (cause) {
+      this.health.fail(cause);
+      throw new VaultError("VAULT_UNAVAILABLE", "Erasing from the vault failed.", { cause });
+    } finally {
+      for (const id of ids) this.forget(id);
     }
   }
 

@@ -15,6 +15,13 @@ export type CitizenRecord = Record<string, Record<string, FieldValue>>;
 export interface Vault {
   /** Stores (replaces) the record. Resolves once it is durable. */
   put(citizen: string, record: CitizenRecord): Promise<void>;
+  /**
+   * Stores many records in one durable write: all of them or none. Optional; a caller without it
+   * puts one at a time.
+   */
+  putMany?(entries: ReadonlyArray<{ citizen: string; record: CitizenRecord }>): Promise<void>;
+  /** Forgets many citizens in one durable write (the undo of {@link putMany}). Optional. */
+  eraseMany?(citizens: readonly string[]): Promise<void>;
   /** The listed categories of the record (all when omitted); undefined for an unknown citizen. */
   get(citizen: string, categories?: readonly string[]): Promise<CitizenRecord | undefined>;
   /** Forgets the citizen for good. Resolves true if there was something to erase. */

@@ -1,6 +1,8 @@
 // The CSV a service window imports: its structure is checked as a whole first (every problem at
 // once, before anything is registered), then each row on its own (a bad row is rejected, the
 // others go on).
+import { createReadStream } from "node:fs";
+import { parse as parseStream } from "csv-parse";
 import { parse } from "csv-parse/sync";
 import type { Address, Hex } from "@imi-ledger/sdk";
 import { randomBytes32 } from "@imi-ledger/sdk";
@@ -98,6 +100,70 @@ export function readCitizenCsv(text: string, file: string): CitizenCsv {
     header,
     lines: body.map(({ record, info }) => ({ line: info.lines, raw: record, cells: Object.fromEntries(header.map((h, i) => [h, record[i] ?? ""])) })),
   };
+}
+
+const PARSE_OPTIONS = { bom: true, info: true, skip_empty_lines: true, skip_records_with_error: true } as const;
+
+/**
+ * The file's records as it reads them, never the whole file in memory: a district's backlog is
+ * a million lines. Structure faults go to `problem`; a fault that stops the parser (an unclosed
+ * quote) is reported there too, and ends the records.
+ */
+async function* streamRecords(file: string, problem: (p: CsvProblem) => void): AsyncGenerator<{ record: string[]; info: { lines: number } }> {
+  const parser = createReadStream(file).pipe(
+    parseStream({
+      ...PARSE_OPTIONS,
+      on_skip: (error) => {
+        if (error) problem({ line: Number((error as { lines?: number }).lines ?? 0), problem: plain(error.message) });
+        return undefined;
+      },
+    }),
+  );
+  try {
+    for await (const item of parser) yield item as { record: string[]; info: { lines: number } };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "EACCES" || (error as NodeJS.ErrnoException).code === "EISDIR") throw error;
+    problem({ line: Number((error as { lines?: number }).lines ?? 0), problem: plain((error as Error).message) });
+  }
+}
+
+/**
+ * The streaming form of {@link readCitizenCsv}'s whole-file check: reads the file once, keeps only
+ * its header and its problems, and throws CSV_EMPTY or CSV_INVALID exactly as that does.
+ */
+export async function scanCitizenCsv(file: string): Promise<{ header: string[]; rows: number }> {
+  const problems: CsvProblem[] = [];
+  let header: string[] | undefined;
+  let rows = 0;
+  for await (const { record, info } of streamRecords(file, (p) => problems.push(p))) {
+    if (header === undefined) {
+      header = record.map((h) => h.trim().toLowerCase());
+      for (const problem of headerProblems(header)) problems.push({ line: info.lines, problem });
+    } else rows++;
+  }
+  if (header === undefined && problems.length === 0) throw usage("CSV_EMPTY", `${file} is empty: it needs a header line and one line per citizen`);
+  if (problems.length === 0 && rows === 0) throw usage("CSV_EMPTY", `${file} has no rows under its header`);
+  if (problems.length > 0) {
+    problems.sort((a, b) => a.line - b.line);
+    const list = problems.map((p) => `line ${p.line}: ${p.problem}`);
+    throw new CliError("CSV_INVALID", `${file} has ${problems.length} structure problem${problems.length === 1 ? "" : "s"}; nothing was registered:\n  ${list.join("\n  ")}`, {
+      exitCode: 2,
+      details: { problems },
+    });
+  }
+  return { header: header!, rows };
+}
+
+/** The lines under the header, one at a time, of a file {@link scanCitizenCsv} passed. */
+export async function* citizenLines(file: string, header: string[]): AsyncGenerator<CsvLine> {
+  let first = true;
+  for await (const { record, info } of streamRecords(file, () => undefined)) {
+    if (first) {
+      first = false;
+      continue;
+    }
+    yield { line: info.lines, raw: record, cells: Object.fromEntries(header.map((h, i) => [h, record[i] ?? ""])) };
+  }
 }
 
 /** One line's citizen, checked as `imi registrar register` checks its options; a CliError names what is wrong. */

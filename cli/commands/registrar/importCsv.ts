@@ -50,7 +50,7 @@ const IN_FLIGHT = 16;
  * no row is left, a no-op transaction fills it, because the chain holds every later nonce until
  * the gap is filled.
  */
-class NonceBook {
+export class NonceBook {
   private next: number;
   private readonly free: number[] = [];
 
@@ -101,7 +101,7 @@ class NonceBook {
 }
 
 /** A refusal's code and HTTP status, whichever gateway client threw it. */
-function refusal(error: unknown): { code: string; status?: number; cli: unknown } {
+export function refusal(error: unknown): { code: string; status?: number; cli: unknown } {
   const cli = toCliError(error);
   const code = cli instanceof CliError ? cli.code : "IMI_UNEXPECTED";
   const raw = (error as { status?: unknown }).status ?? (cli as { status?: unknown }).status;
@@ -116,7 +116,7 @@ const RENEW_LOGIN_MS = 8 * 60_000;
  * and at once when the gateway says it has expired. One login at a time, shared by every
  * registration in flight.
  */
-class StaffSession {
+export class StaffSession {
   private current: Promise<{ token: string; renewAt: number }> | undefined;
 
   constructor(private readonly login: () => Promise<string>) {}
@@ -148,22 +148,22 @@ class StaffSession {
  * "Not now" rather than "no": the gateway refused before doing anything (busy, index catching up,
  * chain briefly unreachable), so the same signed registration may be sent again.
  */
-function transient(r: { code: string; status?: number }): boolean {
+export function transient(r: { code: string; status?: number }): boolean {
   // Every 503 but REGISTRATION_PENDING (handled apart) is the gateway refusing before it did anything.
   if (r.status === 503) return r.code !== "REGISTRATION_PENDING";
   return r.status === 429 || r.code === "RATE_LIMITED" || r.code === "INDEX_BEHIND" || r.code === "CHAIN_UNAVAILABLE" || r.code === "INDEX_UNAVAILABLE" || r.code === "GATEWAY_UNREACHABLE";
 }
 /** Refusals about the registrar, not the row. */
-const RUN_FATAL = new Set(["AUTH_REQUIRED", "INVALID_TOKEN", "SESSION_EXPIRED", "ROLE_NOT_HELD", "WRONG_ROLE", "NO_ROLE", "WRONG_SIGNER", "TX_REJECTED", "AccessManagerUnauthorizedAccount", "AccessManagedUnauthorized"]);
+export const RUN_FATAL = new Set(["AUTH_REQUIRED", "INVALID_TOKEN", "SESSION_EXPIRED", "ROLE_NOT_HELD", "WRONG_ROLE", "NO_ROLE", "WRONG_SIGNER", "TX_REJECTED", "AccessManagerUnauthorizedAccount", "AccessManagedUnauthorized"]);
 /** Waits between attempts: about a minute in all, the gateway's rate window. */
-const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+export const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
-type Outcome =
+export type Outcome =
   | { kind: "registered"; citizen: Hex; blockNumber: number }
   | { kind: "already"; citizen: Hex }
   | { kind: "rejected"; code: string; reason: string };
 
-function rejected(code: string, reason?: string): Outcome {
+export function rejected(code: string, reason?: string): Outcome {
   return { kind: "rejected", code, reason: reason ?? reasonText(code) };
 }
 

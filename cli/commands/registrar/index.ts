@@ -31,11 +31,16 @@ export function registerRegistrarCommands(program: Command): void {
     .argument("<file>", "CSV with a header: controller,name,id_number,birth_date,district[,level][,citizen][,category.field…]")
     .option("--dry-run", "check the rows, send nothing")
     .option("--rejects <file>", "where to write the rejected rows with their reasons (default: <file>.rejected.csv)")
-    .option("--in-flight <n>", "registrations in flight at once (default 16)")
+    .option("--batch <n>", "citizens per transaction (1-500, default 200)")
+    .option("--in-flight <n>", "batches in flight at once (default 4; with --one-by-one, registrations, default 16)")
+    .option("--one-by-one", "one transaction per citizen (for a chain deployed before batch registration)")
+    .option("--counts-only", "report how many rows were registered, not each row's citizen id (for very large files)")
     .option("--no-progress", "no progress bar")
     .action(
-      action(async (out, file: string, options: ImportCitizensOptions) => {
-        const result = await (await import("./importCsv.js")).importCitizens({ ...options, file });
+      action(async (out, file: string, options: ImportCitizensOptions & { batch?: string; oneByOne?: boolean; countsOnly?: boolean }) => {
+        const result = options.oneByOne
+          ? await (await import("./importCsv.js")).importCitizens({ ...options, file })
+          : await (await import("./importBulk.js")).importCitizensBulk({ ...options, file });
         const failed = result.rejected.length > 0 ? new CliError("ROWS_REJECTED", `${result.rejected.length} of ${result.total} rows were rejected; they are in ${result.rejectsFile} with their reasons: correct them there and import that file`, { exitCode: EXIT.partial }) : undefined;
         out.result(result, importSummary, failed);
       }),
@@ -73,8 +78,8 @@ function importSummary(r: ImportCitizensResult): string[] {
     ? [`checked ${r.total} rows: ${r.total - r.rejected.length} can be registered, ${r.rejected.length} rejected`]
     : [
         `imported ${r.total} rows in ${r.seconds} s (${r.rowsPerSecond} rows/s${r.pacePerSecond ? `, paced under ${r.pacePerSecond}/s` : ""})`,
-        `  registered now      ${r.registered.length}`,
-        `  already registered  ${r.alreadyRegistered.length} (skipped)`,
+        `  registered now      ${"counts" in r ? (r.counts as { registered: number }).registered : r.registered.length}`,
+        `  already registered  ${"counts" in r ? (r.counts as { alreadyRegistered: number }).alreadyRegistered : r.alreadyRegistered.length} (skipped)`,
         `  rejected            ${r.rejected.length}`,
       ];
   if (r.rejected.length > 0) {

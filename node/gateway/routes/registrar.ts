@@ -9,6 +9,7 @@ import { gatewayRoutes } from "@imi-ledger/sdk";
 
 const identityRegistry = new Interface(identityRegistryAbi);
 
+type BatchBody = { rows: Array<Omit<Body, "signedTransaction">>; signedTransaction: string };
 type Body = { citizen: string; controller: string; level: number; salt: `0x${string}`; record: CitizenRecord; signedTransaction: string };
 
 /**
@@ -101,6 +102,87 @@ export const registrarRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asyn
       await indexer.waitForBlock(blockNumber);
       request.log.info({ event: "citizen-registered", registrar, block: blockNumber }, "citizen registered");
       return reply.code(201).send({ citizen, commitment, txHash, blockNumber });
+    },
+  );
+
+  /**
+   * The bulk form for a service window's backlog: up to 500 rows, one vault write, one
+   * registerBatch transaction, one wait for the index. The same checks as one registration, row
+   * by row; all or none (docs/scale.md).
+   */
+  app.post<{ Body: BatchBody }>(
+    "/v1/registrar/citizens/batch",
+    {
+      bodyLimit: 4 * 1024 * 1024,
+      config: { rateLimit: registrarBudget },
+      schema: gatewayRoutes.registerCitizens.schema,
+    },
+    async (request, reply) => {
+      const registrar = ctx.requireStaff(request, "registrar");
+      await ctx.catchUp();
+      ctx.assertFresh();
+      const { rows, signedTransaction } = request.body;
+      const entries: Array<{ citizen: string; record: CitizenRecord; commitment: string }> = [];
+      for (const row of rows) {
+        let record: CitizenRecord;
+        try {
+          record = validateRecord(row.record);
+        } catch {
+          throw badRequest("INVALID_RECORD", "Every record must map category names to objects of plain values.");
+        }
+        entries.push({ citizen: row.citizen.toLowerCase(), record, commitment: recordCommitment(record, row.salt).toLowerCase() });
+      }
+      let tx: Transaction;
+      try {
+        tx = Transaction.from(signedTransaction);
+      } catch {
+        throw badRequest("INVALID_TRANSACTION", "signedTransaction is not a signed Ethereum transaction.");
+      }
+      if (!tx.from || tx.from.toLowerCase() !== registrar) throw forbidden("WRONG_SIGNER", "The transaction must be signed by the logged-in registrar.");
+      if (tx.chainId !== BigInt(ctx.options.chainId) || tx.to?.toLowerCase() !== deployment.contracts.identityRegistry.toLowerCase())
+        throw badRequest("TRANSACTION_MISMATCH", "The transaction must call this chain's IdentityRegistry.");
+      let call: ReturnType<Interface["parseTransaction"]>;
+      try {
+        call = identityRegistry.parseTransaction({ data: tx.data });
+      } catch {
+        call = null;
+      }
+      const args = call?.name === "registerBatch" ? (call.args[0] as ReadonlyArray<ReadonlyArray<unknown>>) : undefined;
+      const matches =
+        args !== undefined &&
+        args.length === rows.length &&
+        rows.every((row, i) => {
+          const [citizen, controller, commitment, level] = args[i]!;
+          return String(citizen).toLowerCase() === entries[i]!.citizen && String(controller).toLowerCase() === row.controller.toLowerCase() && String(commitment).toLowerCase() === entries[i]!.commitment && Number(level) === row.level;
+        });
+      if (!matches) throw badRequest("TRANSACTION_MISMATCH", "The transaction must register exactly these rows (citizen, controller, level, record commitment), in this order.");
+      if (entries.some((e) => indexer.identity(e.citizen))) throw new GatewayError("CITIZEN_EXISTS", 409, "A citizen id in this batch is registered already; nothing was written.");
+      if (rows.some((row) => indexer.identityOfKey(row.controller))) throw new GatewayError("KEY_IN_USE", 409, "A key in this batch controls another identity; nothing was written.");
+
+      const citizens = entries.map((e) => e.citizen);
+      if (vault.putMany) await vault.putMany(entries);
+      else for (const e of entries) await vault.put(e.citizen, e.record);
+      const undo = async () => {
+        if (vault.eraseMany) await vault.eraseMany(citizens);
+        else for (const c of citizens) await vault.erase(c);
+      };
+      let txHash: string;
+      try {
+        txHash = await ctx.relay.request<string>("eth_sendRawTransaction", [signedTransaction]);
+      } catch (error) {
+        await undo();
+        throw new GatewayError("CHAIN_REFUSED", 422, "The chain refused the batch; no record was kept.", { cause: error });
+      }
+      const receipt = await waitForReceipt(ctx, txHash);
+      if (!receipt) throw unavailable("REGISTRATION_PENDING", "The transaction is not in a block yet; the records are kept until it is.");
+      if (receipt.status !== "0x1") {
+        await undo();
+        throw new GatewayError("CHAIN_REFUSED", 422, "The batch reverted; no record was kept.");
+      }
+      const blockNumber = Number(BigInt(receipt.blockNumber));
+      await indexer.waitForBlock(blockNumber);
+      request.log.info({ event: "citizens-registered", registrar, block: blockNumber, count: citizens.length }, "citizens registered");
+      return reply.code(201).send({ citizens, txHash, blockNumber });
     },
   );
 };

@@ -26,6 +26,42 @@ export const registerCitizenSchema = routeSchema({
   response: { 201: registeredSchema, ...errors },
 });
 
+/** Rows a batch registration carries at most: IdentityRegistry.MAX_BATCH. */
+export const REGISTER_BATCH_MAX = 500;
+
+export const registerCitizensBodySchema = Type.Object(
+  {
+    rows: Type.Array(
+      Type.Object(
+        {
+          citizen: bytes32,
+          controller: address,
+          level: Type.Integer({ minimum: 1, maximum: 3 }),
+          salt: bytes32,
+          record: registerCitizenBodySchema.properties.record,
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: REGISTER_BATCH_MAX },
+    ),
+    /** The registrar's own signed IdentityRegistry.registerBatch over exactly these rows, in order. */
+    signedTransaction: Type.Unsafe<`0x${string}`>(Type.String({ pattern: "^0x([0-9a-fA-F]{2})+$", maxLength: 2 + 2 * (1_024 + 160 * REGISTER_BATCH_MAX) })),
+  },
+  { additionalProperties: false },
+);
+export type RegisterCitizensBody = Static<typeof registerCitizensBodySchema>;
+
+export const registeredBatchSchema = Type.Object({ citizens: Type.Array(bytes32), txHash: bytes32, blockNumber: Type.Integer() });
+export type RegisteredBatch = Static<typeof registeredBatchSchema>;
+
+export const registerCitizensSchema = routeSchema({
+  tags: ["registrar"],
+  summary: "Register up to 500 citizens in one transaction: vault records and on-chain identities together, all or none",
+  security: bearer,
+  body: registerCitizensBodySchema,
+  response: { 201: registeredBatchSchema, ...errors },
+});
+
 export const registrarBudgetSchema = routeSchema({
   tags: ["registrar"],
   summary: "How many registrations per minute this registrar may send (bulk imports pace themselves under it)",
