@@ -119,5 +119,6 @@ contract ImiBootstrap {
         manager.labelRole(ImiRoles.AUDITOR, "AUDITOR");
         manager.labelRole(ImiRoles.GATEWAY, "GATEWAY");
         manager.labelRole(ImiRoles.ATTESTER, "ATTESTER");
+        manager.labelRole(ImiRoles.VERIFIER, "VERIFIER");
     }
 }

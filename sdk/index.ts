@@ -74,6 +74,10 @@ export * from "./oneCode/createOneCode.js";
 export * from "./oneCode/verifyOneCode.js";
 export * from "./oneCode/OneCodeError.js";
 export * from "./actions/common/isValidSignatureNow.js";
+export * from "./actions/gateway/getOneCodeStaple.js";
+export * from "./actions/gateway/checkOneCode.js";
+export * from "./actions/gateway/uploadOneCodeVerifications.js";
+export { ONE_CODE_MAX_UPLOAD, type OneCodeStapleJson, type OneCodeVerdictJson } from "./gateway/schemas/oneCode.js";
 
 // Roles in the AccessManager, data categories
 export * from "./roles/imiRoles.js";

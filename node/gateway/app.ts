@@ -21,6 +21,7 @@ import { identityRelayRoutes } from "./routes/identityRelay.js";
 import { directoryRoutes } from "./routes/directory.js";
 import { nonceRoutes } from "./routes/nonces.js";
 import { citizenRecoveryRoutes } from "./routes/citizenRecovery.js";
+import { oneCodeRoutes } from "./routes/oneCode.js";
 import { webAppPlugin } from "./plugins/webApp.js";
 
 declare module "fastify" {
@@ -124,6 +125,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   await app.register(directoryRoutes, { ctx });
   await app.register(nonceRoutes, { ctx });
   await app.register(citizenRecoveryRoutes, { ctx });
+  await app.register(oneCodeRoutes, { ctx });
   await app.register(webAppPlugin, { root: options.webRoot });
   return app as unknown as FastifyInstance;
 }

@@ -12,8 +12,11 @@ export type VerifyOneCodeParameters = {
   /** The code's text, or a code already decoded. */
   code: string | OneCode;
   chainId: Numberish;
-  /** Gateway accounts whose staples this device trusts (cached from GET /v1/deployment). */
-  gateways: readonly Address[];
+  /**
+   * Gateway accounts whose staples this device trusts (cached from GET /v1/deployment), or a test
+   * (a gateway accepts its siblings: any account holding the gateway role).
+   */
+  gateways: readonly Address[] | ((account: Address) => boolean);
   /** This device's account: a code meant for another verifier is refused. */
   verifier: Address;
   /** Unix seconds on this device. */
@@ -74,7 +77,8 @@ export async function verifyOneCode(p: VerifyOneCodeParameters): Promise<OneCode
   const refuse = (reason: OneCodeErrorCode): OneCodeVerdict => ({ valid: false, reason, citizen: status.citizen, code });
   const gateway = recoverLowS(oneCodeStatusDigest(p.chainId, status), code.gatewaySignature);
   if (!gateway) return refuse("ONE_CODE_BAD_STAPLE");
-  if (!p.gateways.some((g) => g.toLowerCase() === gateway)) return refuse("ONE_CODE_UNTRUSTED_GATEWAY");
+  const trusted = typeof p.gateways === "function" ? p.gateways(getAddress(gateway) as Address) : p.gateways.some((g) => g.toLowerCase() === gateway);
+  if (!trusted) return refuse("ONE_CODE_UNTRUSTED_GATEWAY");
   if (p.now > status.expiresAt || p.now + ONE_CODE_MAX_SKEW_SECONDS < status.issuedAt) return refuse("ONE_CODE_STAPLE_EXPIRED");
   const { verifier, issuedAt, nonce } = code.code;
   if (verifier !== ZERO_ADDRESS && verifier.toLowerCase() !== p.verifier.toLowerCase()) return refuse("ONE_CODE_WRONG_VERIFIER");

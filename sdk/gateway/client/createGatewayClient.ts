@@ -17,6 +17,9 @@ import { streamCitizenAccesses, type StreamCitizenAccessesParameters } from "../
 import { askPredicate, type AskPredicateParameters } from "../../actions/gateway/askPredicate.js";
 import { checkCredential, type CheckCredentialParameters } from "../../actions/gateway/checkCredential.js";
 import { checkIdentityProof, type CheckIdentityProofParameters } from "../../actions/gateway/checkIdentityProof.js";
+import { getOneCodeStaple, type GetOneCodeStapleParameters } from "../../actions/gateway/getOneCodeStaple.js";
+import { checkOneCode, type CheckOneCodeParameters } from "../../actions/gateway/checkOneCode.js";
+import { uploadOneCodeVerifications, type UploadOneCodeVerificationsParameters } from "../../actions/gateway/uploadOneCodeVerifications.js";
 import { eraseCitizenRecord, type EraseCitizenRecordParameters } from "../../actions/gateway/eraseCitizenRecord.js";
 import { getAgencyConsents, type GetAgencyConsentsParameters } from "../../actions/gateway/getAgencyConsents.js";
 import { getAuditAccesses, type GetAuditAccessesParameters } from "../../actions/gateway/getAuditAccesses.js";
@@ -82,6 +85,10 @@ export function gatewayActions(client: GatewayBaseClient) {
     getIdentityChallenge: (p?: GetIdentityChallengeParameters) => getIdentityChallenge(client, p),
     checkIdentityProof: (p: CheckIdentityProofParameters) => checkIdentityProof(client, p),
     checkCredential: (p: CheckCredentialParameters) => checkCredential(client, p),
+    // One code: the citizen's staple, a verifier device's checks online and uploaded from offline
+    getOneCodeStaple: (p?: GetOneCodeStapleParameters) => getOneCodeStaple(client, p),
+    checkOneCode: (p: CheckOneCodeParameters) => checkOneCode(client, p),
+    uploadOneCodeVerifications: (p: UploadOneCodeVerificationsParameters) => uploadOneCodeVerifications(client, p),
     getAgencyConsents: (p?: GetAgencyConsentsParameters) => getAgencyConsents(client, p),
     // Auditors and anyone holding a receipt
     getAuditAccesses: (p?: GetAuditAccessesParameters) => getAuditAccesses(client, p),
@@ -132,6 +139,9 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   accessPredicate: "askPredicate",
   identityChallenge: "getIdentityChallenge",
   identityVerify: "checkIdentityProof",
+  oneCodeStaple: "getOneCodeStaple",
+  oneCodeVerify: "checkOneCode",
+  oneCodeUpload: "uploadOneCodeVerifications",
   credentialVerify: "checkCredential",
   grantConsent: "relayGrantConsent",
   revokeConsent: "relayRevokeConsent",

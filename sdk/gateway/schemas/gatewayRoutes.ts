@@ -10,6 +10,7 @@ import * as directory from "./directory.js";
 import * as identity from "./identity.js";
 import * as identityRelay from "./identityRelay.js";
 import * as operations from "./operations.js";
+import * as oneCode from "./oneCode.js";
 import * as records from "./records.js";
 import * as registrar from "./registrar.js";
 import * as trace from "./trace.js";
@@ -35,6 +36,9 @@ export const gatewayRoutes = {
   identityChallenge: route("POST", "/v1/identity/challenge", identity.identityChallengeSchema),
   identityVerify: route("POST", "/v1/identity/verify", identity.identityVerifySchema),
   credentialVerify: route("POST", "/v1/credentials/verify", credentials.credentialVerifySchema),
+  oneCodeStaple: route("POST", "/v1/one-code/staple", oneCode.oneCodeStapleSchema),
+  oneCodeVerify: route("POST", "/v1/one-code/verify", oneCode.oneCodeVerifySchema),
+  oneCodeUpload: route("POST", "/v1/one-code/offline", oneCode.oneCodeUploadSchema),
 
   grantConsent: route("POST", "/v1/consents", consents.grantConsentSchema),
   revokeConsent: route("POST", "/v1/consents/:consentId/revoke", consents.revokeConsentSchema),

@@ -1,0 +1,19 @@
+import { callGateway } from "../../gateway/client/callGateway.js";
+import type { GatewayBaseClient } from "../../gateway/client/GatewayBaseClient.js";
+import type { OneCodeStapleJson } from "../../gateway/schemas/oneCode.js";
+import type { OneCodeStaple } from "../../oneCode/createOneCode.js";
+import type { Hex } from "../../types.js";
+
+export type GetOneCodeStapleParameters = { ttlSeconds?: number; credential?: Hex; token?: string };
+export type GetOneCodeStapleReturnType = OneCodeStaple & { gateway: `0x${string}` };
+
+/**
+ * POST /v1/one-code/staple (citizen session, controller key): the gateway's signed statement that
+ * this key controls the identity at its level as of the chain's head, valid a few minutes. The
+ * phone signs fresh codes over it (createOneCode) until it expires.
+ */
+export async function getOneCodeStaple(client: GatewayBaseClient, p: GetOneCodeStapleParameters = {}): Promise<GetOneCodeStapleReturnType> {
+  const body = { ...(p.ttlSeconds !== undefined ? { ttlSeconds: p.ttlSeconds } : {}), ...(p.credential ? { credential: p.credential } : {}) };
+  const json = (await callGateway<OneCodeStapleJson>(client, { method: "POST", path: "/v1/one-code/staple", body, auth: "bearer", token: p.token, what: "one-code staple" })).body;
+  return { status: { ...json.status, blockNumber: BigInt(json.status.blockNumber) }, signature: json.signature, ...(json.claim ? { claim: json.claim } : {}), gateway: json.gateway };
+}
