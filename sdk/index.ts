@@ -228,6 +228,10 @@ export * from "./actions/gateway/getCitizenCredentials.js";
 export type { CitizenCredential } from "./gateway/schemas/credentials.js";
 export * from "./actions/gateway/getSignerNonces.js";
 export type { GatewayDirectory, SignerNonces } from "./gateway/schemas/directory.js";
+export type { TransactionParams, StaffTransactionResult, StatutoryReviewJson } from "./gateway/schemas/staffDesk.js";
+export { STAFF_RELAYED_CALLS } from "./gateway/schemas/staffDesk.js";
+export { gatewayChainProvider } from "./actions/gateway/callDeploymentContract.js";
+export { DESK_GAS_LIMIT, registrationCall, initiateRecoveryCall, reviewStatutoryCall, signDeskTransaction, type CitizenRecordInput } from "./gateway/staffTransactions.js";
 
 // Errors
 export { ImiError, type ImiErrorOptions } from "./errors/ImiError.js";

@@ -407,6 +407,11 @@ export class Indexer {
     return [...(this.state.consentsByAgency.get(agency.toLowerCase()) ?? [])].map((id) => this.state.consents.get(id)!);
   }
 
+  /** Every statutory grant, in the order they were granted (the auditor's review list). */
+  statutoryGrants(): StatutoryView[] {
+    return [...this.state.statutory.values()].sort((a, b) => a.grantedBlock - b.grantedBlock);
+  }
+
   /** Statutory grants naming the citizen, and those covering every citizen. */
   statutoryForCitizen(citizen: string): StatutoryView[] {
     const ids = [...(this.state.statutoryByCitizen.get(citizen.toLowerCase()) ?? []), ...(this.state.statutoryByCitizen.get(ZERO32) ?? [])];

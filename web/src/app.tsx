@@ -16,7 +16,9 @@ const CredentialsDisclose = lazy(() => import("./screens/citizen/CredentialsDisc
 const ConsentRequest = lazy(() => import("./screens/citizen/ConsentRequest.js").then((m) => m.ConsentRequest));
 const Identity = lazy(() => import("./screens/citizen/Identity.js").then((m) => m.Identity));
 const Auditor = lazy(() => import("./screens/auditor/Auditor.js").then((m) => m.Auditor));
-const StaffPlaceholder = lazy(() => import("./screens/StaffPlaceholder.js").then((m) => m.StaffPlaceholder));
+const Counter = lazy(() => import("./screens/counter/Counter.js").then((m) => m.Counter));
+const Agency = lazy(() => import("./screens/agency/Agency.js").then((m) => m.Agency));
+const StatutoryReview = lazy(() => import("./screens/auditor/StatutoryReview.js").then((m) => m.StatutoryReview));
 
 function Header() {
   const { t, lang } = useT();
@@ -101,8 +103,9 @@ export function App() {
           <Route path="/me/consents/:consentId/:action" component={ConfirmChange} />
           <Route path="/me/consents/:consentId/:action/done" component={ChangeDone} />
           <Route path="/me/recovery/cancel" component={CancelRecovery} />
-          <Route path="/counter" component={StaffPlaceholder} />
-          <Route path="/agency" component={StaffPlaceholder} />
+          <Route path="/counter" component={Counter} />
+          <Route path="/agency" component={Agency} />
+          <Route path="/auditor/statutory" component={StatutoryReview} />
           <Route path="/auditor" component={Auditor} />
           <Route default component={NotFound} />
         </Router>

@@ -41,6 +41,10 @@ import { relayCancelRecovery, type RelayCancelRecoveryParameters } from "../../a
 import { relayRemoveGuardian, type RelayRemoveGuardianParameters } from "../../actions/gateway/relayRemoveGuardian.js";
 import { relayRotateKey, type RelayRotateKeyParameters } from "../../actions/gateway/relayRotateKey.js";
 import { verifyReceipt, type VerifyReceiptParameters } from "../../actions/gateway/verifyReceipt.js";
+import { getTransactionParams, type GetTransactionParamsParameters } from "../../actions/gateway/getTransactionParams.js";
+import { relayStaffTransaction, type RelayStaffTransactionParameters } from "../../actions/gateway/relayStaffTransaction.js";
+import { callDeploymentContract, type CallDeploymentContractParameters } from "../../actions/gateway/callDeploymentContract.js";
+import { getStatutoryGrants, type GetStatutoryGrantsParameters } from "../../actions/gateway/getStatutoryGrants.js";
 import type { GatewayRouteName } from "../schemas/gatewayRoutes.js";
 import { callGateway, type CallGatewayParameters } from "./callGateway.js";
 import type { GatewayBaseClient, GatewayClientConfig } from "./GatewayBaseClient.js";
@@ -114,6 +118,11 @@ export function gatewayActions(client: GatewayBaseClient) {
     getCitizenRecovery: (p?: GetCitizenRecoveryParameters) => getCitizenRecovery(client, p),
     getCitizenCredentials: (p?: GetCitizenCredentialsParameters) => getCitizenCredentials(client, p),
     getSignerNonces: (p: GetSignerNoncesParameters) => getSignerNonces(client, p),
+    // Staff at a desk (the web app): signing in the browser, relayed by the gateway
+    getTransactionParams: (p: GetTransactionParamsParameters) => getTransactionParams(client, p),
+    relayStaffTransaction: (p: RelayStaffTransactionParameters) => relayStaffTransaction(client, p),
+    callDeploymentContract: (p: CallDeploymentContractParameters) => callDeploymentContract(client, p),
+    getStatutoryGrants: (p?: GetStatutoryGrantsParameters) => getStatutoryGrants(client, p),
   };
 }
 
@@ -162,6 +171,10 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   registerCitizen: "registerCitizen",
   registerCitizens: "registerCitizens",
   eraseRecord: "eraseCitizenRecord",
+  transactionParams: "getTransactionParams",
+  staffTransaction: "relayStaffTransaction",
+  chainCall: "callDeploymentContract",
+  auditStatutory: "getStatutoryGrants",
 };
 
 /**

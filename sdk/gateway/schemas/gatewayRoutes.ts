@@ -14,6 +14,7 @@ import * as oneCode from "./oneCode.js";
 import * as records from "./records.js";
 import * as registrar from "./registrar.js";
 import * as trace from "./trace.js";
+import * as staffDesk from "./staffDesk.js";
 import type { RouteSchema } from "./common.js";
 
 type Route = { readonly method: "GET" | "POST" | "DELETE"; readonly url: string; readonly schema: RouteSchema };
@@ -63,6 +64,11 @@ export const gatewayRoutes = {
   registerCitizen: route("POST", "/v1/registrar/citizens", registrar.registerCitizenSchema),
   registerCitizens: route("POST", "/v1/registrar/citizens/batch", registrar.registerCitizensSchema),
   eraseRecord: route("DELETE", "/v1/registrar/citizens/:citizen/record", registrar.eraseRecordSchema),
+
+  transactionParams: route("GET", "/v1/signers/:signer/transaction", staffDesk.transactionParamsSchema),
+  staffTransaction: route("POST", "/v1/staff/transactions", staffDesk.staffTransactionSchema),
+  chainCall: route("POST", "/v1/chain/call", staffDesk.chainCallSchema),
+  auditStatutory: route("GET", "/v1/audit/statutory", staffDesk.auditStatutorySchema),
 } as const;
 
 export type GatewayRouteName = keyof typeof gatewayRoutes;
