@@ -7,6 +7,7 @@ import { p256 } from "@noble/curves/nist.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { AbiCoder, concat, getCreate2Address, getCreateAddress, keccak256, ZeroHash } from "ethers";
 import { InvalidInputError, InvalidKeyError } from "../errors/errors.js";
+import { identityProofMessage, identityProofTypedData, type IdentityProofParameters, type SignedIdentityProof } from "../gateway/identityProof.js";
 import { toAddress, toBytes32 } from "../internal/validate.js";
 import { hashTypedData, type TypedDataDefinition } from "../typedData/hashTypedData.js";
 import type { Address, Hex } from "../types.js";
@@ -137,4 +138,13 @@ export function passkeySignerAccount(p: { address: Address; publicKey: P256Publi
     signDigest,
     signTypedData: (typedData: TypedDataDefinition) => signDigest(hashTypedData(typedData)),
   });
+}
+
+/** The citizen's phone answers a verifier's (or the gateway's login) challenge with her passkey. */
+export async function signIdentityProofWithPasskey(
+  account: PasskeySignerAccount,
+  p: Omit<IdentityProofParameters, "controller">,
+): Promise<SignedIdentityProof> {
+  const message = identityProofMessage({ ...p, controller: account.address });
+  return { message, signature: await account.signTypedData(identityProofTypedData(p.chainId, message)) };
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { verifyAgencyLogin, type AgencyLoginMessage } from "@imi-ledger/sdk";
 import type { IdentityProofMessage } from "@imi-ledger/sdk";
-import { recoverSigner } from "../internal/fastTypedData.js";
+import { identityProofSigner } from "../internal/identityProofSigner.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { badRequest, forbidden, unauthorized, unavailable, GatewayError } from "../errors.js";
 import { gatewayRoutes } from "@imi-ledger/sdk";
@@ -80,13 +80,9 @@ export const authRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
       ctx.assertFresh();
       const { message, signature: sig } = request.body;
       if (message.audience !== ctx.options.audience) throw unauthorized("WRONG_AUDIENCE", "The proof names another verifier.");
-      let signer: string;
-      try {
-        signer = recoverSigner(ctx.identityProofDigest(message), sig) ?? "";
-      } catch {
-        throw unauthorized("BAD_SIGNATURE", "The proof signature does not verify.");
-      }
-      if (signer.toLowerCase() !== message.controller.toLowerCase()) throw unauthorized("BAD_SIGNATURE", "The proof signature does not verify.");
+      // A key by recovery, or an account (a passkey's) through ERC-1271 on chain.
+      const signer = await identityProofSigner(ctx, message, sig);
+      if (signer === undefined) throw unauthorized("BAD_SIGNATURE", "The proof signature does not verify.");
       const challenge = ctx.sessions.takeChallenge(message.challenge);
       if (!challenge || challenge.use !== "login") throw unauthorized("UNKNOWN_CHALLENGE", "The challenge is unknown, used or expired.");
       const check = ctx.options.indexer.checkIdentityKey(message.citizen, signer, 0n, ctx.ruleTime());

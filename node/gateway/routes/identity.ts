@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { ZeroHash } from "ethers";
 import type { IdentityProofMessage } from "@imi-ledger/sdk";
-import { recoverSigner } from "../internal/fastTypedData.js";
+import { identityProofSigner } from "../internal/identityProofSigner.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { gatewayRoutes } from "@imi-ledger/sdk";
 
@@ -42,12 +42,9 @@ export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async
       if (!challenge || challenge.use !== "identity" || challenge.agency !== agency) reason = "UNKNOWN_CHALLENGE";
       else if (message.audience !== ctx.options.audience) reason = "WRONG_AUDIENCE";
       else {
-        try {
-          signer = recoverSigner(ctx.identityProofDigest(message), sig);
-        } catch {
-          signer = undefined;
-        }
-        if (!signer || signer !== message.controller.toLowerCase()) reason = "BAD_SIGNATURE";
+        // A key by recovery, or an account (a passkey's) through ERC-1271 on chain.
+        signer = await identityProofSigner(ctx, message, sig);
+        if (!signer) reason = "BAD_SIGNATURE";
         else {
           const check = ctx.options.indexer.checkIdentityKey(message.citizen, signer, 0n, ctx.ruleTime());
           if (!check) reason = "UNKNOWN_CITIZEN";

@@ -4,6 +4,8 @@ import { recoverTypedDataSigner } from "../../typedData/verifyTypedData.js";
 import type { Hex } from "../../types.js";
 import { chainTime } from "../../internal/signing.js";
 import { getIdentity } from "./getIdentity.js";
+import { isValidSignatureNow } from "../common/isValidSignatureNow.js";
+import { hashTypedData } from "../../typedData/hashTypedData.js";
 
 export type VerifyIdentityProofParameters = {
   proof: SignedIdentityProof;
@@ -29,11 +31,16 @@ export async function verifyIdentityProof(
   let signer;
   try {
     message = identityProofMessage({ ...p.proof.message, chainId: client.chainId });
-    signer = recoverTypedDataSigner(identityProofTypedData(client.chainId, message), p.proof.signature);
+    signer = p.proof.signature.length === 132 ? recoverTypedDataSigner(identityProofTypedData(client.chainId, message), p.proof.signature) : undefined;
   } catch {
     return { valid: false, reason: "malformed" };
   }
-  if (signer !== message.controller) return { valid: false, reason: "badSignature" };
+  // Not the controller's key: the controller may be an account (a passkey's), asked through ERC-1271.
+  if (signer !== message.controller) {
+    const digest = hashTypedData(identityProofTypedData(client.chainId, message));
+    if (!(await isValidSignatureNow(client, { signer: message.controller, digest, signature: p.proof.signature }))) return { valid: false, reason: "badSignature" };
+    signer = message.controller;
+  }
   if (message.challenge !== p.challenge.toLowerCase()) return { valid: false, reason: "wrongChallenge" };
   if (message.audience !== p.audience) return { valid: false, reason: "wrongAudience" };
   const now = await chainTime(client);

@@ -1,6 +1,6 @@
 // Logins: staff sign an AgencyLogin, citizens an IdentityProof over a login challenge.
 import Type, { type Static } from "typebox";
-import { address, bytes32, errors, routeSchema, signature, unixSeconds } from "./common.js";
+import { address, bytes32, errors, hexBytes, routeSchema, signature, unixSeconds } from "./common.js";
 
 const audience = Type.String({ minLength: 1, maxLength: 200 });
 
@@ -46,6 +46,7 @@ export const staffLoginSchema = routeSchema({
 export const citizenLoginSchema = routeSchema({
   tags: ["auth"],
   summary: "Citizen (or guardian) login: an IdentityProof over a login challenge",
-  body: Type.Object({ message: identityProofMessageSchema, signature }, { additionalProperties: false }),
+  // A key's 65-byte signature, or an account's ERC-1271 signature (a passkey's WebAuthn assertion).
+  body: Type.Object({ message: identityProofMessageSchema, signature: hexBytes }, { additionalProperties: false }),
   response: { 200: sessionSchema, ...errors },
 });
