@@ -20,7 +20,8 @@ describe("Ignition module over HTTP JSON-RPC", () => {
   });
 
   it("deploys and wires IMI on Hardhat's node", async () => {
-    const connection = await network.create({ network: "imi", override: { url: node.url } });
+    // Hardhat's node holds the keys itself: its accounts, not the IMI_DEPLOYER_KEY configuration variable.
+    const connection = await network.create({ network: "imi", override: { url: node.url, accounts: "remote" } });
     expect(connection.networkConfig.type).toBe("http");
     const [deployer, governor, registrar, gateway] = await connection.ethers.getSigners();
     const deployed = await connection.ignition.deploy(ImiModule, {
