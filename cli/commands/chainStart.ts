@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { pino, type Level } from "pino";
 import { CliError, EXIT } from "../CliError.js";
 import { NodeError } from "../../node/NodeError.js";
-import { addressOf, loadOrCreateValidatorKey, startChain, withFeeFloat, type Chain, type GenesisInput } from "../../node/chain/index.js";
+import type { Chain, GenesisInput } from "../../node/chain/index.js";
 
 export type ChainStartOptions = {
   dataDir: string;
@@ -40,6 +40,8 @@ function toCliError(err: unknown): unknown {
 
 /** Starts the node and returns it running; the caller decides when to close it. */
 export async function chainStart(options: ChainStartOptions): Promise<{ chain: Chain; result: ChainStartResult }> {
+  // The EVM loads only for the command that runs it: every other `imi` command starts without it.
+  const { addressOf, loadOrCreateValidatorKey, startChain, withFeeFloat } = await import("../../node/chain/index.js");
   const dataDir = resolve(options.dataDir);
   try {
     await mkdir(dataDir, { recursive: true });
