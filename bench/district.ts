@@ -1,0 +1,243 @@
+// bench:district: a whole district on one machine, built from nothing on a fresh `imi up` data
+// directory (docs/scale.md). The node runs as its own process (`imi up`), so its peak RSS (/proc
+// VmHWM) is the node's alone; the citizens go in through the real `imi registrar import` (bulk
+// path), in steps, so that consent-checked accesses are measured at each size the issue names.
+// Figures only, no assertions; every figure says the scale it comes from.
+//
+//   npm run bench:district -- [--quick] [--json] [--citizens N] [--batch 200] [--in-flight 4]
+//
+// --quick: 100,000 citizens (steps 1,000 / 100,000). Full: 1,230,000 (steps 1,000 / 100,000 /
+// 1,230,000). The machine's load average is printed with the figures: the cores are shared.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { grantRole } from "../cli/commands/roles/grant.js";
+import { openKeyRing } from "../node/runtime/keys.js";
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    citizens: { type: "string" },
+    batch: { type: "string", default: "200" },
+    "in-flight": { type: "string", default: "4" },
+    "access-seconds": { type: "string", default: "5" },
+  },
+});
+const FULL = 1_230_000;
+const QUICK = 100_000;
+const target = values.citizens ? Number(values.citizens) : values.quick ? QUICK : FULL;
+const scale = values.citizens ? `${target.toLocaleString("en")} (--citizens)` : values.quick ? "quick (100,000)" : "full (1,230,000)";
+const steps = [...new Set([1_000, 100_000, target].filter((n) => n <= target))];
+const accessSeconds = Number(values["access-seconds"]);
+const BIN = fileURLToPath(new URL("../cli/bin/imi.js", import.meta.url));
+const log = (line: string) => {
+  if (!values.json) console.log(line);
+};
+
+type Up = { proc: ChildProcess; gatewayUrl: string; rpcUrl: string; readyMs: number };
+
+/** `imi up` as its own process; resolves once it prints that it serves. */
+function up(dataDir: string): Promise<Up> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [BIN, "--json", "up", "--data-dir", dataDir, "--chain-port", "0", "--gateway-port", "0", "--log-level", "warn"], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      for (const line of out.split("\n")) {
+        if (!line.startsWith("{")) continue;
+        try {
+          const summary = JSON.parse(line) as { ok: boolean; gatewayUrl: string; rpcUrl: string };
+          if (summary.ok) {
+            proc.stdout!.off("data", onData);
+            proc.stdout!.resume();
+            resolve({ proc, gatewayUrl: summary.gatewayUrl, rpcUrl: summary.rpcUrl, readyMs: performance.now() - started });
+          }
+        } catch {
+          // a partial line
+        }
+      }
+    };
+    proc.stdout!.on("data", onData);
+    proc.on("exit", (code) => reject(new Error(`imi up exited ${code}`)));
+  });
+}
+
+async function stop(proc: ChildProcess): Promise<void> {
+  proc.removeAllListeners("exit");
+  const exited = once(proc, "exit");
+  proc.kill("SIGTERM");
+  await exited;
+}
+
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+async function du(path: string): Promise<number> {
+  let total = 0;
+  let entries;
+  try {
+    entries = await readdir(path, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = join(path, e.name);
+    total += e.isDirectory() ? await du(p) : (await stat(p)).size;
+  }
+  return total;
+}
+
+/** Rows `from`..`to` of the district as CSV, written as a stream (a million lines never sit in memory). */
+async function writeCitizens(file: string, from: number, to: number, first?: string): Promise<void> {
+  const out = createWriteStream(file);
+  const write = (s: string) => (out.write(s) ? undefined : once(out, "drain"));
+  await write("controller,name,id_number,birth_date,district,level\n");
+  if (first) await write(first);
+  for (let i = from; i < to; i++) {
+    const controller = `0x${randomBytes(20).toString("hex")}`;
+    await write(`${controller},Citizen ${i},ID${String(i).padStart(12, "0")},19${(i % 90) + 10}-0${(i % 9) + 1}-1${i % 9},Haidian,2\n`);
+  }
+  out.end();
+  await once(out, "finish");
+}
+
+function runImport(csv: string, dataDir: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, "--json", "registrar", "import", csv, "--key", "registrar", "--data-dir", dataDir, "--no-progress", "--counts-only", "--batch", values.batch!, "--in-flight", values["in-flight"]!], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", reject);
+    child.on("close", () => resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>));
+  });
+}
+
+const scratch = await mkdtemp(join(tmpdir(), "imi-bench-district-"));
+const dataDir = join(scratch, "node");
+const figures: Record<string, unknown> = { scale, citizens: target, batch: Number(values.batch), in_flight: Number(values["in-flight"]), load_before: loadavg().map((l) => Number(l.toFixed(2))) };
+let node: Up | undefined;
+try {
+  log(`bench:district — ${scale}; load ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${(await readFile("/proc/cpuinfo", "utf8")).match(/^processor/gm)?.length ?? "?"} cores`);
+  node = await up(dataDir);
+  figures.first_start_ms = Math.round(node.readyMs);
+  const ring = await openKeyRing(dataDir);
+  await grantRole({ dataDir, role: "registrar", account: await ring.address("registrar") });
+
+  // One citizen whose key is in the node's key ring, one agency, one consent: the access path at every size.
+  const { createKeys } = await import("../cli/commands/keys/create.js");
+  const citizenKey = (await createKeys({ dataDir, name: "bench-citizen" })).address;
+  const agencyKey = (await createKeys({ dataDir, name: "bench-agency" })).address;
+  await grantRole({ dataDir, role: "agency", account: agencyKey });
+
+  const onboarding: Array<Record<string, unknown>> = [];
+  const accesses: Array<Record<string, unknown>> = [];
+  let registeredSoFar = 0;
+  let consent: { grantId: string; token: string; body: string } | undefined;
+  for (const size of steps) {
+    const csv = join(scratch, `citizens-${size}.csv`);
+    const first = registeredSoFar === 0 ? `${citizenKey},Bench Citizen,ID0,1980-01-01,Haidian,2\n` : undefined;
+    await writeCitizens(csv, registeredSoFar + (first ? 1 : 0), size, first);
+    log(`onboarding citizens ${registeredSoFar.toLocaleString("en")} → ${size.toLocaleString("en")} ...`);
+    const t = performance.now();
+    const out = await runImport(csv, dataDir);
+    const seconds = (performance.now() - t) / 1000;
+    const counts = out.counts as { registered: number; rejected: number } | undefined;
+    onboarding.push({ from: registeredSoFar, to: size, seconds: Number(seconds.toFixed(1)), citizens_per_s: Math.round((size - registeredSoFar) / seconds), registered: counts?.registered, rejected: counts?.rejected, batches: out.batches, stages_s: out.stages, error: out.error });
+    await rm(csv, { force: true });
+    registeredSoFar = size;
+    if (!out.ok && (counts?.registered ?? 0) === 0) throw new Error(`import failed: ${JSON.stringify(out.error)}`);
+
+    // Accesses at this size: one agency session, one consent, autocannon on /v1/access/data.
+    consent ??= await grantBenchConsent(node, "bench-agency", agencyKey);
+    accesses.push({ citizens: size, ...(await measureAccess(node, consent, accessSeconds)) });
+  }
+  figures.onboarding = onboarding;
+  const onboardSeconds = onboarding.reduce((s, o) => s + (o.seconds as number), 0);
+  figures.onboarding_total_s = Number(onboardSeconds.toFixed(1));
+  figures.onboarding_citizens_per_s = Math.round(target / onboardSeconds);
+  figures.accesses = accesses;
+
+  // Revocation to refusal at the final size.
+  figures.revocation_to_refusal_ms = await revocationToRefusal(node, consent!);
+
+  // Footprint.
+  const parts = { chain: join(dataDir, "chain"), index: join(dataDir, "gateway", "index"), vault: join(dataDir, "gateway", "vault"), log: join(dataDir, "gateway", "accesslog") };
+  const disk: Record<string, number> = {};
+  for (const [k, p] of Object.entries(parts)) disk[`${k}_bytes_per_citizen`] = Math.round((await du(p)) / target);
+  disk.total_bytes = await du(dataDir);
+  figures.disk = disk;
+  figures.peak_rss_mb = await peakRssMb(node.proc.pid!);
+
+  // Restart to serving, at this size.
+  await stop(node.proc);
+  node = undefined;
+  const again = await up(dataDir);
+  node = again;
+  figures.restart_to_serving_ms = Math.round(again.readyMs);
+  figures.peak_rss_after_restart_mb = await peakRssMb(again.proc.pid!);
+  figures.load_after = loadavg().map((l) => Number(l.toFixed(2)));
+  figures.not_measured = ["credit hashes anchored (17M Merkle batches)", "1M consents granted by signature"];
+} finally {
+  if (node) await stop(node.proc);
+  await rm(scratch, { recursive: true, force: true });
+}
+
+if (values.json) console.log(JSON.stringify(figures));
+else {
+  console.log("");
+  console.log(`scale: ${scale}; load before ${(figures.load_before as number[]).join(" ")}, after ${(figures.load_after as number[] | undefined)?.join(" ")}`);
+  for (const o of figures.onboarding as Array<Record<string, unknown>>)
+    console.log(`onboarding ${String(o.from).padStart(9)} → ${String(o.to).padEnd(9)} ${o.citizens_per_s} citizens/s  ${o.seconds} s  batches ${o.batches}  stages ${JSON.stringify(o.stages_s)}`);
+  console.log(`onboarding total         ${figures.onboarding_total_s} s, ${figures.onboarding_citizens_per_s} citizens/s  (target ≥ 2,050/s)`);
+  for (const a of figures.accesses as Array<Record<string, unknown>>) console.log(`accesses at ${String(a.citizens).padStart(9)}   ${a.per_s}/s  p99 ${a.p99_ms} ms  (non-2xx ${a.non_2xx})`);
+  console.log(`revocation → refusal     ${figures.revocation_to_refusal_ms} ms`);
+  console.log(`disk per citizen (bytes) ${JSON.stringify(figures.disk)}`);
+  console.log(`node peak RSS            ${figures.peak_rss_mb} MB  (target ≤ 1,024)`);
+  console.log(`restart to serving       ${figures.restart_to_serving_ms} ms  (target < 2,000; first start ${figures.first_start_ms} ms)`);
+  console.log(`not measured             ${(figures.not_measured as string[]).join("; ")}`);
+}
+
+/** The bench citizen grants the agency a consent by signature, relayed by the gateway (as `imi consent grant`). */
+async function grantBenchConsent(n: Up, agencyName: string, agency: string) {
+  const { grantConsent } = await import("../cli/commands/consent/grant.js");
+  const { loadKey } = await import("../cli/internal/connect.js");
+  const { staffLogin } = await import("../cli/internal/gateway.js");
+  const grant = await grantConsent({ dataDir, key: "bench-citizen", agency, scopes: "address", purpose: "housing-benefit", yes: true } as never);
+  const token = await staffLogin(n.gatewayUrl, 0, await loadKey({ dataDir, key: agencyName }));
+  return { grantId: grant.consentId as string, citizen: grant.citizen as string, token, body: JSON.stringify({ citizen: grant.citizen, scopes: grant.scopes, purpose: grant.purpose, grantId: grant.consentId }) };
+}
+
+async function measureAccess(n: Up, c: { token: string; body: string }, seconds: number) {
+  const prefix = randomBytes(16).toString("hex");
+  let counter = 0;
+  const headers = () => ({ "content-type": "application/json", authorization: `Bearer ${c.token}`, "x-imi-nonce": `0x${prefix}${(++counter).toString(16).padStart(32, "0")}`, "x-imi-issued-at": String(Math.floor(Date.now() / 1000)) });
+  const run = (duration: number) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      autocannon({ url: `${n.gatewayUrl}/v1/access/data`, connections: 20, duration, requests: [{ method: "POST", body: c.body, setupRequest: (r) => ({ ...r, headers: headers() }) }] }, (err, res) => (err ? reject(err) : resolve(res)));
+    });
+  await run(1);
+  const r = await run(seconds);
+  return { per_s: Math.round(r["2xx"] / seconds), p99_ms: r.latency.p99, p50_ms: r.latency.p50, non_2xx: r.non2xx };
+}
+
+async function revocationToRefusal(n: Up, c: { grantId: string; token: string; body: string }): Promise<number> {
+  const { changeConsent } = await import("../cli/commands/consent/change.js");
+  await changeConsent("revoke", { dataDir, key: "bench-citizen", consentId: c.grantId, yes: true } as never);
+  const at = performance.now();
+  const prefix = randomBytes(16).toString("hex");
+  for (let i = 0; i < 100_000; i++) {
+    const r = await fetch(`${n.gatewayUrl}/v1/access/data`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${c.token}`, "x-imi-nonce": `0x${prefix}${i.toString(16).padStart(32, "0")}`, "x-imi-issued-at": String(Math.floor(Date.now() / 1000)) }, body: c.body });
+    if (r.status === 403) return Math.round(performance.now() - at);
+  }
+  return -1;
+}
