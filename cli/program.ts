@@ -13,6 +13,7 @@ import { registerIssuerCommands } from "./commands/issuer/index.js";
 import { registerConsentCommands } from "./commands/consent/index.js";
 import { registerCitizenCommands } from "./commands/citizen/index.js";
 import { registerAgencyCommands } from "./commands/agency/index.js";
+import { registerVerifierCommands } from "./commands/verifier/index.js";
 import { registerTraceCommand } from "./commands/trace/index.js";
 import { registerDemo } from "./commands/demo.js";
 
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerConsentCommands(program);
   registerCitizenCommands(program);
   registerAgencyCommands(program);
+  registerVerifierCommands(program);
   registerTraceCommand(program);
   registerDemo(program);
   return program;

@@ -44,7 +44,8 @@ function cliErrorOf(base: string, error: unknown): unknown {
   return error;
 }
 
-async function withClient<T>(base: string, call: (client: GatewayClient) => Promise<T>): Promise<T> {
+/** A typed call on the SDK's gateway client, its errors in the CLI's terms. */
+export async function withClient<T>(base: string, call: (client: GatewayClient) => Promise<T>): Promise<T> {
   try {
     return await call(createGatewayClient({ url: base }));
   } catch (error) {

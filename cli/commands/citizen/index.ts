@@ -9,6 +9,7 @@ import type { ExportKeyOptions } from "../keys/export.js";
 import type { AccessHistoryOptions } from "./history.js";
 import type { PresentCredentialOptions } from "./present.js";
 import type { ProveIdentityOptions } from "./prove.js";
+import type { CitizenCodeOptions } from "./code.js";
 
 export function registerCitizenCommands(program: Command): void {
   const keys = group(program, "keys", "keys: a citizen's own keystore, or staff keys in the node's key ring");
@@ -68,6 +69,12 @@ export function registerCitizenCommands(program: Command): void {
     .option("--citizen <id>", "the identity (a guardian acting for a minor)")
     .option("--out <file>", "also write the proof to a file")
     .action(action(async (out, options: ProveIdentityOptions) => out.result(await (await import("./prove.js")).proveIdentity(options), (r) => (r.file ? `proof written to ${r.file}` : toJson(r.proof)))));
+  withKeyOptions(withNodeOptions(citizen.command("code").description("your one code (一人一码): prove who you are at a door or counter; good for a minute")), "citizen")
+    .option("--verifier <account>", "only this verifier device may accept it (default: any)")
+    .option("--credential <hash>", "also disclose that this credential of yours is valid (e.g. the senior card)")
+    .option("--staple-seconds <n>", "how long the gateway's staple lasts (30 to 900; default 300)")
+    .option("--citizen <id>", "the identity (default: the one your key controls)")
+    .action(action(async (out, options: CitizenCodeOptions) => out.result(await (await import("./code.js")).citizenCode(options), (r) => r.code)));
   citizen
     .command("present")
     .description("show only some claims of a credential (selective disclosure)")
