@@ -59,6 +59,11 @@ export * from "./actions/credit/decideCreditRepair.js";
 export * from "./actions/credit/getCreditEntry.js";
 export * from "./actions/credit/isCreditListed.js";
 export * from "./actions/credit/getCreditRepairs.js";
+export * from "./actions/credit/getCreditLists.js";
+export * from "./actions/credit/getCreditEntriesOf.js";
+export * from "./actions/gateway/askCreditPredicate.js";
+export * from "./actions/gateway/getPublicCreditEntries.js";
+export type { CreditPredicateJson, CreditPredicateRequestJson, PublicCreditAnswer, PublicCreditEntry } from "./gateway/schemas/credit.js";
 export type { Authorization, SignedAction } from "./internal/signing.js";
 
 // Gateway authentication and identity proofs

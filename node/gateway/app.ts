@@ -8,6 +8,7 @@ import { createMetrics } from "./internal/metrics.js";
 import { initFastCrypto } from "./internal/fastTypedData.js";
 import { errorHandlerPlugin } from "./plugins/errorHandler.js";
 import { accessRoutes } from "./routes/access.js";
+import { creditRoutes } from "./routes/credit.js";
 import { authRoutes } from "./routes/auth.js";
 import { consentRoutes } from "./routes/consents.js";
 import { credentialRoutes } from "./routes/credentials.js";
@@ -124,6 +125,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     await app.register(routes, { ctx });
   await app.register(identityRelayRoutes, { ctx });
   await app.register(directoryRoutes, { ctx });
+  await app.register(creditRoutes, { ctx });
   await app.register(nonceRoutes, { ctx });
   await app.register(citizenRecoveryRoutes, { ctx });
   await app.register(oneCodeRoutes, { ctx });

@@ -15,6 +15,8 @@ import { relayConfirmConsent, type RelayConfirmConsentParameters } from "../../a
 import { relayRevokeConsent, type RelayRevokeConsentParameters } from "../../actions/gateway/relayRevokeConsent.js";
 import { streamCitizenAccesses, type StreamCitizenAccessesParameters } from "../../actions/gateway/streamCitizenAccesses.js";
 import { askPredicate, type AskPredicateParameters } from "../../actions/gateway/askPredicate.js";
+import { askCreditPredicate, type AskCreditPredicateParameters } from "../../actions/gateway/askCreditPredicate.js";
+import { getPublicCreditEntries, type GetPublicCreditEntriesParameters } from "../../actions/gateway/getPublicCreditEntries.js";
 import { checkCredential, type CheckCredentialParameters } from "../../actions/gateway/checkCredential.js";
 import { checkIdentityProof, type CheckIdentityProofParameters } from "../../actions/gateway/checkIdentityProof.js";
 import { getOneCodeStaple, type GetOneCodeStapleParameters } from "../../actions/gateway/getOneCodeStaple.js";
@@ -118,6 +120,9 @@ export function gatewayActions(client: GatewayBaseClient) {
     getCitizenRecovery: (p?: GetCitizenRecoveryParameters) => getCitizenRecovery(client, p),
     getCitizenCredentials: (p?: GetCitizenCredentialsParameters) => getCitizenCredentials(client, p),
     getSignerNonces: (p: GetSignerNoncesParameters) => getSignerNonces(client, p),
+    // Credit: an agency's yes/no about a red or black list, and the public (公示) lookup
+    askCreditPredicate: (p: AskCreditPredicateParameters) => askCreditPredicate(client, p),
+    getPublicCreditEntries: (p: GetPublicCreditEntriesParameters) => getPublicCreditEntries(client, p),
     // Staff at a desk (the web app): signing in the browser, relayed by the gateway
     getTransactionParams: (p: GetTransactionParamsParameters) => getTransactionParams(client, p),
     relayStaffTransaction: (p: RelayStaffTransactionParameters) => relayStaffTransaction(client, p),
@@ -146,6 +151,8 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   citizenLogin: "loginCitizen",
   accessData: "readCitizenData",
   accessPredicate: "askPredicate",
+  creditPredicate: "askCreditPredicate",
+  creditPublic: "getPublicCreditEntries",
   identityChallenge: "getIdentityChallenge",
   identityVerify: "checkIdentityProof",
   oneCodeStaple: "getOneCodeStaple",

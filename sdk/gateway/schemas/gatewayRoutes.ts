@@ -5,6 +5,7 @@ import * as access from "./access.js";
 import * as auth from "./auth.js";
 import * as consents from "./consents.js";
 import * as credentials from "./credentials.js";
+import * as credit from "./credit.js";
 import * as citizenRecovery from "./citizenRecovery.js";
 import * as directory from "./directory.js";
 import * as identity from "./identity.js";
@@ -37,6 +38,8 @@ export const gatewayRoutes = {
   identityChallenge: route("POST", "/v1/identity/challenge", identity.identityChallengeSchema),
   identityVerify: route("POST", "/v1/identity/verify", identity.identityVerifySchema),
   credentialVerify: route("POST", "/v1/credentials/verify", credentials.credentialVerifySchema),
+  creditPredicate: route("POST", "/v1/credit/predicate", credit.creditPredicateRouteSchema),
+  creditPublic: route("GET", "/v1/credit/public", credit.publicCreditRouteSchema),
   oneCodeStaple: route("POST", "/v1/one-code/staple", oneCode.oneCodeStapleSchema),
   oneCodeVerify: route("POST", "/v1/one-code/verify", oneCode.oneCodeVerifySchema),
   oneCodeUpload: route("POST", "/v1/one-code/offline", oneCode.oneCodeUploadSchema),
