@@ -41,6 +41,8 @@ export type GatewayServerConfig = {
   logger?: Logger | boolean;
   /** Names for GET /v1/directory (GatewayOptions.directory). */
   directory?: DirectorySettings;
+  /** The built web app to serve at / (GatewayOptions.webRoot). */
+  webRoot?: string | false;
 };
 
 export type RunningGateway = {
@@ -126,6 +128,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       limits: config.limits,
       trustProxy: config.trustProxy,
       directory: config.directory,
+      ...(config.webRoot !== undefined && { webRoot: config.webRoot }),
       heads,
       logger: config.logger,
     });
