@@ -16,6 +16,7 @@ import { registerAgencyCommands } from "./commands/agency/index.js";
 import { registerVerifierCommands } from "./commands/verifier/index.js";
 import { registerTraceCommand } from "./commands/trace/index.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerServicesCommands } from "./commands/services/index.js";
 
 /** The version of the package this `imi` came from (the repository's package.json, wherever it is installed). */
 export function version(): string {
@@ -48,5 +49,6 @@ export function buildProgram(): Command {
   registerVerifierCommands(program);
   registerTraceCommand(program);
   registerDemo(program);
+  registerServicesCommands(program);
   return program;
 }

@@ -8,6 +8,7 @@ import type { Vault } from "../vault/index.js";
 import type { AccessLog } from "./internal/accessLog.js";
 import type { NonceStore } from "./internal/NonceStore.js";
 import type { DirectorySettings } from "./routes/directory.js";
+import type { ServicesDesk } from "../services/ServicesDesk.js";
 
 export type GatewayLimits = {
   /**
@@ -110,6 +111,8 @@ export type GatewayOptions = {
   directory?: DirectorySettings;
   /** The built web app (web/dist) to serve at /; false serves none. Default: web/dist of this repository when it is built. */
   webRoot?: string | false;
+  /** The life-event services component (node/services) behind GET /v1/citizen/services; without it those routes answer 503. */
+  services?: ServicesDesk;
 };
 
 export type ResolvedGatewayOptions = Omit<GatewayOptions, "limits" | "categories" | "now"> & {

@@ -18,6 +18,7 @@ import { openAccessLog, type AccessLog } from "./internal/accessLog.js";
 import { NonceStore } from "./internal/NonceStore.js";
 import { HeadWatcher } from "./internal/HeadWatcher.js";
 import type { DirectorySettings } from "./routes/directory.js";
+import type { ServicesDesk } from "../services/ServicesDesk.js";
 
 export type GatewayServerConfig = {
   /** Holds index/, vault/ and accesslog/ (which also keeps the request nonces). */
@@ -43,6 +44,8 @@ export type GatewayServerConfig = {
   directory?: DirectorySettings;
   /** The built web app to serve at / (GatewayOptions.webRoot). */
   webRoot?: string | false;
+  /** The life-event services' citizen desk (GatewayOptions.services). */
+  services?: ServicesDesk;
 };
 
 export type RunningGateway = {
@@ -129,6 +132,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       trustProxy: config.trustProxy,
       directory: config.directory,
       ...(config.webRoot !== undefined && { webRoot: config.webRoot }),
+      ...(config.services ? { services: config.services } : {}),
       heads,
       logger: config.logger,
     });

@@ -12,7 +12,8 @@ import { toAddress, toBytes32, toUint } from "../internal/validate.js";
 import type { Address, Hex, Numberish } from "../types.js";
 import { merkleTree, verifyMerkleProof } from "../internal/merkle.js";
 
-export const ACCESS_KINDS = ["data", "predicate", "identity", "credential"] as const;
+// "service": a life-event service delivered or declined (node/services); appended last so earlier records keep their encoding.
+export const ACCESS_KINDS = ["data", "predicate", "identity", "credential", "service"] as const;
 export type AccessKind = (typeof ACCESS_KINDS)[number];
 export const ACCESS_BASES = ["none", "consent", "statutory"] as const;
 export type AccessBasis = (typeof ACCESS_BASES)[number];

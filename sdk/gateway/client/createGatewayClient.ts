@@ -43,6 +43,9 @@ import { relayCancelRecovery, type RelayCancelRecoveryParameters } from "../../a
 import { relayRemoveGuardian, type RelayRemoveGuardianParameters } from "../../actions/gateway/relayRemoveGuardian.js";
 import { relayRotateKey, type RelayRotateKeyParameters } from "../../actions/gateway/relayRotateKey.js";
 import { verifyReceipt, type VerifyReceiptParameters } from "../../actions/gateway/verifyReceipt.js";
+import { getCitizenServices, type GetCitizenServicesParameters } from "../../actions/gateway/getCitizenServices.js";
+import { declineService, type DeclineServiceParameters } from "../../actions/gateway/declineService.js";
+import { acceptService, type AcceptServiceParameters } from "../../actions/gateway/acceptService.js";
 import { getTransactionParams, type GetTransactionParamsParameters } from "../../actions/gateway/getTransactionParams.js";
 import { relayStaffTransaction, type RelayStaffTransactionParameters } from "../../actions/gateway/relayStaffTransaction.js";
 import { callDeploymentContract, type CallDeploymentContractParameters } from "../../actions/gateway/callDeploymentContract.js";
@@ -123,6 +126,10 @@ export function gatewayActions(client: GatewayBaseClient) {
     // Credit: an agency's yes/no about a red or black list, and the public (公示) lookup
     askCreditPredicate: (p: AskCreditPredicateParameters) => askCreditPredicate(client, p),
     getPublicCreditEntries: (p: GetPublicCreditEntriesParameters) => getPublicCreditEntries(client, p),
+    // Life-event services (the citizen's session)
+    getCitizenServices: (p?: GetCitizenServicesParameters) => getCitizenServices(client, p),
+    declineService: (p: DeclineServiceParameters) => declineService(client, p),
+    acceptService: (p: AcceptServiceParameters) => acceptService(client, p),
     // Staff at a desk (the web app): signing in the browser, relayed by the gateway
     getTransactionParams: (p: GetTransactionParamsParameters) => getTransactionParams(client, p),
     relayStaffTransaction: (p: RelayStaffTransactionParameters) => relayStaffTransaction(client, p),
@@ -178,6 +185,9 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   registerCitizen: "registerCitizen",
   registerCitizens: "registerCitizens",
   eraseRecord: "eraseCitizenRecord",
+  citizenServices: "getCitizenServices",
+  declineService: "declineService",
+  acceptService: "acceptService",
   transactionParams: "getTransactionParams",
   staffTransaction: "relayStaffTransaction",
   chainCall: "callDeploymentContract",

@@ -15,6 +15,7 @@ import * as oneCode from "./oneCode.js";
 import * as records from "./records.js";
 import * as registrar from "./registrar.js";
 import * as trace from "./trace.js";
+import * as services from "./services.js";
 import * as staffDesk from "./staffDesk.js";
 import type { RouteSchema } from "./common.js";
 
@@ -67,6 +68,9 @@ export const gatewayRoutes = {
   registerCitizen: route("POST", "/v1/registrar/citizens", registrar.registerCitizenSchema),
   registerCitizens: route("POST", "/v1/registrar/citizens/batch", registrar.registerCitizensSchema),
   eraseRecord: route("DELETE", "/v1/registrar/citizens/:citizen/record", registrar.eraseRecordSchema),
+  citizenServices: route("GET", "/v1/citizen/services", services.citizenServicesSchema),
+  declineService: route("POST", "/v1/citizen/services/:id/decline", services.declineServiceSchema),
+  acceptService: route("POST", "/v1/citizen/services/:id/accept", services.acceptServiceSchema),
 
   transactionParams: route("GET", "/v1/signers/:signer/transaction", staffDesk.transactionParamsSchema),
   staffTransaction: route("POST", "/v1/staff/transactions", staffDesk.staffTransactionSchema),

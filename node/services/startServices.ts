@@ -1,0 +1,108 @@
+// Opens and starts the life-event services component of a node: the rule set (validated), its
+// store, the citizen desk the gateway serves, and, once the gateway listens, the engine.
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { createGatewayClient, createImiClient, privateKeyToAccount, type Hex, type ImiDeployment } from "@imi-ledger/sdk";
+import type { AccessLog } from "../accesslog/index.js";
+import type { Indexer } from "../indexer/index.js";
+import { NodeError } from "../NodeError.js";
+import { DEFAULT_SERVICE_RULES } from "./defaultRules.js";
+import { parseServiceRules, readServiceRules, type ServiceRuleSet } from "./rules.js";
+import type { ServicesDesk } from "./ServicesDesk.js";
+import { ServicesEngine } from "./ServicesEngine.js";
+import { ServicesStore } from "./ServicesStore.js";
+import { startOperatorView } from "./operatorView.js";
+
+export const SERVICES_RULES_FILE = "services.json";
+/** The node key the services component acts with (agency for its questions, issuer for what it issues). */
+export const SERVICES_KEY = "services";
+
+/** `<dataDir>/services.json` when it exists, else the default rule set; validated either way. */
+export async function loadServiceRules(dataDir: string): Promise<{ rules: ServiceRuleSet; origin: string }> {
+  const file = join(dataDir, SERVICES_RULES_FILE);
+  try {
+    await access(file);
+  } catch {
+    return { rules: parseServiceRules(DEFAULT_SERVICE_RULES, "default rules"), origin: "default" };
+  }
+  return { rules: await readServiceRules(file), origin: file };
+}
+
+export type ServicesParts = {
+  rpcUrl: string;
+  deployment: ImiDeployment;
+  gatewayUrl: string;
+  accessLog: AccessLog;
+  indexer: Indexer;
+  servicesKey: string;
+  governorKey: string;
+};
+
+export type RunningServices = {
+  rules: ServiceRuleSet;
+  store: ServicesStore;
+  desk: ServicesDesk;
+  engine: ServicesEngine | undefined;
+  start(parts: ServicesParts): Promise<ServicesEngine | undefined>;
+  close(): Promise<void>;
+};
+
+export async function openServices(options: { dataDir: string; logger: Logger }): Promise<RunningServices> {
+  const { rules } = await loadServiceRules(options.dataDir);
+  const store = await ServicesStore.open(join(options.dataDir, "services"));
+  let engine: ServicesEngine | undefined;
+  let view: { close(): Promise<void> } | undefined;
+  let closing: Promise<void> | undefined;
+  const running = (): ServicesEngine => {
+    if (!engine) throw new NodeError("SERVICES_NOT_RUNNING", "The services component is not running.");
+    return engine;
+  };
+  const services: RunningServices = {
+    rules,
+    store,
+    get engine() {
+      return engine;
+    },
+    desk: {
+      rules,
+      list: (citizen) => store.all({ citizen }),
+      decline: (citizen, id) => running().decline(citizen, id),
+      accept: (citizen, id) => running().accept(citizen, id),
+    },
+    async start(parts) {
+      view = await startOperatorView({ dataDir: options.dataDir, store, engine: () => engine });
+      if (!rules.engine.enabled) {
+        options.logger.info({ event: "services_disabled" }, "life-event services are switched off (services.json engine.enabled)");
+        return undefined;
+      }
+      const account = privateKeyToAccount(parts.servicesKey as Hex);
+      engine = new ServicesEngine({
+        rules,
+        store,
+        chain: createImiClient({ rpc: parts.rpcUrl, deployment: parts.deployment, account }),
+        governor: createImiClient({ rpc: parts.rpcUrl, deployment: parts.deployment, account: privateKeyToAccount(parts.governorKey as Hex) }),
+        gateway: createGatewayClient({ url: parts.gatewayUrl }),
+        account,
+        accessLog: parts.accessLog,
+        indexer: parts.indexer,
+        fromBlock: parts.deployment.fromBlock ?? 0,
+        pollIntervalMs: rules.engine.pollIntervalMs,
+        retry: { baseMs: rules.engine.retryBaseMs, maxMs: rules.engine.retryMaxMs },
+        logger: options.logger,
+      });
+      await engine.prepare();
+      engine.start();
+      return engine;
+    },
+    close() {
+      closing ??= (async () => {
+        await engine?.stop();
+        await view?.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+  return services;
+}
