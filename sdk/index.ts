@@ -235,6 +235,8 @@ export * from "./actions/gateway/acceptService.js";
 export { SERVICE_STATES, type ServiceState, type CitizenService, type CitizenServices } from "./gateway/schemas/services.js";
 export * from "./actions/gateway/getCitizenCredentials.js";
 export type { CitizenCredential } from "./gateway/schemas/credentials.js";
+export * from "./actions/gateway/getCitizenGuardianship.js";
+export type { CitizenGuardianship } from "./gateway/schemas/guardianship.js";
 export * from "./actions/gateway/getSignerNonces.js";
 export type { GatewayDirectory, SignerNonces } from "./gateway/schemas/directory.js";
 export type { TransactionParams, StaffTransactionResult, StatutoryReviewJson } from "./gateway/schemas/staffDesk.js";

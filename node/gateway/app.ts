@@ -22,6 +22,7 @@ import { identityRelayRoutes } from "./routes/identityRelay.js";
 import { directoryRoutes } from "./routes/directory.js";
 import { nonceRoutes } from "./routes/nonces.js";
 import { citizenRecoveryRoutes } from "./routes/citizenRecovery.js";
+import { guardianshipRoutes } from "./routes/guardianship.js";
 import { citizenServicesRoutes } from "./routes/citizenServices.js";
 import { oneCodeRoutes } from "./routes/oneCode.js";
 import { staffDeskRoutes } from "./routes/staffDesk.js";
@@ -129,6 +130,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   await app.register(creditRoutes, { ctx });
   await app.register(nonceRoutes, { ctx });
   await app.register(citizenRecoveryRoutes, { ctx });
+  await app.register(guardianshipRoutes, { ctx });
   await app.register(citizenServicesRoutes, { ctx });
   await app.register(oneCodeRoutes, { ctx });
   await app.register(staffDeskRoutes, { ctx });

@@ -372,6 +372,12 @@ export class Indexer {
     return this.state.guardians.get(`${citizen.toLowerCase()}:${guardian.toLowerCase()}`);
   }
 
+  /** The active guardians of `citizen` now. */
+  guardiansOf(citizen: string, now: bigint): GuardianView[] {
+    const c = citizen.toLowerCase();
+    return [...this.state.guardians.values()].filter((v) => v.citizen === c && !v.removed && now < v.expiresAt);
+  }
+
   /** Citizens for which `guardian` is an active guardian now. */
   wardsOf(guardian: string, now: bigint): string[] {
     const g = guardian.toLowerCase();

@@ -15,6 +15,7 @@ const Credentials = lazy(() => import("./screens/citizen/Credentials.js").then((
 const CredentialsDisclose = lazy(() => import("./screens/citizen/CredentialsDisclose.js").then((m) => m.CredentialsDisclose));
 const ConsentRequest = lazy(() => import("./screens/citizen/ConsentRequest.js").then((m) => m.ConsentRequest));
 const Identity = lazy(() => import("./screens/citizen/Identity.js").then((m) => m.Identity));
+const Guardianship = lazy(() => import("./screens/citizen/Guardianship.js").then((m) => m.Guardianship));
 const Auditor = lazy(() => import("./screens/auditor/Auditor.js").then((m) => m.Auditor));
 const Counter = lazy(() => import("./screens/counter/Counter.js").then((m) => m.Counter));
 const Agency = lazy(() => import("./screens/agency/Agency.js").then((m) => m.Agency));
@@ -55,6 +56,11 @@ function Header() {
           )}
         </div>
       </div>
+      {me?.session.asGuardian && (
+        <p class="acting-banner" data-acting-for={me.session.citizen}>
+          <a href="/me/guardianship">{t("guardianship.actingBanner")}</a>
+        </p>
+      )}
       {me && (
         <nav aria-label={t("app.nav")} class="tabs">
           <a href="/me/accesses" aria-current={path === "/me/accesses" ? "page" : undefined}>
@@ -68,6 +74,9 @@ function Header() {
           </a>
           <a href="/me/identity" aria-current={path === "/me/identity" ? "page" : undefined}>
             {t("identity.title")}
+          </a>
+          <a href="/me/guardianship" aria-current={path === "/me/guardianship" ? "page" : undefined}>
+            {t("guardianship.title")}
           </a>
         </nav>
       )}
@@ -100,6 +109,7 @@ export function App() {
           <Route path="/me/credentials" component={Credentials} />
           <Route path="/me/credentials/:credentialHash/:claim" component={CredentialsDisclose} />
           <Route path="/me/identity" component={Identity} />
+          <Route path="/me/guardianship" component={Guardianship} />
           <Route path="/me/consents/:consentId/:action" component={ConfirmChange} />
           <Route path="/me/consents/:consentId/:action/done" component={ChangeDone} />
           <Route path="/me/recovery/cancel" component={CancelRecovery} />

@@ -29,6 +29,7 @@ import { getGatewayHealth } from "../../actions/gateway/getGatewayHealth.js";
 import { getDirectory } from "../../actions/gateway/getDirectory.js";
 import { getCitizenRecovery, type GetCitizenRecoveryParameters } from "../../actions/gateway/getCitizenRecovery.js";
 import { getCitizenCredentials, type GetCitizenCredentialsParameters } from "../../actions/gateway/getCitizenCredentials.js";
+import { getCitizenGuardianship, type GetCitizenGuardianshipParameters } from "../../actions/gateway/getCitizenGuardianship.js";
 import { getSignerNonces, type GetSignerNoncesParameters } from "../../actions/gateway/getSignerNonces.js";
 import { getGatewayMetrics } from "../../actions/gateway/getGatewayMetrics.js";
 import { getGatewayReadiness } from "../../actions/gateway/getGatewayReadiness.js";
@@ -122,6 +123,7 @@ export function gatewayActions(client: GatewayBaseClient) {
     getDirectory: () => getDirectory(client),
     getCitizenRecovery: (p?: GetCitizenRecoveryParameters) => getCitizenRecovery(client, p),
     getCitizenCredentials: (p?: GetCitizenCredentialsParameters) => getCitizenCredentials(client, p),
+    getCitizenGuardianship: (p?: GetCitizenGuardianshipParameters) => getCitizenGuardianship(client, p),
     getSignerNonces: (p: GetSignerNoncesParameters) => getSignerNonces(client, p),
     // Credit: an agency's yes/no about a red or black list, and the public (公示) lookup
     askCreditPredicate: (p: AskCreditPredicateParameters) => askCreditPredicate(client, p),
@@ -152,6 +154,7 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   directory: "getDirectory",
   citizenRecovery: "getCitizenRecovery",
   citizenCredentials: "getCitizenCredentials",
+  citizenGuardianship: "getCitizenGuardianship",
   signerNonces: "getSignerNonces",
   loginChallenge: "getLoginChallenge",
   staffLogin: "loginStaff",

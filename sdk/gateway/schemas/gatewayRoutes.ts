@@ -8,6 +8,7 @@ import * as credentials from "./credentials.js";
 import * as credit from "./credit.js";
 import * as citizenRecovery from "./citizenRecovery.js";
 import * as directory from "./directory.js";
+import * as guardianship from "./guardianship.js";
 import * as identity from "./identity.js";
 import * as identityRelay from "./identityRelay.js";
 import * as operations from "./operations.js";
@@ -60,6 +61,7 @@ export const gatewayRoutes = {
   citizenAccessStream: route("GET", "/v1/citizen/accesses/stream", trace.accessStreamSchema),
   citizenRecovery: route("GET", "/v1/citizen/recovery", citizenRecovery.citizenRecoverySchema),
   citizenCredentials: route("GET", "/v1/citizen/credentials", credentials.citizenCredentialsSchema),
+  citizenGuardianship: route("GET", "/v1/citizen/guardianship", guardianship.citizenGuardianshipSchema),
   agencyConsents: route("GET", "/v1/agency/consents", records.agencyConsentsSchema),
   auditAccesses: route("GET", "/v1/audit/accesses", records.auditAccessesSchema),
   receipt: route("GET", "/v1/receipts/:seq", trace.receiptSchema),
