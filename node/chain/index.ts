@@ -5,14 +5,17 @@ import { pino, type Logger } from "pino";
 import { hexToBytes, isHexString } from "@ethereumjs/util";
 import { NodeError } from "../NodeError.js";
 import type { PartStatus } from "../storage/StoreHealth.js";
-import { ChainEngine } from "./internal/ChainEngine.js";
+import { ChainEngine, type RetiredRecord } from "./internal/ChainEngine.js";
+import { exportState, type ExportedState } from "./internal/exportState.js";
 import { parseAddressSetting, parseGenesis, parseSettings, type GenesisConfig, type GenesisInput, type NodeSettings } from "./internal/config.js";
-import { addressOfKey, isValidPrivateKey } from "./internal/crypto.js";
+import { addressOfKey, isValidPrivateKey, keccak256 } from "./internal/crypto.js";
 import { RpcHandler } from "./internal/RpcHandler.js";
 import { RpcServer } from "./internal/RpcServer.js";
-import { ChainStore } from "./internal/store.js";
+import { ChainStore, keys } from "./internal/store.js";
 
 export type { GenesisAccount, GenesisConfig, GenesisInput, NodeSettings } from "./internal/config.js";
+export type { RetiredRecord } from "./internal/ChainEngine.js";
+export type { AllocAccount, ExportedState } from "./internal/exportState.js";
 export { DEFAULT_CHAIN_ID, DEFAULT_GAS_LIMIT, DEFAULT_SETTINGS, FEE_FLOAT_WEI, parseGenesis, withFeeFloat } from "./internal/config.js";
 export { NodeError } from "../NodeError.js";
 
@@ -56,6 +59,8 @@ export interface Chain {
   accountRules(): string | undefined;
   /** Whether the chain can write blocks: not after a failed write (a full disk) until it has recovered by itself. */
   storageStatus(): PartStatus;
+  /** Where the chain ended if its state moved to a successor network ({@link retireChain}); it then refuses transactions. */
+  retiredAt(): RetiredRecord | undefined;
   /** Stops serving, finishes the block in progress and closes the database. */
   close(): Promise<void>;
 }
@@ -132,6 +137,7 @@ export async function startChain(config: ChainConfig): Promise<Chain> {
     setAccountRules: (address) => engine.setAccountRules(address === undefined ? undefined : parseAddressSetting("accountRules", address)),
     accountRules: () => engine.accountRulesAddress,
     storageStatus: () => engine.storageStatus(),
+    retiredAt: () => engine.retiredAt,
     close: () => {
       closing ??= (async () => {
         await server.close();
@@ -162,4 +168,52 @@ export async function loadOrCreateValidatorKey(file: string): Promise<Uint8Array
 /** The address of a validator (or any account) key. */
 export function addressOf(privateKey: string | Uint8Array): string {
   return addressOfKey(parseKey(privateKey));
+}
+
+/**
+ * Retires a stopped chain in favour of a successor network (chain `successorChainId`) and returns
+ * its whole state at the head as a genesis alloc. The data directory records the block it ended
+ * at; from then on the node serves reads but refuses every transaction (`CHAIN_RETIRED`), so
+ * nothing is written here that the successor's genesis does not hold. Refused while a running
+ * node holds the directory, or while its pool holds acknowledged transactions no block has
+ * sealed yet (start the node once so it seals them, stop it, and retire again). Retiring again
+ * gives the same state; a different successor is refused.
+ */
+export async function retireChain(options: { dataDir: string; successorChainId: number }): Promise<{ state: ExportedState; retired: RetiredRecord }> {
+  if (!Number.isSafeInteger(options.successorChainId) || options.successorChainId <= 0) {
+    throw new NodeError("CHAIN_CONFIG_INVALID", "successorChainId: give a positive integer chain id", { details: { setting: "successorChainId" } });
+  }
+  const store = await ChainStore.open(join(options.dataDir, "chaindata"));
+  try {
+    const genesisBytes = await store.get(keys.meta("genesis"));
+    if (genesisBytes === undefined) throw new NodeError("CHAIN_GENESIS_MISSING", `${options.dataDir} holds no chain`);
+    const genesis = JSON.parse(new TextDecoder().decode(genesisBytes)) as GenesisConfig;
+    if (options.successorChainId === genesis.chainId) {
+      throw new NodeError("CHAIN_CONFIG_INVALID", `successorChainId: ${genesis.chainId} is this chain's own id; the successor needs its own so no transaction signed for one replays on the other`, {
+        details: { setting: "successorChainId" },
+      });
+    }
+    const storedRetired = await store.get(keys.meta("retired"));
+    const previous = storedRetired === undefined ? undefined : (JSON.parse(new TextDecoder().decode(storedRetired)) as RetiredRecord);
+    if (previous !== undefined && previous.successorChainId !== options.successorChainId) {
+      throw new NodeError("CHAIN_RETIRED", `this chain was already retired for chain ${previous.successorChainId}`, { details: { successorChainId: previous.successorChainId } });
+    }
+    for await (const [, raw] of store.level.iterator(keys.poolRange())) {
+      if ((await store.get(keys.tx(keccak256(raw)))) === undefined) {
+        throw new NodeError("CHAIN_POOL_NOT_EMPTY", "the node stopped with acknowledged transactions not yet in a block: start it once so it seals them, stop it, and retire again");
+      }
+    }
+    const state = await exportState(store, genesis);
+    const retired: RetiredRecord = previous ?? {
+      block: state.block,
+      blockHash: state.blockHash,
+      stateRoot: state.stateRoot,
+      successorChainId: options.successorChainId,
+      at: new Date().toISOString(),
+    };
+    if (previous === undefined) await store.writeSynced([{ type: "put", key: keys.meta("retired"), value: new TextEncoder().encode(JSON.stringify(retired)) }]);
+    return { state, retired };
+  } finally {
+    await store.close();
+  }
 }

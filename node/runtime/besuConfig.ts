@@ -1,20 +1,30 @@
-// What a multi-machine deployment on Hyperledger Besu (QBFT) needs, derived from this node:
-// a genesis with the same chain id and EVM fork as the embedded chain, a validator key per
-// machine, the account allowlist as it stands in AccountRules, and a Besu config file per
-// validator. See docs/scale-out.md for how to start them and move IMI onto them.
+// What a multi-machine deployment on Hyperledger Besu (QBFT) needs, derived from this node: a
+// genesis that carries the embedded chain's whole state at its head (every account's code,
+// storage, nonce and balance) under a chain id of its own, a validator key per machine, the
+// account allowlist as it stands in AccountRules, and a Besu config file per validator. Writing
+// it retires the embedded chain at that head: from then on it refuses transactions, so nothing
+// can be written there that the genesis does not hold. See docs/scale-out.md.
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { RLP } from "@ethereumjs/rlp";
 import { Contract, SigningKey, Wallet, getAddress, getBytes, hexlify, toBeHex, ZeroHash } from "ethers";
 import { NodeError } from "../NodeError.js";
-import { DEFAULT_GAS_LIMIT } from "../chain/index.js";
+import { DEFAULT_GAS_LIMIT, retireChain, type RetiredRecord } from "../chain/index.js";
 import { openChainReader } from "./chainReader.js";
 import { readManifest } from "./deploy.js";
 import { openKeyRing } from "./keys.js";
 
 export type BesuConfigResult = {
   outDir: string;
+  /** The Besu network's chain id: its own, never the embedded chain's. */
   chainId: number;
+  /** The embedded chain's id. */
+  previousChainId: number;
+  /** Where the embedded chain ended; the genesis holds its state at this block. */
+  retired: RetiredRecord;
+  /** Accounts and storage slots carried into the genesis alloc. */
+  accounts: number;
+  slots: number;
   validators: Array<{ name: string; address: string; enode: string; rpcUrl: string }>;
   allowlist: string[];
   files: string[];
@@ -45,6 +55,8 @@ export async function writeBesuConfig(options: {
   /** Host names or IPs of the validator machines, one per validator (default all 127.0.0.1). */
   hosts?: string[];
   rpcUrl?: string;
+  /** The Besu network's chain id (default: the embedded chain's id + 1). */
+  chainId?: number;
   env?: NodeJS.ProcessEnv;
 }): Promise<BesuConfigResult> {
   const count = options.validators ?? 4;
@@ -56,6 +68,20 @@ export async function writeBesuConfig(options: {
   const manifest = await readManifest(options.dataDir);
   if (!manifest) throw new NodeError("BESU_NO_DEPLOYMENT", `${options.dataDir} holds no deployment.json: start the node once with imi up`);
   const keys = await openKeyRing(options.dataDir, options.env);
+  const chainId = options.chainId ?? manifest.chainId + 1;
+  if (!Number.isSafeInteger(chainId) || chainId <= 0 || chainId === manifest.chainId) {
+    throw new NodeError("CONFIG_INVALID", `chain-id: give a positive chain id other than the embedded chain's ${manifest.chainId}, so a transaction signed for one cannot replay on the other.`);
+  }
+  // Export and retire first: the node must be stopped (its database is locked while it runs).
+  let exported: Awaited<ReturnType<typeof retireChain>>;
+  try {
+    exported = await retireChain({ dataDir: join(options.dataDir, "chain"), successorChainId: chainId });
+  } catch (error) {
+    if (error instanceof NodeError && error.code === "CHAIN_DATA_DIR_LOCKED") {
+      throw new NodeError("BESU_NODE_RUNNING", `the node on ${options.dataDir} is running: stop it (imi down or Ctrl-C) before exporting its state`, { cause: error });
+    }
+    throw error;
+  }
 
   const reader = await openChainReader({ dataDir: options.dataDir, chainId: manifest.chainId, keys, rpcUrl: options.rpcUrl });
   let allowlist: string[];
@@ -94,7 +120,7 @@ export async function writeBesuConfig(options: {
 
   const genesis = {
     config: {
-      chainId: manifest.chainId,
+      chainId,
       berlinBlock: 0,
       londonBlock: 0,
       shanghaiTime: 0,
@@ -108,13 +134,14 @@ export async function writeBesuConfig(options: {
       qbft: { blockperiodseconds: 1, epochlength: 30000, requesttimeoutseconds: 4 },
     },
     nonce: "0x0",
-    timestamp: toBeHex(Math.floor(Date.now() / 1000)),
+    // Never before the last embedded block: contracts compare stored times with block.timestamp.
+    timestamp: toBeHex(Math.max(Math.floor(Date.now() / 1000), exported.state.timestamp)),
     gasLimit: toBeHex(DEFAULT_GAS_LIMIT),
     difficulty: "0x1",
     mixHash: "0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365",
     coinbase: "0x0000000000000000000000000000000000000000",
     parentHash: ZeroHash,
-    alloc: {},
+    alloc: exported.state.alloc,
     extraData: qbftExtraData(validators.map((v) => v.address)),
   };
   const write = async (name: string, content: string, mode = 0o644) => {
@@ -144,9 +171,12 @@ export async function writeBesuConfig(options: {
         `rpc-http-host="${hosts[i]}"`,
         `rpc-http-port=${rpcPort}`,
         `rpc-http-api=["ETH","NET","WEB3","QBFT"]`,
+        // PERM changes the node's allowlist: only on the WebSocket endpoint, and that only on
+        // loopback, where the allowlist synchroniser of this machine reaches it (imi allowlist-sync).
         `rpc-ws-enabled=true`,
-        `rpc-ws-host="${hosts[i]}"`,
+        `rpc-ws-host="127.0.0.1"`,
         `rpc-ws-port=${rpcPort + 1000}`,
+        `rpc-ws-api=["ETH","NET","WEB3","PERM"]`,
         `host-allowlist=["${hosts[i]}","localhost","127.0.0.1"]`,
         `min-gas-price=0`,
         `permissions-accounts-config-file-enabled=true`,
@@ -156,6 +186,16 @@ export async function writeBesuConfig(options: {
       ].join("\n"),
     );
   }
-  await write("validators.json", JSON.stringify({ chainId: manifest.chainId, validators, allowlist }, null, 2) + "\n");
-  return { outDir: options.outDir, chainId: manifest.chainId, validators, allowlist, files };
+  await write("validators.json", JSON.stringify({ chainId, previousChainId: manifest.chainId, retired: exported.retired, validators, allowlist }, null, 2) + "\n");
+  return {
+    outDir: options.outDir,
+    chainId,
+    previousChainId: manifest.chainId,
+    retired: exported.retired,
+    accounts: exported.state.accounts,
+    slots: exported.state.slots,
+    validators,
+    allowlist,
+    files,
+  };
 }

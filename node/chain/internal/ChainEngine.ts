@@ -31,6 +31,16 @@ import { Mutex } from "./Mutex.js";
 import { ChainStore, GroupWriter, keys, readU64, StateDB, u64, type WriteOp } from "./store.js";
 import { TxPool, type PoolTx, type TxPoolLimits } from "./TxPool.js";
 
+/** What the data directory records when the chain's state moved to a successor network. */
+export interface RetiredRecord {
+  block: number;
+  blockHash: string;
+  stateRoot: string;
+  successorChainId: number;
+  /** ISO time of the export. */
+  at: string;
+}
+
 export interface EngineOptions {
   /** Required on first start; on later starts it must match the stored one. */
   genesis: GenesisConfig | undefined;
@@ -155,6 +165,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   private arrivedWhileProducing = false;
   private closed = false;
   private failed: Error | undefined;
+  /** Set when the chain's state was exported to a successor network: it seals and admits nothing more. */
+  private retired: RetiredRecord | undefined;
   /** Block hashes BLOCKHASH has looked up; sealed blocks that never reached disk are dropped from it. */
   private blockHashes = new Map<number, Uint8Array>();
   /**
@@ -326,6 +338,11 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     };
     const vm = await createVM({ common, stateManager, blockchain });
     engine = new ChainEngine({ common, genesis, store, stateDb, vm, head, opts, caches });
+    const retired = await store.get(keys.meta("retired"));
+    if (retired !== undefined) {
+      engine.retired = JSON.parse(new TextDecoder().decode(retired)) as RetiredRecord;
+      return engine;
+    }
     await engine.restorePool();
     engine.startInterval();
     return engine;
@@ -1005,8 +1022,18 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     return out;
   }
 
+  /** Where the chain ended, when it was retired. */
+  get retiredAt(): RetiredRecord | undefined {
+    return this.retired;
+  }
+
   private assertRunning(): void {
     if (this.closed) throw new NodeError("CHAIN_CLOSED", "the node is shutting down");
+    if (this.retired !== undefined) {
+      throw new NodeError("CHAIN_RETIRED", `this chain was retired at block ${this.retired.block}; its state continues on chain ${this.retired.successorChainId}: send transactions there`, {
+        details: { block: this.retired.block, successorChainId: this.retired.successorChainId },
+      });
+    }
     if (!this.health.ok) throw this.health.error(this.failed);
     if (this.failed !== undefined) throw new NodeError("CHAIN_FAILED", "the node stopped producing blocks after a failure", { cause: this.failed });
   }

@@ -31,7 +31,7 @@ describe("imi besu-config", () => {
     expect(qbftExtraData(Array.from({ length: 4 }, (_, i) => "0x" + String(i + 1).repeat(40))).slice(0, 6)).toBe("0xf87a");
   });
 
-  it("writes genesis, validator keys and configs, and the allowlist read from AccountRules", async () => {
+  it("writes genesis, validator keys and configs, and the allowlist read from AccountRules, once the node is stopped", async () => {
     const work = await mkdtemp(join(tmpdir(), "imi-besu-"));
     const dataDir = join(work, "node");
     const child = spawn(process.execPath, ["cli/bin/imi.js", "--json", "up", "--data-dir", dataDir, "--chain-port", "0", "--gateway-port", "0"], {
@@ -42,14 +42,14 @@ describe("imi besu-config", () => {
       createInterface({ input: child.stdout }).on("line", (line) => line.startsWith("{") && resolve(JSON.parse(line))),
     );
     const out = join(work, "besu");
-    const result = await run(["--json", "besu-config", "--data-dir", dataDir, "--out", out, "--hosts", "10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4"]);
     child.kill("SIGINT");
     await exited;
+    const result = await run(["--json", "besu-config", "--data-dir", dataDir, "--out", out, "--hosts", "10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4"]);
     expect(result.code).toBe(0);
     const allowlist = result.json.allowlist as string[];
     expect(allowlist).toEqual(expect.arrayContaining([getAddress(summary.governor), getAddress(summary.gateway)]));
     const genesis = JSON.parse(await readFile(join(out, "genesis.json"), "utf8"));
-    expect(genesis.config).toMatchObject({ chainId: 7337, cancunTime: 0, zeroBaseFee: true, qbft: { blockperiodseconds: 1 } });
+    expect(genesis.config).toMatchObject({ chainId: 7338, cancunTime: 0, zeroBaseFee: true, qbft: { blockperiodseconds: 1 } });
     const validators = result.json.validators as Array<{ address: string; enode: string }>;
     expect(validators).toHaveLength(4);
     expect(genesis.extraData).toBe(qbftExtraData(validators.map((v) => v.address)));
