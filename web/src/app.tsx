@@ -15,6 +15,7 @@ const Credentials = lazy(() => import("./screens/citizen/Credentials.js").then((
 const CredentialsDisclose = lazy(() => import("./screens/citizen/CredentialsDisclose.js").then((m) => m.CredentialsDisclose));
 const ConsentRequest = lazy(() => import("./screens/citizen/ConsentRequest.js").then((m) => m.ConsentRequest));
 const Identity = lazy(() => import("./screens/citizen/Identity.js").then((m) => m.Identity));
+const Passkey = lazy(() => import("./screens/citizen/Passkey.js").then((m) => m.Passkey));
 const Guardianship = lazy(() => import("./screens/citizen/Guardianship.js").then((m) => m.Guardianship));
 const Auditor = lazy(() => import("./screens/auditor/Auditor.js").then((m) => m.Auditor));
 const Counter = lazy(() => import("./screens/counter/Counter.js").then((m) => m.Counter));
@@ -109,6 +110,7 @@ export function App() {
           <Route path="/me/credentials" component={Credentials} />
           <Route path="/me/credentials/:credentialHash/:claim" component={CredentialsDisclose} />
           <Route path="/me/identity" component={Identity} />
+          <Route path="/passkey" component={Passkey} />
           <Route path="/me/guardianship" component={Guardianship} />
           <Route path="/me/consents/:consentId/:action" component={ConfirmChange} />
           <Route path="/me/consents/:consentId/:action/done" component={ChangeDone} />

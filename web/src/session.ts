@@ -1,10 +1,13 @@
 // The signed-in session, in memory only: the bearer token and the decrypted key are gone when the
 // page is closed or reloaded (the keystore stays encrypted in IndexedDB).
 import { useEffect, useState } from "preact/hooks";
-import type { LocalAccount } from "@imi-ledger/sdk";
+import type { LocalAccount, PasskeySignerAccount } from "@imi-ledger/sdk";
 import type { Session } from "./api/http.js";
 
-export type SignedIn = { session: Session; account: LocalAccount };
+/** The citizen's signer: a key opened from this device's keystore, or her passkey (each signature asks for face or fingerprint). */
+export type CitizenSigner = LocalAccount | PasskeySignerAccount;
+
+export type SignedIn = { session: Session; account: CitizenSigner };
 
 let current: SignedIn | undefined;
 const listeners = new Set<() => void>();

@@ -5,8 +5,8 @@ import {
   resumeConsentTypedData,
   revokeConsentTypedData,
   type Hex,
-  type LocalAccount,
 } from "@imi-ledger/sdk";
+import type { CitizenSigner } from "../session.js";
 import type { Session } from "./http.js";
 import { getDeployment } from "./directory.js";
 
@@ -50,7 +50,7 @@ export type ConsentJson = {
 export type StatutoryJson = { grantId: string; agency: string; scopes: string; purpose: string; legalBasis: string; validFrom: string; validUntil: string; revoked: boolean; anyCitizen: boolean };
 
 /** Citizen login (flow 5): the SDK signs the gateway's one-shot challenge with the identity's key. */
-export async function citizenLogin(account: LocalAccount, citizen: Hex): Promise<Session> {
+export async function citizenLogin(account: CitizenSigner, citizen: Hex): Promise<Session> {
   const session = await gateway.loginCitizen({ signer: account, citizen });
   // The token lives in this page's memory (session.ts), not in the shared client.
   gateway.logout();
@@ -77,13 +77,13 @@ export type ConsentAction = "revoke" | "pause" | "resume";
 const BUILDERS = { revoke: revokeConsentTypedData, pause: pauseConsentTypedData, resume: resumeConsentTypedData } as const;
 
 /** Signs the change in the browser and has the gateway relay it; resolves once the change is on the ledger and indexed. */
-export async function changeMyConsent(account: LocalAccount, action: ConsentAction, consentId: Hex): Promise<{ status: string; txHash: string; blockNumber: number }> {
+export async function changeMyConsent(account: CitizenSigner, action: ConsentAction, consentId: Hex): Promise<{ status: string; txHash: string; blockNumber: number }> {
   const deployment = await getDeployment();
   const { nonce } = await signerNonce("consentRegistry", account.address);
   // One hour to reach the ledger: the relay answers in seconds, a stale signature is useless.
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
   const typed = BUILDERS[action]({ chainId: deployment.chainId, verifyingContract: deployment.contracts.consentRegistry as Hex, consentId, nonce, deadline });
-  const authorization = { signer: account.address, deadline, signature: account.signTypedData(typed) };
+  const authorization = { signer: account.address, deadline, signature: await account.signTypedData(typed) };
   const relay = { revoke: gateway.relayRevokeConsent, pause: gateway.relayPauseConsent, resume: gateway.relayResumeConsent }[action];
   return (await relay({ consentId, authorization })) as { status: string; txHash: string; blockNumber: number };
 }

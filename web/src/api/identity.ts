@@ -23,7 +23,7 @@ export async function rotateMyKey(me: SignedIn, password: string): Promise<{ new
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
   const citizen = me.session.citizen;
   const typed = rotateKeyTypedData({ chainId: deployment.chainId, verifyingContract: deployment.contracts.identityRegistry as Hex, citizen, newController: next.address, nonce, deadline });
-  const relayed = await gateway.relayRotateKey({ citizen, newController: next.address, authorization: { signer: me.account.address, deadline, signature: me.account.signTypedData(typed) } });
+  const relayed = await gateway.relayRotateKey({ citizen, newController: next.address, authorization: { signer: me.account.address, deadline, signature: await me.account.signTypedData(typed) } });
   await saveDeviceKey({ keystore, citizen: stored.citizen, address: next.address, savedAt: Date.now() });
   setSignedIn({ session: await citizenLogin(next, citizen), account: next });
   return { newController: next.address, txHash: relayed.txHash };

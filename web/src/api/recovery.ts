@@ -1,6 +1,7 @@
 // A key recovery pending on the citizen's identity, and the citizen's cancel: signed here with the
 // identity's key (CancelRecovery, EIP-712), relayed by the gateway through the SDK's client.
-import { cancelRecoveryTypedData, type Hex, type LocalAccount } from "@imi-ledger/sdk";
+import { cancelRecoveryTypedData, type Hex } from "@imi-ledger/sdk";
+import type { CitizenSigner } from "../session.js";
 import { gateway } from "./client.js";
 import { getDeployment } from "./directory.js";
 import type { Session } from "./http.js";
@@ -12,7 +13,7 @@ export async function myRecovery(session: Session): Promise<PendingRecovery> {
   return (await gateway.getCitizenRecovery({ token: session.token })) as PendingRecovery;
 }
 
-export async function cancelMyRecovery(account: LocalAccount, citizen: Hex): Promise<void> {
+export async function cancelMyRecovery(account: CitizenSigner, citizen: Hex): Promise<void> {
   const [deployment, nonces] = await Promise.all([getDeployment(), gateway.getSignerNonces({ signer: account.address })]);
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
   const typed = cancelRecoveryTypedData({
@@ -22,5 +23,5 @@ export async function cancelMyRecovery(account: LocalAccount, citizen: Hex): Pro
     nonce: BigInt((nonces as unknown as { identityRegistry: string }).identityRegistry),
     deadline,
   });
-  await gateway.relayCancelRecovery({ citizen, authorization: { signer: account.address, deadline, signature: account.signTypedData(typed) } });
+  await gateway.relayCancelRecovery({ citizen, authorization: { signer: account.address, deadline, signature: await account.signTypedData(typed) } });
 }

@@ -57,7 +57,6 @@ export const en = {
     button: "Sign in",
     working: "Checking your key…",
     otherDevice: "Use another key",
-    passkeyLater: "Passkeys: coming soon",
   },
   accesses: {
     title: "Who read my data",
@@ -411,7 +410,23 @@ export const en = {
     allGood: "The log holds every record shown, unchanged.",
     problem: "Some records could not be proven. Report them.",
   },
-  errors: {
+  passkey: {
+    door: "Use a passkey on this phone (face or fingerprint)",
+    createTitle: "Use this phone as your key",
+    createIntro: "Your phone makes a passkey that only your face or fingerprint unlocks. Nothing to remember, no key file. The counter then links it to your identity.",
+    create: "Create a passkey on this phone",
+    creating: "Waiting for your face or fingerprint…",
+    credentialName: "IMI resident",
+    signInTitle: "Sign in with your passkey",
+    accountTitle: "For the service counter",
+    accountIntro: "Show this code to the counter clerk. They link this phone's account to your identity; it is your key from then on.",
+    accountLabel: "Your passkey account",
+    qrLabel: "Your passkey account and key as a QR code, for the counter",
+    citizenHint: "On the slip the counter gave you. This phone remembers it after your first sign-in.",
+    signIn: "Sign in with face or fingerprint",
+    lostPhone: "Lost your phone? Go to a service counter with a new phone: the counter starts a recovery to a new passkey, and your old phone can stop it for a few days.",
+    forget: "Remove this passkey from this phone",
+    errors: {
     unknown: "Something went wrong ({{code}}). Try again.",
     // Gateway error codes
     ACCESSLOG_UNAVAILABLE: "The access log is not available right now. Nothing was changed. Try again later.",

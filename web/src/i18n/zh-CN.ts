@@ -58,7 +58,6 @@ export const zhCN: Catalogue = {
     button: "登录",
     working: "正在核验您的密钥…",
     otherDevice: "使用其他密钥",
-    passkeyLater: "通行密钥：即将推出",
   },
   accesses: {
     title: "谁查看了我的数据",
@@ -412,7 +411,23 @@ export const zhCN: Catalogue = {
     allGood: "日志完整保存了显示的每一条记录，未被改动。",
     problem: "有记录无法证明。请上报。",
   },
-  errors: {
+  passkey: {
+    door: "用本手机的通行密钥（刷脸或指纹）",
+    createTitle: "把这部手机当作您的密钥",
+    createIntro: "手机会生成一个只有您的面容或指纹才能解锁的通行密钥。无需记忆，也无需密钥文件。随后由服务窗口把它关联到您的身份。",
+    create: "在本手机上创建通行密钥",
+    creating: "请刷脸或按指纹…",
+    credentialName: "IMI 居民",
+    signInTitle: "用通行密钥登录",
+    accountTitle: "请出示给服务窗口",
+    accountIntro: "请把此码出示给窗口工作人员。他们会把本手机的账户关联到您的身份，此后它就是您的密钥。",
+    accountLabel: "您的通行密钥账户",
+    qrLabel: "您的通行密钥账户和公钥的二维码，供服务窗口使用",
+    citizenHint: "见服务窗口给您的凭条。首次登录后本手机会记住它。",
+    signIn: "刷脸或指纹登录",
+    lostPhone: "手机丢了？请带新手机到服务窗口：窗口会发起恢复，换成新的通行密钥；在几天内，旧手机仍可阻止这次恢复。",
+    forget: "从本手机删除此通行密钥",
+    errors: {
     unknown: "出了点问题（{{code}}）。请再试一次。",
     ACCESSLOG_UNAVAILABLE: "访问日志暂时不可用。没有做任何更改。请稍后再试。",
     ACCESS_LOG_UNAVAILABLE: "访问日志暂时不可用。没有做任何更改。请稍后再试。",

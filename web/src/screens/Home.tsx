@@ -21,6 +21,9 @@ export function Home() {
   return (
     <main id="main" tabIndex={-1}>
       {stored === undefined ? <p>{t("app.loading")}</p> : stored ? <SignIn onForget={() => setStored(null)} /> : <ImportKey onDone={() => loadDeviceKey().then((k) => setStored(k ?? null))} />}
+      <p class="passkey-door">
+        <a href="/passkey">{t("passkey.door")}</a>
+      </p>
       <section class="staff" aria-labelledby="staff-title">
         <h2 id="staff-title">{t("roles.title")}</h2>
         <ul class="doors">
@@ -124,7 +127,6 @@ function SignIn({ onForget }: { onForget: () => void }) {
           {busy ? t("signIn.working") : t("signIn.button")}
         </button>
       </form>
-      <p class="hint">{t("signIn.passkeyLater")}</p>
       <button type="button" class="link" onClick={() => void forgetDeviceKey().then(onForget)}>
         {t("keys.forget")}
       </button>
