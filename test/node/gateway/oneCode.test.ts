@@ -10,6 +10,7 @@ import {
   createOneCode,
   generatePrivateKey,
   privateKeyToAccount,
+  randomBytes32,
   signIdentityProof,
   signOneCodeStaple,
   verifyOneCode,
@@ -144,7 +145,7 @@ describe("gateway: one code", () => {
     const s = await staple();
     expect((await check(await makeCode({ s, issuedAt: seconds() - 120 }))).json()).toMatchObject({ verified: false, reason: "ONE_CODE_STALE" });
     const thief = privateKeyToAccount(generatePrivateKey());
-    const forged = await createOneCode({ address: key.address, signTypedData: (td) => thief.signTypedData(td) }, { chainId: h.f.chainId, staple: s });
+    const forged = await createOneCode({ address: key.address, signTypedData: (td) => thief.signTypedData(td) }, { chainId: h.f.chainId, staple: s, issuedAt: seconds() });
     expect((await check(forged)).json()).toMatchObject({ verified: false, reason: "ONE_CODE_BAD_SIGNATURE" });
     const before = h.accessLog.lastSeq();
     const bad = await check("AQ");
@@ -206,6 +207,30 @@ describe("gateway: one code", () => {
     } finally {
       h.shiftClock(-3_600_000);
     }
+  });
+
+  it("one disclosed claim: the staple vouches for a valid credential about this identity (the senior card); another's or a revoked one is refused", async () => {
+    const { f } = h;
+    const schemaId = randomBytes32();
+    await (await f.contracts.credentialRegistry.connect(f.accounts.governor).registerSchema(schemaId, "senior-card", "1")).wait();
+    await (await f.contracts.credentialRegistry.connect(f.accounts.governor).setIssuerTrust(schemaId, f.accounts.issuer.address, true)).wait();
+    const mine = randomBytes32();
+    const theirs = randomBytes32();
+    await (await f.contracts.credentialRegistry.connect(f.accounts.issuer).anchor(mine, schemaId, citizen, 0, 0)).wait();
+    await (await f.contracts.credentialRegistry.connect(f.accounts.issuer).anchor(theirs, schemaId, randomBytes32(), 0, 0)).wait();
+    await h.indexer.sync();
+    const s = await staple(citizenToken, { credential: mine });
+    expect(s.claim).toEqual({ schema: schemaId, credential: mine, name: "senior-card", value: "valid" });
+    const res = await check(await makeCode({ s, verifier: door.address }));
+    expect(res.json()).toMatchObject({ verified: true, claim: { name: "senior-card", value: "valid", credential: mine } });
+    const other = await app.inject({ method: "POST", url: "/v1/one-code/staple", headers: { authorization: `Bearer ${citizenToken}` }, payload: { credential: theirs } });
+    expect(other.statusCode).toBe(403);
+    expect(other.json().code).toBe("CREDENTIAL_NOT_YOURS");
+    await (await f.contracts.credentialRegistry.connect(f.accounts.issuer).revoke(mine, 1)).wait();
+    await h.indexer.sync();
+    const revoked = await app.inject({ method: "POST", url: "/v1/one-code/staple", headers: { authorization: `Bearer ${citizenToken}` }, payload: { credential: mine } });
+    expect(revoked.statusCode).toBe(403);
+    expect(revoked.json().code).toBe("CREDENTIAL_NOT_VALID");
   });
 
   it("refused: a deactivated identity's code, though its staple still lasts", async () => {
