@@ -254,6 +254,14 @@ export async function importCitizensBulk(options: ImportBulkOptions): Promise<Im
         // Refused before it reached the chain (the estimate, the gateway's checks): the nonce is free again.
         // Later batches may already wait at the chain behind this nonce: fill it at once.
         if (!(await nonces.used(signed?.signedTransaction))) await nonces.release(nonce, true);
+        // A batch sent again after a "not now" can be refused as registered already because its
+        // first sending landed: then its rows are this run's own registrations.
+        const m = signed ? await mined(signed).catch(() => undefined) : undefined;
+        if (m?.ok) {
+          batches++;
+          items.forEach((item, i) => record(item, { kind: "registered", citizen: signed!.rows[i]!.citizen, blockNumber: m.blockNumber }));
+          return;
+        }
         const r = refusal(error);
         if (!(r.cli instanceof CliError) || r.cli.exitCode === EXIT.unavailable || RUN_FATAL.has(r.code)) throw r.cli;
         return resolve(items, { code: r.code, message: r.cli.message });
