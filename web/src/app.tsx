@@ -15,8 +15,10 @@ const Credentials = lazy(() => import("./screens/citizen/Credentials.js").then((
 const CredentialsDisclose = lazy(() => import("./screens/citizen/CredentialsDisclose.js").then((m) => m.CredentialsDisclose));
 const ConsentRequest = lazy(() => import("./screens/citizen/ConsentRequest.js").then((m) => m.ConsentRequest));
 const Identity = lazy(() => import("./screens/citizen/Identity.js").then((m) => m.Identity));
-const Passkey = lazy(() => import("./screens/citizen/Passkey.js").then((m) => m.Passkey));
 const Guardianship = lazy(() => import("./screens/citizen/Guardianship.js").then((m) => m.Guardianship));
+const Passkey = lazy(() => import("./screens/citizen/Passkey.js").then((m) => m.Passkey));
+const MyCode = lazy(() => import("./screens/citizen/MyCode.js").then((m) => m.MyCode));
+const Verifier = lazy(() => import("./screens/verifier/Verifier.js").then((m) => m.Verifier));
 const Auditor = lazy(() => import("./screens/auditor/Auditor.js").then((m) => m.Auditor));
 const Counter = lazy(() => import("./screens/counter/Counter.js").then((m) => m.Counter));
 const Agency = lazy(() => import("./screens/agency/Agency.js").then((m) => m.Agency));
@@ -73,6 +75,9 @@ function Header() {
           <a href="/me/credentials" aria-current={path.startsWith("/me/credentials") ? "page" : undefined}>
             {t("credentials.title")}
           </a>
+          <a href="/me/code" aria-current={path === "/me/code" ? "page" : undefined}>
+            {t("myCode.title")}
+          </a>
           <a href="/me/identity" aria-current={path === "/me/identity" ? "page" : undefined}>
             {t("identity.title")}
           </a>
@@ -110,13 +115,15 @@ export function App() {
           <Route path="/me/credentials" component={Credentials} />
           <Route path="/me/credentials/:credentialHash/:claim" component={CredentialsDisclose} />
           <Route path="/me/identity" component={Identity} />
-          <Route path="/passkey" component={Passkey} />
+          <Route path="/me/code" component={MyCode} />
           <Route path="/me/guardianship" component={Guardianship} />
+          <Route path="/passkey" component={Passkey} />
           <Route path="/me/consents/:consentId/:action" component={ConfirmChange} />
           <Route path="/me/consents/:consentId/:action/done" component={ChangeDone} />
           <Route path="/me/recovery/cancel" component={CancelRecovery} />
           <Route path="/counter" component={Counter} />
           <Route path="/agency" component={Agency} />
+          <Route path="/verifier" component={Verifier} />
           <Route path="/auditor/statutory" component={StatutoryReview} />
           <Route path="/auditor" component={Auditor} />
           <Route default component={NotFound} />

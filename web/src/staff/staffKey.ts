@@ -2,7 +2,7 @@
 // encrypted at rest under the staff password), per role, in its own IndexedDB database so the
 // citizen's key store and the staff's never share a schema. The decrypted key and the session
 // token live in this page's memory only (see staffSession.ts).
-export type StaffRole = "registrar" | "agency" | "auditor";
+export type StaffRole = "registrar" | "agency" | "auditor" | "verifier";
 export type StoredStaffKey = { keystore: string; address: string; savedAt: number };
 
 const DB = "imi-staff";
