@@ -85,7 +85,8 @@ export async function startDemoNode(): Promise<DemoNode> {
   const lines = createInterface({ input: child.stdout! });
   const summary = await new Promise<Record<string, unknown>>((resolve, reject) => {
     lines.on("line", (line) => {
-      if (line.startsWith("{")) resolve(JSON.parse(line) as Record<string, unknown>);
+      // The summary line, not a log line the node wrote to stdout before it (an index warning on a loaded machine).
+      if (line.startsWith('{"ok"')) resolve(JSON.parse(line) as Record<string, unknown>);
     });
     void exited.then((code) => reject(new Error(`imi up --demo exited with ${code}: ${stderr}`)));
   });
