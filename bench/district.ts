@@ -4,7 +4,7 @@
 // path), in steps, so that consent-checked accesses are measured at each size the issue names.
 // Figures only, no assertions; every figure says the scale it comes from.
 //
-//   npm run bench:district -- [--quick] [--json] [--citizens N] [--batch 200] [--in-flight 4]
+//   npm run bench:district -- [--quick] [--json] [--citizens N] [--batch 100] [--in-flight 4]
 //
 // --quick: 100,000 citizens (steps 1,000 / 100,000). Full: 1,230,000 (steps 1,000 / 100,000 /
 // 1,230,000). The machine's load average is printed with the figures: the cores are shared.
@@ -26,7 +26,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     citizens: { type: "string" },
-    batch: { type: "string", default: "200" },
+    batch: { type: "string", default: "100" },
     "in-flight": { type: "string", default: "4" },
     "access-seconds": { type: "string", default: "5" },
   },
@@ -199,7 +199,7 @@ else {
   for (const o of figures.onboarding as Array<Record<string, unknown>>)
     console.log(`onboarding ${String(o.from).padStart(9)} → ${String(o.to).padEnd(9)} ${o.citizens_per_s} citizens/s  ${o.seconds} s  batches ${o.batches}  stages ${JSON.stringify(o.stages_s)}`);
   console.log(`onboarding total         ${figures.onboarding_total_s} s, ${figures.onboarding_citizens_per_s} citizens/s  (target ≥ 2,050/s)`);
-  for (const a of figures.accesses as Array<Record<string, unknown>>) console.log(`accesses at ${String(a.citizens).padStart(9)}   ${a.per_s}/s  p99 ${a.p99_ms} ms  (non-2xx ${a.non_2xx})`);
+  for (const a of figures.accesses as Array<Record<string, unknown>>) console.log(`accesses at ${String(a.citizens).padStart(9)}   ${a.per_s}/s  p99 ${a.p99_ms} ms  (non-2xx ${a.non_2xx}${a.refused ? `, refused ${a.refused}` : ""})`);
   console.log(`revocation → refusal     ${figures.revocation_to_refusal_ms} ms`);
   console.log(`disk per citizen (bytes) ${JSON.stringify(figures.disk)}`);
   console.log(`node peak RSS            ${figures.peak_rss_mb} MB  (target ≤ 1,024)`);
@@ -225,9 +225,12 @@ async function measureAccess(n: Up, c: { token: string; body: string }, seconds:
     new Promise<autocannon.Result>((resolve, reject) => {
       autocannon({ url: `${n.gatewayUrl}/v1/access/data`, connections: 20, duration, requests: [{ method: "POST", body: c.body, setupRequest: (r) => ({ ...r, headers: headers() }) }] }, (err, res) => (err ? reject(err) : resolve(res)));
     });
+  // One request first: a refusal here says why (its code), where autocannon only counts it.
+  const probe = await fetch(`${n.gatewayUrl}/v1/access/data`, { method: "POST", headers: headers(), body: c.body });
+  const probeCode = probe.ok ? undefined : ((await probe.json().catch(() => ({}))) as { code?: string }).code ?? `HTTP_${probe.status}`;
   await run(1);
   const r = await run(seconds);
-  return { per_s: Math.round(r["2xx"] / seconds), p99_ms: r.latency.p99, p50_ms: r.latency.p50, non_2xx: r.non2xx };
+  return { per_s: Math.round(r["2xx"] / seconds), p99_ms: r.latency.p99, p50_ms: r.latency.p50, non_2xx: r.non2xx, ...(probeCode ? { refused: probeCode } : {}) };
 }
 
 async function revocationToRefusal(n: Up, c: { grantId: string; token: string; body: string }): Promise<number> {

@@ -31,8 +31,12 @@ import {
 
 const identityRegistry = new Interface(identityRegistryAbi as never);
 
-/** Rows per transaction by default: about 23M gas, under the block gas limit of most EVM networks. */
-export const BATCH_ROWS = 200;
+/**
+ * Rows per transaction by default: 100 rows at {@link GAS_PER_ROW} stay under 2^24 gas, the
+ * per-transaction cap of current forks (EIP-7825; Hardhat's node refuses more), so the same
+ * import works against any EVM node.
+ */
+export const BATCH_ROWS = 100;
 /** Batches in flight at once: one being sealed, the next ones signed and waiting at the gateway. */
 export const BATCHES_IN_FLIGHT = 4;
 
@@ -58,11 +62,13 @@ type SignedBatch = { rows: Array<{ citizen: Hex; controller: Address; level: num
 
 /**
  * Gas for a batch without asking the chain: about 120k a row (five new storage slots and the
- * event), given 200k. An estimate would run the whole batch through the EVM once more before the
- * block does, and a loaded chain answered 200-row estimates too late (30 s); a batch that would
- * revert still fails closed, on chain, and is taken apart as any refused batch is.
+ * event, measured with bench/registerBatch.ts), given 150k. An estimate would run the whole batch
+ * through the EVM once more before the block does, and a loaded chain answered 200-row estimates
+ * too late (30 s); a batch that would revert still fails closed, on chain, and is taken apart as
+ * any refused batch is. A --batch above 100 goes over 2^24 gas: a node with that cap refuses
+ * the batch at once, and it is halved until it fits, as any refused batch is.
  */
-export const GAS_PER_ROW = 200_000n;
+export const GAS_PER_ROW = 150_000n;
 const GAS_BASE = 100_000n;
 
 async function signBatch(client: ImiClient, registrar: LocalAccount, items: Item[], nonce: number, gasPrice: bigint): Promise<SignedBatch> {

@@ -31,7 +31,7 @@ export function registerRegistrarCommands(program: Command): void {
     .argument("<file>", "CSV with a header: controller,name,id_number,birth_date,district[,level][,citizen][,category.field…]")
     .option("--dry-run", "check the rows, send nothing")
     .option("--rejects <file>", "where to write the rejected rows with their reasons (default: <file>.rejected.csv)")
-    .option("--batch <n>", "citizens per transaction (1-500, default 200)")
+    .option("--batch <n>", "citizens per transaction (1-500, default 100: under 2^24 gas, the cap of current forks)")
     .option("--in-flight <n>", "batches in flight at once (default 4; with --one-by-one, registrations, default 16)")
     .option("--one-by-one", "one transaction per citizen (for a chain deployed before batch registration)")
     .option("--counts-only", "report how many rows were registered, not each row's citizen id (for very large files)")
