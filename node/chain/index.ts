@@ -39,6 +39,11 @@ export interface ChainConfig {
   maxBlockTxs?: number;
   txPool?: Partial<NodeSettings["txPool"]>;
   rpc?: Partial<NodeSettings["rpc"]>;
+  /**
+   * Offer Besu's PERM methods (perm_getAccountsAllowlist, perm_addAccountsToAllowlist,
+   * perm_removeAccountsFromAllowlist) over the genesis allowlist. Only on a loopback host.
+   */
+  permApi?: boolean;
   /** A pino logger; defaults to pino at level "info" on stdout. */
   logger?: Logger;
 }
@@ -88,6 +93,11 @@ export async function startChain(config: ChainConfig): Promise<Chain> {
   const genesis = config.genesis === undefined ? undefined : parseGenesis(config.genesis);
   const accountRules = config.accountRules === undefined ? undefined : parseAddressSetting("accountRules", config.accountRules);
   const logger = (config.logger ?? pino({ level: "info" })).child({ component: "chain" });
+  if (config.permApi === true && !["127.0.0.1", "::1", "localhost"].includes(settings.host)) {
+    throw new NodeError("CHAIN_CONFIG_INVALID", `permApi: the PERM methods change who may send transactions; offer them on a loopback host only, not ${settings.host}`, {
+      details: { setting: "permApi" },
+    });
+  }
 
   await mkdir(config.dataDir, { recursive: true });
   const store = await ChainStore.open(join(config.dataDir, "chaindata"));
@@ -112,7 +122,7 @@ export async function startChain(config: ChainConfig): Promise<Chain> {
     await store.close();
     throw err;
   }
-  const handler = new RpcHandler(engine, logger);
+  const handler = new RpcHandler(engine, logger, { permApi: config.permApi === true });
   const server = new RpcServer(engine, handler, { host: settings.host, port: settings.port, ...settings.rpc }, logger);
   let bound: { host: string; port: number };
   try {

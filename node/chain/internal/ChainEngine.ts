@@ -338,6 +338,12 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     };
     const vm = await createVM({ common, stateManager, blockchain });
     engine = new ChainEngine({ common, genesis, store, stateDb, vm, head, opts, caches });
+    // Changes made through the PERM methods outlive a restart, as Besu's allowlist file does.
+    const localAllowlist = await store.get(keys.meta("allowlist"));
+    if (localAllowlist !== undefined) {
+      engine.allowlist.clear();
+      for (const account of JSON.parse(new TextDecoder().decode(localAllowlist)) as string[]) engine.allowlist.add(account);
+    }
     const retired = await store.get(keys.meta("retired"));
     if (retired !== undefined) {
       engine.retired = JSON.parse(new TextDecoder().decode(retired)) as RetiredRecord;
@@ -362,6 +368,37 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
 
   get accountRulesAddress(): string | undefined {
     return this.accountRules?.toString();
+  }
+
+  /** The node's own allowlist (the genesis one, as changed through the PERM methods), sorted. */
+  localAllowlist(): string[] {
+    return [...this.allowlist].sort();
+  }
+
+  /**
+   * Adds or removes accounts of the node's own allowlist, as Besu's perm_addAccountsToAllowlist /
+   * perm_removeAccountsFromAllowlist do: the whole request is refused, nothing changed, if it
+   * repeats an account, adds one already listed or removes one not listed. Durable before it answers.
+   */
+  async changeLocalAllowlist(accounts: string[], add: boolean): Promise<void> {
+    this.assertRunning();
+    if (new Set(accounts).size !== accounts.length) throw new NodeError("CHAIN_PERM_DUPLICATE_ENTRY", "the request names an account more than once");
+    for (const account of accounts) {
+      if (this.allowlist.has(account) === add) {
+        throw new NodeError(add ? "CHAIN_PERM_EXISTING_ENTRY" : "CHAIN_PERM_ABSENT_ENTRY", `${account} is ${add ? "already" : "not"} on the allowlist`, { details: { account } });
+      }
+    }
+    const next = new Set(this.allowlist);
+    for (const account of accounts) {
+      if (add) next.add(account);
+      else next.delete(account);
+    }
+    await this.store.writeSynced([{ type: "put", key: keys.meta("allowlist"), value: new TextEncoder().encode(JSON.stringify([...next].sort())) }]);
+    this.allowlist.clear();
+    for (const account of next) this.allowlist.add(account);
+    // Pooled transactions admitted under the old list are checked again before they run.
+    this.rulesVersion++;
+    this.log.info({ event: "chain.allowlist_changed", added: add ? accounts : [], removed: add ? [] : accounts }, "local allowlist changed");
   }
 
   setAccountRules(address: string | undefined): void {

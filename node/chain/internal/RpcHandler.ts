@@ -99,6 +99,12 @@ function optional<T>(v: unknown, parse: (v: unknown, name: string) => T, name: s
   return v === undefined || v === null ? undefined : parse(v, name);
 }
 
+/** A PERM method's list of accounts (1 to 1,024 addresses, lowercased). */
+function accountList(v: unknown): string[] {
+  if (!Array.isArray(v) || v.length === 0 || v.length > 1_024) throw invalid("accounts: give an array of 1 to 1,024 addresses");
+  return v.map((a, i) => address(a, `accounts[${i}]`).toLowerCase());
+}
+
 /** Parses `{ address, topics }` of eth_getLogs / eth_subscribe("logs"). */
 function logCriteria(o: Record<string, unknown>): { addresses: Uint8Array[]; topics: (Uint8Array[] | null)[] } {
   const addresses: Uint8Array[] = [];
@@ -128,7 +134,7 @@ export class RpcHandler {
   private readonly filters = new Map<string, PollFilter>();
   private readonly methods: Record<string, (params: unknown[], sub: Subscriber | undefined) => Promise<Json>>;
 
-  constructor(engine: ChainEngine, log: Logger) {
+  constructor(engine: ChainEngine, log: Logger, options: { permApi?: boolean } = {}) {
     this.engine = engine;
     this.log = log;
     engine.on("pending", (hash) => {
@@ -140,6 +146,15 @@ export class RpcHandler {
     this.methods = {
       web3_clientVersion: async () => CLIENT_VERSION,
       web3_sha3: async ([d]) => bytesToHex(keccak256(data(d, "data"))),
+      // Besu's PERM methods over the node's own (genesis) allowlist, offered only when the node
+      // was started with permApi on a loopback host: they change who may send transactions.
+      ...(options.permApi
+        ? {
+            perm_getAccountsAllowlist: async () => this.localAllowlistOrRefuse(),
+            perm_addAccountsToAllowlist: async ([list]) => (this.localAllowlistOrRefuse(), await e.changeLocalAllowlist(accountList(list), true), "Success"),
+            perm_removeAccountsFromAllowlist: async ([list]) => (this.localAllowlistOrRefuse(), await e.changeLocalAllowlist(accountList(list), false), "Success"),
+          }
+        : {}),
       net_version: async () => e.chainId.toString(),
       net_listening: async () => true,
       net_peerCount: async () => "0x0",
@@ -293,6 +308,14 @@ export class RpcHandler {
       }
     }
     return id === undefined ? undefined : response;
+  }
+
+  /** The PERM methods govern the local allowlist only while no AccountRules contract decides. */
+  private localAllowlistOrRefuse(): string[] {
+    if (this.engine.accountRulesAddress !== undefined) {
+      throw new NodeError("CHAIN_PERM_RULES_ACTIVE", "transactions are permitted by the AccountRules contract here, not the local allowlist: change AccountRules instead");
+    }
+    return this.engine.localAllowlist();
   }
 
   toRpcError(err: unknown, method: string): RpcError {

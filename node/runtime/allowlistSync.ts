@@ -1,0 +1,120 @@
+// Keeps each Besu validator's local account allowlist equal to AccountRules.
+//
+// Besu 25.6 removed on-chain account permissioning (CHANGELOG "Remove onchain permissioning
+// #8597"): a validator admits senders only by its local allowlist, changed at run time through
+// the PERM JSON-RPC methods. The synchroniser reads the allowlist AccountRules holds (replayed from
+// its AccountAllowed / AccountDisallowed events), asks each validator for its own with
+// perm_getAccountsAllowlist and sends the difference with perm_addAccountsToAllowlist and
+// perm_removeAccountsFromAllowlist. An on-chain change is enforced by a validator only once a
+// round has reached it: the window is one round interval plus the round itself, longer for a
+// validator that cannot be reached. A validator that cannot be reached (or answers an error) is
+// reported and left as it was, the others are still brought in step, and the next round tries
+// it again; until then it keeps admitting what its own list says, so a revocation
+// is complete only when a round reports every validator in step (`inStep`).
+import { Contract, JsonRpcProvider, getAddress } from "ethers";
+import { NodeError } from "../NodeError.js";
+import { allowlistFromChain } from "./besuConfig.js";
+
+const RULES_EVENTS = ["event AccountAllowed(address indexed account, address indexed by)", "event AccountDisallowed(address indexed account, address indexed by)"];
+
+export type ValidatorSync = {
+  url: string;
+  ok: boolean;
+  added: string[];
+  removed: string[];
+  /** Why the validator could not be brought in step (unreachable, or its refusal). */
+  error?: { code: string; message: string };
+};
+
+export type AllowlistSyncRound = { allowlist: string[]; validators: ValidatorSync[]; inStep: boolean };
+
+export type AllowlistSyncOptions = {
+  /** JSON-RPC endpoint to read AccountRules from (any node of the network). */
+  rpcUrl: string;
+  accountRules: string;
+  /** Block to replay AccountRules' events from (deployment.json's fromBlock). */
+  fromBlock?: number;
+  /** Each validator's PERM endpoint (http(s):// or ws(s)://, on its loopback). */
+  validators: string[];
+  /** How long to wait for one validator's answer (default 5 s). */
+  timeoutMs?: number;
+};
+
+/** One JSON-RPC call over HTTP or WebSocket, with a time limit. */
+async function call(url: string, method: string, params: unknown[], timeoutMs: number): Promise<unknown> {
+  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method, params });
+  let reply: { result?: unknown; error?: { code: number; message: string } };
+  if (/^wss?:\/\//.test(url)) {
+    reply = await new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      const timer = setTimeout(() => (socket.close(), reject(new Error(`no answer within ${timeoutMs} ms`))), timeoutMs);
+      socket.onopen = () => socket.send(body);
+      socket.onerror = () => (clearTimeout(timer), reject(new Error("cannot connect")));
+      socket.onmessage = (event) => {
+        clearTimeout(timer);
+        socket.close();
+        resolve(JSON.parse(String(event.data)) as typeof reply);
+      };
+    });
+  } else {
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(timeoutMs) });
+    reply = (await res.json()) as typeof reply;
+  }
+  if (reply.error !== undefined) throw new NodeError("ALLOWLIST_SYNC_REFUSED", `${method}: ${reply.error.message}`, { details: { rpcCode: reply.error.code } });
+  return reply.result;
+}
+
+/** Brings one validator's allowlist to `target`. */
+async function syncValidator(url: string, target: string[], timeoutMs: number): Promise<ValidatorSync> {
+  try {
+    const current = new Set(((await call(url, "perm_getAccountsAllowlist", [], timeoutMs)) as string[]).map((a) => getAddress(a)));
+    const wanted = new Set(target);
+    const added = target.filter((a) => !current.has(a));
+    const removed = [...current].filter((a) => !wanted.has(a)).sort();
+    // Additions first: an account moving between lists is never briefly refused on both.
+    if (added.length > 0) await call(url, "perm_addAccountsToAllowlist", [added], timeoutMs);
+    if (removed.length > 0) await call(url, "perm_removeAccountsFromAllowlist", [removed], timeoutMs);
+    return { url, ok: true, added, removed };
+  } catch (error) {
+    const code = error instanceof NodeError ? error.code : "ALLOWLIST_VALIDATOR_UNREACHABLE";
+    return { url, ok: false, added: [], removed: [], error: { code, message: (error as Error).message } };
+  }
+}
+
+/** One round: reads AccountRules and brings every validator in step; never throws for a validator's fault. */
+export async function syncAllowlistOnce(options: AllowlistSyncOptions): Promise<AllowlistSyncRound> {
+  const provider = new JsonRpcProvider(options.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+  let allowlist: string[];
+  try {
+    allowlist = await allowlistFromChain(new Contract(options.accountRules, RULES_EVENTS, provider), options.fromBlock ?? 0);
+  } catch (cause) {
+    // Without the rules nothing is changed anywhere: a validator keeps its list rather than get a guessed one.
+    throw new NodeError("ALLOWLIST_RULES_UNREADABLE", `cannot read AccountRules at ${options.rpcUrl}`, { cause });
+  } finally {
+    provider.destroy();
+  }
+  const validators = await Promise.all(options.validators.map((url) => syncValidator(url, allowlist, options.timeoutMs ?? 5_000)));
+  return { allowlist, validators, inStep: validators.every((v) => v.ok) };
+}
+
+/** Runs rounds every `intervalMs` until stopped; each round's result goes to `onRound`. */
+export function startAllowlistSync(options: AllowlistSyncOptions & { intervalMs: number; onRound(round: AllowlistSyncRound | NodeError): void }): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const round = () => {
+    running = syncAllowlistOnce(options)
+      .then((r) => options.onRound(r), (error: unknown) => options.onRound(error instanceof NodeError ? error : new NodeError("ALLOWLIST_SYNC_FAILED", String(error), { cause: error })))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(round, options.intervalMs);
+      });
+  };
+  round();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
