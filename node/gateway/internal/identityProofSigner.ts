@@ -26,7 +26,11 @@ export async function identityProofSigner(ctx: GatewayContext, message: Identity
   }
   if (recovered === claimed) return recovered;
   // A 65-byte signature that recovers to someone else may still be an ERC-1271 wallet's; anything
-  // longer (a WebAuthn assertion) can only be.
+  // longer (a WebAuthn assertion) can only be. Only an address the index knows as this identity's
+  // controller or guardian is asked: no chain call, and no call into an arbitrary contract, for a
+  // proof that could not pass anyway.
+  const known = ctx.options.indexer.checkIdentityKey(message.citizen, claimed, 0n, ctx.ruleTime());
+  if (!known || (!known.isController && !known.isGuardian)) return undefined;
   try {
     const ok = await isValidSignatureNow(ctx.relay, { signer: message.controller, digest: `0x${bytesToHex(digest)}`, signature });
     return ok ? claimed : undefined;
