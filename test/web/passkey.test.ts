@@ -1,14 +1,16 @@
 // A citizen with only a phone: in real Chromium with a virtual platform authenticator (CDP
 // WebAuthn, ctap2, internal transport, user verification on) she creates a passkey, the counter
 // deploys her account and registers her identity with it as controller, she signs in with it,
-// grants an agency's consent request and withdraws it, and the chain holds both changes signed by
-// her passkey account (ERC-1271). On a machine with a real phone the authenticator is the phone's.
+// grants an agency's consent request and withdraws it, and cancels a key recovery someone started
+// at a counter (the lost-phone flow, seen from the phone that was not lost); the chain holds every
+// change signed by her passkey account (ERC-1271). On a machine with a real phone the authenticator is the phone's.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createImiClient, createPasskeyAccount, decryptKeystore, encodeConsentRequestLink, type Hex } from "@imi-ledger/sdk";
+import { createImiClient, createPasskeyAccount, decryptKeystore, encodeConsentRequestLink, passkeyAccountAddress, type Hex } from "@imi-ledger/sdk";
 import { loadDeployment } from "@imi-ledger/sdk/node";
+import { softPasskey } from "../helpers/softPasskey.js";
 import { buildWebApp, expectAccessible, imiJson, openBrowser, screenshot, startDemoNode, type DemoNode } from "./harness.js";
 
 let node: DemoNode;
@@ -28,6 +30,10 @@ const TEXT = {
   revoke: "撤回",
   confirmRevoke: "确认撤回",
   revoked: "授权已撤回",
+  recoveryAlert: "有人申请更换您的密钥",
+  cancelRecovery: "取消密钥找回",
+  confirmCancelRecovery: "确认取消密钥找回",
+  recoveryCancelled: "密钥找回已取消。",
 };
 
 beforeAll(async () => {
@@ -58,7 +64,7 @@ async function passkeySignIn(page: Page, citizen?: string): Promise<void> {
 }
 
 describe("web app: a citizen with only a phone and a passkey", () => {
-  it("zh-CN: creates a passkey, is registered with its account at the counter, signs in, grants and withdraws a consent; the chain takes her passkey's signatures", async () => {
+  it("zh-CN: creates a passkey, is registered with its account at the counter, signs in, grants and withdraws a consent, cancels a recovery she did not ask for; the chain takes her passkey's signatures", async () => {
     const browser = await openBrowser();
     const { page } = browser;
     try {
@@ -117,6 +123,21 @@ describe("web app: a citizen with only a phone and a passkey", () => {
       await page.getByRole("heading", { level: 1, name: TEXT.revoked }).waitFor({ timeout: 90_000 });
       expect((await client.consent.get({ consentId })).status).toBe("revoked");
       await screenshot(page, "zh-CN-13-passkey-revoked");
+
+      // Someone at a counter starts a recovery of her identity to another phone's passkey account.
+      // Her phone shows it, and her passkey (face or fingerprint) cancels it on the ledger.
+      const other = softPasskey();
+      const otherAccount = passkeyAccountAddress({ factory: client.deployment.contracts.passkeyAccountFactory!, publicKey: other.publicKey });
+      const started = await imiJson(node.dataDir, ["registrar", "recover", citizen, "--new-controller", otherAccount, "--key", "demo-registrar"]);
+      expect(started, JSON.stringify(started)).toMatchObject({ ok: true });
+      expect((await client.identity.getRecovery({ citizen }))?.newController.toLowerCase()).toBe(otherAccount.toLowerCase());
+      await page.getByRole("link", { name: TEXT.toConsents }).click();
+      await page.getByRole("heading", { level: 2, name: TEXT.recoveryAlert }).waitFor({ timeout: 60_000 });
+      await page.getByRole("link", { name: TEXT.cancelRecovery }).click();
+      await page.getByRole("button", { name: TEXT.confirmCancelRecovery }).click();
+      await page.getByRole("heading", { level: 1, name: TEXT.recoveryCancelled }).waitFor({ timeout: 90_000 });
+      expect(await client.identity.getRecovery({ citizen })).toBeNull();
+      expect((await client.identity.get({ citizen })).controller.toLowerCase()).toBe(account.toLowerCase());
       expect(browser.problems).toEqual([]);
     } finally {
       await browser.close();
