@@ -136,6 +136,28 @@ describe("passkey identity proofs at the gateway", () => {
     expect((await client.consent.get({ consentId })).status).toBe("revoked");
   });
 
+  it("any ERC-1271 wallet signs in the same way: a 65-byte signature by the wallet's owner is put to the wallet", async () => {
+    const owner = h.keys.outsider;
+    const wallet = await h.f.ethers.deployContract("ERC1271Wallet", [owner.address]);
+    const walletAddress = (await wallet.getAddress()) as Hex;
+    const walletCitizen = randomId() as Hex;
+    await (await h.f.contracts.identityRegistry.connect(h.f.accounts.registrar).register(walletCitizen, walletAddress, randomId(), 1)).wait();
+    await h.indexer.sync();
+    const challenge = await loginChallenge();
+    const message = identityProofMessage({ chainId: h.f.chainId, citizen: walletCitizen, controller: walletAddress, audience: challenge.audience, challenge: challenge.challenge, issuedAt: Math.floor(h.now() / 1000) });
+    const signature = owner.signTypedData(identityProofTypedData(h.f.chainId, message));
+    const res = await app.inject({ method: "POST", url: "/v1/auth/citizen-login", payload: { message, signature } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ citizen: walletCitizen, level: 1 });
+    // The owner's key itself is not the controller: the same signature naming the owner is refused.
+    const asOwner = identityProofMessage({ ...message, chainId: h.f.chainId, controller: owner.address });
+    const again = await loginChallenge();
+    const ownerProof = { ...asOwner, challenge: again.challenge };
+    const refused = await app.inject({ method: "POST", url: "/v1/auth/citizen-login", payload: { message: ownerProof, signature: owner.signTypedData(identityProofTypedData(h.f.chainId, ownerProof)) } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe("NOT_CONTROLLER");
+  });
+
   it("a passkey signs but sends nothing itself: a direct call is refused with PASSKEY_CANNOT_SEND", async () => {
     await expect(client.consent.revoke({ consentId: randomId() as Hex, account: phone })).rejects.toMatchObject({ code: "PASSKEY_CANNOT_SEND" });
   });
