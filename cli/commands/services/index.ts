@@ -30,7 +30,7 @@ export function registerServicesCommands(program: Command): void {
     .action(
       action(async (out, options: ServicesRulesOptions) =>
         out.result(await (await import("./services.js")).servicesRules(options), (r) => [
-          `${r.count} rules from ${r.origin}; standing consent purpose: ${r.purpose}`,
+          `${r.count} rules from ${r.origin}; standing consent: purpose ${r.purpose}, to ${r.account ?? "(the services account, created at the first start)"}`,
           ...table(
             ["RULE", "EVENT", "ELIGIBILITY", "DELIVERS", "ISSUER"],
             r.rules.map((x) => [
