@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Wallet } from "ethers";
+import { createGatewayClient, decryptKeystore, initiateRecoveryCall, registrationCall, reviewStatutoryCall, signDeskTransaction, type Address, type Hex } from "@imi-ledger/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWebApp, expectAccessible, openBrowser, screenshot, startDemoNode, type DemoNode } from "./harness.js";
 import { decodeQrSvg } from "./qrDecode.js";
@@ -155,5 +156,29 @@ describe("web app: the service counter", () => {
     const elsewhere = await fetch(new URL("/v1/chain/call", node.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ to: Wallet.createRandom().address, data: "0x00" }) });
     expect(elsewhere.status).toBe(400);
     expect(await elsewhere.json()).toMatchObject({ code: "NOT_A_DEPLOYMENT_CONTRACT" });
+  });
+
+  it("relays a desk transaction only when it is the logged-in signer's own and a call its role may send; nothing else reaches the chain", async () => {
+    const gateway = createGatewayClient({ url: node.url });
+    const deployment = (await (await fetch(new URL("/v1/deployment", node.url))).json()) as { contracts: Record<string, Address> };
+    const keys = join(node.dataDir, "keys");
+    const registrar = await decryptKeystore(await readFile(join(keys, "demo-registrar.json"), "utf8"), node.citizen.password);
+    const auditor = await decryptKeystore(await readFile(join(keys, "demo-auditor.json"), "utf8"), node.citizen.password);
+    const { token } = await gateway.loginStaff({ signer: registrar });
+    const before = await Promise.all([gateway.getTransactionParams({ signer: registrar.address }), gateway.getTransactionParams({ signer: auditor.address })]);
+    const refusal = (p: Promise<unknown>) => p.then(() => "relayed", (e: { gatewayCode?: string; code?: string }) => e.gatewayCode ?? e.code);
+    // A registrar may not review a statutory grant (the auditor's call), even signed by itself.
+    const review = await signDeskTransaction(gateway, { account: registrar, to: deployment.contracts.consentRegistry, data: reviewStatutoryCall({ grantId: `0x${"11".repeat(32)}` as Hex, outcome: `0x${"22".repeat(32)}` as Hex }) });
+    expect(await refusal(gateway.relayStaffTransaction({ signedTransaction: review, token }))).toBe("ROLE_NOT_HELD");
+    // A registration goes through POST /v1/registrar/citizens with its record, never through the desk relay.
+    const register = await signDeskTransaction(gateway, { account: registrar, to: deployment.contracts.identityRegistry, data: registrationCall({ controller: Wallet.createRandom().address as Address, level: 2, record: { identity: { name: "X" } } }).data });
+    expect(await refusal(gateway.relayStaffTransaction({ signedTransaction: register, token }))).toBe("TRANSACTION_MISMATCH");
+    // Another staff member's signed recovery is not this session's to send.
+    const foreign = await signDeskTransaction(gateway, { account: auditor, to: deployment.contracts.identityRegistry, data: initiateRecoveryCall({ citizen: node.citizen.id, newController: Wallet.createRandom().address as Address }) });
+    expect(await refusal(gateway.relayStaffTransaction({ signedTransaction: foreign, token }))).toBe("WRONG_SIGNER");
+    // None of them was sent: the registrar's and the auditor's nonces are where they were.
+    expect(await refusal(gateway.relayStaffTransaction({ signedTransaction: "0x1234" as Hex, token }))).toBe("INVALID_TRANSACTION");
+    expect((await gateway.getTransactionParams({ signer: registrar.address })).nonce).toBe(before[0].nonce);
+    expect((await gateway.getTransactionParams({ signer: auditor.address })).nonce).toBe(before[1].nonce);
   });
 });
