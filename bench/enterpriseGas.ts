@@ -1,0 +1,38 @@
+// Gas per new enterprise and credit operation on Hardhat's in-process network (EDR), printed as a
+// table: what one transaction of each kind costs, to compare with the citizen operations in bench/gas.ts.
+import { hexlify, keccak256, randomBytes, toUtf8Bytes } from "ethers";
+import { ENTERPRISE_SCOPES, enterpriseIdOf } from "@imi-ledger/sdk";
+import { deployImi, ROLE } from "../test/helpers/deployImi.js";
+
+const id = () => hexlify(randomBytes(32));
+const code = (s: string) => keccak256(toUtf8Bytes(s));
+
+const f = await deployImi();
+const { governor, registrar } = f.accounts;
+const [rep, clerk, , , , , , authority, counter] = f.accounts.others;
+const rows: Array<[string, bigint]> = [];
+const gas = async (name: string, tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => {
+  const r = await (await tx).wait();
+  rows.push([name, r!.gasUsed]);
+};
+await (await f.contracts.accessManager.connect(governor).grantRole(ROLE.COUNTER, counter.address, 0)).wait();
+await (await f.contracts.accessManager.connect(governor).grantRole(ROLE.CREDIT_AUTHORITY, authority.address, 0)).wait();
+const [repId, clerkId] = [id(), id()];
+await (await f.contracts.identityRegistry.connect(registrar).register(repId, rep.address, id(), 2)).wait();
+await (await f.contracts.identityRegistry.connect(registrar).register(clerkId, clerk.address, id(), 2)).wait();
+const enterprise = enterpriseIdOf("91350100M000100Y43");
+const schema = code("tax-arrears-blacklist");
+await (await f.contracts.credentialRegistry.connect(governor).registerSchema(schema, "tax-arrears-blacklist", "1")).wait();
+await (await f.contracts.credentialRegistry.connect(governor).setIssuerTrust(schema, authority.address, true)).wait();
+
+await gas("EnterpriseRegistry.register", f.contracts.enterpriseRegistry.connect(counter).register(enterprise, id(), repId));
+await gas("EnterpriseRegistry.appointStaff", f.contracts.enterpriseRegistry.connect(rep).appointStaff(enterprise, clerkId, ENTERPRISE_SCOPES.credit, (await f.now()) + 86400));
+await gas("CreditRegistry.defineList", f.contracts.creditRegistry.connect(governor).defineList(schema, 2, true));
+const entry = id();
+const now = await f.now();
+await gas("CreditRegistry.recordEntry", f.contracts.creditRegistry.connect(authority).recordEntry(entry, enterprise, schema, code("basis"), 101, now, now + 86400 * 365));
+await gas("CreditRegistry.applyForRepair (staff)", f.contracts.creditRegistry.connect(clerk).applyForRepair(entry, code("evidence")));
+await gas("CreditRegistry.decideRepair (approve)", f.contracts.creditRegistry.connect(authority).decideRepair(1, true, 201));
+await gas("EnterpriseRegistry.removeStaff", f.contracts.enterpriseRegistry.connect(rep).removeStaff(enterprise, clerkId));
+for (const [name, used] of rows) console.log(`${name.padEnd(42)} ${used.toString().padStart(8)} gas`);
+await f.connection.close();
