@@ -101,6 +101,13 @@ export async function startImiNode(
       });
       const started = chain;
       closers.push(() => started.close());
+      const retired = chain.retiredAt();
+      if (retired !== undefined) {
+        // Its state moved to another network (imi besu-config): nothing may be written here again.
+        throw new NodeError("CHAIN_RETIRED", `the embedded chain was retired at block ${retired.block}; its state continues on chain ${retired.successorChainId}: start with --rpc-url <that network>`, {
+          details: { block: retired.block, successorChainId: retired.successorChainId },
+        });
+      }
       rpcUrl = chain.url;
       wsUrl = chain.wsUrl;
       chainId = chain.chainId;

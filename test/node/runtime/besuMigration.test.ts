@@ -129,6 +129,12 @@ describe("imi besu-config carries the whole state to a new network", () => {
     expect(slots).toBe(besu.json.slots);
   });
 
+  it("imi up on the retired data directory without --rpc-url stops with CHAIN_RETIRED", async () => {
+    const up = await imi(["--json", "up", "--data-dir", dataDir, "--chain-port", "0", "--gateway-port", "0"]);
+    expect(up.code).not.toBe(0);
+    expect((up.json.error as { code: string }).code).toBe("CHAIN_RETIRED");
+  }, 120_000);
+
   it("answers the same reads on anvil as the retired chain at its last block", async () => {
     const keys = await openKeyRing(dataDir);
     const chain = await startChain({ dataDir: join(dataDir, "chain"), validatorKey: await keys.privateKey("validator", { create: false }), port: 0, logger: pino({ level: "silent" }) });
