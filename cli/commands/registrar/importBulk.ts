@@ -61,7 +61,7 @@ type Item = { line: CsvLine; row: CitizenRow };
 type SignedBatch = { rows: Array<{ citizen: Hex; controller: Address; level: number; salt: Hex; record: CitizenRow["record"] }>; signedTransaction: string };
 
 /**
- * Gas for a batch without asking the chain: about 120k a row (five new storage slots and the
+ * Gas for a batch without asking the chain: about 97k a row (four new storage slots and the
  * event, measured with bench/registerBatch.ts), given 150k. An estimate would run the whole batch
  * through the EVM once more before the block does, and a loaded chain answered 200-row estimates
  * too late (30 s); a batch that would revert still fails closed, on chain, and is taken apart as

@@ -170,8 +170,14 @@ export const registrarRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asyn
       try {
         txHash = await ctx.relay.request<string>("eth_sendRawTransaction", [signedTransaction]);
       } catch (error) {
-        await undo();
-        throw new GatewayError("CHAIN_REFUSED", 422, "The chain refused the batch; no record was kept.", { cause: error });
+        // The same batch sent again while its first sending is still on its way (the importer's
+        // connection was cut and it retried) is refused as known: its records must stay.
+        const known = await ctx.relay.request<unknown>("eth_getTransactionByHash", [tx.hash]).catch(() => null);
+        if (!known) {
+          await undo();
+          throw new GatewayError("CHAIN_REFUSED", 422, "The chain refused the batch; no record was kept.", { cause: error });
+        }
+        txHash = tx.hash!;
       }
       const receipt = await waitForReceipt(ctx, txHash);
       if (!receipt) throw unavailable("REGISTRATION_PENDING", "The transaction is not in a block yet; the records are kept until it is.");
