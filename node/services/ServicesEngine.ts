@@ -66,8 +66,10 @@ export type ServicesStatus = {
 };
 
 function errorOf(error: unknown): { code: string; message: string } {
-  const e = error as { code?: unknown; message?: unknown };
-  return { code: typeof e?.code === "string" ? e.code : "SERVICES_FAULT", message: typeof e?.message === "string" ? e.message.slice(0, 300) : String(error).slice(0, 300) };
+  const e = error as { code?: unknown; message?: unknown; errorName?: unknown };
+  // A contract's refusal is named by its custom error (AccessManagedUnauthorized ...): that says what to fix.
+  const code = typeof e?.errorName === "string" ? e.errorName : typeof e?.code === "string" ? e.code : "SERVICES_FAULT";
+  return { code, message: typeof e?.message === "string" ? e.message.slice(0, 300) : String(error).slice(0, 300) };
 }
 
 /** The schema document the services key registers for a credential it issues: its id is this text's hash. */
@@ -274,7 +276,7 @@ export class ServicesEngine {
   private async dueJobs(): Promise<ServiceJob[]> {
     const now = this.now();
     const jobs = [...(await this.o.store.all({ state: "delivering" })), ...(await this.o.store.all({ state: "pending" })), ...(await this.o.store.all({ state: "failed" }))];
-    return jobs.filter((j) => j.state === "delivering" || (j.nextAttemptAt ?? 0) <= now);
+    return jobs.filter((j) => (j.nextAttemptAt ?? 0) <= now);
   }
 
   // ---- one job -----------------------------------------------------------------------------------
@@ -302,7 +304,8 @@ export class ServicesEngine {
 
   private async work(job: ServiceJob): Promise<void> {
     try {
-      if (job.state === "delivering") return void (await this.finish(job));
+      // A delivery prepared before (the node stopped, or its execution failed) is finished as prepared, never prepared anew.
+      if (job.delivered && (job.state === "delivering" || job.state === "failed")) return void (await this.finish(job));
       const rule = this.ruleOf(job);
       if (!rule) {
         // The rule was removed from the set after the job opened: nothing is delivered on a rule that no longer stands.
@@ -317,10 +320,9 @@ export class ServicesEngine {
       const fault = errorOf(error);
       const attempts = job.attempts + 1;
       const wait = Math.min(this.o.retry.maxMs, this.o.retry.baseMs * 2 ** Math.min(20, attempts - 1));
-      // A prepared delivery stays "delivering" (the restart path finishes it); anything else waits as failed.
-      const state = job.state === "delivering" || (await this.o.store.job(job.id))?.state === "delivering" ? "delivering" : "failed";
+      // The stored job keeps a prepared delivery, so the retry executes that same delivery.
       const current = (await this.o.store.job(job.id)) ?? job;
-      await this.save({ ...current, state, attempts, lastError: fault, nextAttemptAt: this.now() + wait });
+      await this.save({ ...current, state: "failed", attempts, lastError: fault, nextAttemptAt: this.now() + wait });
       this.o.logger.warn({ event: "services_attempt_failed", job: job.id, rule: job.rule, attempts, code: fault.code }, "service delivery will be retried");
     }
   }

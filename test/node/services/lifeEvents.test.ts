@@ -9,6 +9,8 @@ import { createImiClient, type Hex } from "@imi-ledger/sdk";
 import type { ImiNode } from "../../../node/runtime/startNode.js";
 import type { ServiceJob } from "../../../node/services/ServicesStore.js";
 import type { AccessRecord } from "../../../node/accesslog/index.js";
+import { grantRole } from "../../../cli/commands/roles/grant.js";
+import { revokeRole } from "../../../cli/commands/roles/revoke.js";
 import { againOnReset, anchorMarriage, citizenClient, grantStanding, makeDataDir, register, removeDir, setUpDistrict, startNodeIn, statesOf, waitFor, type Person } from "./helpers.js";
 
 const MARRIAGE_RULES = ["premarital-check-voucher", "prenatal-check-voucher", "folic-acid-supply"];
@@ -108,6 +110,30 @@ describe("life-event services (免申即享): a marriage", { timeout: 600_000 },
     const records: Array<AccessRecord | undefined> = [];
     for (let seq = lastSeq + 1; seq <= node.gateway.accessLog.lastSeq(); seq++) records.push(await node.gateway.accessLog.get(seq));
     expect(records.filter((r) => r?.kind === "service" && r.citizen !== later.citizen)).toEqual([]);
+  });
+
+  it("a delivery that fails (the services account lost its issuer role) is visible with its error and attempts, and is retried until it succeeds", async () => {
+    const services = node.services.engine!.address;
+    await revokeRole({ dataDir, role: "issuer", account: services, keepAllowlisted: true });
+    const bride: Person = { key: "bride", name: "Zhou Xin", idNumber: "110108199707070057", birthDate: "1997-07-07", district: "Haidian" };
+    await register(dataDir, bride);
+    await grantStanding(dataDir, bride);
+    await anchorMarriage(dataDir, marriageSchema, [bride]);
+    // The registration step needs no issuer role and is delivered; the two vouchers cannot be anchored.
+    const failing = await waitFor(() => jobsOf(bride), (j) => j.filter((x) => x.plan.kind === "credential").every((x) => x.attempts >= 2 && x.state === "failed"), "the vouchers to fail twice");
+    const voucherJob = failing.find((j) => j.rule === "prenatal-check-voucher")!;
+    expect(voucherJob.lastError?.code).toBe("AccessManagedUnauthorized");
+    expect(failing.find((j) => j.rule === "folic-acid-supply")!.state).toBe("delivered");
+    const gw = await citizenClient(dataDir, node, bride);
+    const seen = (await againOnReset(() => gw.getCitizenServices())).services.find((s) => s.rule === "prenatal-check-voucher")!;
+    expect(seen).toMatchObject({ state: "failed", lastError: { code: "AccessManagedUnauthorized" } });
+    expect(seen.attempts).toBeGreaterThanOrEqual(2);
+
+    await grantRole({ dataDir, role: "issuer", account: services });
+    const done = await waitFor(() => jobsOf(bride), (j) => j.every((x) => x.state === "delivered"), "the retried vouchers");
+    const prepared = voucherJob.delivered as { credentialHash: string };
+    // The retry anchored the credential prepared before the failures, not a new one.
+    expect((done.find((j) => j.rule === "prenatal-check-voucher")!.delivered as { credentialHash: string }).credentialHash).toBe(prepared.credentialHash);
   });
 
   it("a citizen declines a voucher: it is revoked on chain and the decline is logged", async () => {
