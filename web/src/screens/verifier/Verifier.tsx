@@ -67,7 +67,7 @@ function Check({ staff }: { staff: StaffSignedIn }) {
   if (verdict)
     return (
       <section aria-labelledby="verdict-title">
-        <div class={verdict.verified ? "panel verdict ok" : "panel verdict refused"} role="status" data-testid="one-code-verdict" data-verified={String(verdict.verified)} data-reason={verdict.reason}>
+        <div class={verdict.verified ? "verdict ok" : "verdict bad"} role="status" data-testid="one-code-verdict" data-verified={String(verdict.verified)} data-reason={verdict.reason}>
           <h1 id="verdict-title">{verdict.verified ? t("verifier.verified") : t("verifier.refused")}</h1>
           {verdict.verified ? (
             <dl>
