@@ -1,6 +1,10 @@
 // Reads back a QR code the web app drew (components/QrCode.tsx draws one SVG path of 1×1 modules):
 // the path becomes a bitmap, scaled up with a white margin, and jsQR decodes it as a camera frame.
-import jsQR from "jsqr";
+import jsQRModule from "jsqr";
+
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+// jsqr is CommonJS with an ES-style `export default` in its types: take the function either way.
+const jsQR = ((jsQRModule as unknown as { default?: Decode }).default ?? jsQRModule) as unknown as Decode;
 
 export function decodeQrSvg(svg: { viewBox: string; path: string }): string | undefined {
   const modules = Number(svg.viewBox.split(/\s+/)[2]);
