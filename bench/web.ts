@@ -37,7 +37,12 @@ async function startNode(webRoot: string, dataDir: string): Promise<{ url: strin
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const summary = await new Promise<{ webUrl: string }>((resolve, reject) => {
     createInterface({ input: child.stdout }).on("line", (line) => {
-      if (line.startsWith("{")) resolve(JSON.parse(line) as { webUrl: string });
+      // The summary line, not a log line the node may write to stdout before it.
+      if (line.startsWith('{"ok"')) {
+        const summary = JSON.parse(line) as { ok: boolean; webUrl?: string };
+        if (summary.ok && summary.webUrl) resolve({ webUrl: summary.webUrl });
+        else reject(new Error(`imi up did not start: ${line}`));
+      }
     });
     void exited.then((code) => reject(new Error(`imi up exited with ${code}: ${stderr}`)));
   });
