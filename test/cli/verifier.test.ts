@@ -92,7 +92,7 @@ describe("imi citizen code and imi verifier", () => {
     const online = await imi(["--json", "verifier", "check", "AQ", "--key", "door-1", ...d]);
     expect(online.code).toBe(1);
     expect(online.json().error?.code).toBe("ONE_CODE_MALFORMED");
-    const unprepared = await imi(["--json", "verifier", "check", "--offline", "AQ", "--state", join(t.dataDir, "none.json"), ...d]);
+    const unprepared = await imi(["--json", "verifier", "check", "--offline", await code(), "--state", join(t.dataDir, "none.json"), ...d]);
     expect(unprepared.code).toBe(3);
     expect(unprepared.json().error?.code).toBe("VERIFIER_NOT_PREPARED");
     const badVerifier = await imi(["--json", "citizen", "code", "--verifier", "0x12", ...asCitizen()], { env: password });

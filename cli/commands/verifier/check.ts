@@ -1,6 +1,8 @@
 import {
   ONE_CODE_MAX_AGE_SECONDS,
   ONE_CODE_MAX_SKEW_SECONDS,
+  OneCodeError,
+  decodeOneCode,
   oneCodeReplayKey,
   verifyOneCode,
   type Address,
@@ -86,6 +88,13 @@ export async function prepareVerifier(options: VerifierOptions): Promise<Prepare
 export async function checkCode(options: CheckCodeOptions): Promise<CheckCodeResult> {
   const text = options.code.trim();
   if (options.offline) {
+    // Not a code at all is the person's input to fix, whatever the device's state.
+    try {
+      decodeOneCode(text);
+    } catch (error) {
+      if (error instanceof OneCodeError) throw refused(error.code, refusalText(error.code));
+      throw error;
+    }
     const file = stateFile(options);
     const state = await readDeviceState(file);
     const now = Math.floor(Date.now() / 1000);
