@@ -120,7 +120,7 @@ describe("life-event services (免申即享): a marriage", { timeout: 600_000 },
     await grantStanding(dataDir, bride);
     await anchorMarriage(dataDir, marriageSchema, [bride]);
     // The registration step needs no issuer role and is delivered; the two vouchers cannot be anchored.
-    const failing = await waitFor(() => jobsOf(bride), (j) => j.filter((x) => x.plan.kind === "credential").every((x) => x.attempts >= 2 && x.state === "failed"), "the vouchers to fail twice");
+    const failing = await waitFor(() => jobsOf(bride), (j) => j.length === 3 && j.filter((x) => x.plan.kind === "credential").every((x) => x.attempts >= 2 && x.state === "failed"), "the vouchers to fail twice");
     const voucherJob = failing.find((j) => j.rule === "prenatal-check-voucher")!;
     expect(voucherJob.lastError?.code).toBe("AccessManagedUnauthorized");
     expect(failing.find((j) => j.rule === "folic-acid-supply")!.state).toBe("delivered");
