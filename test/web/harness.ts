@@ -38,7 +38,9 @@ let builtWebRoot: string | undefined;
  */
 export async function buildWebApp(): Promise<string> {
   const outDir = await mkdtemp(join(tmpdir(), "imi-web-dist-"));
-  await promisify(execFile)(process.execPath, ["node_modules/vite/bin/vite.js", "build", "web", "--logLevel", "warn", "--outDir", outDir, "--emptyOutDir"], { maxBuffer: 16 * 1024 * 1024 });
+  // Vite holds a lock per project while it builds; each build here has a directory of its own, so
+  // two test files may build at once.
+  await promisify(execFile)(process.execPath, ["node_modules/vite/bin/vite.js", "build", "web", "--logLevel", "warn", "--outDir", outDir, "--emptyOutDir", "--bypass-lock"], { maxBuffer: 16 * 1024 * 1024 });
   builtWebRoot = outDir;
   return outDir;
 }
