@@ -1,6 +1,6 @@
 // The gateway under load on 127.0.0.1: authorized accesses/s with real consent checks (from the
 // index), vault reads and durable nonce and access-log appends; p50/p99 latency at 50 connections;
-// identity verifications/s; time from a revocation's receipt to the first refused access; and, in
+// identity verifications/s and one-code verifications/s; time from a revocation's receipt to the first refused access; and, in
 // the same run and the same setup (its own process), a bare Fastify JSON route for the ratio,
 // measured once before the gateway starts and once after it stops, so that load from elsewhere on
 // the machine that comes or goes during the run weighs on both sides alike (both are printed).
@@ -22,6 +22,7 @@ import { startChain } from "../node/chain/index.js";
 import { startGateway, type GatewayServerConfig } from "../node/gateway/server.js";
 import { signAgencyLogin } from "@imi-ledger/sdk";
 import { signIdentityProof } from "@imi-ledger/sdk";
+import { createOneCode, getOneCodeStaple, createGatewayClient } from "@imi-ledger/sdk";
 import { agencyRequestHeaders, agencyRequestMessage, agencyRequestTypedData } from "@imi-ledger/sdk";
 import { hashTypedData } from "@imi-ledger/sdk";
 import secp256k1 from "secp256k1";
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     if (!json) console.log(line);
   };
   const dir = await mkdtemp(join(tmpdir(), "imi-bench-gw-"));
-  const wallets = Array.from({ length: 6 }, () => Wallet.createRandom() as unknown as Wallet);
+  const wallets = Array.from({ length: 7 }, () => Wallet.createRandom() as unknown as Wallet);
   const validator = Wallet.createRandom();
   const chain = await startChain({
     dataDir: join(dir, "chain"),
@@ -112,9 +113,9 @@ async function main(): Promise<void> {
     logger: pino({ level: "silent" }),
   });
   const provider = new JsonRpcProvider(chain.url, undefined, { cacheTimeout: -1, staticNetwork: true, pollingInterval: 20 });
-  const [deployer, governor, registrar, agency, gatewayWallet, citizenWallet] = wallets.map((w) => w.connect(provider));
+  const [deployer, governor, registrar, agency, gatewayWallet, citizenWallet, verifierWallet] = wallets.map((w) => w.connect(provider));
   log("deploying IMI on the embedded chain ...");
-  const imi = await deployWiredImi(deployer, { governor: governor.address, roles: [1, 3, 5], accounts: [registrar.address, agency.address, gatewayWallet.address], allowlist: wallets.map((w) => w.address) });
+  const imi = await deployWiredImi(deployer, { governor: governor.address, roles: [1, 3, 5, 9], accounts: [registrar.address, agency.address, gatewayWallet.address, verifierWallet.address], allowlist: wallets.map((w) => w.address) });
   const { identityRegistry, consentRegistry } = imi.contracts;
   const wiring = imi.addresses;
   const citizen = hexlify(randomBytes(32));
@@ -198,11 +199,16 @@ async function main(): Promise<void> {
   const citizenKey = privateKeyToAccount(citizenWallet.privateKey as Hex);
   const proofs: string[] = [];
   const proofCount = 3_000;
-  const challenges = await Promise.all(
-    Array.from({ length: proofCount }, () =>
-      fetch(`${gw.url}/v1/identity/challenge`, { method: "POST", headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ challenge: Hex }>),
-    ),
-  );
+  // Fetched 50 at a time: 3,000 sockets opened at once go past the gateway's connection limit.
+  const challenges: Array<{ challenge: Hex }> = [];
+  while (challenges.length < proofCount)
+    challenges.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(connections, proofCount - challenges.length) }, () =>
+          fetch(`${gw.url}/v1/identity/challenge`, { method: "POST", headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ challenge: Hex }>),
+        ),
+      )),
+    );
   for (const c of challenges) proofs.push(JSON.stringify(signIdentityProof(citizenKey, { chainId: chain.chainId, citizen: citizen as Hex, audience, challenge: c.challenge })));
   log(`identity verifications: ${proofCount} proofs ...`);
   let next = 0;
@@ -214,6 +220,34 @@ async function main(): Promise<void> {
     requests: [{ method: "POST", setupRequest: (r) => ({ ...r, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: proofs[next++ % proofs.length] }) }],
   });
   const identityPerS = identity["2xx"] / ((performance.now() - identityStart) / 1000);
+
+  // 2b. One-code verifications by a verifier device (each a staple and a controller signature
+  // checked, the index asked, a replay nonce claimed, an access record written). The codes are made
+  // ahead, within their one-minute life.
+  const citizenClient = createGatewayClient({ url: gw.url });
+  await citizenClient.loginCitizen({ signer: citizenKey, citizen: citizen as Hex });
+  const staple = await getOneCodeStaple(citizenClient);
+  const verifierKey = privateKeyToAccount(verifierWallet.privateKey as Hex);
+  const verifierLogin = await fetch(`${gw.url}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(signAgencyLogin(verifierKey, { chainId: chain.chainId, gateway: gatewayWallet.address as Hex, audience })) });
+  const verifierToken = ((await verifierLogin.json()) as { token: string }).token;
+  const codeCount = 1_000;
+  const codes: string[] = [];
+  // Stamped 20 s ahead (the gateway allows 30 s of skew), so none outlives its minute on a loaded machine.
+  const codeTime = Math.floor(Date.now() / 1000) + 20;
+  for (let i = 0; i < codeCount; i++) codes.push(JSON.stringify({ code: await createOneCode(citizenKey, { chainId: chain.chainId, staple, verifier: verifierKey.address, issuedAt: codeTime }) }));
+  log(`one-code verifications: ${codeCount} codes ...`);
+  let nextCode = 0;
+  const oneCodeStart = performance.now();
+  const oneCode = await cannon({
+    url: `${gw.url}/v1/one-code/verify`,
+    connections,
+    amount: codeCount,
+    requests: [{ method: "POST", setupRequest: (r) => ({ ...r, headers: { "content-type": "application/json", authorization: `Bearer ${verifierToken}` }, body: codes[nextCode++ % codes.length] }) }],
+  });
+  const oneCodePerS = oneCode["2xx"] / ((performance.now() - oneCodeStart) / 1000);
+  // A refusal is a 200 too: a code shown again must be a replay, so it was verified the first time.
+  const again = (await (await fetch(`${gw.url}/v1/one-code/verify`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${verifierToken}` }, body: codes[Math.floor(codeCount / 2)] })).json()) as { reason: string };
+  if (again.reason !== "ONE_CODE_REPLAYED") throw new Error(`one-code bench: the codes were not verified (${again.reason})`);
 
   // 3. Revocation to refusal: the citizen revokes on chain; how long until the gateway refuses?
   const revocation = await (await consentRegistry.connect(citizenWallet).getFunction("revoke")(consentId)).wait();
@@ -248,6 +282,7 @@ async function main(): Promise<void> {
     ratio: Number((accessPerS / bareFastifyPerS).toFixed(3)),
     signed_access_per_s: Math.round(signedPerS),
     identity_verify_per_s: Math.round(identityPerS),
+    one_code_verify_per_s: Math.round(oneCodePerS),
     revocation_to_refusal_ms: Math.round(revocationToRefusalMs),
     peak_rss_mb: Math.round(peakRss / 2 ** 20),
     connections,
@@ -262,6 +297,7 @@ async function main(): Promise<void> {
     console.log(`ratio                     ${(figures.ratio * 100).toFixed(1)} %`);
     console.log(`signed-request accesses/s ${figures.signed_access_per_s}   (a signature checked per request, no session)`);
     console.log(`identity verifications/s  ${figures.identity_verify_per_s}`);
+    console.log(`one-code verifications/s  ${figures.one_code_verify_per_s}   (a door's check: staple, signature, index, replay, log)`);
     console.log(`revocation -> refusal     ${figures.revocation_to_refusal_ms} ms`);
     console.log(`gateway peak RSS          ${figures.peak_rss_mb} MB`);
   }
