@@ -10,6 +10,8 @@ import { registerChainStart } from "./commands/chainStart.js";
 import { registerRolesCommands } from "./commands/roles/index.js";
 import { registerRegistrarCommands } from "./commands/registrar/index.js";
 import { registerIssuerCommands } from "./commands/issuer/index.js";
+import { registerEnterpriseCommands } from "./commands/enterprise/index.js";
+import { registerCreditCommands } from "./commands/credit/index.js";
 import { registerConsentCommands } from "./commands/consent/index.js";
 import { registerCitizenCommands } from "./commands/citizen/index.js";
 import { registerAgencyCommands } from "./commands/agency/index.js";
@@ -43,6 +45,8 @@ export function buildProgram(): Command {
   registerRolesCommands(program);
   registerRegistrarCommands(program);
   registerIssuerCommands(program);
+  registerEnterpriseCommands(program);
+  registerCreditCommands(program);
   registerConsentCommands(program);
   registerCitizenCommands(program);
   registerAgencyCommands(program);

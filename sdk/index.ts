@@ -63,7 +63,10 @@ export * from "./actions/credit/getCreditLists.js";
 export * from "./actions/credit/getCreditEntriesOf.js";
 export * from "./actions/gateway/askCreditPredicate.js";
 export * from "./actions/gateway/getPublicCreditEntries.js";
+export * from "./actions/gateway/relayAppointStaff.js";
+export * from "./actions/gateway/relayApplyForCreditRepair.js";
 export type { CreditPredicateJson, CreditPredicateRequestJson, PublicCreditAnswer, PublicCreditEntry } from "./gateway/schemas/credit.js";
+export type { EnterpriseRelayed, RepairRelayed } from "./gateway/schemas/enterpriseRelay.js";
 export type { Authorization, SignedAction } from "./internal/signing.js";
 
 // Gateway authentication and identity proofs

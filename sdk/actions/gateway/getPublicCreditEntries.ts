@@ -10,6 +10,6 @@ export type GetPublicCreditEntriesReturnType = PublicCreditAnswer;
 
 /** GET /v1/credit/public (anyone): the entries of public (公示) lists for an enterprise's code or a subject id. */
 export async function getPublicCreditEntries(client: GatewayBaseClient, p: GetPublicCreditEntriesParameters): Promise<GetPublicCreditEntriesReturnType> {
-  const query = p.code !== undefined ? `code=${encodeURIComponent(normalizeCreditCode(p.code))}` : `subject=${toBytes32("subject", p.subject)}`;
-  return (await callGateway<PublicCreditAnswer>(client, { method: "GET", path: `/v1/credit/public?${query}`, what: "public credit entries" })).body;
+  const query = p.code !== undefined ? { code: normalizeCreditCode(p.code) } : { subject: toBytes32("subject", p.subject) };
+  return (await callGateway<PublicCreditAnswer>(client, { method: "GET", path: "/v1/credit/public", query, auth: "none", what: "public credit entries" })).body;
 }

@@ -17,6 +17,8 @@ import { streamCitizenAccesses, type StreamCitizenAccessesParameters } from "../
 import { askPredicate, type AskPredicateParameters } from "../../actions/gateway/askPredicate.js";
 import { askCreditPredicate, type AskCreditPredicateParameters } from "../../actions/gateway/askCreditPredicate.js";
 import { getPublicCreditEntries, type GetPublicCreditEntriesParameters } from "../../actions/gateway/getPublicCreditEntries.js";
+import { relayAppointStaff, type RelayAppointStaffParameters } from "../../actions/gateway/relayAppointStaff.js";
+import { relayApplyForCreditRepair, type RelayApplyForCreditRepairParameters } from "../../actions/gateway/relayApplyForCreditRepair.js";
 import { checkCredential, type CheckCredentialParameters } from "../../actions/gateway/checkCredential.js";
 import { checkIdentityProof, type CheckIdentityProofParameters } from "../../actions/gateway/checkIdentityProof.js";
 import { getOneCodeStaple, type GetOneCodeStapleParameters } from "../../actions/gateway/getOneCodeStaple.js";
@@ -128,6 +130,9 @@ export function gatewayActions(client: GatewayBaseClient) {
     // Credit: an agency's yes/no about a red or black list, and the public (公示) lookup
     askCreditPredicate: (p: AskCreditPredicateParameters) => askCreditPredicate(client, p),
     getPublicCreditEntries: (p: GetPublicCreditEntriesParameters) => getPublicCreditEntries(client, p),
+    // Enterprises and credit repair: signed actions the gateway relays
+    relayAppointStaff: (p: RelayAppointStaffParameters) => relayAppointStaff(client, p),
+    relayApplyForCreditRepair: (p: RelayApplyForCreditRepairParameters) => relayApplyForCreditRepair(client, p),
     // Life-event services (the citizen's session)
     getCitizenServices: (p?: GetCitizenServicesParameters) => getCitizenServices(client, p),
     declineService: (p: DeclineServiceParameters) => declineService(client, p),
@@ -163,6 +168,8 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   accessPredicate: "askPredicate",
   creditPredicate: "askCreditPredicate",
   creditPublic: "getPublicCreditEntries",
+  appointStaff: "relayAppointStaff",
+  applyRepair: "relayApplyForCreditRepair",
   identityChallenge: "getIdentityChallenge",
   identityVerify: "checkIdentityProof",
   oneCodeStaple: "getOneCodeStaple",

@@ -6,6 +6,7 @@ import * as auth from "./auth.js";
 import * as consents from "./consents.js";
 import * as credentials from "./credentials.js";
 import * as credit from "./credit.js";
+import * as enterpriseRelay from "./enterpriseRelay.js";
 import * as citizenRecovery from "./citizenRecovery.js";
 import * as directory from "./directory.js";
 import * as guardianship from "./guardianship.js";
@@ -42,6 +43,8 @@ export const gatewayRoutes = {
   credentialVerify: route("POST", "/v1/credentials/verify", credentials.credentialVerifySchema),
   creditPredicate: route("POST", "/v1/credit/predicate", credit.creditPredicateRouteSchema),
   creditPublic: route("GET", "/v1/credit/public", credit.publicCreditRouteSchema),
+  appointStaff: route("POST", "/v1/enterprises/:enterprise/staff", enterpriseRelay.appointStaffRelaySchema),
+  applyRepair: route("POST", "/v1/credit/repairs", enterpriseRelay.applyRepairRelaySchema),
   oneCodeStaple: route("POST", "/v1/one-code/staple", oneCode.oneCodeStapleSchema),
   oneCodeVerify: route("POST", "/v1/one-code/verify", oneCode.oneCodeVerifySchema),
   oneCodeUpload: route("POST", "/v1/one-code/offline", oneCode.oneCodeUploadSchema),
