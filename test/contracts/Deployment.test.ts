@@ -14,6 +14,7 @@ const auth = { signer: a, deadline: 0, signature: "0x" };
 /** Every state-changing function behind a role, with harmless arguments. */
 const PRIVILEGED: Privileged[] = [
   { contract: "identityRegistry", fn: "register", args: [h, a, h, 2], role: ROLE.REGISTRAR },
+  { contract: "identityRegistry", fn: "registerBatch", args: [[{ citizen: h, controller: a, commitment: h, level: 2 }]], role: ROLE.REGISTRAR },
   { contract: "identityRegistry", fn: "updateRecord", args: [h, h, 2], role: ROLE.REGISTRAR },
   { contract: "identityRegistry", fn: "initiateRecovery", args: [h, a], role: ROLE.REGISTRAR },
   { contract: "identityRegistry", fn: "appointGuardian", args: [h, a, 1, 1], role: ROLE.REGISTRAR },
