@@ -2,6 +2,7 @@
 // once, before anything is registered), then each row on its own (a bad row is rejected, the
 // others go on).
 import { createReadStream } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { parse as parseStream } from "csv-parse";
 import { parse } from "csv-parse/sync";
 import type { Address, Hex } from "@imi-ledger/sdk";
@@ -190,6 +191,24 @@ export function rejectsCsv(header: string[], rejected: Array<{ line: CsvLine; co
   const lines = [[...REJECT_COLUMNS, ...own].map(cell).join(",")];
   for (const r of rejected) lines.push([String(r.line.line), r.code, r.reason.replace(/\s*\n\s*/g, " "), ...own.map((h) => r.line.cells[h] ?? "")].map(cell).join(","));
   return `${lines.join("\n")}\n`;
+}
+
+export type RejectedRow = { line: CsvLine; code: string; reason: string };
+
+/**
+ * Sorts the rejected rows into file order and writes them beside the import (`<file>.rejected.csv`,
+ * or `--rejects`), owner-only; returns the path, or undefined when nothing was rejected.
+ */
+export async function writeRejects(options: { file: string; rejects?: string }, header: string[], rejected: RejectedRow[]): Promise<string | undefined> {
+  if (rejected.length === 0) return undefined;
+  rejected.sort((a, b) => a.line.line - b.line.line);
+  const path = options.rejects ?? `${options.file.replace(/\.csv$/i, "")}.rejected.csv`;
+  try {
+    await writeFile(path, rejectsCsv(header, rejected), { mode: 0o600 });
+  } catch {
+    throw usage("FILE_UNWRITABLE", `cannot write the rejected rows to ${path}; name another file with --rejects`);
+  }
+  return path;
 }
 
 export { CliError };

@@ -3,7 +3,6 @@
 // and one vault write at the gateway; several batches are in flight at once so the chain always
 // has the next one waiting. The chain takes a batch whole or not at all; a batch it would refuse
 // is taken apart row by row here, so each bad row is reported on its own and the rest go in.
-import { writeFile } from "node:fs/promises";
 import { Interface, Transaction } from "ethers";
 import { identityRegistryAbi, randomBytes32, recordCommitment, REGISTER_BATCH_MAX } from "@imi-ledger/sdk";
 import type { Address, Hex, ImiClient, LocalAccount } from "@imi-ledger/sdk";
@@ -15,7 +14,7 @@ import { pacer, type Pacer } from "../../internal/pace.js";
 import { integer } from "../../internal/parse.js";
 import { progressBar } from "../../internal/progress.js";
 import { reasonText } from "../../internal/refusals.js";
-import { citizenLines, citizenRow, rejectsCsv, scanCitizenCsv, type CitizenRow, type CsvLine } from "./citizenCsv.js";
+import { citizenLines, citizenRow, writeRejects, scanCitizenCsv, type CitizenRow, type CsvLine } from "./citizenCsv.js";
 import {
   NonceBook,
   refusal,
@@ -306,16 +305,7 @@ export async function importCitizensBulk(options: ImportBulkOptions): Promise<Im
     alreadyRegistered.sort((a, b) => a.row - b.row);
   }
 
-  rejects.sort((a, b) => a.line.line - b.line.line);
-  let rejectsFile: string | undefined;
-  if (rejects.length > 0) {
-    rejectsFile = options.rejects ?? `${options.file.replace(/\.csv$/i, "")}.rejected.csv`;
-    try {
-      await writeFile(rejectsFile, rejectsCsv(scan.header, rejects), { mode: 0o600 });
-    } catch {
-      throw usage("FILE_UNWRITABLE", `cannot write the rejected rows to ${rejectsFile}; name another file with --rejects`);
-    }
-  }
+  const rejectsFile = await writeRejects(options, scan.header, rejects);
   const seconds = (Date.now() - started) / 1000;
   const round = (n: number) => Math.round(n * 10) / 10;
   return {

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { Transaction } from "ethers";
 import type { ImiClient } from "@imi-ledger/sdk";
 import type { LocalAccount } from "@imi-ledger/sdk";
@@ -12,7 +12,7 @@ import { integer } from "../../internal/parse.js";
 import { progressBar } from "../../internal/progress.js";
 import { reasonText } from "../../internal/refusals.js";
 import { signCall } from "../../internal/transactions.js";
-import { citizenRow, readCitizenCsv, rejectsCsv, type CitizenRow, type CsvLine } from "./citizenCsv.js";
+import { citizenRow, readCitizenCsv, writeRejects, type CitizenRow, type CsvLine } from "./citizenCsv.js";
 import { signRegistration, submitRegistration, type SignedRegistration } from "./register.js";
 
 export type ImportCitizensOptions = NodeOptions & KeyOptions & { file: string; dryRun?: boolean; progress?: boolean; rejects?: string; inFlight?: string };
@@ -320,16 +320,7 @@ export async function importCitizens(options: ImportCitizensOptions): Promise<Im
     registered.sort((a, b) => a.row - b.row);
     alreadyRegistered.sort((a, b) => a.row - b.row);
   }
-  rejects.sort((a, b) => a.line.line - b.line.line);
-  let rejectsFile: string | undefined;
-  if (rejects.length > 0) {
-    rejectsFile = options.rejects ?? `${options.file.replace(/\.csv$/i, "")}.rejected.csv`;
-    try {
-      await writeFile(rejectsFile, rejectsCsv(csv.header, rejects), { mode: 0o600 });
-    } catch {
-      throw usage("FILE_UNWRITABLE", `cannot write the rejected rows to ${rejectsFile}; name another file with --rejects`);
-    }
-  }
+  const rejectsFile = await writeRejects(options, csv.header, rejects);
   const seconds = (Date.now() - started) / 1000;
   return {
     total: csv.lines.length,
