@@ -111,7 +111,8 @@ const PARSE_OPTIONS = { bom: true, info: true, skip_empty_lines: true, skip_reco
  * quote) is reported there too, and ends the records.
  */
 async function* streamRecords(file: string, problem: (p: CsvProblem) => void): AsyncGenerator<{ record: string[]; info: { lines: number } }> {
-  const parser = createReadStream(file).pipe(
+  const source = createReadStream(file);
+  const parser = source.pipe(
     parseStream({
       ...PARSE_OPTIONS,
       on_skip: (error) => {
@@ -120,6 +121,9 @@ async function* streamRecords(file: string, problem: (p: CsvProblem) => void): A
       },
     }),
   );
+  // pipe() does not pass a read error on (a missing file would be an unhandled 'error' event):
+  // the parser ends with it, and the loop below throws it.
+  source.on("error", (error) => parser.destroy(error));
   try {
     for await (const item of parser) yield item as { record: string[]; info: { lines: number } };
   } catch (error) {

@@ -110,6 +110,8 @@ export async function importCitizensBulk(options: ImportBulkOptions): Promise<Im
   // The one thing kept per row of the whole file: its key, to refuse a second row with the same
   // one (about 100 bytes a row; 120 MB for a district of 1.23M).
   const seen = new Map<string, number>();
+  // A row refused by the checks is done too: the bar counts every row of the file, so it ends at 100%.
+  let rowDone = () => {};
   /** Valid rows in batches, read from the file only as fast as batches go out. */
   async function* batchesOf(): AsyncGenerator<Item[]> {
     let batch: Item[] = [];
@@ -125,6 +127,7 @@ export async function importCitizensBulk(options: ImportBulkOptions): Promise<Im
       } catch (error) {
         if (!(error instanceof CliError)) throw error;
         rejects.push({ line, code: error.code, reason: error.message });
+        rowDone();
       }
       if (batch.length === batchRows) {
         stages.readSeconds += (performance.now() - t) / 1000;
@@ -153,6 +156,7 @@ export async function importCitizensBulk(options: ImportBulkOptions): Promise<Im
     const gasPrice = BigInt(await client.request<string>("eth_gasPrice"));
     const nonces = new NonceBook(client, registrar, Number(BigInt(await client.request<string>("eth_getTransactionCount", [registrar.address, "pending"]))));
     const bar = progressBar(scan.rows, "registering", options.progress !== false);
+    rowDone = () => bar.tick();
 
     const record = (item: Item, outcome: Outcome) => {
       if (outcome.kind === "registered") {
