@@ -5,6 +5,7 @@
 import { claimDigest, hashCredential, presentCredential, type CitizenCredential, type Hex, type IssuedCredential } from "@imi-ledger/sdk";
 import type { Session } from "./http.js";
 import { gateway } from "./client.js";
+import { objectStore } from "../storage/objectStore.js";
 
 export type { CitizenCredential, IssuedCredential };
 
@@ -19,34 +20,7 @@ function fail(code: string, message: string, cause?: unknown): Error {
   return Object.assign(new Error(message), { code, cause });
 }
 
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    let request: IDBOpenDBRequest;
-    try {
-      request = indexedDB.open(DB, 1);
-    } catch (error) {
-      reject(fail("STORAGE_UNAVAILABLE", "IndexedDB unavailable", error));
-      return;
-    }
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(fail("STORAGE_UNAVAILABLE", "IndexedDB unavailable", request.error));
-  });
-}
-
-async function run<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const request = work(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(request.result);
-      tx.onerror = () => reject(fail("STORAGE_UNAVAILABLE", "IndexedDB failed", tx.error));
-    });
-  } finally {
-    db.close();
-  }
-}
+const run = objectStore(DB, STORE);
 
 /** The credentials kept on this device for `citizen`, by credential hash (lower case). */
 export async function heldCredentials(citizen: Hex): Promise<Map<string, IssuedCredential>> {
