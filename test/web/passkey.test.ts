@@ -3,15 +3,17 @@
 // deploys her account and registers her identity with it as controller, she signs in with it,
 // grants an agency's consent request and withdraws it, and cancels a key recovery someone started
 // at a counter (the lost-phone flow, seen from the phone that was not lost); the chain holds every
-// change signed by her passkey account (ERC-1271). On a machine with a real phone the authenticator is the phone's.
+// change signed by her passkey account (ERC-1271). At the door her phone shows her one code, signed
+// by the passkey, and a door's device accepts it once. On a machine with a real phone the authenticator is the phone's.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createImiClient, createPasskeyAccount, decryptKeystore, encodeConsentRequestLink, passkeyAccountAddress, type Hex } from "@imi-ledger/sdk";
+import { createImiClient, createPasskeyAccount, decodeOneCode, decryptKeystore, encodeConsentRequestLink, passkeyAccountAddress, type Hex } from "@imi-ledger/sdk";
 import { loadDeployment } from "@imi-ledger/sdk/node";
 import { softPasskey } from "../helpers/softPasskey.js";
 import { buildWebApp, expectAccessible, imiJson, openBrowser, screenshot, startDemoNode, type DemoNode } from "./harness.js";
+import { decodeQrSvg } from "./qrDecode.js";
 
 let node: DemoNode;
 let origin: string;
@@ -34,6 +36,7 @@ const TEXT = {
   cancelRecovery: "取消密钥找回",
   confirmCancelRecovery: "确认取消密钥找回",
   recoveryCancelled: "密钥找回已取消。",
+  myCode: "我的码",
 };
 
 beforeAll(async () => {
@@ -41,6 +44,10 @@ beforeAll(async () => {
   node = await startDemoNode();
   // WebAuthn refuses an IP address as relying party: the phone reaches the node by name.
   origin = node.url.replace("127.0.0.1", "localhost");
+  // A community door's device: a verifier key, which may check codes and read nothing.
+  expect(await imiJson(node.dataDir, ["keys", "create", "--name", "door-1"])).toMatchObject({ ok: true });
+  const door = (JSON.parse(await readFile(join(node.dataDir, "keys", "door-1.json"), "utf8")) as { address: string }).address;
+  expect(await imiJson(node.dataDir, ["roles", "grant", "verifier", `0x${door.replace(/^0x/, "")}`, "--key", "governor"])).toMatchObject({ ok: true });
 }, 900_000);
 
 afterAll(async () => {
@@ -138,6 +145,24 @@ describe("web app: a citizen with only a phone and a passkey", () => {
       await page.getByRole("heading", { level: 1, name: TEXT.recoveryCancelled }).waitFor({ timeout: 90_000 });
       expect(await client.identity.getRecovery({ citizen })).toBeNull();
       expect((await client.identity.get({ citizen })).controller.toLowerCase()).toBe(account.toLowerCase());
+
+      // At the door: the phone shows her one code, signed by the passkey (checked through her
+      // account, ERC-1271); the door's device accepts it once and refuses it shown again.
+      await page.getByRole("link", { name: TEXT.myCode }).click();
+      await page.getByRole("heading", { level: 1, name: TEXT.myCode }).waitFor({ timeout: 60_000 });
+      const shown = page.getByTestId("my-code");
+      await shown.waitFor({ timeout: 90_000 });
+      const code = (await shown.getAttribute("data-code")) ?? "";
+      const svg = await shown.locator("svg").evaluate((el) => ({ viewBox: el.getAttribute("viewBox") ?? "", path: el.querySelector("path")?.getAttribute("d") ?? "" }));
+      expect(decodeQrSvg(svg)).toBe(code);
+      expect(decodeOneCode(code).status.controller.toLowerCase()).toBe(account.toLowerCase());
+      await screenshot(page, "zh-CN-13-passkey-code");
+      const checked = await imiJson(node.dataDir, ["verifier", "check", code, "--key", "door-1"]);
+      expect(checked, JSON.stringify(checked)).toMatchObject({ ok: true, verified: true, reason: "ONE_CODE_VERIFIED", citizen });
+      const again = await imiJson(node.dataDir, ["verifier", "check", code, "--key", "door-1"]);
+      expect(again.error?.code, JSON.stringify(again)).toBe("ONE_CODE_REPLAYED");
+      console.log(`one code signed by a passkey: ${code.length} characters`);
+
       expect(browser.problems).toEqual([]);
     } finally {
       await browser.close();
