@@ -57,7 +57,8 @@ beforeAll(async () => {
   });
   const exited = new Promise((resolve) => node.once("exit", resolve));
   summary = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    createInterface({ input: node.stdout! }).on("line", (line) => line.startsWith("{") && resolve(JSON.parse(line) as Record<string, unknown>));
+    // The summary line, not a log line the node may print before it.
+    createInterface({ input: node.stdout! }).on("line", (line) => line.startsWith('{"ok"') && resolve(JSON.parse(line) as Record<string, unknown>));
     void exited.then((code) => reject(new Error(`imi up --demo exited with ${String(code)}`)));
   });
   // The node must be stopped: its state is exported at its head.
@@ -67,6 +68,7 @@ beforeAll(async () => {
   node.kill("SIGINT");
   await exited;
   besu = await imi(["--json", "besu-config", "--data-dir", dataDir, "--out", out, "--validators", "1"]);
+  expect(besu.code, JSON.stringify(besu.json)).toBe(0);
   const port = await freePort();
   anvilUrl = `http://127.0.0.1:${port}`;
   anvil = spawn(ANVIL, ["--init", join(out, "genesis.json"), "--host", "127.0.0.1", "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
