@@ -36,7 +36,7 @@ beforeAll(async () => {
   const exited = new Promise((r) => child.once("exit", r));
   stopNode = async () => (child.kill("SIGINT"), exited);
   const summary = await new Promise<Record<string, string | number>>((ok, fail) => {
-    createInterface({ input: child.stdout }).on("line", (line) => line.startsWith("{") && ok(JSON.parse(line)));
+    createInterface({ input: child.stdout }).on("line", (line) => line.startsWith(`{"ok"`) && ok(JSON.parse(line)));
     void exited.then(() => fail(new Error("imi up exited")));
   });
   // The setup of docs/cli.md: staff keys and roles, a registered citizen, and her consent.

@@ -17,7 +17,8 @@ const [governor, registrar, agency, gateway] = [1, 2, 3, 4].map(hardhatAccount);
 
 beforeAll(async () => {
   node = await startHardhatNode();
-  const connection = await network.create({ network: "imi", override: { url: node.url } });
+  // Hardhat's node holds the keys itself: its accounts, not the IMI_DEPLOYER_KEY configuration variable.
+  const connection = await network.create({ network: "imi", override: { url: node.url, accounts: "remote" } });
   await connection.ignition.deploy(ImiModule, {
     deploymentId,
     parameters: {

@@ -24,7 +24,7 @@ async function startNode(dataDir: string) {
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   const summary = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on("line", (line) => line.startsWith("{") && resolve(JSON.parse(line)));
+    createInterface({ input: child.stdout }).on("line", (line) => line.startsWith(`{"ok"`) && resolve(JSON.parse(line)));
     void exited.then((code) => reject(new Error(`imi up exited ${code}`)));
   });
   return { child, summary, stop: async () => (child.kill("SIGINT"), exited) };

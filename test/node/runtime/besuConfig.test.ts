@@ -39,7 +39,7 @@ describe("imi besu-config", () => {
     });
     const exited = new Promise((resolve) => child.once("exit", resolve));
     const summary = await new Promise<Record<string, string>>((resolve) =>
-      createInterface({ input: child.stdout }).on("line", (line) => line.startsWith("{") && resolve(JSON.parse(line))),
+      createInterface({ input: child.stdout }).on("line", (line) => line.startsWith(`{"ok"`) && resolve(JSON.parse(line))),
     );
     const out = join(work, "besu");
     child.kill("SIGINT");

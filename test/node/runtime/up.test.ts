@@ -21,7 +21,7 @@ async function startUp(dataDir: string, extra: string[] = []): Promise<Up> {
   const lines = createInterface({ input: child.stdout! });
   const summary = await new Promise<Record<string, unknown>>((resolve, reject) => {
     lines.on("line", (line) => {
-      if (line.startsWith("{")) resolve(JSON.parse(line) as Record<string, unknown>);
+      if (line.startsWith(`{"ok"`)) resolve(JSON.parse(line) as Record<string, unknown>);
     });
     void exited.then((code) => reject(new Error(`imi up exited with ${code}: ${stderr}`)));
   });
