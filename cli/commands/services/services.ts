@@ -36,6 +36,13 @@ export type ServicesRulesResult = {
 /** The rule set the node runs (its services.json, or the default), validated as at start. */
 export async function servicesRules(options: ServicesRulesOptions): Promise<ServicesRulesResult> {
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  // The rules a node there would run: a data directory that is not there runs nothing (a typo in
+  // --data-dir must not show the default set as if it were in effect).
+  try {
+    await access(dataDir);
+  } catch {
+    throw usage("NO_DATA_DIR", `--data-dir: ${dataDir} does not exist; start the node there first (imi up)`);
+  }
   const { rules, origin } = await rulesOf(dataDir);
   let account: string | undefined;
   try {
