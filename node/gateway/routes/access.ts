@@ -1,13 +1,13 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { ZeroHash, computeAddress } from "ethers";
 import { canonicalJson } from "@imi-ledger/sdk";
-import { predicateAnswerTypedData, type PredicateAnswer } from "@imi-ledger/sdk";
 import { consumeConsent } from "@imi-ledger/sdk";
 import { ConsentRegistryNotUsableError, ConsentRegistryUseLimitReachedError } from "@imi-ledger/sdk";
 import type { Hex } from "@imi-ledger/sdk";
 import { DECISION_CODES, Decision } from "../../indexer/index.js";
 import type { AccessReceipt } from "../internal/accessLog.js";
 import type { AccessTerms, AgencyCall, GatewayContext } from "../internal/GatewayContext.js";
+import { signPredicateAnswer } from "../internal/predicateAnswer.js";
 import { encryptToKey } from "@imi-ledger/sdk";
 import { keccakHex } from "../internal/fastTypedData.js";
 import { badRequest } from "../errors.js";
@@ -178,21 +178,8 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
         if (result === undefined) return deny(reply, 404, "NO_RECORD", await ctx.record({ ...logged, decision: "denied", reason: "NO_RECORD", responseHash: ZeroHash }, call.nonceDurable));
         const responseHash = ctx.responseHash({ predicate: predicateHash, result });
         const r = await ctx.record({ ...logged, decision: "allowed", reason: "ALLOWED", responseHash }, call.nonceDurable);
-        // The gateway's signature makes the yes/no portable: the agency can show it without the data.
-        // It names its question, its access record and the request it answers (hash and nonce), with the time.
-        const answer: PredicateAnswer = {
-          agency: call.agency,
-          citizen: terms.citizen,
-          predicate: predicateHash,
-          result,
-          seq: String(r.seq),
-          recordHash: r.recordHash,
-          requestHash: call.requestHash,
-          nonce: call.nonce,
-          issuedAt: String(ctx.nowSeconds()),
-        };
-        const sig = ctx.options.account.signTypedData(predicateAnswerTypedData(ctx.options.chainId, answer));
-        return { result, predicateHash, grantId: d.grantId, answer, signature: sig, signer: ctx.options.account.address, receipt: r };
+        const signed = signPredicateAnswer(ctx, call, { citizen: terms.citizen, predicate: predicateHash, result }, r);
+        return { result, predicateHash, grantId: d.grantId, ...signed, receipt: r };
       });
     },
   );

@@ -10,14 +10,13 @@ import {
   getEnterprise,
   InvalidInputError,
   isCreditListed,
-  predicateAnswerTypedData,
   type CreditPredicateRequestJson,
   type Hex,
-  type PredicateAnswer,
   type PublicCreditEntry,
 } from "@imi-ledger/sdk";
 import { DECISION_CODES, Decision, ConsentStatus, decide } from "../../indexer/index.js";
 import type { AccessTerms, GatewayContext } from "../internal/GatewayContext.js";
+import { signPredicateAnswer } from "../internal/predicateAnswer.js";
 import { keccakHex } from "../internal/fastTypedData.js";
 import { GatewayError, badRequest, unavailable } from "../errors.js";
 
@@ -102,19 +101,8 @@ export const creditRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
     }
     const responseHash = ctx.responseHash({ predicate: predicateHash, result });
     const r = await ctx.record({ ...base, grantId: d.grantId, basis: d.basis, decision: "allowed", reason: "ALLOWED", responseHash }, call.nonceDurable);
-    const answer: PredicateAnswer = {
-      agency: call.agency,
-      citizen: terms.citizen,
-      predicate: predicateHash,
-      result,
-      seq: String(r.seq),
-      recordHash: r.recordHash,
-      requestHash: call.requestHash,
-      nonce: call.nonce,
-      issuedAt: String(ctx.nowSeconds()),
-    };
-    const signature = ctx.options.account.signTypedData(predicateAnswerTypedData(ctx.options.chainId, answer));
-    return { result, predicateHash, grantId: d.grantId, answer, signature, signer: ctx.options.account.address, receipt: r };
+    const signed = signPredicateAnswer(ctx, call, { citizen: terms.citizen, predicate: predicateHash, result }, r);
+    return { result, predicateHash, grantId: d.grantId, ...signed, receipt: r };
   });
 
   async function listKindOf(schemaId: Hex): Promise<"none" | "red" | "black"> {
