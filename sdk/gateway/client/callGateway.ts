@@ -40,7 +40,23 @@ export function pathWithQuery(path: string, query?: CallGatewayParameters["query
  * gateway's code; a failure to reach the gateway throws NETWORK.
  */
 export function callGateway<T>(client: GatewayBaseClient, p: CallGatewayParameters): Promise<CallGatewayReturnType<T>> {
-  return withGatewayRetry(() => callGatewayOnce<T>(client, p));
+  const once = () => callGatewayOnce<T>(client, p);
+  return withGatewayRetry(p.method === "GET" ? () => onceMoreIfCutOff(once) : once);
+}
+
+/**
+ * A GET whose connection broke before its answer was read is sent once more. A kept-alive socket
+ * the gateway closes as idle just as a request goes out on it fails that way under load, and a read
+ * changes nothing, so sending it again is safe (browsers do the same). Writes are not repeated: a
+ * signed action the gateway may already have relayed is for the caller to look up, not to resend.
+ */
+async function onceMoreIfCutOff<T>(attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!(error instanceof NetworkError) || error.cause === undefined) throw error;
+    return attempt();
+  }
 }
 
 export async function openGateway(client: GatewayBaseClient, p: CallGatewayParameters & { signal?: AbortSignal; accept?: string }): Promise<Response> {
