@@ -238,7 +238,8 @@ async function deploy(engine: Engine, wallets: { deployer: Wallet; governor: Wal
   const am = await manager.getAddress();
   const identity = await make("IdentityRegistry", [am, 3 * 24 * 3600]);
   const credentials = await make("CredentialRegistry", [am]);
-  const consents = await make("ConsentRegistry", [am, await identity.getAddress()]);
+  const enterprises = await make("EnterpriseRegistry", [am, await identity.getAddress()]);
+  const consents = await make("ConsentRegistry", [am, await identity.getAddress(), await enterprises.getAddress()]);
   const accessLog = await make("AccessLog", [am]);
   const accountRules = await make("AccountRules", [am]);
   const wiring = {

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {IConsentRegistry} from "./interfaces/IConsentRegistry.sol";
+import {IEnterpriseRegistry} from "./interfaces/IEnterpriseRegistry.sol";
 import {IIdentityRegistry} from "./interfaces/IIdentityRegistry.sol";
 import {ImiSigned} from "./utils/ImiSigned.sol";
 import {ImiRoles} from "./utils/ImiRoles.sol";
@@ -25,6 +26,10 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
     bytes32 public constant CONFIRM_TYPEHASH = keccak256("Confirm(bytes32 consentId,uint256 nonce,uint256 deadline)");
 
     IIdentityRegistry public immutable identityRegistry;
+    /// @dev Enterprises are the second kind of subject: their representatives grant and change their consents.
+    IEnterpriseRegistry public immutable enterpriseRegistry;
+    /// @dev The ENTERPRISE_SCOPES bit (SDK) a representative needs to grant, pause, resume or revoke the enterprise's consents.
+    uint256 public constant ENTERPRISE_SCOPE_CONSENT = 1 << 0;
 
     mapping(bytes32 consentId => Consent) private _consents;
     mapping(bytes32 grantId => StatutoryGrant) private _statutory;
@@ -33,12 +38,13 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
     uint256 private _consentCount;
     uint256 private _statutoryCount;
 
-    constructor(address authority, IIdentityRegistry identities)
+    constructor(address authority, IIdentityRegistry identities, IEnterpriseRegistry enterprises)
         ImiSigned("IMI ConsentRegistry", "1")
         AccessManaged(authority)
     {
-        if (address(identities) == address(0)) revert ConsentRegistryZeroAddress();
+        if (address(identities) == address(0) || address(enterprises) == address(0)) revert ConsentRegistryZeroAddress();
         identityRegistry = identities;
+        enterpriseRegistry = enterprises;
     }
 
     // ---------------------------------------------------------------- consents
@@ -339,12 +345,28 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
         return Lapse.None;
     }
 
-    /// @dev Reverts unless `actor` is the citizen's controller or a guardian covering `scopes`.
+    /**
+     * @dev Reverts unless `actor` may act for the subject: for a citizen, its controller or a guardian
+     * covering `scopes`; for an enterprise, the current key of its legal representative or of staff
+     * holding the consent scope (the representative's authority is over the enterprise's consents, not
+     * per data category). An enterprise's consent is the enterprise's, not its representative's: it
+     * does not lapse when the staff member who granted it leaves (`asGuardian` is false).
+     */
     function _authorize(bytes32 citizen, address actor, uint256 scopes) private view returns (bool asGuardian) {
-        if (!identityRegistry.isActive(citizen)) revert ConsentRegistryInactiveCitizen(citizen);
         bool allowed;
-        (allowed, asGuardian) = identityRegistry.authorizes(citizen, actor, scopes);
+        if (identityRegistry.isActive(citizen)) {
+            (allowed, asGuardian) = identityRegistry.authorizes(citizen, actor, scopes);
+        } else if (enterpriseRegistry.isActive(citizen)) {
+            (allowed,,) = enterpriseRegistry.authorizes(citizen, actor, ENTERPRISE_SCOPE_CONSENT);
+        } else {
+            revert ConsentRegistryInactiveCitizen(citizen);
+        }
         if (!allowed) revert ConsentRegistryUnauthorized(citizen, actor, scopes);
+    }
+
+    /// @dev An active citizen or an active enterprise (a deregistered enterprise's consents stop counting).
+    function _isActiveSubject(bytes32 subject) private view returns (bool) {
+        return identityRegistry.isActive(subject) || enterpriseRegistry.isActive(subject);
     }
 
     function _checkTerms(address agency, uint256 scopes, bytes32 purpose, uint64 validFrom, uint64 validUntil)
@@ -373,7 +395,7 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
     ) private view returns (Decision) {
         if (!agencyMatches) return Decision.WrongAgency;
         if (!citizenMatches) return Decision.WrongCitizen;
-        if (!identityRegistry.isActive(citizen)) return Decision.CitizenInactive;
+        if (!_isActiveSubject(citizen)) return Decision.CitizenInactive;
         if (!_isAgency(agency)) return Decision.AgencyNotAuthorized;
         if (status == ConsentStatus.Revoked) return Decision.Revoked;
         if (status == ConsentStatus.Paused) return Decision.Paused;

@@ -17,6 +17,12 @@ import {IImiSigned} from "./IImiSigned.sol";
  * deployment calls before it releases anything under such a consent: one count for all gateways.
  * Unlimited consents (the common case) need no transaction per access.
  *
+ * Enterprises: `citizen` may also name an active enterprise (EnterpriseRegistry). Its consents are
+ * granted, paused, resumed and revoked by the current key of its legal representative or of staff
+ * holding the enterprise's `consent` scope, directly or signed; they belong to the enterprise and do
+ * not lapse when the representative who granted them leaves. {check} treats a deregistered
+ * enterprise as an inactive subject.
+ *
  * Guardians: a consent granted by a guardian lapses when that guardianship ends (removed, expired,
  * or replaced by a later appointment) unless the citizen's own key has confirmed it ({confirm}).
  *
@@ -151,7 +157,8 @@ interface IConsentRegistry is IImiSigned {
     error ConsentRegistryInvalidWindow(uint64 validFrom, uint64 validUntil);
     error ConsentRegistryNotAnAgency(address agency);
     error ConsentRegistryInactiveCitizen(bytes32 citizen);
-    /// @dev `actor` is neither the citizen's controller nor a guardian whose scopes cover `scopes`.
+    /// @dev `actor` is neither the citizen's controller nor a guardian whose scopes cover `scopes`; for an
+    /// enterprise, neither its legal representative nor staff holding the consent scope.
     error ConsentRegistryUnauthorized(bytes32 citizen, address actor, uint256 scopes);
     error ConsentRegistryUnknownConsent(bytes32 consentId);
     error ConsentRegistryInvalidTransition(bytes32 consentId, ConsentStatus from, ConsentStatus to);

@@ -24,12 +24,13 @@ export default buildModule("Imi", (m) => {
   const accessManager = m.contract("ImiAccessManager", [bootstrap]);
   const identityRegistry = m.contract("IdentityRegistry", [accessManager, recoveryDelay]);
   const credentialRegistry = m.contract("CredentialRegistry", [accessManager]);
-  const consentRegistry = m.contract("ConsentRegistry", [accessManager, identityRegistry]);
-  const accessLog = m.contract("AccessLog", [accessManager]);
-  const accountRules = m.contract("AccountRules", [accessManager]);
   // Enterprises and credit check their roles (7 counter, 8 credit authority) in the same AccessManager
   // themselves, so the bootstrap's wiring below does not name them.
   const enterpriseRegistry = m.contract("EnterpriseRegistry", [accessManager, identityRegistry]);
+  // Consents have two kinds of subject: citizens and enterprises (through their representatives).
+  const consentRegistry = m.contract("ConsentRegistry", [accessManager, identityRegistry, enterpriseRegistry]);
+  const accessLog = m.contract("AccessLog", [accessManager]);
+  const accountRules = m.contract("AccountRules", [accessManager]);
   const creditRegistry = m.contract("CreditRegistry", [accessManager, identityRegistry, enterpriseRegistry, credentialRegistry]);
   // Citizens' passkey accounts (ERC-1271 over WebAuthn); holds no role and needs no wiring.
   const passkeyAccountFactory = m.contract("PasskeyAccountFactory");

@@ -11,6 +11,11 @@ export const consentRegistryAbi = [
         "internalType": "contract IIdentityRegistry",
         "name": "identities",
         "type": "address"
+      },
+      {
+        "internalType": "contract IEnterpriseRegistry",
+        "name": "enterprises",
+        "type": "address"
       }
     ],
     "stateMutability": "nonpayable",
@@ -697,6 +702,19 @@ export const consentRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "ENTERPRISE_SCOPE_CONSENT",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "GRANT_TYPEHASH",
     "outputs": [
       {
@@ -917,6 +935,19 @@ export const consentRegistryAbi = [
         "internalType": "uint256[]",
         "name": "extensions",
         "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "enterpriseRegistry",
+    "outputs": [
+      {
+        "internalType": "contract IEnterpriseRegistry",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",

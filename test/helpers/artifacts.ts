@@ -37,7 +37,8 @@ export async function deployWiredImi(
   const manager = await accessManager.getAddress();
   const identityRegistry = await deployArtifact("IdentityRegistry", deployer, [manager, p.recoveryDelay ?? 3 * 24 * 3600]);
   const credentialRegistry = await deployArtifact("CredentialRegistry", deployer, [manager]);
-  const consentRegistry = await deployArtifact("ConsentRegistry", deployer, [manager, await identityRegistry.getAddress()]);
+  const enterpriseRegistry = await deployArtifact("EnterpriseRegistry", deployer, [manager, await identityRegistry.getAddress()]);
+  const consentRegistry = await deployArtifact("ConsentRegistry", deployer, [manager, await identityRegistry.getAddress(), await enterpriseRegistry.getAddress()]);
   const accessLog = await deployArtifact("AccessLog", deployer, [manager]);
   const accountRules = await deployArtifact("AccountRules", deployer, [manager]);
   const wiring = {
