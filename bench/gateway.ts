@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const provider = new JsonRpcProvider(chain.url, undefined, { cacheTimeout: -1, staticNetwork: true, pollingInterval: 20 });
   const [deployer, governor, registrar, agency, gatewayWallet, citizenWallet, verifierWallet] = wallets.map((w) => w.connect(provider));
   log("deploying IMI on the embedded chain ...");
-  const imi = await deployWiredImi(deployer, { governor: governor.address, roles: [1, 3, 5, 9], accounts: [registrar.address, agency.address, gatewayWallet.address, verifierWallet.address], allowlist: wallets.map((w) => w.address) });
+  const imi = await deployWiredImi(deployer, { governor: governor.address, governorSigner: governor, roles: [1, 3, 5, 9], accounts: [registrar.address, agency.address, gatewayWallet.address, verifierWallet.address], allowlist: wallets.map((w) => w.address) });
   const { identityRegistry, consentRegistry } = imi.contracts;
   const wiring = imi.addresses;
   const citizen = hexlify(randomBytes(32));

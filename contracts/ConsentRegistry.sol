@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
+import {IAgencyRegistry} from "./interfaces/IAgencyRegistry.sol";
 import {IConsentRegistry} from "./interfaces/IConsentRegistry.sol";
 import {IEnterpriseRegistry} from "./interfaces/IEnterpriseRegistry.sol";
 import {IIdentityRegistry} from "./interfaces/IIdentityRegistry.sol";
@@ -28,6 +29,8 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
     IIdentityRegistry public immutable identityRegistry;
     /// @dev Enterprises are the second kind of subject: their representatives grant and change their consents.
     IEnterpriseRegistry public immutable enterpriseRegistry;
+    /// @dev What each agency registered it may ask for, per purpose: grants beyond it are refused.
+    IAgencyRegistry public immutable agencyRegistry;
     /// @dev The ENTERPRISE_SCOPES bit (SDK) a representative needs to grant, pause, resume or revoke the enterprise's consents.
     uint256 public constant ENTERPRISE_SCOPE_CONSENT = 1 << 0;
 
@@ -38,13 +41,16 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
     uint256 private _consentCount;
     uint256 private _statutoryCount;
 
-    constructor(address authority, IIdentityRegistry identities, IEnterpriseRegistry enterprises)
+    constructor(address authority, IIdentityRegistry identities, IEnterpriseRegistry enterprises, IAgencyRegistry agencies)
         ImiSigned("IMI ConsentRegistry", "1")
         AccessManaged(authority)
     {
-        if (address(identities) == address(0) || address(enterprises) == address(0)) revert ConsentRegistryZeroAddress();
+        if (address(identities) == address(0) || address(enterprises) == address(0) || address(agencies) == address(0)) {
+            revert ConsentRegistryZeroAddress();
+        }
         identityRegistry = identities;
         enterpriseRegistry = enterprises;
+        agencyRegistry = agencies;
     }
 
     // ---------------------------------------------------------------- consents
@@ -378,6 +384,10 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
         if (purpose == bytes32(0)) revert ConsentRegistryZeroHash();
         if (validFrom >= validUntil || validUntil <= _time()) revert ConsentRegistryInvalidWindow(validFrom, validUntil);
         if (!_isAgency(agency)) revert ConsentRegistryNotAnAgency(agency);
+        // The agency's own registration bounds every grant to it, consent or statutory; an agency
+        // holding the role but never registered has declared nothing, so everything is in excess.
+        uint256 excess = agencyRegistry.excessScopes(agency, purpose, scopes);
+        if (excess != 0) revert ConsentRegistryAgencyNotRegisteredFor(agency, purpose, excess);
     }
 
     function _decide(

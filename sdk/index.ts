@@ -158,6 +158,9 @@ export * from "./actions/consent/getConsent.js";
 export * from "./actions/consent/listConsents.js";
 export * from "./actions/consent/checkAccess.js";
 export * from "./actions/consent/grantStatutoryAccess.js";
+export * from "./actions/agency/registerAgency.js";
+export * from "./actions/agency/declareAgencyPurposes.js";
+export * from "./actions/agency/getAgencyExcessScopes.js";
 export * from "./actions/consent/revokeStatutoryAccess.js";
 export * from "./actions/consent/reviewStatutoryAccess.js";
 export * from "./actions/accessLog/anchorLogBatch.js";
@@ -263,6 +266,7 @@ export { consentRegistryAbi } from "./abi/consentRegistryAbi.js";
 export { accessLogAbi } from "./abi/accessLogAbi.js";
 export { accountRulesAbi } from "./abi/accountRulesAbi.js";
 export { imiAccessManagerAbi } from "./abi/imiAccessManagerAbi.js";
+export { agencyRegistryAbi } from "./abi/agencyRegistryAbi.js";
 
 // Helpers and types
 export { canonicalJson, categoriesOf, code, purposeCode, randomBytes32, recordCommitment, scopesOf } from "./utils.js";

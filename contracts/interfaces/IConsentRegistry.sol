@@ -156,6 +156,8 @@ interface IConsentRegistry is IImiSigned {
     error ConsentRegistryInvalidScopes();
     error ConsentRegistryInvalidWindow(uint64 validFrom, uint64 validUntil);
     error ConsentRegistryNotAnAgency(address agency);
+    /// @dev The agency did not register `excessScopes` (categories, as bits) for `purpose` in the AgencyRegistry.
+    error ConsentRegistryAgencyNotRegisteredFor(address agency, bytes32 purpose, uint256 excessScopes);
     error ConsentRegistryInactiveCitizen(bytes32 citizen);
     /// @dev `actor` is neither the citizen's controller nor a guardian whose scopes cover `scopes`; for an
     /// enterprise, neither its legal representative nor staff holding the consent scope.
@@ -180,8 +182,9 @@ interface IConsentRegistry is IImiSigned {
     /**
      * @dev The citizen's controller, or a guardian covering `request.scopes`, grants a consent.
      *
-     * Requirements: active citizen; `request.agency` holds the agency role; `scopes` and `purpose`
-     * non-zero; `validFrom < validUntil` and `validUntil` in the future.
+     * Requirements: active citizen; `request.agency` holds the agency role and registered `scopes`
+     * for `purpose` in the AgencyRegistry; `scopes` and `purpose` non-zero; `validFrom < validUntil`
+     * and `validUntil` in the future.
      */
     function grant(GrantRequest calldata request) external returns (bytes32 consentId);
 
@@ -229,7 +232,8 @@ interface IConsentRegistry is IImiSigned {
 
     /**
      * @dev The governor grants statutory access. `citizen` zero means any citizen.
-     * Requirements: governor; agency holds the agency role; non-zero scopes, purpose, legal basis; valid window.
+     * Requirements: governor; agency holds the agency role and registered `scopes` for `purpose` in the
+     * AgencyRegistry; non-zero scopes, purpose, legal basis; valid window.
      */
     function grantStatutory(
         bytes32 citizen,

@@ -27,8 +27,10 @@ export default buildModule("Imi", (m) => {
   // Enterprises and credit check their roles (7 counter, 8 credit authority) in the same AccessManager
   // themselves, so the bootstrap's wiring below does not name them.
   const enterpriseRegistry = m.contract("EnterpriseRegistry", [accessManager, identityRegistry]);
+  // What each agency may ask for, per purpose; its writes are the governor's (no wiring needed).
+  const agencyRegistry = m.contract("AgencyRegistry", [accessManager]);
   // Consents have two kinds of subject: citizens and enterprises (through their representatives).
-  const consentRegistry = m.contract("ConsentRegistry", [accessManager, identityRegistry, enterpriseRegistry]);
+  const consentRegistry = m.contract("ConsentRegistry", [accessManager, identityRegistry, enterpriseRegistry, agencyRegistry]);
   const accessLog = m.contract("AccessLog", [accessManager]);
   const accountRules = m.contract("AccountRules", [accessManager]);
   const creditRegistry = m.contract("CreditRegistry", [accessManager, identityRegistry, enterpriseRegistry, credentialRegistry]);
@@ -59,6 +61,7 @@ export default buildModule("Imi", (m) => {
     accountRules,
     enterpriseRegistry,
     creditRegistry,
+    agencyRegistry,
     bootstrap,
     passkeyAccountFactory,
   };

@@ -16,6 +16,11 @@ export const consentRegistryAbi = [
         "internalType": "contract IEnterpriseRegistry",
         "name": "enterprises",
         "type": "address"
+      },
+      {
+        "internalType": "contract IAgencyRegistry",
+        "name": "agencies",
+        "type": "address"
       }
     ],
     "stateMutability": "nonpayable",
@@ -57,6 +62,27 @@ export const consentRegistryAbi = [
       }
     ],
     "name": "AccessManagedUnauthorized",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "agency",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "purpose",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "excessScopes",
+        "type": "uint256"
+      }
+    ],
+    "name": "ConsentRegistryAgencyNotRegisteredFor",
     "type": "error"
   },
   {
@@ -760,6 +786,19 @@ export const consentRegistryAbi = [
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "agencyRegistry",
+    "outputs": [
+      {
+        "internalType": "contract IAgencyRegistry",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",

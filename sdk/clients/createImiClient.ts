@@ -15,6 +15,9 @@ import { consumeConsent } from "../actions/consent/consumeConsent.js";
 import { getConsent } from "../actions/consent/getConsent.js";
 import { grantConsent, signGrantConsent } from "../actions/consent/grantConsent.js";
 import { grantStatutoryAccess } from "../actions/consent/grantStatutoryAccess.js";
+import { registerAgency } from "../actions/agency/registerAgency.js";
+import { declareAgencyPurposes } from "../actions/agency/declareAgencyPurposes.js";
+import { getAgencyExcessScopes } from "../actions/agency/getAgencyExcessScopes.js";
 import { listConsents } from "../actions/consent/listConsents.js";
 import { pauseConsent, signPauseConsent } from "../actions/consent/pauseConsent.js";
 import { resumeConsent, signResumeConsent } from "../actions/consent/resumeConsent.js";
@@ -146,6 +149,7 @@ const accessLogActions = {
   verifyProof: verifyAccessLogProof,
 };
 const accountRulesActions = { setAllowed: setAccountAllowed, isAllowed: isAccountAllowed };
+const agencyActions = { register: registerAgency, declarePurposes: declareAgencyPurposes, excessScopes: getAgencyExcessScopes };
 const rolesActions = { grant: grantRole, revoke: revokeRole, label: labelRole, has: hasRole };
 const signingActions = { getNonce, bumpNonce, signTypedData };
 
@@ -159,6 +163,8 @@ export type ImiClient = ImiBaseClient & {
   accountRules: Bound<typeof accountRulesActions>;
   /** Roles in the AccessManager (the governor grants, revokes and labels them). */
   roles: Bound<typeof rolesActions>;
+  /** What agencies registered they may ask for, per purpose (the governor registers and declares). */
+  agencies: Bound<typeof agencyActions>;
   /** Calls to the IMI gateway (needs `gateway` in the config). */
   gateway: {
     request<T = unknown>(parameters: GatewayRequestParameters): Promise<GatewayRequestReturnType<T>>;
@@ -178,6 +184,7 @@ export function buildImiClient(config: ImiClientConfig, deployment?: ImiDeployme
     signing: bind(base, signingActions),
     accountRules: bind(base, accountRulesActions),
     roles: bind(base, rolesActions),
+    agencies: bind(base, agencyActions),
     gateway: { request: <T>(parameters: GatewayRequestParameters) => gatewayRequest<T>(base, parameters), verifyPredicateAnswer: (parameters: VerifyPredicateAnswerParameters) => verifyPredicateAnswer(base, parameters) },
   });
 }

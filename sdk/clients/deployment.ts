@@ -15,6 +15,8 @@ export type ImiDeployment = {
     /** Absent in deployments made before enterprises and credit existed. */
     enterpriseRegistry?: Address;
     creditRegistry?: Address;
+    /** What each agency registered it may ask for (absent before agency registration existed). */
+    agencyRegistry?: Address;
     /** Deploys citizens' passkey accounts (older deployments have none). */
     passkeyAccountFactory?: Address;
   };
@@ -44,6 +46,7 @@ const NAMES: Record<string, ImiContractName> = {
   accessmanager: "accessManager",
   enterpriseregistry: "enterpriseRegistry",
   creditregistry: "creditRegistry",
+  agencyregistry: "agencyRegistry",
   passkeyaccountfactory: "passkeyAccountFactory",
 };
 const REQUIRED: ImiContractName[] = ["identityRegistry", "credentialRegistry", "consentRegistry", "accessLog"];

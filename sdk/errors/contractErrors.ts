@@ -178,10 +178,52 @@ export class AddressEmptyCodeError extends ContractRevertError<{ target: `0x${st
   }
 }
 
+export class AgencyRegistryEmptyTextError extends ContractRevertError<{ field: bigint }> {
+  override name = "AgencyRegistryEmptyTextError" as const;
+  constructor(options: ContractRevertErrorOptions<{ field: bigint }>) {
+    super("AgencyRegistryEmptyText", options);
+  }
+}
+
+export class AgencyRegistryNotRegisteredError extends ContractRevertError<{ agency: `0x${string}` }> {
+  override name = "AgencyRegistryNotRegisteredError" as const;
+  constructor(options: ContractRevertErrorOptions<{ agency: `0x${string}` }>) {
+    super("AgencyRegistryNotRegistered", options);
+  }
+}
+
+export class AgencyRegistryUnnamedPurposeError extends ContractRevertError<{ purpose: `0x${string}` }> {
+  override name = "AgencyRegistryUnnamedPurposeError" as const;
+  constructor(options: ContractRevertErrorOptions<{ purpose: `0x${string}` }>) {
+    super("AgencyRegistryUnnamedPurpose", options);
+  }
+}
+
+export class AgencyRegistryZeroAddressError extends ContractRevertError<Record<string, never>> {
+  override name = "AgencyRegistryZeroAddressError" as const;
+  constructor(options: ContractRevertErrorOptions<Record<string, never>>) {
+    super("AgencyRegistryZeroAddress", options);
+  }
+}
+
+export class AgencyRegistryZeroPurposeError extends ContractRevertError<Record<string, never>> {
+  override name = "AgencyRegistryZeroPurposeError" as const;
+  constructor(options: ContractRevertErrorOptions<Record<string, never>>) {
+    super("AgencyRegistryZeroPurpose", options);
+  }
+}
+
 export class CloneArgumentsTooLongError extends ContractRevertError<Record<string, never>> {
   override name = "CloneArgumentsTooLongError" as const;
   constructor(options: ContractRevertErrorOptions<Record<string, never>>) {
     super("CloneArgumentsTooLong", options);
+  }
+}
+
+export class ConsentRegistryAgencyNotRegisteredForError extends ContractRevertError<{ agency: `0x${string}`; purpose: `0x${string}`; excessScopes: bigint }> {
+  override name = "ConsentRegistryAgencyNotRegisteredForError" as const;
+  constructor(options: ContractRevertErrorOptions<{ agency: `0x${string}`; purpose: `0x${string}`; excessScopes: bigint }>) {
+    super("ConsentRegistryAgencyNotRegisteredFor", options);
   }
 }
 
@@ -905,7 +947,13 @@ export const contractErrorClasses = {
   AccountRulesNotAllowed: AccountRulesNotAllowedError,
   AccountRulesZeroAddress: AccountRulesZeroAddressError,
   AddressEmptyCode: AddressEmptyCodeError,
+  AgencyRegistryEmptyText: AgencyRegistryEmptyTextError,
+  AgencyRegistryNotRegistered: AgencyRegistryNotRegisteredError,
+  AgencyRegistryUnnamedPurpose: AgencyRegistryUnnamedPurposeError,
+  AgencyRegistryZeroAddress: AgencyRegistryZeroAddressError,
+  AgencyRegistryZeroPurpose: AgencyRegistryZeroPurposeError,
   CloneArgumentsTooLong: CloneArgumentsTooLongError,
+  ConsentRegistryAgencyNotRegisteredFor: ConsentRegistryAgencyNotRegisteredForError,
   ConsentRegistryAlreadyConfirmed: ConsentRegistryAlreadyConfirmedError,
   ConsentRegistryAlreadyReviewed: ConsentRegistryAlreadyReviewedError,
   ConsentRegistryInactiveCitizen: ConsentRegistryInactiveCitizenError,

@@ -8,6 +8,7 @@ import { identityRegistryAbi } from "../abi/identityRegistryAbi.js";
 import { imiAccessManagerAbi } from "../abi/imiAccessManagerAbi.js";
 import { enterpriseRegistryAbi } from "../abi/enterpriseRegistryAbi.js";
 import { creditRegistryAbi } from "../abi/creditRegistryAbi.js";
+import { agencyRegistryAbi } from "../abi/agencyRegistryAbi.js";
 import { passkeyAccountFactoryAbi } from "../abi/passkeyAccountFactoryAbi.js";
 import { requireAccount, type ImiBaseClient } from "../clients/ImiBaseClient.js";
 import type { ImiAccount } from "../clients/accounts.js";
@@ -27,6 +28,7 @@ const interfaces: Record<ImiContractName, Interface> = {
   accessManager: new Interface(imiAccessManagerAbi as never),
   enterpriseRegistry: new Interface(enterpriseRegistryAbi as never),
   creditRegistry: new Interface(creditRegistryAbi as never),
+  agencyRegistry: new Interface(agencyRegistryAbi as never),
   passkeyAccountFactory: new Interface(passkeyAccountFactoryAbi as never),
 };
 
@@ -46,6 +48,7 @@ type Abis = {
   accessManager: typeof imiAccessManagerAbi;
   enterpriseRegistry: typeof enterpriseRegistryAbi;
   creditRegistry: typeof creditRegistryAbi;
+  agencyRegistry: typeof agencyRegistryAbi;
   passkeyAccountFactory: typeof passkeyAccountFactoryAbi;
 };
 type ItemName<C extends ImiContractName, K extends "function" | "event"> = Extract<Abis[C][number], { type: K; name: string }>["name"];

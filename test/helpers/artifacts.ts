@@ -2,6 +2,7 @@
 // tests and benchmarks that talk to a chain over plain JSON-RPC rather than through Ignition.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { registerFixtureAgency } from "./agencies.js";
 import { ContractFactory, type Contract, type ContractRunner, type InterfaceAbi, type Signer } from "ethers";
 
 export type Artifact = { abi: InterfaceAbi; bytecode: string };
@@ -18,9 +19,9 @@ export async function deployArtifact(name: string, signer: Signer, args: unknown
 }
 
 export type WiredImi = {
-  contracts: { bootstrap: Contract; accessManager: Contract; identityRegistry: Contract; credentialRegistry: Contract; consentRegistry: Contract; accessLog: Contract; accountRules: Contract };
+  contracts: { bootstrap: Contract; accessManager: Contract; identityRegistry: Contract; credentialRegistry: Contract; consentRegistry: Contract; accessLog: Contract; accountRules: Contract; agencyRegistry: Contract };
   /** The addresses under their deployment-manifest names. */
-  addresses: { accessManager: string; identityRegistry: string; credentialRegistry: string; consentRegistry: string; accessLog: string; accountRules: string };
+  addresses: { accessManager: string; identityRegistry: string; credentialRegistry: string; consentRegistry: string; accessLog: string; accountRules: string; agencyRegistry: string };
 };
 
 /**
@@ -30,7 +31,7 @@ export type WiredImi = {
  */
 export async function deployWiredImi(
   deployer: Signer,
-  p: { governor: string; roles: number[]; accounts: string[]; allowlist: string[]; recoveryDelay?: number },
+  p: { governor: string; roles: number[]; accounts: string[]; allowlist: string[]; recoveryDelay?: number; governorSigner?: Signer },
 ): Promise<WiredImi> {
   const bootstrap = await deployArtifact("ImiBootstrap", deployer);
   const accessManager = await deployArtifact("ImiAccessManager", deployer, [await bootstrap.getAddress()]);
@@ -38,7 +39,8 @@ export async function deployWiredImi(
   const identityRegistry = await deployArtifact("IdentityRegistry", deployer, [manager, p.recoveryDelay ?? 3 * 24 * 3600]);
   const credentialRegistry = await deployArtifact("CredentialRegistry", deployer, [manager]);
   const enterpriseRegistry = await deployArtifact("EnterpriseRegistry", deployer, [manager, await identityRegistry.getAddress()]);
-  const consentRegistry = await deployArtifact("ConsentRegistry", deployer, [manager, await identityRegistry.getAddress(), await enterpriseRegistry.getAddress()]);
+  const agencyRegistry = await deployArtifact("AgencyRegistry", deployer, [manager]);
+  const consentRegistry = await deployArtifact("ConsentRegistry", deployer, [manager, await identityRegistry.getAddress(), await enterpriseRegistry.getAddress(), await agencyRegistry.getAddress()]);
   const accessLog = await deployArtifact("AccessLog", deployer, [manager]);
   const accountRules = await deployArtifact("AccountRules", deployer, [manager]);
   const wiring = {
@@ -50,8 +52,10 @@ export async function deployWiredImi(
     accountRules: await accountRules.getAddress(),
   };
   await (await bootstrap.getFunction("configure")(wiring, p.governor, p.roles, p.accounts, p.allowlist)).wait();
+  // Agencies ask only for what they registered: with the governor's signer, every agency given here registers broadly.
+  if (p.governorSigner) for (const [i, role] of p.roles.entries()) if (role === 3) await registerFixtureAgency(agencyRegistry, p.governorSigner, p.accounts[i]!);
   return {
-    contracts: { bootstrap, accessManager, identityRegistry, credentialRegistry, consentRegistry, accessLog, accountRules },
-    addresses: { accessManager: manager, identityRegistry: wiring.identityRegistry, credentialRegistry: wiring.credentialRegistry, consentRegistry: wiring.consentRegistry, accessLog: wiring.accessLog, accountRules: wiring.accountRules },
+    contracts: { bootstrap, accessManager, identityRegistry, credentialRegistry, consentRegistry, accessLog, accountRules, agencyRegistry },
+    addresses: { accessManager: manager, identityRegistry: wiring.identityRegistry, credentialRegistry: wiring.credentialRegistry, consentRegistry: wiring.consentRegistry, accessLog: wiring.accessLog, accountRules: wiring.accountRules, agencyRegistry: await agencyRegistry.getAddress() },
   };
 }

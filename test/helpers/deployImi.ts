@@ -4,6 +4,7 @@ import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { Contract, ContractRunner } from "ethers";
 import ImiModule from "../../ignition/modules/Imi.js";
+import { registerFixtureAgency } from "./agencies.js";
 
 export const ROLE = {
   GOVERNOR: 0n,
@@ -46,6 +47,7 @@ export type ImiContracts = {
   accountRules: ImiContract;
   enterpriseRegistry: ImiContract;
   creditRegistry: ImiContract;
+  agencyRegistry: ImiContract;
   bootstrap: ImiContract;
 };
 
@@ -91,6 +93,8 @@ export async function deployImi(options: { hardfork?: string } = {}) {
     },
   });
   const contracts = deployed as unknown as ImiContracts;
+  // Agencies ask only for what they registered: the fixture's two agencies register broadly.
+  for (const a of [agency, agency2]) await registerFixtureAgency(contracts.agencyRegistry, governor, a.address);
   const chainId = (await ethers.provider.getNetwork()).chainId;
 
   async function now(): Promise<number> {

@@ -38,6 +38,7 @@ beforeAll(async () => {
   };
   const { addresses } = await deployWiredImi(deployer, {
     governor: governor.address,
+    governorSigner: governor,
     roles: [1, 2, 3, 5],
     accounts: [registrar.address, issuer.address, agency.address, gateway.address],
     allowlist: [governor, registrar, issuer, agency, gateway].map((w) => w.address),

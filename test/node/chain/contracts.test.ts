@@ -26,7 +26,7 @@ beforeAll(async () => {
   const roles = [1, 3, 5];
   const accounts = [registrar.address, agency.address, gateway.address];
   const allowlist = [governor.address, registrar.address, agency.address, gateway.address, citizenKey.address];
-  contracts = (await deployWiredImi(deployer, { governor: governor.address, roles, accounts, allowlist })).contracts;
+  contracts = (await deployWiredImi(deployer, { governor: governor.address, governorSigner: governor, roles, accounts, allowlist })).contracts;
 });
 
 afterAll(async () => t.cleanup());

@@ -34,6 +34,7 @@ describe("gateway: a signed request or login is for one gateway", () => {
     [agency, gatewayA, gatewayB, citizenWallet] = [ag, ga, gb, cw];
     const imi = await deployWiredImi(deployer, {
       governor: governor.address,
+      governorSigner: governor,
       roles: [1, 3, 5, 5],
       accounts: [registrar.address, agency.address, gatewayA.address, gatewayB.address],
       allowlist: [governor.address, registrar.address, agency.address, gatewayA.address, gatewayB.address, citizenWallet.address],

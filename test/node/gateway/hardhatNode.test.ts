@@ -35,7 +35,7 @@ describe("gateway over Hardhat's node (HTTP JSON-RPC)", () => {
     provider = new JsonRpcProvider(node.url, undefined, { cacheTimeout: -1, staticNetwork: true, pollingInterval: 20 });
     const addresses = (await provider.send("eth_accounts", [])) as string[];
     const [deployer, governor, registrar, agency, gatewayWallet, citizenWallet] = addresses.slice(0, 6).map((a) => new Wallet(localKeyOf(a).exportPrivateKey(), provider));
-    const imi = await deployWiredImi(deployer, { governor: governor.address, roles: [1, 3, 5], accounts: [registrar.address, agency.address, gatewayWallet.address], allowlist: [governor.address, registrar.address, agency.address, gatewayWallet.address, citizenWallet.address] });
+    const imi = await deployWiredImi(deployer, { governor: governor.address, governorSigner: governor, roles: [1, 3, 5], accounts: [registrar.address, agency.address, gatewayWallet.address], allowlist: [governor.address, registrar.address, agency.address, gatewayWallet.address, citizenWallet.address] });
     const { identityRegistry, consentRegistry } = imi.contracts;
     const wiring = imi.addresses;
     const chainId = Number((await provider.getNetwork()).chainId);
