@@ -74,6 +74,7 @@ export * from "./gateway/agencyRequest.js";
 export * from "./gateway/agencyLogin.js";
 export * from "./gateway/identityProof.js";
 export * from "./gateway/predicateAnswer.js";
+export * from "./gateway/departmentAnswer.js";
 
 // One code per person: the QR a phone shows at a door or counter, with the gateway's staple
 export * from "./oneCode/oneCodeTypedData.js";
@@ -179,6 +180,7 @@ export * from "./actions/common/bumpNonce.js";
 export * from "./actions/common/signTypedData.js";
 export * from "./actions/gateway/gatewayRequest.js";
 export * from "./actions/gateway/verifyPredicateAnswer.js";
+export * from "./actions/gateway/verifySourcedPredicateAnswer.js";
 
 // Gateway client: one action per route, request and response types from the gateway's own schemas
 export { createGatewayClient, gatewayActions, type GatewayClient, type GatewayBaseClient, type GatewayClientConfig, type GatewaySigner } from "./gateway/client/createGatewayClient.js";

@@ -26,4 +26,7 @@ library ImiRoles {
     uint64 internal constant CREDIT_AUTHORITY = 8;
     /// @dev Verifier devices (a door, a counter, a hospital reception): check a citizen's one code and read no data.
     uint64 internal constant VERIFIER = 9;
+    /// @dev Department systems that own a data category at its source: sign yes/no answers to predicates
+    /// on their own data, and their officers record approval steps of service applications.
+    uint64 internal constant DEPARTMENT = 10;
 }

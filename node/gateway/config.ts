@@ -4,7 +4,7 @@ import { DEFAULT_CATEGORIES, type ImiDeployment } from "@imi-ledger/sdk";
 import type { Transport } from "@imi-ledger/sdk";
 import type { LocalAccount } from "@imi-ledger/sdk";
 import type { Indexer } from "../indexer/index.js";
-import type { Vault } from "../vault/index.js";
+import type { Departments, Vault } from "../vault/index.js";
 import type { AccessLog } from "./internal/accessLog.js";
 import type { NonceStore } from "./internal/NonceStore.js";
 import type { DirectorySettings } from "./routes/directory.js";
@@ -113,6 +113,11 @@ export type GatewayOptions = {
   webRoot?: string | false;
   /** The life-event services component (node/services) behind GET /v1/citizen/services; without it those routes answer 503. */
   services?: ServicesDesk;
+  /**
+   * Departments that own categories at their source (node/vault/Departments): predicates on an owned
+   * category are asked of its department, which answers signed; `vault` should be `departments.route(local)`.
+   */
+  departments?: Departments;
 };
 
 export type ResolvedGatewayOptions = Omit<GatewayOptions, "limits" | "categories" | "now"> & {

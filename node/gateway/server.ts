@@ -11,9 +11,9 @@ import { privateKeyToAccount } from "@imi-ledger/sdk";
 import type { Hex } from "@imi-ledger/sdk";
 import { NodeError } from "../NodeError.js";
 import { openIndexer, type Indexer } from "../indexer/index.js";
-import { HttpVault, LevelVault, type Vault } from "../vault/index.js";
+import { Departments, HttpVault, LevelVault, type DepartmentSettings, type Vault } from "../vault/index.js";
 import { buildApp } from "./app.js";
-import { DEFAULT_LIMITS, type GatewayLimits } from "./config.js";
+import { DEFAULT_CATEGORIES, DEFAULT_LIMITS, type GatewayLimits } from "./config.js";
 import { openAccessLog, type AccessLog } from "./internal/accessLog.js";
 import { NonceStore } from "./internal/NonceStore.js";
 import { HeadWatcher } from "./internal/HeadWatcher.js";
@@ -46,6 +46,8 @@ export type GatewayServerConfig = {
   webRoot?: string | false;
   /** The life-event services' citizen desk (GatewayOptions.services). */
   services?: ServicesDesk;
+  /** Departments that own data categories at their source (docs/departments.md); the rest stay in `vault`. */
+  departments?: DepartmentSettings[];
 };
 
 export type RunningGateway = {
@@ -66,6 +68,8 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
   } catch (cause) {
     throw new NodeError("GATEWAY_CONFIG_INVALID", "gatewayKey: not a valid private key. Give 32 bytes as 0x hex from the keystore.", { cause, details: { setting: "gatewayKey" } });
   }
+  // Checked before anything opens: a category routed to two departments, or a short token, stops the start.
+  const departments = config.departments?.length ? Departments.create(config.departments, DEFAULT_CATEGORIES) : undefined;
   const pollIntervalMs = config.pollIntervalMs ?? 250;
   const maxHeadAgeMs = config.limits?.maxHeadAgeMs ?? DEFAULT_LIMITS.maxHeadAgeMs;
   // Readiness needs a fresh head; an idle chain seals no blocks, so polling must keep it fresh.
@@ -113,6 +117,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       vault = new HttpVault({ baseUrl: config.vault.baseUrl, token: config.vault.token, headers: config.vault.headers });
     }
     opened.push(vault);
+    if (departments) vault = departments.route(vault);
     const accessLog = await openAccessLog({ dir: join(config.dataDir, "accesslog"), gateway: account.address, logger: storeLogger("accesslog") });
     opened.push(accessLog);
     // Nonces share the access log's fsync; nonces/ is where earlier versions kept them.
@@ -133,6 +138,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       directory: config.directory,
       ...(config.webRoot !== undefined && { webRoot: config.webRoot }),
       ...(config.services ? { services: config.services } : {}),
+      ...(departments ? { departments } : {}),
       heads,
       logger: config.logger,
     });

@@ -58,6 +58,26 @@ export const ImiConfigSchema = z
       .strict(),
     recoveryDelaySeconds: z.number().int().min(3600).max(365 * 24 * 3600),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    /**
+     * Departments that own data categories at their source (docs/departments.md): each one's system
+     * (the HTTP vault protocol), its own token, the categories it owns and the account it signs its
+     * yes/no answers with (role department on chain). Checked again at start (DEPARTMENT_CONFIG_INVALID).
+     */
+    departments: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/),
+            url: z.string().url(),
+            token: z.string().min(32).max(1024),
+            categories: z.array(z.string().min(1).max(64)).min(1).max(256),
+            account: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+            timeoutMs: z.number().int().min(1).max(60_000).optional(),
+          })
+          .strict(),
+      )
+      .max(64)
+      .optional(),
     /** Names of agencies, purposes and data categories in zh-CN and en, served at GET /v1/directory for the web app. */
     directory: z
       .object({ agencies: z.record(localizedName).optional(), purposes: z.record(localizedName).optional(), categories: z.record(localizedName).optional() })
@@ -189,5 +209,6 @@ function fixFor(path: (string | number)[]): string {
   if (last === "chainId") return "Give a positive whole number (the same on every start of this data directory).";
   if (last === "logLevel") return "Use one of fatal, error, warn, info, debug, trace, silent.";
   if (last === "recoveryDelaySeconds") return "Give at least 3600 seconds.";
+  if (path[0] === "departments") return "Each department needs name, url, token (32+ characters), categories and account; see docs/departments.md.";
   return "See docs/operator.md for the allowed values; remove unknown settings.";
 }

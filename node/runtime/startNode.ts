@@ -159,6 +159,7 @@ export async function startImiNode(
       logger: logger.child({ component: "gateway" }),
       directory: config.directory,
       services: services.desk,
+      ...(config.departments && { departments: config.departments }),
     });
     closers.push(() => gateway.close());
 

@@ -1,3 +1,4 @@
+import type { DepartmentAnswerEnvelope, DepartmentQuestion } from "@imi-ledger/sdk";
 import { pick, validateRecord, VaultError, type CitizenRecord, type Vault } from "./Vault.js";
 
 export type HttpVaultOptions = {
@@ -16,6 +17,8 @@ export type HttpVaultOptions = {
  *   GET    {base}/records/{citizen}?categories=a,b  -> 200 { record } | 404
  *   PUT    {base}/records/{citizen}  { record }     -> 204
  *   DELETE {base}/records/{citizen}                 -> 204 | 404
+ *   POST   {base}/predicates/{citizen} { predicate, question } -> 200 { answer, signature } | 404
+ *          (a yes/no the department evaluates on its own data and signs; docs/departments.md)
  * `serveVaultOverHttp` (node/vault/vaultHttpPlugin.ts) is a reference server for the same protocol.
  * Any transport failure or unexpected status is VAULT_UNAVAILABLE, which the gateway turns into 503.
  */
@@ -34,12 +37,12 @@ export class HttpVault implements Vault {
     this.base = options.baseUrl.replace(/\/+$/, "");
   }
 
-  private async call(method: string, citizen: string, query = "", body?: unknown): Promise<Response> {
+  private async call(method: string, citizen: string, query = "", body?: unknown, resource = "records"): Promise<Response> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs ?? 5_000);
     let response: Response;
     try {
-      response = await fetch(`${this.base}/records/${encodeURIComponent(citizen.toLowerCase())}${query}`, {
+      response = await fetch(`${this.base}/${resource}/${encodeURIComponent(citizen.toLowerCase())}${query}`, {
         method,
         headers: {
           ...(body === undefined ? {} : { "content-type": "application/json" }),
@@ -84,6 +87,26 @@ export class HttpVault implements Vault {
     if (res.status === 404) return false;
     if (res.status !== 204 && res.status !== 200) throw new VaultError("VAULT_UNAVAILABLE", `The department vault answered ${res.status} to DELETE.`);
     return true;
+  }
+
+  /**
+   * Asks the department a yes/no question about the citizen: its signed answer, or undefined when it
+   * holds no record to answer from. Unchecked here: the gateway checks the signature and the role.
+   */
+  async askPredicate(citizen: string, question: DepartmentQuestion): Promise<DepartmentAnswerEnvelope | undefined> {
+    const res = await this.call("POST", citizen, "", question, "predicates");
+    if (res.status === 404) {
+      // Only the department's own "no record" is an answer; a 404 from a server without this route is a fault.
+      const body = (await res.json().catch(() => ({}))) as { code?: unknown };
+      if (body.code === "NO_RECORD") return undefined;
+      throw new VaultError("VAULT_UNAVAILABLE", "The department does not answer predicates (404 without NO_RECORD).");
+    }
+    if (res.status !== 200) throw new VaultError("VAULT_UNAVAILABLE", `The department answered ${res.status} to a predicate.`);
+    try {
+      return (await res.json()) as DepartmentAnswerEnvelope;
+    } catch (cause) {
+      throw new VaultError("VAULT_UNAVAILABLE", "The department sent no JSON.", { cause });
+    }
   }
 
   async close(): Promise<void> {}

@@ -14,6 +14,10 @@ export const PREDICATE_ANSWER_CODES = {
   wrongRequest: "ANSWER_WRONG_REQUEST",
   /** Issued too long ago, or in the future. */
   stale: "ANSWER_STALE",
+  /** A sourced answer's department signer does not hold the department role on chain. */
+  notDepartment: "ANSWER_SIGNER_NOT_DEPARTMENT",
+  /** A sourced answer's parts disagree (department answer vs the gateway's, or the gateway's signature over the whole). */
+  sourceMismatch: "ANSWER_SOURCE_MISMATCH",
 } as const;
 export type PredicateAnswerRejection = keyof typeof PREDICATE_ANSWER_CODES;
 

@@ -14,6 +14,7 @@ export const IMI_ROLES = {
   counter: 7,
   credit_authority: 8,
   verifier: 9,
+  department: 10,
 } as const;
 
 export type ImiRoleName = keyof typeof IMI_ROLES;

@@ -8,6 +8,8 @@ import { DECISION_CODES, Decision } from "../../indexer/index.js";
 import type { AccessReceipt } from "../internal/accessLog.js";
 import type { AccessTerms, AgencyCall, GatewayContext } from "../internal/GatewayContext.js";
 import { signPredicateAnswer } from "../internal/predicateAnswer.js";
+import { askDepartment, signSourced, type DepartmentOutcome } from "../internal/departmentPredicate.js";
+import { evaluatePredicate, PREDICATE_CATEGORIES } from "../../vault/index.js";
 import { encryptToKey } from "@imi-ledger/sdk";
 import { keccakHex } from "../internal/fastTypedData.js";
 import { badRequest } from "../errors.js";
@@ -58,22 +60,7 @@ function deny(reply: FastifyReply, status: number, code: string, r: AccessReceip
   return reply.code(status).send({ code, message: "Access refused; the refusal is logged.", receipt: r });
 }
 
-const PREDICATES = {
-  ageAtLeast: "birth",
-  residentOf: "address",
-  hasValidCredential: "credentials",
-} as const;
-
-type Predicate = { type: "ageAtLeast"; years: number } | { type: "residentOf"; district: string } | { type: "hasValidCredential"; schemaId: string };
-
-function ageOn(birthDate: string, now: Date): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  let age = now.getUTCFullYear() - y;
-  if (now.getUTCMonth() + 1 < mo || (now.getUTCMonth() + 1 === mo && now.getUTCDate() < d)) age -= 1;
-  return age;
-}
+type Predicate = { type: "ageAtLeast"; years: number } | { type: "residentOf"; district: string } | { type: "hasValidCredential"; schemaId: Hex };
 
 /** Agencies read data (flow 3) or ask yes/no questions (flow 4). Every decision is logged before the answer leaves. */
 export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
@@ -152,7 +139,7 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
       ctx.assertFresh();
       const terms = termsOf(request.body);
       const predicate = request.body.predicate;
-      const category = PREDICATES[predicate.type];
+      const category = PREDICATE_CATEGORIES[predicate.type];
       const bit = categories.indexOf(category);
       if (bit < 0 || terms.scopes !== 1n << BigInt(bit)) throw badRequest("SCOPE_MISMATCH", `This predicate reads exactly the "${category}" category.`);
       const call = ctx.requireAgencyCall(request, terms);
@@ -162,24 +149,25 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
         const logged = { ...base, grantId: d.grantId, basis: d.basis };
         if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }, call.nonceDurable));
         let result: boolean | undefined;
+        let sourced: Extract<DepartmentOutcome, { source: unknown }> | undefined;
+        const department = ctx.options.departments?.ownerOf(category);
         if (predicate.type === "hasValidCredential") {
           result = indexer.validCredentialsOf(terms.citizen, predicate.schemaId, ctx.ruleTime()).length > 0;
+        } else if (department) {
+          // At the source: the department answers from its own data; the field never reaches the gateway.
+          const outcome = await askDepartment(ctx, department, terms.citizen, predicate, call.requestHash);
+          if ("refused" in outcome) return deny(reply, 503, outcome.refused, await ctx.record({ ...logged, decision: "denied", reason: outcome.refused, responseHash: ZeroHash }, call.nonceDurable));
+          if ("source" in outcome) ({ result } = sourced = outcome);
         } else {
           const record = await readVault(logged, () => vault.get(terms.citizen, [category]));
-          if (predicate.type === "ageAtLeast") {
-            const birthDate = record?.birth?.birthDate;
-            const age = typeof birthDate === "string" ? ageOn(birthDate, new Date(ctx.options.now())) : undefined;
-            result = age === undefined ? undefined : age >= predicate.years;
-          } else {
-            const district = record?.address?.district;
-            result = typeof district === "string" ? district === predicate.district : undefined;
-          }
+          result = evaluatePredicate(record, predicate, ctx.options.now());
         }
         if (result === undefined) return deny(reply, 404, "NO_RECORD", await ctx.record({ ...logged, decision: "denied", reason: "NO_RECORD", responseHash: ZeroHash }, call.nonceDurable));
-        const responseHash = ctx.responseHash({ predicate: predicateHash, result });
+        const responseHash = ctx.responseHash(sourced ? { predicate: predicateHash, result, source: sourced.source } : { predicate: predicateHash, result });
         const r = await ctx.record({ ...logged, decision: "allowed", reason: "ALLOWED", responseHash }, call.nonceDurable);
         const signed = signPredicateAnswer(ctx, call, { citizen: terms.citizen, predicate: predicateHash, result }, r);
-        return { result, predicateHash, grantId: d.grantId, ...signed, receipt: r };
+        const source = sourced ? { source: sourced.source, sourcedSignature: signSourced(ctx, signed.answer, sourced.source) } : {};
+        return { result, predicateHash, grantId: d.grantId, ...signed, ...source, receipt: r };
       });
     },
   );

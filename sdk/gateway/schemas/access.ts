@@ -81,6 +81,19 @@ export const predicateAnswerSchema = Type.Object(
   { description: "signed by the gateway (EIP-712 PredicateAnswer, sdk/gateway/predicateAnswer); check it with the SDK's verifyPredicateAnswer" },
 );
 
+/** A department's signed yes/no (EIP-712 DepartmentAnswer, sdk/gateway/departmentAnswer), when the category's owner answered at its source. */
+export const departmentAnswerSchema = Type.Object({
+  answer: Type.Object({
+    department: Type.String(),
+    citizen: bytes32,
+    predicate: bytes32,
+    result: Type.Boolean(),
+    question: bytes32,
+    issuedAt: Type.String(),
+  }),
+  signature,
+});
+
 export const predicateResultSchema = Type.Object({
   result: Type.Boolean(),
   predicateHash: bytes32,
@@ -88,6 +101,10 @@ export const predicateResultSchema = Type.Object({
   answer: predicateAnswerSchema,
   signature,
   signer: Type.String(),
+  source: Type.Optional(departmentAnswerSchema),
+  sourcedSignature: Type.Optional(
+    Type.Unsafe<`0x${string}`>(Type.String({ pattern: "^0x[0-9a-fA-F]{130}$", description: "the gateway's signature over the whole (EIP-712 SourcedPredicateAnswer); check with verifySourcedPredicateAnswer" })),
+  ),
   receipt,
 });
 export type PredicateResult = Static<typeof predicateResultSchema>;
@@ -99,5 +116,5 @@ export const accessPredicateSchema = routeSchema({
   security,
   headers: accessHeaders,
   body: predicateRequestSchema,
-  response: { 200: predicateResultSchema, 403: denial, 404: denial, ...errors },
+  response: { 200: predicateResultSchema, 403: denial, 404: denial, ...errors, 503: denial },
 });

@@ -14,7 +14,7 @@ import { buildApp } from "../../../node/gateway/app.js";
 import type { GatewayLimits } from "../../../node/gateway/config.js";
 import { NonceStore } from "../../../node/gateway/internal/NonceStore.js";
 import { openAccessLog, type AccessLog } from "../../../node/gateway/internal/accessLog.js";
-import { LevelVault, type Vault } from "../../../node/vault/index.js";
+import { LevelVault, type Departments, type Vault } from "../../../node/vault/index.js";
 import type { Indexer } from "../../../node/indexer/index.js";
 import { contractsOf, indexerFor, randomId, tempDir, transportOf } from "../indexer/helpers.js";
 
@@ -69,7 +69,7 @@ export async function createHarness() {
   };
   const apps: FastifyInstance[] = [];
 
-  async function app(limits: Partial<GatewayLimits> = {}, overrides: { vault?: Vault; accessLog?: AccessLog; nonces?: NonceStore; logger?: Logger; account?: LocalAccount } = {}) {
+  async function app(limits: Partial<GatewayLimits> = {}, overrides: { vault?: Vault; accessLog?: AccessLog; nonces?: NonceStore; logger?: Logger; account?: LocalAccount; departments?: Departments } = {}) {
     const a = await buildApp({
       chainId: Number(f.chainId),
       audience: AUDIENCE,
@@ -84,6 +84,7 @@ export async function createHarness() {
       now,
       logger: overrides.logger ?? false,
       docs: true,
+      ...(overrides.departments && { departments: overrides.departments }),
     });
     apps.push(a);
     return a;
