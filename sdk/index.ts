@@ -273,3 +273,20 @@ export { agencyRegistryAbi } from "./abi/agencyRegistryAbi.js";
 // Helpers and types
 export { canonicalJson, categoriesOf, code, purposeCode, randomBytes32, recordCommitment, scopesOf } from "./utils.js";
 export type { Address, Eip1193Provider, Hex, Numberish } from "./types.js";
+export { communityRegistryAbi } from "./abi/communityRegistryAbi.js";
+
+// Community trust: endorsed yes/no facts about residents, shared with neighbours under consent
+export * from "./community/communityFacts.js";
+export * from "./typedData/communityTypedData.js";
+export * from "./actions/community/attestCommunityFact.js";
+export * from "./actions/community/getCommunityFact.js";
+export * from "./actions/community/shareCommunityFacts.js";
+export * from "./actions/community/revokeCommunityShare.js";
+export * from "./actions/community/checkCommunityView.js";
+export * from "./actions/gateway/publishCommunityFact.js";
+export * from "./actions/gateway/getCitizenCommunity.js";
+export * from "./actions/gateway/relayShareCommunityFacts.js";
+export * from "./actions/gateway/relayRevokeCommunityShare.js";
+export * from "./actions/gateway/viewCommunityShare.js";
+export * from "./actions/gateway/getCommunityNonce.js";
+export type { CitizenCommunity, CommunityView, CommunityRelayed, PublishedCommunityFact } from "./gateway/schemas/community.js";

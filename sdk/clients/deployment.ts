@@ -15,6 +15,8 @@ export type ImiDeployment = {
     /** Absent in deployments made before enterprises and credit existed. */
     enterpriseRegistry?: Address;
     creditRegistry?: Address;
+    /** Absent in deployments made before community trust existed. */
+    communityRegistry?: Address;
     /** What each agency registered it may ask for (absent before agency registration existed). */
     agencyRegistry?: Address;
     /** Deploys citizens' passkey accounts (older deployments have none). */
@@ -46,6 +48,7 @@ const NAMES: Record<string, ImiContractName> = {
   accessmanager: "accessManager",
   enterpriseregistry: "enterpriseRegistry",
   creditregistry: "creditRegistry",
+  communityregistry: "communityRegistry",
   agencyregistry: "agencyRegistry",
   passkeyaccountfactory: "passkeyAccountFactory",
 };

@@ -220,6 +220,111 @@ export class CloneArgumentsTooLongError extends ContractRevertError<Record<strin
   }
 }
 
+export class CommunityRegistryDuplicateFactError extends ContractRevertError<{ uid: `0x${string}` }> {
+  override name = "CommunityRegistryDuplicateFactError" as const;
+  constructor(options: ContractRevertErrorOptions<{ uid: `0x${string}` }>) {
+    super("CommunityRegistryDuplicateFact", options);
+  }
+}
+
+export class CommunityRegistryFactExpiredError extends ContractRevertError<{ uid: `0x${string}` }> {
+  override name = "CommunityRegistryFactExpiredError" as const;
+  constructor(options: ContractRevertErrorOptions<{ uid: `0x${string}` }>) {
+    super("CommunityRegistryFactExpired", options);
+  }
+}
+
+export class CommunityRegistryFactOfOtherError extends ContractRevertError<{ uid: `0x${string}`; resident: `0x${string}` }> {
+  override name = "CommunityRegistryFactOfOtherError" as const;
+  constructor(options: ContractRevertErrorOptions<{ uid: `0x${string}`; resident: `0x${string}` }>) {
+    super("CommunityRegistryFactOfOther", options);
+  }
+}
+
+export class CommunityRegistryFactRevokedError extends ContractRevertError<{ uid: `0x${string}` }> {
+  override name = "CommunityRegistryFactRevokedError" as const;
+  constructor(options: ContractRevertErrorOptions<{ uid: `0x${string}` }>) {
+    super("CommunityRegistryFactRevoked", options);
+  }
+}
+
+export class CommunityRegistryInactiveCitizenError extends ContractRevertError<{ citizen: `0x${string}` }> {
+  override name = "CommunityRegistryInactiveCitizenError" as const;
+  constructor(options: ContractRevertErrorOptions<{ citizen: `0x${string}` }>) {
+    super("CommunityRegistryInactiveCitizen", options);
+  }
+}
+
+export class CommunityRegistryInvalidFactsError extends ContractRevertError<{ count: bigint }> {
+  override name = "CommunityRegistryInvalidFactsError" as const;
+  constructor(options: ContractRevertErrorOptions<{ count: bigint }>) {
+    super("CommunityRegistryInvalidFacts", options);
+  }
+}
+
+export class CommunityRegistryInvalidWindowError extends ContractRevertError<{ until: bigint; now: bigint }> {
+  override name = "CommunityRegistryInvalidWindowError" as const;
+  constructor(options: ContractRevertErrorOptions<{ until: bigint; now: bigint }>) {
+    super("CommunityRegistryInvalidWindow", options);
+  }
+}
+
+export class CommunityRegistryNotAnAttesterError extends ContractRevertError<{ account: `0x${string}` }> {
+  override name = "CommunityRegistryNotAnAttesterError" as const;
+  constructor(options: ContractRevertErrorOptions<{ account: `0x${string}` }>) {
+    super("CommunityRegistryNotAnAttester", options);
+  }
+}
+
+export class CommunityRegistryNotFactAttesterError extends ContractRevertError<{ uid: `0x${string}`; account: `0x${string}` }> {
+  override name = "CommunityRegistryNotFactAttesterError" as const;
+  constructor(options: ContractRevertErrorOptions<{ uid: `0x${string}`; account: `0x${string}` }>) {
+    super("CommunityRegistryNotFactAttester", options);
+  }
+}
+
+export class CommunityRegistryNotResidentError extends ContractRevertError<{ resident: `0x${string}`; account: `0x${string}` }> {
+  override name = "CommunityRegistryNotResidentError" as const;
+  constructor(options: ContractRevertErrorOptions<{ resident: `0x${string}`; account: `0x${string}` }>) {
+    super("CommunityRegistryNotResident", options);
+  }
+}
+
+export class CommunityRegistrySelfShareError extends ContractRevertError<{ resident: `0x${string}` }> {
+  override name = "CommunityRegistrySelfShareError" as const;
+  constructor(options: ContractRevertErrorOptions<{ resident: `0x${string}` }>) {
+    super("CommunityRegistrySelfShare", options);
+  }
+}
+
+export class CommunityRegistryShareRevokedError extends ContractRevertError<{ shareId: `0x${string}` }> {
+  override name = "CommunityRegistryShareRevokedError" as const;
+  constructor(options: ContractRevertErrorOptions<{ shareId: `0x${string}` }>) {
+    super("CommunityRegistryShareRevoked", options);
+  }
+}
+
+export class CommunityRegistryUnknownFactError extends ContractRevertError<{ uid: `0x${string}` }> {
+  override name = "CommunityRegistryUnknownFactError" as const;
+  constructor(options: ContractRevertErrorOptions<{ uid: `0x${string}` }>) {
+    super("CommunityRegistryUnknownFact", options);
+  }
+}
+
+export class CommunityRegistryUnknownShareError extends ContractRevertError<{ shareId: `0x${string}` }> {
+  override name = "CommunityRegistryUnknownShareError" as const;
+  constructor(options: ContractRevertErrorOptions<{ shareId: `0x${string}` }>) {
+    super("CommunityRegistryUnknownShare", options);
+  }
+}
+
+export class CommunityRegistryZeroHashError extends ContractRevertError<Record<string, never>> {
+  override name = "CommunityRegistryZeroHashError" as const;
+  constructor(options: ContractRevertErrorOptions<Record<string, never>>) {
+    super("CommunityRegistryZeroHash", options);
+  }
+}
+
 export class ConsentRegistryAgencyNotRegisteredForError extends ContractRevertError<{ agency: `0x${string}`; purpose: `0x${string}`; excessScopes: bigint }> {
   override name = "ConsentRegistryAgencyNotRegisteredForError" as const;
   constructor(options: ContractRevertErrorOptions<{ agency: `0x${string}`; purpose: `0x${string}`; excessScopes: bigint }>) {
@@ -953,6 +1058,21 @@ export const contractErrorClasses = {
   AgencyRegistryZeroAddress: AgencyRegistryZeroAddressError,
   AgencyRegistryZeroPurpose: AgencyRegistryZeroPurposeError,
   CloneArgumentsTooLong: CloneArgumentsTooLongError,
+  CommunityRegistryDuplicateFact: CommunityRegistryDuplicateFactError,
+  CommunityRegistryFactExpired: CommunityRegistryFactExpiredError,
+  CommunityRegistryFactOfOther: CommunityRegistryFactOfOtherError,
+  CommunityRegistryFactRevoked: CommunityRegistryFactRevokedError,
+  CommunityRegistryInactiveCitizen: CommunityRegistryInactiveCitizenError,
+  CommunityRegistryInvalidFacts: CommunityRegistryInvalidFactsError,
+  CommunityRegistryInvalidWindow: CommunityRegistryInvalidWindowError,
+  CommunityRegistryNotAnAttester: CommunityRegistryNotAnAttesterError,
+  CommunityRegistryNotFactAttester: CommunityRegistryNotFactAttesterError,
+  CommunityRegistryNotResident: CommunityRegistryNotResidentError,
+  CommunityRegistrySelfShare: CommunityRegistrySelfShareError,
+  CommunityRegistryShareRevoked: CommunityRegistryShareRevokedError,
+  CommunityRegistryUnknownFact: CommunityRegistryUnknownFactError,
+  CommunityRegistryUnknownShare: CommunityRegistryUnknownShareError,
+  CommunityRegistryZeroHash: CommunityRegistryZeroHashError,
   ConsentRegistryAgencyNotRegisteredFor: ConsentRegistryAgencyNotRegisteredForError,
   ConsentRegistryAlreadyConfirmed: ConsentRegistryAlreadyConfirmedError,
   ConsentRegistryAlreadyReviewed: ConsentRegistryAlreadyReviewedError,

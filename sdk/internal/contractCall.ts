@@ -8,6 +8,7 @@ import { identityRegistryAbi } from "../abi/identityRegistryAbi.js";
 import { imiAccessManagerAbi } from "../abi/imiAccessManagerAbi.js";
 import { enterpriseRegistryAbi } from "../abi/enterpriseRegistryAbi.js";
 import { creditRegistryAbi } from "../abi/creditRegistryAbi.js";
+import { communityRegistryAbi } from "../abi/communityRegistryAbi.js";
 import { agencyRegistryAbi } from "../abi/agencyRegistryAbi.js";
 import { passkeyAccountFactoryAbi } from "../abi/passkeyAccountFactoryAbi.js";
 import { requireAccount, type ImiBaseClient } from "../clients/ImiBaseClient.js";
@@ -28,6 +29,7 @@ const interfaces: Record<ImiContractName, Interface> = {
   accessManager: new Interface(imiAccessManagerAbi as never),
   enterpriseRegistry: new Interface(enterpriseRegistryAbi as never),
   creditRegistry: new Interface(creditRegistryAbi as never),
+  communityRegistry: new Interface(communityRegistryAbi as never),
   agencyRegistry: new Interface(agencyRegistryAbi as never),
   passkeyAccountFactory: new Interface(passkeyAccountFactoryAbi as never),
 };
@@ -48,6 +50,7 @@ type Abis = {
   accessManager: typeof imiAccessManagerAbi;
   enterpriseRegistry: typeof enterpriseRegistryAbi;
   creditRegistry: typeof creditRegistryAbi;
+  communityRegistry: typeof communityRegistryAbi;
   agencyRegistry: typeof agencyRegistryAbi;
   passkeyAccountFactory: typeof passkeyAccountFactoryAbi;
 };

@@ -48,7 +48,7 @@ export async function signAction<TPrimary extends string>(
   client: ImiBaseClient,
   options: {
     /** A contract that takes signed actions (has `nonces`). */
-    contract: "identityRegistry" | "consentRegistry" | "enterpriseRegistry" | "creditRegistry";
+    contract: "identityRegistry" | "consentRegistry" | "enterpriseRegistry" | "creditRegistry" | "communityRegistry";
     account?: ImiAccount;
     deadline?: Numberish;
     action: string;

@@ -14,6 +14,7 @@ export const SDK_CONTRACTS = [
   "ImiAccessManager",
   "EnterpriseRegistry",
   "CreditRegistry",
+  "CommunityRegistry",
   "AgencyRegistry",
   "PasskeyAccountFactory",
   "PasskeyAccount",
