@@ -78,6 +78,7 @@ export const en = {
     kind_identity: "Checked your identity",
     kind_credential: "Checked a certificate",
     kind_service: "Delivered or withdrew a service",
+    kind_approval: "Recorded a step of your application",
     basis_consent: "With your consent",
     basis_statutory: "By law (statutory access)",
     basis_none: "No consent",

@@ -79,6 +79,7 @@ export const zhCN: Catalogue = {
     kind_identity: "核验了您的身份",
     kind_credential: "核验了一份证照",
     kind_service: "为您办理或撤回了一项服务",
+    kind_approval: "记录了您申请事项的一个办理环节",
     basis_consent: "经您授权",
     basis_statutory: "依法访问",
     basis_none: "未经授权",
