@@ -77,6 +77,16 @@ export function issuedSchemaDocument(name: string): string {
   return JSON.stringify({ title: name, version: "1", issuedBy: "imi-services" });
 }
 
+/** What the services register in the AgencyRegistry: the categories their predicates read (birth, address, credentials). */
+const SERVICES_SCOPES = scopesFromNames(["birth", "address", "credentials"]);
+const SERVICES_PROFILE = {
+  nameZh: "区政务服务“免申即享”平台",
+  nameEn: "District proactive services platform",
+  contact: "12345",
+  legalBasisZh: "《优化营商环境条例》第三十五条；国务院关于加快推进政务服务“跨省通办”的指导意见",
+  legalBasisEn: "Regulation on Optimizing the Business Environment, art. 35; State Council guidance on cross-region government services",
+};
+
 export class ServicesEngine {
   private readonly rulesByEvent = new Map<string, ServiceRule[]>();
   /** Registered schema ids by name (every version), from SchemaRegistered logs. */
@@ -190,6 +200,13 @@ export class ServicesEngine {
     const me = this.o.account.address as Hex;
     for (const role of [IMI_ROLES.agency, IMI_ROLES.issuer]) if (!(await g.roles.has({ role, member: me })).isMember) await g.roles.grant({ role, member: me });
     if (g.deployment.contracts.accountRules && !(await g.accountRules.isAllowed({ address: me }))) await g.accountRules.setAllowed({ accounts: [me], allowed: true });
+    // Agencies ask only for what they registered: the services ask yes/no questions on birth, address
+    // and credentials under the standing consent's purpose, and register exactly that.
+    if (g.deployment.contracts.agencyRegistry) {
+      const { registered } = await g.agencies.excessScopes({ agency: me, purpose: this.purpose, scopes: SERVICES_SCOPES });
+      if (registered !== SERVICES_SCOPES)
+        await g.agencies.register({ agency: me, profile: SERVICES_PROFILE, purposes: [{ purpose: this.purpose, scopes: SERVICES_SCOPES, nameZh: "免申即享服务", nameEn: "Proactive services" }] });
+    }
     for (const name of schemaNamesOf(this.o.rules).issued) {
       const document = issuedSchemaDocument(name);
       const schemaId = keccak256(toUtf8Bytes(document)) as Hex;

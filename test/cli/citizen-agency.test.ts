@@ -5,6 +5,8 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerAgency } from "../../cli/commands/agency/register.js";
+import { fixtureRegistrationFile } from "../helpers/agencies.js";
 import { grantRole } from "../../cli/commands/roles/grant.js";
 import { imi, startTestNode, type TestNode } from "./harness.js";
 import { answerFlippingProxy } from "../helpers/answerFlippingProxy.js";
@@ -30,6 +32,8 @@ describe("imi for citizens, agencies and auditors", () => {
     agency = await keys.address("agency-1");
     for (const [role, name] of [["registrar", "registrar-1"], ["agency", "agency-1"], ["auditor", "auditor-1"]] as const)
       await grantRole({ dataDir: t.dataDir, role, account: await keys.address(name) });
+    // Agencies ask only for what they registered; agency-1 keeps its key ring name.
+    await registerAgency({ dataDir: t.dataDir, account: agency, registration: fixtureRegistrationFile({ "zh-CN": "agency-1", en: "agency-1" }) });
   });
   afterAll(async () => t?.close());
 

@@ -5,6 +5,8 @@
 import { Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../cli/CliError.js";
+import { registerAgency } from "../../cli/commands/agency/register.js";
+import { fixtureRegistrationFile } from "../helpers/agencies.js";
 import { grantRole } from "../../cli/commands/roles/grant.js";
 import { imi, startTestNode, type TestNode } from "./harness.js";
 
@@ -18,9 +20,12 @@ describe("imi for people: names, states, versions and keys", () => {
     d = ["--data-dir", t.dataDir];
     await grantRole({ dataDir: t.dataDir, role: "registrar", account: await t.node.keys.address("registrar-1") });
     await grantRole({ dataDir: t.dataDir, role: "agency", account: await t.node.keys.address("agency-1") });
+    // Agencies ask only for what they registered; agency-1 registers under its key ring name.
+    await registerAgency({ dataDir: t.dataDir, account: await t.node.keys.address("agency-1"), registration: fixtureRegistrationFile({ "zh-CN": "agency-1", en: "agency-1" }) });
     // An agency the node's key ring does not know: named by its on-chain role label.
     outsider = Wallet.createRandom();
     await grantRole({ dataDir: t.dataDir, role: "agency", account: outsider.address });
+    await registerAgency({ dataDir: t.dataDir, account: outsider.address, registration: fixtureRegistrationFile({ "zh-CN": "区住房局", en: "Housing-Bureau" }) });
   });
   afterAll(async () => t?.close());
 
@@ -45,13 +50,14 @@ describe("imi for people: names, states, versions and keys", () => {
     const rows = text.stdout.trim().split("\n");
     expect(rows[0]).toMatch(/^CONSENT\s+STATUS\s+AGENCY\s+CATEGORIES\s+PURPOSE\s+UNTIL\s+USES$/);
     expect(rows[1]).toMatch(/\sexpired\s+agency-1\s+address\s+social-benefits\s.*\s0\/3$/);
-    expect(rows[2]).toMatch(new RegExp(`\\sactive\\s+AGENCY 0x${outsider.address.slice(2, 10)}…${outsider.address.slice(-4)}\\s+birth,address\\s+housing\\s.*\\sunlimited$`));
+    // An agency the key ring does not know is named by its registration (AgencyRegistry), not its address.
+    expect(rows[2]).toMatch(/\sactive\s+Housing-Bureau\s+birth,address\s+housing\s.*\sunlimited$/);
     // No addresses or purpose codes in the text a person reads, only the consent ids they act on.
     expect(rows.slice(1).map((r) => r.split(/\s+/).slice(1).join(" "))).not.toContainEqual(expect.stringMatching(/0x[0-9a-fA-F]{40}/));
     const consents = json.json().consents as Array<{ agency: string; agencyName: string; purpose: string; purposeName: string; state: string; status: string; uses: number; maxUses: number }>;
     expect(consents.map((c) => [c.agency, c.agencyName, c.purposeName, c.state, c.status, c.uses, c.maxUses])).toEqual([
       [await t.node.keys.address("agency-1"), "agency-1", "social-benefits", "expired", "active", 0, 3],
-      [outsider.address, expect.stringMatching(/^AGENCY 0x/), "housing", "active", "active", 0, 0],
+      [outsider.address, "Housing-Bureau", "housing", "active", "active", 0, 0],
     ]);
     expect(consents[0]!.purpose).toMatch(/^0x[0-9a-f]{64}$/);
     expect(verbose.stdout).toContain(`agency-1 (${await t.node.keys.address("agency-1")})`);

@@ -5,6 +5,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerAgency } from "../../cli/commands/agency/register.js";
+import { fixtureRegistrationFile } from "../helpers/agencies.js";
 import { grantRole } from "../../cli/commands/roles/grant.js";
 import { imi, imiOnTerminal, startTestNode, type TestNode } from "./harness.js";
 
@@ -23,6 +25,7 @@ describe("imi for the governor, registrars and issuers", () => {
     registrar = await t.node.keys.address("registrar-1");
     issuer = await t.node.keys.address("issuer-1");
     await grantRole({ dataDir: t.dataDir, role: "agency", account: await t.node.keys.address("agency-1") });
+    await registerAgency({ dataDir: t.dataDir, account: await t.node.keys.address("agency-1"), registration: fixtureRegistrationFile({ "zh-CN": "agency-1", en: "agency-1" }) });
   });
   afterAll(async () => t?.close());
 

@@ -43,3 +43,14 @@ export async function registerFixtureAgency(agencyRegistry: Contract | { connect
   const registry = (agencyRegistry as Contract).connect(governor) as Contract;
   await (await registry.getFunction("register")(agency, profile, purposeDeclarations(FIXTURE_PURPOSES))).wait();
 }
+
+/** The same registration as a file for `imi agency register` (CLI tests): every category under {@link FIXTURE_PURPOSES}. */
+export function fixtureRegistrationFile(name: { "zh-CN": string; en: string } = { "zh-CN": FIXTURE_PROFILE.nameZh, en: FIXTURE_PROFILE.nameEn }) {
+  const categories = ["identity", "birth", "address", "contact", "health", "income", "family", "credentials"];
+  return {
+    name,
+    contact: FIXTURE_PROFILE.contact,
+    legalBasis: { "zh-CN": FIXTURE_PROFILE.legalBasisZh, en: FIXTURE_PROFILE.legalBasisEn },
+    purposes: FIXTURE_PURPOSES.map((id) => ({ id, categories, name: { "zh-CN": NAMES[id]?.[0] ?? id, en: NAMES[id]?.[1] ?? id } })),
+  };
+}

@@ -39,6 +39,18 @@ export function registerAgencyCommands(program: Command): void {
       ),
     );
 
+  withKeyOptions(withNodeOptions(agency.command("register").description("governor: register an agency and, per purpose, the categories it may ask for")), "governor")
+    .argument("<account>", "the agency's account address")
+    .requiredOption("--file <registration.json>", "names (zh-CN, en), contact, legal basis and purposes with their categories")
+    .action(
+      action(async (out, account: string, options: Options & { file: string }) =>
+        out.result(await (await import("./register.js")).registerAgency({ ...options, account }), (r) => [
+          `registered ${r.agency} (block ${r.blockNumber})`,
+          ...r.purposes.map((p) => `  ${p.id}: ${p.categories.length ? p.categories.join(", ") : "withdrawn"}`),
+        ]),
+      ),
+    );
+
   withKeyOptions(withNodeOptions(agency.command("challenge").description("a challenge for a citizen to sign with `imi citizen prove`")), "agency").action(
     action(async (out, options: Options) =>
       out.result(await (await import("./verify.js")).identityChallenge(options), (r) => [`challenge ${r.challenge}`, `audience  ${r.audience}`, `expires   ${isoTime(r.expiresAt)}`]),

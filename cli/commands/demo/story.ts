@@ -24,6 +24,8 @@ import { issueCredentialFile } from "../issuer/issue.js";
 import { registerSchema } from "../issuer/schema.js";
 import { registerCitizen } from "../registrar/register.js";
 import { grantRole } from "../roles/grant.js";
+import { registerAgency } from "../agency/register.js";
+import { DEMO_AGENCY_REGISTRATIONS } from "./directory.js";
 import { traceAccesses } from "../trace/trace.js";
 
 export type DemoStep = { step: string; ok: boolean; detail: string };
@@ -84,6 +86,14 @@ export async function demo(options: NodeOptions, report: (step: DemoStep) => voi
       return sent;
     },
     (sent) => `registrar, issuer, two agencies and an auditor hold their roles${sent ? "" : " (already)"}`,
+  );
+
+  await step(
+    "governor registers the two agencies and what they may ask for",
+    async () => {
+      for (const key of [cast.agency1, cast.agency2]) await registerAgency({ ...base, account: addresses[key]!, registration: DEMO_AGENCY_REGISTRATIONS[key]! });
+    },
+    () => "names, contact, legal basis and the categories each may ask for, per purpose, on chain",
   );
 
   // 2. Registration at the service window (reused when the demo ran before on this node).

@@ -14,6 +14,7 @@ import { assertPartsReady } from "./readiness.js";
 import { fastTypedDataHasher, keccak, keccakHex, recoverSigner, toHex, type FastStructHasher } from "./fastTypedData.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { SessionStore, type Session, type StaffRole } from "./sessions.js";
+import { AgencyBook } from "./AgencyBook.js";
 
 
 export type AgencyCall = {
@@ -70,6 +71,8 @@ export class GatewayContext {
   /** EIP-712 digests of the SDK's AgencyRequest and IdentityProof, computed on the fast path. */
   readonly agencyRequestDigest: FastStructHasher;
   readonly identityProofDigest: FastStructHasher;
+  /** What agencies registered (AgencyRegistry); undefined for a deployment made before the registry existed. */
+  readonly agencyBook: AgencyBook | undefined;
   private readonly signedChecks = new WeakMap<FastifyRequest, SignedCheck | null>();
   private readonly gatewayAccount: string;
 
@@ -83,6 +86,13 @@ export class GatewayContext {
     this.agencyRequestDigest = fastTypedDataHasher(domain, agencyRequestTypes, "AgencyRequest");
     this.identityProofDigest = fastTypedDataHasher(domain, identityProofTypes, "IdentityProof");
     this.relay = createBaseClient({ rpc: options.rpc, deployment: options.deployment, account: options.account }, options.deployment);
+    const registry = options.deployment.contracts.agencyRegistry;
+    if (registry) {
+      const book = new AgencyBook(options.rpc, registry, options.deployment.fromBlock ?? 0);
+      this.agencyBook = book;
+      // Kept at the index's block as it advances, so an access rarely waits for it.
+      options.indexer.onIndexed((block) => void book.syncTo(block).catch(() => undefined));
+    }
   }
 
   /** Wall-clock seconds: request timestamps, sessions, challenges. */
@@ -151,6 +161,17 @@ export class GatewayContext {
         if (block >= this.knownHead()) done();
       });
     });
+  }
+
+  /**
+   * The categories of `scopes` that `agency` did not register for `purpose`, as of the block the index
+   * decided from (0n: within its registration; always 0n for a deployment without the registry, whose
+   * contracts do not bound agencies either). Rejects when the registry cannot be read: the caller refuses.
+   */
+  async registrationExcess(agency: string, purpose: string, scopes: bigint): Promise<bigint> {
+    if (!this.agencyBook) return 0n;
+    await this.agencyBook.syncTo(this.options.indexer.status().indexedBlock);
+    return this.agencyBook.excess(agency, purpose, scopes);
   }
 
   hasRole(role: StaffRole, account: string): boolean {

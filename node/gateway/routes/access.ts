@@ -15,7 +15,7 @@ import { keccakHex } from "../internal/fastTypedData.js";
 import { badRequest } from "../errors.js";
 import { gatewayRoutes } from "@imi-ledger/sdk";
 
-type Decided = { allowed: boolean; reason: string; grantId: string; basis: "consent" | "statutory" | "none"; maxUses: number };
+type Decided = { allowed: boolean; reason: string; grantId: string; basis: "consent" | "statutory" | "none"; maxUses: number; excess?: bigint };
 
 /** The consent decision from the index, exactly ConsentRegistry.check (grant zero = the latest consent, as mayAccess). */
 function decideFromIndex(ctx: GatewayContext, call: AgencyCall, terms: AccessTerms): Decided {
@@ -23,6 +23,23 @@ function decideFromIndex(ctx: GatewayContext, call: AgencyCall, terms: AccessTer
   const grantId = /^0x0{64}$/.test(terms.grantId) ? indexer.latestConsent(terms.citizen, call.agency, terms.purpose) : terms.grantId.toLowerCase();
   const d = indexer.checkAccess(grantId, call.agency, terms.citizen, terms.scopes, terms.purpose, ctx.ruleTime());
   return { allowed: d.decision === Decision.Allowed, reason: DECISION_CODES[d.decision], grantId, basis: d.basis, maxUses: d.maxUses };
+}
+
+/**
+ * Nothing beyond the agency's registration (AgencyRegistry) is released, whatever the grant says: a
+ * consent given before the agency's registration was narrowed is refused here, at access time. Checked
+ * after the grant's own decision, so every other refusal keeps its reason, and before a limited
+ * consent's use is counted. A registry the gateway cannot read refuses (fails closed).
+ */
+async function withinRegistration(ctx: GatewayContext, agency: string, terms: AccessTerms, d: Decided): Promise<Decided> {
+  if (!d.allowed) return d;
+  let excess: bigint;
+  try {
+    excess = await ctx.registrationExcess(agency, terms.purpose, terms.scopes);
+  } catch {
+    return { ...d, allowed: false, reason: "AGENCY_REGISTRY_UNAVAILABLE" };
+  }
+  return excess === 0n ? d : { ...d, allowed: false, reason: "AGENCY_NOT_REGISTERED_FOR", excess };
 }
 
 /**
@@ -54,9 +71,19 @@ async function withinUseLimit<T>(ctx: GatewayContext, d: Decided, answer: (d: De
   });
 }
 
-function deny(reply: FastifyReply, status: number, code: string, r: AccessReceipt) {
-  // The chain could not count a limited consent's use: a fault, not a decision about the agency.
-  if (code === "USE_COUNT_UNAVAILABLE") status = 503;
+function deny(reply: FastifyReply, status: number, code: string, r: AccessReceipt, excess?: bigint, categories?: readonly string[]) {
+  // The chain could not count a limited consent's use, or the registry could not be read: a fault, not a decision about the agency.
+  if (code === "USE_COUNT_UNAVAILABLE" || code === "AGENCY_REGISTRY_UNAVAILABLE") status = 503;
+  if (excess !== undefined && categories) {
+    const names = categories.filter((_c, i) => (excess >> BigInt(i)) & 1n);
+    return reply.code(status).send({
+      code,
+      message: `Access refused: the agency did not register ${names.join(", ")} for this purpose; the refusal is logged.`,
+      receipt: r,
+      excessScopes: excess.toString(),
+      excessCategories: names,
+    });
+  }
   return reply.code(status).send({ code, message: "Access refused; the refusal is logged.", receipt: r });
 }
 
@@ -108,10 +135,10 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
         if (owner !== call.agency) throw badRequest("WRONG_ENCRYPTION_KEY", "encryptTo must be the agency's own key.");
       }
       const base = { agency: call.agency, citizen: terms.citizen, kind: "data" as const, scopes: terms.scopes, purpose: terms.purpose, requestHash: call.requestHash };
-      const decided = decideFromIndex(ctx, call, terms);
+      const decided = await withinRegistration(ctx, call.agency, terms, decideFromIndex(ctx, call, terms));
       return withinUseLimit(ctx, decided, async (d) => {
         const logged = { ...base, grantId: d.grantId, basis: d.basis };
-        if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }, call.nonceDurable));
+        if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }, call.nonceDurable), d.excess, categories);
         const data = await readVault(logged, () => vault.get(terms.citizen, wanted));
         if (!data) return deny(reply, 404, "NO_RECORD", await ctx.record({ ...logged, decision: "denied", reason: "NO_RECORD", responseHash: ZeroHash }, call.nonceDurable));
         const payload = {
@@ -145,9 +172,9 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
       const call = ctx.requireAgencyCall(request, terms);
       const predicateHash = keccakHex(canonicalJson(predicate));
       const base = { agency: call.agency, citizen: terms.citizen, kind: "predicate" as const, scopes: terms.scopes, purpose: terms.purpose, requestHash: call.requestHash };
-      return withinUseLimit(ctx, decideFromIndex(ctx, call, terms), async (d) => {
+      return withinUseLimit(ctx, await withinRegistration(ctx, call.agency, terms, decideFromIndex(ctx, call, terms)), async (d) => {
         const logged = { ...base, grantId: d.grantId, basis: d.basis };
-        if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }, call.nonceDurable));
+        if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }, call.nonceDurable), d.excess, categories);
         let result: boolean | undefined;
         let sourced: Extract<DepartmentOutcome, { source: unknown }> | undefined;
         const department = ctx.options.departments?.ownerOf(category);

@@ -1,12 +1,15 @@
 // Names for people: agency accounts, purposes and data categories in both languages the web app
 // speaks. The chain and the access log know only addresses and hashes; this directory is what
-// turns them into "区民政局 · 社会福利审核". It comes from the deployment's configuration for now
-// (imi.json `directory`), so a later on-chain registry can feed the same answer unchanged.
+// turns them into "区民政局 · 社会福利审核". Agencies registered on chain (AgencyRegistry) are named
+// from their registration, with their contact, legal basis and declared purposes; the deployment's
+// configuration (imi.json `directory`) names everything else (registrars, auditors, categories) and
+// serves deployments made before the registry existed.
 import type { FastifyPluginAsync } from "fastify";
 import { gatewayRoutes } from "@imi-ledger/sdk";
 import { code } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { NodeError } from "../../NodeError.js";
+import type { AgencyBook } from "../internal/AgencyBook.js";
 
 export type LocalizedName = { "zh-CN": string; en: string };
 
@@ -41,7 +44,7 @@ export const DEFAULT_DIRECTORY: Required<DirectorySettings> = {
 };
 
 export type Directory = {
-  agencies: Record<string, LocalizedName>;
+  agencies: Record<string, LocalizedName & { contact?: string; legalBasis?: LocalizedName; purposes?: Record<string, string> }>;
   purposes: Record<string, LocalizedName & { id?: string }>;
   categories: Array<LocalizedName & { id: string; bit: number }>;
 };
@@ -79,6 +82,19 @@ export function resolveDirectory(settings: DirectorySettings | undefined, catego
   return { agencies, purposes, categories };
 }
 
+/** The registry's names win over configured ones for the agencies and purposes it holds. */
+export function withRegistrations(directory: Directory, registry: ReturnType<AgencyBook["entries"]>): Directory {
+  const agencies = { ...directory.agencies };
+  const purposes = { ...directory.purposes };
+  for (const a of registry.agencies) agencies[a.agency] = { ...a.name, contact: a.contact, legalBasis: a.legalBasis, purposes: {} };
+  for (const p of registry.purposes) {
+    const agency = agencies[p.agency];
+    if (agency?.purposes) agency.purposes[p.purpose] = p.scopes.toString();
+    purposes[p.purpose] = { ...p.name, ...(purposes[p.purpose]?.id ? { id: purposes[p.purpose]!.id } : {}) };
+  }
+  return { ...directory, agencies, purposes };
+}
+
 export const directoryRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   // Validated when the gateway is built: a bad directory stops the start with the setting's name.
   const directory = resolveDirectory(ctx.options.directory, ctx.options.categories);
@@ -89,7 +105,11 @@ export const directoryRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asyn
     },
     async (_request, reply) => {
       void reply.header("cache-control", "public, max-age=60");
-      return directory;
+      const book = ctx.agencyBook;
+      if (!book) return directory;
+      // Names are not a decision: if the registry cannot be read now, the names known so far serve.
+      await book.syncTo(ctx.options.indexer.status().indexedBlock).catch(() => undefined);
+      return withRegistrations(directory, book.entries());
     },
   );
 };

@@ -37,7 +37,14 @@ export const receipt = Type.Object({ seq: Type.Integer(), recordHash: bytes32, g
 export type AccessReceipt = Static<typeof receipt>;
 
 /** A refused access: the code and the receipt of the denied record. */
-export const denial = Type.Object({ code: Type.String(), message: Type.String(), receipt: Type.Optional(receipt) });
+export const denial = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  receipt: Type.Optional(receipt),
+  /** AGENCY_NOT_REGISTERED_FOR: the asked categories the agency did not register for the purpose (bits, and by name). */
+  excessScopes: Type.Optional(Type.String({ pattern: "^[0-9]{1,78}$" })),
+  excessCategories: Type.Optional(Type.Array(Type.String())),
+});
 export type Denial = Static<typeof denial>;
 
 export const errors = { "4xx": errorBody, "5xx": errorBody } as const;

@@ -5,15 +5,23 @@ import { address, errors, routeSchema } from "./common.js";
 
 const localizedProperties = { "zh-CN": Type.String(), en: Type.String() };
 const localized = Type.Object(localizedProperties);
+/** A registered agency (AgencyRegistry) also carries its contact, legal basis and, per declared purpose code, the scopes it may ask for. */
+const agencyEntry = Type.Object({
+  ...localizedProperties,
+  contact: Type.Optional(Type.String()),
+  legalBasis: Type.Optional(localized),
+  purposes: Type.Optional(Type.Record(Type.String(), Type.String())),
+});
+export type DirectoryAgency = Static<typeof agencyEntry>;
 
 export const directorySchema = routeSchema({
   tags: ["operations"],
   summary: "Names of agencies, purposes and data categories in Chinese and English, for people reading the log",
   description:
-    "agencies: account address (lower case) → name; purposes: purpose code (bytes32) → name and, where known, the purpose's plain id; categories: by scope bit.",
+    "agencies: account address (lower case) → name, and for agencies registered on chain (AgencyRegistry) their contact, legal basis and declared purposes (purpose code → scopes as a decimal bitmask); purposes: purpose code (bytes32) → name and, where known, the purpose's plain id; categories: by scope bit.",
   response: {
     200: Type.Object({
-      agencies: Type.Unsafe<Record<string, Static<typeof localized>>>({ type: "object", additionalProperties: localized }),
+      agencies: Type.Unsafe<Record<string, DirectoryAgency>>({ type: "object", additionalProperties: agencyEntry }),
       purposes: Type.Unsafe<Record<string, Static<typeof localized> & { id?: string }>>({
         type: "object",
         additionalProperties: Type.Object({ ...localizedProperties, id: Type.Optional(Type.String()) }),
