@@ -19,6 +19,7 @@ import { registerVerifierCommands } from "./commands/verifier/index.js";
 import { registerTraceCommand } from "./commands/trace/index.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerServicesCommands } from "./commands/services/index.js";
+import { registerApprovalsCommands } from "./commands/approvals/index.js";
 
 /** The version of the package this `imi` came from (the repository's package.json, wherever it is installed). */
 export function version(): string {
@@ -54,5 +55,6 @@ export function buildProgram(): Command {
   registerTraceCommand(program);
   registerDemo(program);
   registerServicesCommands(program);
+  registerApprovalsCommands(program);
   return program;
 }

@@ -181,6 +181,12 @@ export * from "./actions/common/signTypedData.js";
 export * from "./actions/gateway/gatewayRequest.js";
 export * from "./actions/gateway/verifyPredicateAnswer.js";
 export * from "./actions/gateway/verifySourcedPredicateAnswer.js";
+// One-door supervision: approval steps of service applications, on the record
+export * from "./actions/gateway/receiveApplication.js";
+export * from "./actions/gateway/recordApprovalStep.js";
+export * from "./actions/gateway/getCitizenApprovals.js";
+export * from "./actions/gateway/getAuditApprovals.js";
+export { APPROVAL_STEP_KINDS, type ApprovalStepKindJson, type ApprovalStepJson, type ApplicationJson, type CitizenApprovals, type AuditApprovals } from "./gateway/schemas/approvals.js";
 
 // Gateway client: one action per route, request and response types from the gateway's own schemas
 export { createGatewayClient, gatewayActions, type GatewayClient, type GatewayBaseClient, type GatewayClientConfig, type GatewaySigner } from "./gateway/client/createGatewayClient.js";

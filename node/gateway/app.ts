@@ -27,6 +27,7 @@ import { guardianshipRoutes } from "./routes/guardianship.js";
 import { citizenServicesRoutes } from "./routes/citizenServices.js";
 import { oneCodeRoutes } from "./routes/oneCode.js";
 import { staffDeskRoutes } from "./routes/staffDesk.js";
+import { approvalRoutes } from "./routes/approvals.js";
 import { webAppPlugin } from "./plugins/webApp.js";
 
 declare module "fastify" {
@@ -136,6 +137,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   await app.register(citizenServicesRoutes, { ctx });
   await app.register(oneCodeRoutes, { ctx });
   await app.register(staffDeskRoutes, { ctx });
+  await app.register(approvalRoutes, { ctx });
   await app.register(webAppPlugin, { root: options.webRoot });
   return app as unknown as FastifyInstance;
 }

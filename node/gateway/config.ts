@@ -5,6 +5,7 @@ import type { Transport } from "@imi-ledger/sdk";
 import type { LocalAccount } from "@imi-ledger/sdk";
 import type { Indexer } from "../indexer/index.js";
 import type { Departments, Vault } from "../vault/index.js";
+import type { ApprovalBook } from "../approvals/ApprovalBook.js";
 import type { AccessLog } from "./internal/accessLog.js";
 import type { NonceStore } from "./internal/NonceStore.js";
 import type { DirectorySettings } from "./routes/directory.js";
@@ -118,6 +119,8 @@ export type GatewayOptions = {
    * category are asked of its department, which answers signed; `vault` should be `departments.route(local)`.
    */
   departments?: Departments;
+  /** Approval steps of service applications (node/approvals), behind /v1/approvals; without it those routes answer 503. */
+  approvals?: ApprovalBook;
 };
 
 export type ResolvedGatewayOptions = Omit<GatewayOptions, "limits" | "categories" | "now"> & {

@@ -16,6 +16,7 @@ import { buildApp } from "./app.js";
 import { DEFAULT_CATEGORIES, DEFAULT_LIMITS, type GatewayLimits } from "./config.js";
 import { openAccessLog, type AccessLog } from "./internal/accessLog.js";
 import { NonceStore } from "./internal/NonceStore.js";
+import { ApprovalBook } from "../approvals/ApprovalBook.js";
 import { HeadWatcher } from "./internal/HeadWatcher.js";
 import type { DirectorySettings } from "./routes/directory.js";
 import type { ServicesDesk } from "../services/ServicesDesk.js";
@@ -123,6 +124,9 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
     // Nonces share the access log's fsync; nonces/ is where earlier versions kept them.
     const nonces = await NonceStore.inAccessLog(accessLog, { legacyDir: join(config.dataDir, "nonces") });
     opened.push(nonces);
+    // Approval steps go into the same log; their details live beside it.
+    const approvals = await ApprovalBook.open({ dir: join(config.dataDir, "approvals"), accessLog });
+    opened.push(approvals);
     const app = await buildApp({
       chainId: config.deployment.chainId,
       audience: config.audience ?? `imi-gateway:${account.address.toLowerCase()}`,
@@ -139,6 +143,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       ...(config.webRoot !== undefined && { webRoot: config.webRoot }),
       ...(config.services ? { services: config.services } : {}),
       ...(departments ? { departments } : {}),
+      approvals,
       heads,
       logger: config.logger,
     });

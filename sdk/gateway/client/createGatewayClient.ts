@@ -53,6 +53,10 @@ import { getTransactionParams, type GetTransactionParamsParameters } from "../..
 import { relayStaffTransaction, type RelayStaffTransactionParameters } from "../../actions/gateway/relayStaffTransaction.js";
 import { callDeploymentContract, type CallDeploymentContractParameters } from "../../actions/gateway/callDeploymentContract.js";
 import { getStatutoryGrants, type GetStatutoryGrantsParameters } from "../../actions/gateway/getStatutoryGrants.js";
+import { receiveApplication, type ReceiveApplicationParameters } from "../../actions/gateway/receiveApplication.js";
+import { recordApprovalStep, type RecordApprovalStepParameters } from "../../actions/gateway/recordApprovalStep.js";
+import { getCitizenApprovals, type GetCitizenApprovalsParameters } from "../../actions/gateway/getCitizenApprovals.js";
+import { getAuditApprovals, type GetAuditApprovalsParameters } from "../../actions/gateway/getAuditApprovals.js";
 import type { GatewayRouteName } from "../schemas/gatewayRoutes.js";
 import { callGateway, type CallGatewayParameters } from "./callGateway.js";
 import type { GatewayBaseClient, GatewayClientConfig } from "./GatewayBaseClient.js";
@@ -142,6 +146,11 @@ export function gatewayActions(client: GatewayBaseClient) {
     relayStaffTransaction: (p: RelayStaffTransactionParameters) => relayStaffTransaction(client, p),
     callDeploymentContract: (p: CallDeploymentContractParameters) => callDeploymentContract(client, p),
     getStatutoryGrants: (p?: GetStatutoryGrantsParameters) => getStatutoryGrants(client, p),
+    // One-door supervision: officers record approval steps; the applicant and auditors read them
+    receiveApplication: (p: ReceiveApplicationParameters) => receiveApplication(client, p),
+    recordApprovalStep: (p: RecordApprovalStepParameters) => recordApprovalStep(client, p),
+    getCitizenApprovals: (p?: GetCitizenApprovalsParameters) => getCitizenApprovals(client, p),
+    getAuditApprovals: (p?: GetAuditApprovalsParameters) => getAuditApprovals(client, p),
   };
 }
 
@@ -202,6 +211,10 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   staffTransaction: "relayStaffTransaction",
   chainCall: "callDeploymentContract",
   auditStatutory: "getStatutoryGrants",
+  receiveApplication: "receiveApplication",
+  recordApprovalStep: "recordApprovalStep",
+  citizenApprovals: "getCitizenApprovals",
+  auditApprovals: "getAuditApprovals",
 };
 
 /**

@@ -2,6 +2,7 @@
 // registers exactly these schema objects, the client calls exactly these paths, and a test walks
 // the running gateway's routes and holds them equal to this table.
 import * as access from "./access.js";
+import * as approvals from "./approvals.js";
 import * as auth from "./auth.js";
 import * as consents from "./consents.js";
 import * as credentials from "./credentials.js";
@@ -81,6 +82,11 @@ export const gatewayRoutes = {
   staffTransaction: route("POST", "/v1/staff/transactions", staffDesk.staffTransactionSchema),
   chainCall: route("POST", "/v1/chain/call", staffDesk.chainCallSchema),
   auditStatutory: route("GET", "/v1/audit/statutory", staffDesk.auditStatutorySchema),
+
+  receiveApplication: route("POST", "/v1/approvals", approvals.receiveApplicationSchema),
+  recordApprovalStep: route("POST", "/v1/approvals/:id/steps", approvals.recordApprovalStepSchema),
+  citizenApprovals: route("GET", "/v1/citizen/approvals", approvals.citizenApprovalsSchema),
+  auditApprovals: route("GET", "/v1/audit/approvals", approvals.auditApprovalsSchema),
 } as const;
 
 export type GatewayRouteName = keyof typeof gatewayRoutes;
