@@ -247,6 +247,32 @@ export * from "./actions/gateway/getCitizenServices.js";
 export * from "./actions/gateway/declineService.js";
 export * from "./actions/gateway/acceptService.js";
 export { SERVICE_STATES, type ServiceState, type CitizenService, type CitizenServices } from "./gateway/schemas/services.js";
+// Webhooks: signed deliveries to agencies, and the citizen's deletion and correction requests
+export * from "./webhooks/webhookDelivery.js";
+export * from "./webhooks/signDelivery.js";
+export * from "./webhooks/verifyDelivery.js";
+export * from "./actions/gateway/registerWebhook.js";
+export * from "./actions/gateway/getAgencyWebhooks.js";
+export * from "./actions/gateway/removeWebhook.js";
+export * from "./actions/gateway/acknowledgeDelivery.js";
+export * from "./actions/gateway/getAgencyDataRequests.js";
+export * from "./actions/gateway/answerDataRequest.js";
+export * from "./actions/gateway/getCitizenDataRequests.js";
+export * from "./actions/gateway/sendDataRequest.js";
+export {
+  WEBHOOK_DELIVERY_STATES,
+  DATA_REQUEST_KINDS,
+  DATA_REQUEST_OUTCOMES,
+  DATA_REQUEST_STATES,
+  type WebhookDeliveryState,
+  type DataRequestKind,
+  type WebhookSubscription,
+  type WebhookDeliveryJson,
+  type DataRequestJson,
+  type AgencyWebhooks,
+  type AgencyDataRequests,
+  type CitizenDataRequests,
+} from "./gateway/schemas/webhooks.js";
 export * from "./actions/gateway/getCitizenCredentials.js";
 export type { CitizenCredential } from "./gateway/schemas/credentials.js";
 export * from "./actions/gateway/getCitizenGuardianship.js";

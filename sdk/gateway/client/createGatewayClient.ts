@@ -57,6 +57,14 @@ import { receiveApplication, type ReceiveApplicationParameters } from "../../act
 import { recordApprovalStep, type RecordApprovalStepParameters } from "../../actions/gateway/recordApprovalStep.js";
 import { getCitizenApprovals, type GetCitizenApprovalsParameters } from "../../actions/gateway/getCitizenApprovals.js";
 import { getAuditApprovals, type GetAuditApprovalsParameters } from "../../actions/gateway/getAuditApprovals.js";
+import { registerWebhook, type RegisterWebhookParameters } from "../../actions/gateway/registerWebhook.js";
+import { getAgencyWebhooks, type GetAgencyWebhooksParameters } from "../../actions/gateway/getAgencyWebhooks.js";
+import { removeWebhook, type RemoveWebhookParameters } from "../../actions/gateway/removeWebhook.js";
+import { acknowledgeDelivery, type AcknowledgeDeliveryParameters } from "../../actions/gateway/acknowledgeDelivery.js";
+import { getAgencyDataRequests, type GetAgencyDataRequestsParameters } from "../../actions/gateway/getAgencyDataRequests.js";
+import { answerDataRequest, type AnswerDataRequestParameters } from "../../actions/gateway/answerDataRequest.js";
+import { getCitizenDataRequests, type GetCitizenDataRequestsParameters } from "../../actions/gateway/getCitizenDataRequests.js";
+import { sendDataRequest, type SendDataRequestParameters } from "../../actions/gateway/sendDataRequest.js";
 import type { GatewayRouteName } from "../schemas/gatewayRoutes.js";
 import { callGateway, type CallGatewayParameters } from "./callGateway.js";
 import type { GatewayBaseClient, GatewayClientConfig } from "./GatewayBaseClient.js";
@@ -141,6 +149,15 @@ export function gatewayActions(client: GatewayBaseClient) {
     getCitizenServices: (p?: GetCitizenServicesParameters) => getCitizenServices(client, p),
     declineService: (p: DeclineServiceParameters) => declineService(client, p),
     acceptService: (p: AcceptServiceParameters) => acceptService(client, p),
+    // Webhooks and data requests: the agency's endpoints and answers, the citizen's requests
+    registerWebhook: (p: RegisterWebhookParameters) => registerWebhook(client, p),
+    getAgencyWebhooks: (p?: GetAgencyWebhooksParameters) => getAgencyWebhooks(client, p),
+    removeWebhook: (p: RemoveWebhookParameters) => removeWebhook(client, p),
+    acknowledgeDelivery: (p: AcknowledgeDeliveryParameters) => acknowledgeDelivery(client, p),
+    getAgencyDataRequests: (p?: GetAgencyDataRequestsParameters) => getAgencyDataRequests(client, p),
+    answerDataRequest: (p: AnswerDataRequestParameters) => answerDataRequest(client, p),
+    getCitizenDataRequests: (p?: GetCitizenDataRequestsParameters) => getCitizenDataRequests(client, p),
+    sendDataRequest: (p: SendDataRequestParameters) => sendDataRequest(client, p),
     // Staff at a desk (the web app): signing in the browser, relayed by the gateway
     getTransactionParams: (p: GetTransactionParamsParameters) => getTransactionParams(client, p),
     relayStaffTransaction: (p: RelayStaffTransactionParameters) => relayStaffTransaction(client, p),
@@ -211,6 +228,14 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   staffTransaction: "relayStaffTransaction",
   chainCall: "callDeploymentContract",
   auditStatutory: "getStatutoryGrants",
+  registerWebhook: "registerWebhook",
+  agencyWebhooks: "getAgencyWebhooks",
+  removeWebhook: "removeWebhook",
+  acknowledgeDelivery: "acknowledgeDelivery",
+  agencyDataRequests: "getAgencyDataRequests",
+  answerDataRequest: "answerDataRequest",
+  citizenDataRequests: "getCitizenDataRequests",
+  sendDataRequest: "sendDataRequest",
   receiveApplication: "receiveApplication",
   recordApprovalStep: "recordApprovalStep",
   citizenApprovals: "getCitizenApprovals",

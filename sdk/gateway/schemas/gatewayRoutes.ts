@@ -20,6 +20,7 @@ import * as registrar from "./registrar.js";
 import * as trace from "./trace.js";
 import * as services from "./services.js";
 import * as staffDesk from "./staffDesk.js";
+import * as webhooks from "./webhooks.js";
 import type { RouteSchema } from "./common.js";
 
 type Route = { readonly method: "GET" | "POST" | "DELETE"; readonly url: string; readonly schema: RouteSchema };
@@ -82,6 +83,15 @@ export const gatewayRoutes = {
   staffTransaction: route("POST", "/v1/staff/transactions", staffDesk.staffTransactionSchema),
   chainCall: route("POST", "/v1/chain/call", staffDesk.chainCallSchema),
   auditStatutory: route("GET", "/v1/audit/statutory", staffDesk.auditStatutorySchema),
+
+  registerWebhook: route("POST", "/v1/agency/webhooks", webhooks.registerWebhookSchema),
+  agencyWebhooks: route("GET", "/v1/agency/webhooks", webhooks.agencyWebhooksSchema),
+  removeWebhook: route("POST", "/v1/agency/webhooks/:id/remove", webhooks.removeWebhookSchema),
+  acknowledgeDelivery: route("POST", "/v1/agency/webhooks/deliveries/:id/ack", webhooks.acknowledgeDeliverySchema),
+  agencyDataRequests: route("GET", "/v1/agency/data-requests", webhooks.agencyDataRequestsSchema),
+  answerDataRequest: route("POST", "/v1/agency/data-requests/:id/answer", webhooks.answerDataRequestSchema),
+  citizenDataRequests: route("GET", "/v1/citizen/data-requests", webhooks.citizenDataRequestsSchema),
+  sendDataRequest: route("POST", "/v1/citizen/data-requests", webhooks.sendDataRequestSchema),
 
   receiveApplication: route("POST", "/v1/approvals", approvals.receiveApplicationSchema),
   recordApprovalStep: route("POST", "/v1/approvals/:id/steps", approvals.recordApprovalStepSchema),
