@@ -25,6 +25,7 @@ import { nonceRoutes } from "./routes/nonces.js";
 import { citizenRecoveryRoutes } from "./routes/citizenRecovery.js";
 import { guardianshipRoutes } from "./routes/guardianship.js";
 import { citizenServicesRoutes } from "./routes/citizenServices.js";
+import { webhookRoutes } from "./routes/webhooks.js";
 import { oneCodeRoutes } from "./routes/oneCode.js";
 import { staffDeskRoutes } from "./routes/staffDesk.js";
 import { approvalRoutes } from "./routes/approvals.js";
@@ -135,6 +136,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   await app.register(citizenRecoveryRoutes, { ctx });
   await app.register(guardianshipRoutes, { ctx });
   await app.register(citizenServicesRoutes, { ctx });
+  await app.register(webhookRoutes, { ctx });
   await app.register(oneCodeRoutes, { ctx });
   await app.register(staffDeskRoutes, { ctx });
   await app.register(approvalRoutes, { ctx });

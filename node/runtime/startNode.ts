@@ -183,6 +183,7 @@ export async function startImiNode(
       indexer: gateway.indexer,
       servicesKey: await keys.privateKey(SERVICES_KEY),
       governorKey: await keys.privateKey("governor"),
+      gatewayKey: await keys.privateKey("gateway"),
     });
     // Stopped before the gateway it asks and the log it writes (closers run in reverse).
     closers.push(() => services.close());

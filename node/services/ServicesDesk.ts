@@ -3,10 +3,13 @@
 // gateway its questions), so the desk is handed to the gateway first and served once started.
 import type { ServiceRuleSet } from "./rules.js";
 import type { ServiceJob } from "./ServicesStore.js";
+import type { WebhookDesk } from "./webhooks/WebhookDesk.js";
 
 export type ServicesDesk = {
   readonly rules: ServiceRuleSet;
   list(citizen: string): Promise<ServiceJob[]>;
   decline(citizen: string, id: string): Promise<ServiceJob>;
   accept(citizen: string, id: string): Promise<ServiceJob>;
+  /** Agencies' webhook endpoints and deliveries, and citizens' deletion and correction requests. */
+  readonly webhooks: WebhookDesk;
 };

@@ -87,6 +87,8 @@ const SERVICES_PROFILE = {
   legalBasisEn: "Regulation on Optimizing the Business Environment, art. 35; State Council guidance on cross-region government services",
 };
 
+export type LifeEvent = { citizen: string; schema: string; credentialHash: string; block: number; txHash: string };
+
 export class ServicesEngine {
   private readonly rulesByEvent = new Map<string, ServiceRule[]>();
   /** Registered schema ids by name (every version), from SchemaRegistered logs. */
@@ -245,6 +247,29 @@ export class ServicesEngine {
     this.schemasScanned = head;
   }
 
+  /** The last block whose registered schemas the engine knows: life events up to it can be named. */
+  get schemasReadTo(): number {
+    return this.schemasScanned;
+  }
+
+  /**
+   * Life-event credentials (a schema some rule follows) anchored in blocks `from`..`to`, about a
+   * citizen. The webhooks tell agencies of them with their own cursor.
+   */
+  async lifeEvents(from: number, to: number): Promise<LifeEvent[]> {
+    const out: LifeEvent[] = [];
+    if (to < from) return out;
+    for (const log of await this.logs([CREDENTIAL_ANCHORED], from, to)) {
+      const schema = this.schemaNames.get(String(log.topics[2]).toLowerCase());
+      if (!schema || !this.rulesByEvent.has(schema)) continue;
+      const parsed = registry.parseLog(log)!;
+      const citizen = String(parsed.args.subject).toLowerCase();
+      if (citizen === ZERO) continue;
+      out.push({ citizen, schema, credentialHash: String(parsed.args.credentialHash).toLowerCase(), block: Number(BigInt(log.blockNumber)), txHash: log.transactionHash });
+    }
+    return out;
+  }
+
   private async followEvents(head: number): Promise<void> {
     const cursor = (await this.o.store.cursor()) ?? this.o.fromBlock - 1;
     this.cursorCache = cursor;
@@ -322,7 +347,7 @@ export class ServicesEngine {
   private async work(job: ServiceJob): Promise<void> {
     try {
       // A delivery prepared before (the node stopped, or its execution failed) is finished as prepared, never prepared anew.
-      if (job.delivered && (job.state === "delivering" || job.state === "failed")) return void (await this.finish(job));
+      if (job.delivered && (job.state === "delivering" || job.state === "failed")) return void (await this.finish(job, true));
       const rule = this.ruleOf(job);
       if (!rule) {
         // The rule was removed from the set after the job opened: nothing is delivered on a rule that no longer stands.
@@ -331,8 +356,8 @@ export class ServicesEngine {
       }
       const checked = await this.check(job, rule);
       if (checked.state !== "pending") return void (await this.save(checked));
-      const prepared = await this.save({ ...checked, state: "delivering", delivered: this.prepareDelivery(checked, rule) });
-      await this.finish(prepared);
+      const prepared = await this.save({ ...checked, state: "delivering", delivered: this.prepareDelivery(checked, rule), logFrom: this.o.accessLog.lastSeq() });
+      await this.finish(prepared, false);
     } catch (error) {
       const fault = errorOf(error);
       const attempts = job.attempts + 1;
@@ -410,8 +435,21 @@ export class ServicesEngine {
     return { kind: "registration", step: d.step, registrationId: ref };
   }
 
-  /** Executes a prepared delivery; safe to run again after a crash at any point. */
-  private async finish(job: ServiceJob): Promise<void> {
+  /**
+   * The delivery's access record if a run before a crash wrote it but died before marking the job
+   * delivered. Only the records appended since the delivery was prepared are read (normally a few).
+   */
+  private async writtenReceipt(job: ServiceJob): Promise<{ seq: number; recordHash: string } | undefined> {
+    if (job.logFrom === undefined) return undefined;
+    for (let seq = job.logFrom + 1; seq <= this.o.accessLog.lastSeq(); seq++) {
+      const r = await this.o.accessLog.get(seq);
+      if (r && r.kind === "service" && r.reason === "SERVICE_DELIVERED" && r.requestHash.toLowerCase() === job.id && r.citizen.toLowerCase() === job.citizen) return { seq: r.seq, recordHash: r.recordHash };
+    }
+    return undefined;
+  }
+
+  /** Executes a prepared delivery; safe to run again after a crash at any point (`resumed`: it may have run before). */
+  private async finish(job: ServiceJob, resumed: boolean): Promise<void> {
     const thing = job.delivered;
     if (!thing) throw new NodeError("SERVICES_FAULT", `job ${job.id} is delivering without a prepared delivery`);
     if (thing.kind === "credential") {
@@ -420,7 +458,7 @@ export class ServicesEngine {
         await this.o.chain.credentials.anchor({ credentialHash: thing.credentialHash as Hex, schemaId: thing.schemaId as Hex, subject: job.citizen as Hex, validFrom: 0, validUntil: thing.validUntil });
       }
     }
-    const receipt = await this.o.accessLog.append({
+    const receipt = (resumed ? await this.writtenReceipt(job) : undefined) ?? await this.o.accessLog.append({
       time: this.now(),
       agency: this.o.account.address,
       citizen: job.citizen,

@@ -50,6 +50,8 @@ export type ServiceJob = {
   /** What the rule said to deliver, copied when the job was opened (a later rule change does not alter it). */
   plan: Delivery;
   delivered?: DeliveredThing;
+  /** The access log's last seq when the delivery was prepared: a resumed delivery looks after it for its own record. */
+  logFrom?: number;
   /** The access record of the delivery (kind "service"). */
   receipt?: { seq: number; recordHash: string };
   deliveredAt?: number;

@@ -13,6 +13,9 @@ import type { ServicesDesk } from "./ServicesDesk.js";
 import { ServicesEngine } from "./ServicesEngine.js";
 import { ServicesStore } from "./ServicesStore.js";
 import { startOperatorView } from "./operatorView.js";
+import { WebhookDesk } from "./webhooks/WebhookDesk.js";
+import { WebhookDispatcher } from "./webhooks/WebhookDispatcher.js";
+import { WebhookStore } from "./webhooks/WebhookStore.js";
 
 export const SERVICES_RULES_FILE = "services.json";
 /** The node key the services component acts with (agency for its questions, issuer for what it issues). */
@@ -37,6 +40,8 @@ export type ServicesParts = {
   indexer: Indexer;
   servicesKey: string;
   governorKey: string;
+  /** The gateway's key: webhook deliveries are signed by the gateway. */
+  gatewayKey: string;
 };
 
 export type RunningServices = {
@@ -44,6 +49,8 @@ export type RunningServices = {
   store: ServicesStore;
   desk: ServicesDesk;
   engine: ServicesEngine | undefined;
+  webhookStore: WebhookStore;
+  webhooks: WebhookDispatcher | undefined;
   start(parts: ServicesParts): Promise<ServicesEngine | undefined>;
   close(): Promise<void>;
 };
@@ -51,7 +58,17 @@ export type RunningServices = {
 export async function openServices(options: { dataDir: string; logger: Logger }): Promise<RunningServices> {
   const { rules } = await loadServiceRules(options.dataDir);
   const store = await ServicesStore.open(join(options.dataDir, "services"));
+  let webhookStore: WebhookStore;
+  try {
+    webhookStore = await WebhookStore.open(join(options.dataDir, "webhooks"));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   let engine: ServicesEngine | undefined;
+  let webhooks: WebhookDispatcher | undefined;
+  let indexer: ServicesParts["indexer"] | undefined;
+  const webhookDesk = new WebhookDesk({ store: webhookStore, indexer: () => indexer, poke: () => webhooks?.poke(), emit: (d) => webhooks?.emit(d) });
   let view: { close(): Promise<void> } | undefined;
   let closing: Promise<void> | undefined;
   const running = (): ServicesEngine => {
@@ -64,14 +81,36 @@ export async function openServices(options: { dataDir: string; logger: Logger })
     get engine() {
       return engine;
     },
+    webhookStore,
+    get webhooks() {
+      return webhooks;
+    },
     desk: {
       rules,
       list: (citizen) => store.all({ citizen }),
       decline: (citizen, id) => running().decline(citizen, id),
       accept: (citizen, id) => running().accept(citizen, id),
+      webhooks: webhookDesk,
     },
     async start(parts) {
       view = await startOperatorView({ dataDir: options.dataDir, store, engine: () => engine });
+      indexer = parts.indexer;
+      // Agencies hear of consents and life events whether or not the engine delivers services.
+      webhooks = new WebhookDispatcher({
+        store: webhookStore,
+        indexer: parts.indexer,
+        signer: privateKeyToAccount(parts.gatewayKey as Hex),
+        chainId: parts.deployment.chainId,
+        lifeEvents: rules.engine.enabled
+          ? { readTo: () => engine?.schemasReadTo ?? -1, between: (from, to) => engine!.lifeEvents(from, to), fromBlock: parts.deployment.fromBlock ?? 0 }
+          : undefined,
+        chain: (() => {
+          const reader = createImiClient({ rpc: parts.rpcUrl, deployment: parts.deployment });
+          return { request: reader.request.bind(reader), maxLogBlockRange: reader.maxLogBlockRange, consentRegistry: parts.deployment.contracts.consentRegistry };
+        })(),
+        logger: options.logger.child({ part: "webhooks" }),
+      });
+      webhooks.start();
       if (!rules.engine.enabled) {
         options.logger.info({ event: "services_disabled" }, "life-event services are switched off (services.json engine.enabled)");
         return undefined;
@@ -97,9 +136,11 @@ export async function openServices(options: { dataDir: string; logger: Logger })
     },
     close() {
       closing ??= (async () => {
+        await webhooks?.stop();
         await engine?.stop();
         await view?.close();
         await store.close();
+        await webhookStore.close();
       })();
       return closing;
     },
