@@ -13,7 +13,8 @@
 //
 // Keys: a:<id> the application (with its steps), c:<citizen>:<id> the applicant's list.
 // A step is appended to the log first (durable), then stored with its receipt (synced); a crash in
-// between leaves a logged step whose details are missing, which verify() reports.
+// between leaves a logged step whose details are missing, which verify() reports (it reads the
+// application's records back from the log).
 import { randomBytes } from "node:crypto";
 import { Level } from "level";
 import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
@@ -300,6 +301,15 @@ export class ApprovalBook {
       else if (r.requestHash.toLowerCase() !== expected || step.detailsHash !== expected) problems.push(`${where}: details differ from what was logged`);
       else if (r.responseHash.toLowerCase() !== previous.toLowerCase()) problems.push(`${where}: does not follow the step before it`);
       previous = step.receipt.recordHash;
+    }
+    // The other way round: a step in the log that is not stored here (a crash between the log write
+    // and the store's, or details removed afterwards) is reported too.
+    const stored = new Set(app.steps.map((s) => s.receipt?.seq));
+    for (let afterSeq = 0; ; ) {
+      const page = await this.accessLog.query({ citizen: app.applicant, purpose: code(app.service), afterSeq, limit: 1000 });
+      for (const r of page) if (r.kind === "approval" && r.grantId.toLowerCase() === app.id && !stored.has(r.seq)) problems.push(`record #${r.seq} (${r.reason}): logged, but its details are not stored`);
+      if (page.length < 1000) break;
+      afterSeq = page[page.length - 1].seq;
     }
     return { ok: problems.length === 0, problems };
   }

@@ -131,6 +131,10 @@ describe("approval steps on the record", () => {
     const reordered = structuredClone(stored);
     reordered.steps[3].officer = "0x" + "11".repeat(20);
     expect((await book.verify(reordered)).ok).toBe(false);
+    // A step in the log whose details are gone from the store is reported from the log's side.
+    const truncated = structuredClone(stored);
+    const lost = truncated.steps.pop()!;
+    expect((await book.verify(truncated)).problems).toEqual([`record #${lost.receipt!.seq} (APPLICATION_COMPLETED): logged, but its details are not stored`]);
   });
 
   it("the steps are anchored like accesses: imi approvals overdue --json and imi audit verify pass over them", async () => {

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Fastify, { type FastifyInstance } from "fastify";
 import { ZeroHash } from "ethers";
-import { writeFile, mkdir } from "node:fs/promises";
+import { writeFile, mkdir, stat } from "node:fs/promises";
 import {
   createImiClient,
   PredicateAnswerError,
@@ -21,6 +21,7 @@ import {
 } from "@imi-ledger/sdk";
 import { Departments, LevelVault, vaultHttpPlugin, type DepartmentSettings, type Vault } from "../../../node/vault/index.js";
 import { loadConfig } from "../../../node/runtime/config.js";
+import { startGateway } from "../../../node/gateway/server.js";
 import { code, grantConsent, registerCitizen, transportOf } from "../indexer/helpers.js";
 import { createHarness, type Harness } from "./harness.js";
 
@@ -222,5 +223,11 @@ describe("gateway: departments answer for themselves", () => {
     await expect(loadConfig({ flags: { dataDir: join(h.dir.path, "cfg2") }, env: {} })).rejects.toMatchObject({ code: "CONFIG_INVALID", details: { setting: "departments.0.token" } });
     await writeFile(join(h.dir.path, "cfg2", "imi.json"), JSON.stringify({ departments: [settings(civil, civil.url, ["birth"])] }));
     expect((await loadConfig({ flags: { dataDir: join(h.dir.path, "cfg2") }, env: {} })).departments?.[0].categories).toEqual(["birth"]);
+    // startGateway checks the routing before it opens anything: nothing is created in its data directory.
+    const gatewayDir = join(h.dir.path, "never-opened");
+    await expect(
+      startGateway({ dataDir: gatewayDir, rpc: "http://127.0.0.1:9", deployment: h.deployment, gatewayKey: `0x${"11".repeat(32)}`, vault: { kind: "level", masterKey: `0x${"22".repeat(32)}` }, departments: [settings(civil, civil.url, ["birth"]), settings(police, police.url, ["birth"])] }),
+    ).rejects.toMatchObject({ code: "DEPARTMENT_CONFIG_INVALID", details: { setting: "departments[1].categories" } });
+    await expect(stat(gatewayDir)).rejects.toMatchObject({ code: "ENOENT" });
   });
 });
