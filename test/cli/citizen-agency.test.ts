@@ -33,7 +33,7 @@ describe("imi for citizens, agencies and auditors", () => {
     for (const [role, name] of [["registrar", "registrar-1"], ["agency", "agency-1"], ["auditor", "auditor-1"]] as const)
       await grantRole({ dataDir: t.dataDir, role, account: await keys.address(name) });
     // Agencies ask only for what they registered; agency-1 keeps its key ring name.
-    await registerAgency({ dataDir: t.dataDir, account: agency, registration: fixtureRegistrationFile({ "zh-CN": "agency-1", en: "agency-1" }) });
+    await registerAgency({ dataDir: t.dataDir, account: agency, registration: fixtureRegistrationFile({ "zh-CN": "agency-1", en: "agency-1" }, ["social-benefits"]) });
   });
   afterAll(async () => t?.close());
 

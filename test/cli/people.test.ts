@@ -21,11 +21,11 @@ describe("imi for people: names, states, versions and keys", () => {
     await grantRole({ dataDir: t.dataDir, role: "registrar", account: await t.node.keys.address("registrar-1") });
     await grantRole({ dataDir: t.dataDir, role: "agency", account: await t.node.keys.address("agency-1") });
     // Agencies ask only for what they registered; agency-1 registers under its key ring name.
-    await registerAgency({ dataDir: t.dataDir, account: await t.node.keys.address("agency-1"), registration: fixtureRegistrationFile({ "zh-CN": "agency-1", en: "agency-1" }) });
+    await registerAgency({ dataDir: t.dataDir, account: await t.node.keys.address("agency-1"), registration: fixtureRegistrationFile({ "zh-CN": "agency-1", en: "agency-1" }, ["social-benefits"]) });
     // An agency the node's key ring does not know: named by its on-chain role label.
     outsider = Wallet.createRandom();
     await grantRole({ dataDir: t.dataDir, role: "agency", account: outsider.address });
-    await registerAgency({ dataDir: t.dataDir, account: outsider.address, registration: fixtureRegistrationFile({ "zh-CN": "区住房局", en: "Housing-Bureau" }) });
+    await registerAgency({ dataDir: t.dataDir, account: outsider.address, registration: fixtureRegistrationFile({ "zh-CN": "区住房局", en: "Housing-Bureau" }, ["housing"]) });
   });
   afterAll(async () => t?.close());
 

@@ -25,7 +25,7 @@ describe("imi for the governor, registrars and issuers", () => {
     registrar = await t.node.keys.address("registrar-1");
     issuer = await t.node.keys.address("issuer-1");
     await grantRole({ dataDir: t.dataDir, role: "agency", account: await t.node.keys.address("agency-1") });
-    await registerAgency({ dataDir: t.dataDir, account: await t.node.keys.address("agency-1"), registration: fixtureRegistrationFile({ "zh-CN": "agency-1", en: "agency-1" }) });
+    await registerAgency({ dataDir: t.dataDir, account: await t.node.keys.address("agency-1"), registration: fixtureRegistrationFile({ "zh-CN": "agency-1", en: "agency-1" }, ["school-enrolment"]) });
   });
   afterAll(async () => t?.close());
 

@@ -44,13 +44,16 @@ export async function registerFixtureAgency(agencyRegistry: Contract | { connect
   await (await registry.getFunction("register")(agency, profile, purposeDeclarations(FIXTURE_PURPOSES))).wait();
 }
 
-/** The same registration as a file for `imi agency register` (CLI tests): every category under {@link FIXTURE_PURPOSES}. */
-export function fixtureRegistrationFile(name: { "zh-CN": string; en: string } = { "zh-CN": FIXTURE_PROFILE.nameZh, en: FIXTURE_PROFILE.nameEn }) {
+/**
+ * The same registration as a file for `imi agency register` (CLI tests): every category under the
+ * purposes given (a CLI test names the few it uses: each purpose is a storage write on its node).
+ */
+export function fixtureRegistrationFile(name: { "zh-CN": string; en: string } = { "zh-CN": FIXTURE_PROFILE.nameZh, en: FIXTURE_PROFILE.nameEn }, purposes: readonly string[] = FIXTURE_PURPOSES) {
   const categories = ["identity", "birth", "address", "contact", "health", "income", "family", "credentials"];
   return {
     name,
     contact: FIXTURE_PROFILE.contact,
     legalBasis: { "zh-CN": FIXTURE_PROFILE.legalBasisZh, en: FIXTURE_PROFILE.legalBasisEn },
-    purposes: FIXTURE_PURPOSES.map((id) => ({ id, categories, name: { "zh-CN": NAMES[id]?.[0] ?? id, en: NAMES[id]?.[1] ?? id } })),
+    purposes: purposes.map((id) => ({ id, categories, name: { "zh-CN": NAMES[id]?.[0] ?? id, en: NAMES[id]?.[1] ?? id } })),
   };
 }

@@ -55,6 +55,7 @@ const TEXT = {
     purpose: "社会福利审核",
     category: "住址",
     uses: "最多 3 次",
+    legalBasis: "《社会救助暂行办法》第十一条、第二十七条",
     give: "同意授权",
     given: "已授权",
     toConsents: "返回我的授权",
@@ -79,6 +80,7 @@ const TEXT = {
     purpose: "Social benefits assessment",
     category: "Address",
     uses: "at most 3 times",
+    legalBasis: "Interim Measures for Social Assistance, arts. 11 and 27",
     give: "Give consent",
     given: "Consent given",
     toConsents: "Back to my consents",
@@ -205,6 +207,9 @@ describe("web app: the citizen's credentials, a consent from a link, her key", (
         const words = (await page.getByTestId("plain-words").textContent()) ?? "";
         for (const part of [text.agency, text.purpose, text.category, text.uses]) expect(words).toContain(part);
         expect(words).not.toMatch(/0x[0-9a-f]{8}/i);
+        // What the agency registered on chain: the purpose as it declared it and its legal basis.
+        expect(await page.getByTestId("declared-purpose").textContent()).toBe(text.purpose);
+        expect(await page.getByTestId("legal-basis").textContent()).toBe(text.legalBasis);
         await expectAccessible(page, `${lang} consent request`);
         await screenshot(page, `${lang}-9-consent-request`);
         await page.getByRole("button", { name: text.give }).click();

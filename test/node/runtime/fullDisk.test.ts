@@ -85,7 +85,7 @@ describe.skipIf(tmpfsUnavailable !== undefined)("a node on a full disk", () => {
     const node0 = { dataDir };
     await grantRole({ ...node0, key: "governor", role: "registrar", account: registrar });
     await grantRole({ ...node0, key: "governor", role: "agency", account: agency });
-    await registerAgency({ ...node0, key: "governor", account: agency, registration: fixtureRegistrationFile() });
+    await registerAgency({ ...node0, key: "governor", account: agency, registration: fixtureRegistrationFile(undefined, [PURPOSE]) });
     const { citizen } = await registerCitizen({ ...node0, key: "fd-registrar", controller: citizenKey, name: "Full Disk", birthDate: "1980-01-01", district: "Haidian" } as Parameters<typeof registerCitizen>[0]);
     await grantConsent({ ...node0, key: "fd-citizen", agency, scopes: "address", purpose: PURPOSE, for: "1d", yes: true } as Parameters<typeof grantConsent>[0]);
     // A keep-alive socket the server closed just as it was reused ("other side closed") is not what is tested here: sent again once.

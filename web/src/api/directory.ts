@@ -5,8 +5,10 @@ import type { Language } from "../i18n/index.js";
 import { gateway } from "./client.js";
 
 export type LocalizedName = { "zh-CN": string; en: string };
+/** A registered agency (AgencyRegistry) also carries its contact, legal basis and, per purpose code, the scopes it declared. */
+export type DirectoryAgency = LocalizedName & { contact?: string; legalBasis?: LocalizedName; purposes?: Record<string, string> };
 export type Directory = {
-  agencies: Record<string, LocalizedName>;
+  agencies: Record<string, DirectoryAgency>;
   purposes: Record<string, LocalizedName & { id?: string }>;
   categories: Array<LocalizedName & { id: string; bit: number }>;
 };

@@ -52,6 +52,7 @@ function Ask({ me }: { me: SignedIn }) {
     );
   }
   const words = wordsOf(directory, request, lang, t);
+  const registration = registrationOf(directory, request, lang);
   if (done)
     return (
       <main id="main" tabIndex={-1}>
@@ -84,6 +85,12 @@ function Ask({ me }: { me: SignedIn }) {
           <p>{error}</p>
         </div>
       )}
+      {registration.excess && (
+        <div class="error-summary" role="alert" data-code="AGENCY_NOT_REGISTERED_FOR">
+          <h2>{t("consentRequest.notRegisteredTitle")}</h2>
+          <p>{registration.excess === true ? t("consentRequest.unregisteredAgency") : t("consentRequest.notRegistered", { agency: words.agency, categories: registration.excess })}</p>
+        </div>
+      )}
       <p class="explain" data-testid="plain-words">
         {t("consentRequest.explain", words)}
       </p>
@@ -94,13 +101,23 @@ function Ask({ me }: { me: SignedIn }) {
         <dd>{words.purpose}</dd>
         <dt>{t("accesses.categories")}</dt>
         <dd>{words.categories}</dd>
+        {registration.legalBasis && (
+          <>
+            <dt>{t("consentRequest.declaredPurpose")}</dt>
+            <dd data-testid="declared-purpose">{registration.declaredPurpose ?? "—"}</dd>
+            <dt>{t("consentRequest.legalBasis")}</dt>
+            <dd data-testid="legal-basis">{registration.legalBasis}</dd>
+            <dt>{t("consentRequest.contact")}</dt>
+            <dd>{registration.contact}</dd>
+          </>
+        )}
         <dt>{t("consentRequest.window")}</dt>
         <dd>{words.window}</dd>
         <dt>{t("consentRequest.uses")}</dt>
         <dd>{words.uses}</dd>
       </dl>
       <p class="signs">{t("consentRequest.signs")}</p>
-      <button type="button" class="primary" disabled={busy} onClick={() => void grant()}>
+      <button type="button" class="primary" disabled={busy || registration.excess !== undefined} onClick={() => void grant()}>
         {busy ? t("change.working") : t("consentRequest.confirm")}
       </button>{" "}
       <a href="/me/consents" class="button secondary">
@@ -117,6 +134,27 @@ function Ask({ me }: { me: SignedIn }) {
       </details>
     </main>
   );
+}
+
+/**
+ * What the agency registered on chain (AgencyRegistry), as the directory tells it: its legal basis and
+ * contact, the purpose as it declared it, and, when the request asks for more than it declared for the
+ * purpose, those categories by name (the ledger would refuse the grant). Nothing for an agency the
+ * directory names without a registration (a deployment made before the registry).
+ */
+function registrationOf(directory: Directory, r: Request, lang: "zh-CN" | "en"): { legalBasis?: string; contact?: string; declaredPurpose?: string; excess?: string | true } {
+  const agency = directory.agencies[r.agency.toLowerCase()];
+  if (!agency?.purposes || !agency.legalBasis) return {};
+  const code = purposeCode(r.purpose).toLowerCase();
+  const declared = agency.purposes[code];
+  const asked = r.categories.map((id) => directory.categories.find((c) => c.id === id)).filter((c) => c !== undefined);
+  const beyond = asked.filter((c) => declared === undefined || ((BigInt(declared) >> BigInt(c.bit)) & 1n) === 0n).map((c) => c[lang]);
+  return {
+    legalBasis: agency.legalBasis[lang],
+    contact: agency.contact,
+    declaredPurpose: declared === undefined ? undefined : purposeName(directory, code, lang),
+    ...(Object.keys(agency.purposes).length === 0 ? { excess: true as const } : beyond.length ? { excess: new Intl.ListFormat(lang, { style: "long", type: "conjunction" }).format(beyond) } : {}),
+  };
 }
 
 function wordsOf(directory: Directory, r: Request, lang: "zh-CN" | "en", t: ReturnType<typeof useT>["t"]) {
