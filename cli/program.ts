@@ -5,6 +5,7 @@ import { registerUp } from "./commands/up.js";
 import { registerAuditVerify } from "./commands/auditVerify.js";
 import { registerBackup } from "./commands/backup.js";
 import { registerBesuConfig } from "./commands/besuConfig.js";
+import { registerAllowlistSync } from "./commands/allowlistSync.js";
 import { registerStatus } from "./commands/status.js";
 import { registerChainStart } from "./commands/chainStart.js";
 import { registerRolesCommands } from "./commands/roles/index.js";
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerAuditVerify(program);
   registerBackup(program);
   registerBesuConfig(program);
+  registerAllowlistSync(program);
   registerStatus(program);
   registerChainStart(program);
   registerRolesCommands(program);

@@ -57,6 +57,9 @@ export type IndexerStatus = {
   error: string | undefined;
 };
 
+/** Where an index stands (Indexer.readPosition); block -1: empty. */
+export type IndexPosition = { block: number; hash: string | undefined; successorChainId: number | undefined };
+
 /** Which grant a decision was taken under. */
 export type GrantBasis = "consent" | "statutory" | "none";
 
@@ -144,6 +147,53 @@ export class Indexer {
   /** The index's part of /readyz (its storage; the chain's reachability is reported as CHAIN_UNAVAILABLE). */
   storageStatus(): PartStatus {
     return this.health.status();
+  }
+
+  /** Where a closed index stands: the last block it holds, that block's hash, and the chain it continues on after a migration. */
+  static async readPosition(dir: string): Promise<IndexPosition> {
+    const db = new Level<string, unknown>(dir, { valueEncoding: "json" });
+    try {
+      await db.open();
+      const [block, hash, successor] = await db.getMany(["m:block", "m:hash", "m:successor"]);
+      return { block: (block as number | undefined) ?? -1, hash: hash as string | undefined, successorChainId: successor as number | undefined };
+    } catch (cause) {
+      throw new NodeError("INDEX_STORAGE", `The index at ${dir} cannot be opened.`, { cause });
+    } finally {
+      await db.close();
+    }
+  }
+
+  /**
+   * Moves a closed index from a retired chain to the network that continues it (docs/scale-out.md):
+   * the view holds the retired chain's history up to `retired.block`, whose state the successor's
+   * genesis (block 0) carries, so the index stands at the successor's block 0 and reads only its
+   * later blocks. Refused (INDEX_MIGRATION_MISMATCH, nothing changed) unless the index stands
+   * exactly at the retired block.
+   */
+  static async continueOnSuccessor(
+    dir: string,
+    move: { retired: { block: number; blockHash: string }; successor: { chainId: number; genesisHash: string; genesisTime: number } },
+  ): Promise<void> {
+    const at = await Indexer.readPosition(dir);
+    if (at.successorChainId === move.successor.chainId) return;
+    if (at.block !== move.retired.block || at.hash !== move.retired.blockHash.toLowerCase()) {
+      throw new NodeError("INDEX_MIGRATION_MISMATCH", `The index stands at block ${at.block}, not at block ${move.retired.block} where the chain was retired.`, {
+        details: { indexed: at.block, retired: move.retired.block },
+      });
+    }
+    const db = new Level<string, unknown>(dir, { valueEncoding: "json" });
+    await db.open();
+    try {
+      const ops: Array<{ type: "put"; key: string; value: unknown }> = [
+        { type: "put", key: "m:block", value: 0 },
+        { type: "put", key: "m:hash", value: move.successor.genesisHash.toLowerCase() },
+        { type: "put", key: "m:time", value: move.successor.genesisTime },
+        { type: "put", key: "m:successor", value: move.successor.chainId },
+      ];
+      await db.batch(ops, { sync: true });
+    } finally {
+      await db.close();
+    }
   }
 
   static async open(config: IndexerConfig): Promise<Indexer> {

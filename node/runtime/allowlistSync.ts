@@ -11,11 +11,19 @@
 // reported and left as it was, the others are still brought in step, and the next round tries
 // it again; until then it keeps admitting what its own list says, so a revocation
 // is complete only when a round reports every validator in step (`inStep`).
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Contract, JsonRpcProvider, getAddress } from "ethers";
 import { NodeError } from "../NodeError.js";
 import { allowlistFromChain } from "./besuConfig.js";
+import type { DeploymentManifest } from "./deploy.js";
+import { readMigrationRecord } from "./migration.js";
 
-const RULES_EVENTS = ["event AccountAllowed(address indexed account, address indexed by)", "event AccountDisallowed(address indexed account, address indexed by)"];
+const RULES_EVENTS = [
+  "event AccountAllowed(address indexed account, address indexed by)",
+  "event AccountDisallowed(address indexed account, address indexed by)",
+  "function allowedCount() view returns (uint256)",
+];
 
 export type ValidatorSync = {
   url: string;
@@ -34,6 +42,8 @@ export type AllowlistSyncOptions = {
   accountRules: string;
   /** Block to replay AccountRules' events from (deployment.json's fromBlock). */
   fromBlock?: number;
+  /** The allowlist as it stood before `fromBlock`: after a migration, at the retired chain's end (migration.json). */
+  initial?: readonly string[];
   /** Each validator's PERM endpoint (http(s):// or ws(s)://, on its loopback). */
   validators: string[];
   /** How long to wait for one validator's answer (default 5 s). */
@@ -86,8 +96,16 @@ export async function syncAllowlistOnce(options: AllowlistSyncOptions): Promise<
   const provider = new JsonRpcProvider(options.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
   let allowlist: string[];
   try {
-    allowlist = await allowlistFromChain(new Contract(options.accountRules, RULES_EVENTS, provider), options.fromBlock ?? 0);
+    const rules = new Contract(options.accountRules, RULES_EVENTS, provider);
+    allowlist = await allowlistFromChain(rules, options.fromBlock ?? 0, options.initial);
+    // The replay must give as many accounts as the contract counts: events missing from the node
+    // (a migration's history, a pruned log) would otherwise remove accounts that are still allowed.
+    const count = Number(await rules.getFunction("allowedCount")());
+    if (count !== allowlist.length) {
+      throw new NodeError("ALLOWLIST_RULES_INCOMPLETE", `AccountRules counts ${count} allowed accounts, its events give ${allowlist.length}`, { details: { count, replayed: allowlist.length } });
+    }
   } catch (cause) {
+    if (cause instanceof NodeError) throw cause;
     // Without the rules nothing is changed anywhere: a validator keeps its list rather than get a guessed one.
     throw new NodeError("ALLOWLIST_RULES_UNREADABLE", `cannot read AccountRules at ${options.rpcUrl}`, { cause });
   } finally {
@@ -117,4 +135,39 @@ export function startAllowlistSync(options: AllowlistSyncOptions & { intervalMs:
       await running;
     },
   };
+}
+
+/** What a data directory's deployment gives the synchroniser: AccountRules, where its events start, and (after a migration) the list before them. */
+export async function allowlistSyncOptions(dataDir: string, manifest: DeploymentManifest, rpcUrl: string, validators: string[]): Promise<AllowlistSyncOptions> {
+  const accountRules = manifest.contracts.accountRules;
+  if (!accountRules) throw new NodeError("ALLOWLIST_NO_ACCOUNT_RULES", "deployment.json names no AccountRules contract");
+  let initial: string[] | undefined;
+  if (manifest.continues !== undefined) {
+    const record = await readMigrationRecord(dataDir);
+    if (record?.allowlist === undefined || record.chainId !== manifest.chainId) {
+      throw new NodeError("ALLOWLIST_NO_MIGRATION_RECORD", `${dataDir} holds no migration.json with the allowlist at the move to chain ${manifest.chainId}`);
+    }
+    initial = record.allowlist;
+  }
+  return { rpcUrl, accountRules, fromBlock: manifest.fromBlock ?? 0, initial, validators };
+}
+
+/** The running node writes each round here; `imi allowlist-sync --status` reads it. */
+export const ALLOWLIST_SYNC_FILE = "allowlist-sync.json";
+
+export type AllowlistSyncStatus = { at: string; round?: AllowlistSyncRound; error?: { code: string; message: string } };
+
+export async function writeAllowlistSyncStatus(dataDir: string, status: AllowlistSyncStatus): Promise<void> {
+  const path = join(dataDir, ALLOWLIST_SYNC_FILE);
+  await writeFile(path + ".tmp", JSON.stringify(status) + "\n", { mode: 0o644 });
+  await rename(path + ".tmp", path);
+}
+
+export async function readAllowlistSyncStatus(dataDir: string): Promise<AllowlistSyncStatus | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dataDir, ALLOWLIST_SYNC_FILE), "utf8")) as AllowlistSyncStatus;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
 }

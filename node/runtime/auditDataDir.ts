@@ -13,6 +13,7 @@ import { createAnchorTarget, openAccessLog, verifyAccessLog, type AuditableLog, 
 import { openChainReader } from "./chainReader.js";
 import { NodeError } from "../NodeError.js";
 import { readManifest } from "./deploy.js";
+import { readRetiredChain } from "./migration.js";
 import { openKeyRing } from "./keys.js";
 import { openLogSnapshot } from "./logExport.js";
 import { readNodeInfo } from "./nodeInfo.js";
@@ -67,6 +68,15 @@ export async function auditDataDir(options: {
       anchored = await target.anchoredBatches();
     } catch (cause) {
       throw new NodeError("AUDIT_CHAIN_UNAVAILABLE", `cannot read the anchored batches from ${rpcUrl}`, { cause });
+    }
+    // After a migration the batches anchored before it are on the retired chain, which ends at the
+    // block whose state the network above continues: the log is checked across the boundary.
+    const continues = manifest.continues;
+    if (continues !== undefined) {
+      const before = await readRetiredChain(options.dataDir, continues, keys, (provider) =>
+        createAnchorTarget({ runner: provider, accessLogAddress: manifest.contracts.accessLog, gateway, fromBlock: continues.fromBlock }).anchoredBatches(),
+      );
+      anchored = [...before, ...anchored];
     }
     const { checked, pending } = splitAtSnapshot(anchored, log.listBatches().length, snapshotHead);
     const report = await verifyAccessLog(log, checked, options.audit);

@@ -13,6 +13,7 @@ import { DEFAULT_GAS_LIMIT, retireChain, type RetiredRecord } from "../chain/ind
 import { openChainReader } from "./chainReader.js";
 import { readManifest } from "./deploy.js";
 import { openKeyRing } from "./keys.js";
+import { migratedAccounts, writeMigrationRecord } from "./migration.js";
 
 export type BesuConfigResult = {
   outDir: string;
@@ -35,9 +36,13 @@ export function qbftExtraData(validators: string[]): string {
   return hexlify(RLP.encode([new Uint8Array(32), validators.map((v) => getBytes(v)), [], new Uint8Array(0), []]));
 }
 
-/** The allowlist as AccountRules holds it now, replayed from its events. */
-export async function allowlistFromChain(rules: Contract, fromBlock: number): Promise<string[]> {
-  const allowed = new Map<string, boolean>();
+/**
+ * The allowlist as AccountRules holds it now, replayed from its events from `fromBlock` on top of
+ * `initial`, the list as it stood before that block (after a migration: at the retired chain's end,
+ * whose events the new network does not have).
+ */
+export async function allowlistFromChain(rules: Contract, fromBlock: number, initial: readonly string[] = []): Promise<string[]> {
+  const allowed = new Map<string, boolean>(initial.map((account) => [getAddress(account), true]));
   const logs = await rules.queryFilter("*", fromBlock, "latest");
   for (const log of logs) {
     const parsed = rules.interface.parseLog(log);
@@ -96,6 +101,19 @@ export async function writeBesuConfig(options: {
   } finally {
     await reader.close();
   }
+  // What the first imi up --rpc-url on the new network checks it against (node/runtime/migration.ts).
+  const contracts = Object.fromEntries(Object.entries(manifest.contracts).filter(([, address]) => typeof address === "string")) as Record<string, string>;
+  await writeMigrationRecord(options.dataDir, {
+    previousChainId: manifest.chainId,
+    chainId,
+    block: exported.retired.block,
+    blockHash: exported.retired.blockHash,
+    stateRoot: exported.retired.stateRoot,
+    fromBlock: manifest.fromBlock ?? 0,
+    contracts: await migratedAccounts(exported.state.alloc, contracts),
+    allowlist: [...allowlist],
+    at: exported.retired.at,
+  });
   // The deployer must be able to deploy the contracts on the new network.
   const deployer = await keys.address("deployer");
   if (!allowlist.includes(deployer)) allowlist.push(deployer);

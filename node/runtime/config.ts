@@ -26,6 +26,14 @@ export const ImiConfigSchema = z
          */
         rpcUrl: z.string().url().optional(),
         wsUrl: z.string().url().optional(),
+        /**
+         * With rpcUrl: each validator's PERM endpoint on this machine's loopback (Besu's rpc-ws with
+         * the PERM API). The node keeps every validator's account allowlist equal to AccountRules
+         * (node/runtime/allowlistSync.ts, docs/scale-out.md).
+         */
+        validators: z.array(z.string().regex(/^(https?|wss?):\/\/\S+$/, "an http(s):// or ws(s):// URL")).max(64).optional(),
+        /** How often the allowlist synchroniser runs a round (ms). Default 5,000. */
+        allowlistSyncIntervalMs: z.number().int().min(100).max(3_600_000).optional(),
       })
       .strict(),
     gateway: z

@@ -9,8 +9,10 @@ import { Wallet } from "ethers";
 import type { Logger } from "pino";
 import { parseDeployment, type ImiDeployment } from "@imi-ledger/sdk";
 import { NodeError } from "../NodeError.js";
+import { deploymentOnChain, type ContinuedChain } from "./migration.js";
 
-export type DeploymentManifest = ImiDeployment & { governor: string; deployedAt: number };
+/** `continues`: after a migration, the retired chain this network continues (node/runtime/migration.ts). */
+export type DeploymentManifest = ImiDeployment & { governor: string; deployedAt: number; continues?: ContinuedChain };
 
 export type RoleGrant = { role: number; account: string };
 
@@ -40,7 +42,7 @@ export async function readManifest(dataDir: string): Promise<DeploymentManifest 
     throw error;
   }
   const json = JSON.parse(text) as DeploymentManifest;
-  return { ...parseDeployment(json), governor: json.governor, deployedAt: json.deployedAt };
+  return { ...parseDeployment(json), governor: json.governor, deployedAt: json.deployedAt, ...(json.continues ? { continues: json.continues } : {}) };
 }
 
 /**
@@ -60,10 +62,8 @@ export async function ensureDeployment(options: {
 }): Promise<{ manifest: DeploymentManifest; deployedNow: boolean }> {
   const existing = await readManifest(options.dataDir);
   if (existing) {
-    if (existing.chainId !== options.chainId) {
-      throw new NodeError("DEPLOY_CHAIN_MISMATCH", `deployment.json is for chain ${existing.chainId}, the node runs chain ${options.chainId}`);
-    }
-    return { manifest: existing, deployedNow: false };
+    // Another chain is refused unless it is the network a migration moved this deployment to.
+    return { manifest: await deploymentOnChain(options.dataDir, existing, options.rpcUrl, options.chainId, options.logger), deployedNow: false };
   }
   const deployer = new Wallet(options.deployerKey);
   if (deployer.address.toLowerCase() === options.governor.toLowerCase()) {

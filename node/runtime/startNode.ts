@@ -17,6 +17,8 @@ import type { ImiConfig } from "./config.js";
 import { erasureRegisterPath } from "./backup.js";
 import { ensureDeployment, readManifest, type DeploymentManifest } from "./deploy.js";
 import { openKeyRing, type KeyRing } from "./keys.js";
+import { continueIndexOnSuccessor } from "./migration.js";
+import { allowlistSyncOptions, startAllowlistSync, writeAllowlistSyncStatus } from "./allowlistSync.js";
 import { startLogExport } from "./logExport.js";
 import { assertPortsFree } from "./ports.js";
 import { removeNodeInfo, writeExternalChain, writeNodeInfo, type NodeInfo } from "./nodeInfo.js";
@@ -132,6 +134,8 @@ export async function startImiNode(
     });
     // From now on the AccountRules contract decides who may send transactions.
     chain?.setAccountRules(manifest.contracts.accountRules);
+    // After a migration the index holds the retired chain's history: it continues at the successor's block 0.
+    if (!chain) await continueIndexOnSuccessor({ dataDir: config.dataDir, manifest, rpcUrl, keys, logger: logger.child({ component: "migration" }) });
 
     // The services' store and citizen desk open before the gateway that serves the desk; the engine starts after it.
     const services = await openServices({ dataDir: config.dataDir, logger: logger.child({ component: "services" }) });
@@ -174,6 +178,23 @@ export async function startImiNode(
     anchorer.start();
     closers.push(() => anchorer.stop());
     registerNodeMetrics(gateway, anchorer, chain);
+    if (!chain && config.chain.validators?.length) {
+      // Besu admits senders by each validator's local allowlist: keep it equal to AccountRules.
+      const syncLogger = logger.child({ component: "allowlist-sync" });
+      const sync = startAllowlistSync({
+        ...(await allowlistSyncOptions(config.dataDir, manifest, rpcUrl, config.chain.validators)),
+        intervalMs: config.chain.allowlistSyncIntervalMs ?? 5_000,
+        onRound(round) {
+          const at = new Date().toISOString();
+          if (round instanceof NodeError) syncLogger.error({ event: "allowlist_sync_failed", code: round.code }, round.message);
+          else if (!round.inStep) syncLogger.warn({ event: "allowlist_sync_behind", validators: round.validators.filter((v) => !v.ok).map((v) => ({ url: v.url, code: v.error?.code })) }, "a validator's allowlist is not in step with AccountRules");
+          else if (round.validators.some((v) => v.added.length + v.removed.length > 0)) syncLogger.info({ event: "allowlist_synced", validators: round.validators.map((v) => ({ url: v.url, added: v.added.length, removed: v.removed.length })) }, "validators' allowlists brought in step");
+          const status = round instanceof NodeError ? { at, error: { code: round.code, message: round.message } } : { at, round };
+          void writeAllowlistSyncStatus(config.dataDir, status).catch((error: unknown) => syncLogger.warn({ event: "allowlist_status_unwritable", err: error }));
+        },
+      });
+      closers.push(() => sync.stop());
+    }
     // Life-event services ask the gateway their eligibility questions as an agency and log what they deliver.
     await services.start({
       rpcUrl,
