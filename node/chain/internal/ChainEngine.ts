@@ -1,32 +1,24 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
-import { Block, createBlockFromRLP, createBlockHeader, type BlockHeader, type HeaderData } from "@ethereumjs/block";
+import { Block, createBlockHeader, type HeaderData } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { Caches, CacheType, MerkleStateManager } from "@ethereumjs/statemanager";
-import { Capability, createTx, createTxFromRLP, TransactionType, type TypedTransaction } from "@ethereumjs/tx";
-import {
-  Account,
-  Address,
-  bigIntToUnpaddedBytes,
-  bytesToBigInt,
-  bytesToHex,
-  createAddressFromString,
-  createZeroAddress,
-  equalsBytes,
-  hexToBytes,
-  KECCAK256_RLP,
-  setLengthLeft,
-  ValueEncoding,
-} from "@ethereumjs/util";
+import type { TypedTransaction } from "@ethereumjs/tx";
+import { Account, Address, bytesToBigInt, bytesToHex, createAddressFromString, hexToBytes, KECCAK256_RLP, ValueEncoding } from "@ethereumjs/util";
 import { Bloom, createVM, encodeReceipt, runTx, type RunTxResult, type VM } from "@ethereumjs/vm";
 import { NodeError } from "../../NodeError.js";
 import { StoreHealth, type PartStatus } from "../../storage/StoreHealth.js";
-import { decodeReceipts, encodeReceipts, sealHeader, sealSigner, type StoredReceipt } from "./blocks.js";
-import { genesisToJson, type GenesisConfig } from "./config.js";
+import { decodeTransaction, feeFields, MAX_NONCE_GAP, MAX_TX_BYTES, rulesCallData, touchesRules } from "./admission.js";
+import { encodeReceipts, readBlockRecord, sealHeader, type BlockRecord, type StoredReceipt } from "./blocks.js";
+import { BlockCache } from "./BlockCache.js";
+import { blockContext, runCallTx, StateReader, type CallRequest, type StateOverride } from "./calls.js";
+import type { GenesisConfig } from "./config.js";
 import { addressOfKey, createChainCommon, initHashing } from "./crypto.js";
+import { checkSameGenesis, writeGenesis, ZERO32 } from "./genesis.js";
 import { installJumpAnalysisCache } from "./jumpAnalysisCache.js";
 import { listRoot } from "./listRoot.js";
+import { queryLogs, type FoundLog, type LogFilter } from "./logQueries.js";
 import { Mutex } from "./Mutex.js";
 import { ChainStore, GroupWriter, keys, readU64, StateDB, u64, type WriteOp } from "./store.js";
 import { TxPool, type PoolTx, type TxPoolLimits } from "./TxPool.js";
@@ -53,68 +45,6 @@ export interface EngineOptions {
   logger: Logger;
 }
 
-/** A block with what serving it needs: its hash, receipts and recovered senders. */
-export interface BlockRecord {
-  block: Block;
-  hash: Uint8Array;
-  receipts: StoredReceipt[];
-  senders: Uint8Array[];
-}
-
-export interface CallRequest {
-  from?: string;
-  to?: string;
-  data?: Uint8Array;
-  value?: bigint;
-  gas?: bigint;
-  gasPrice?: bigint;
-  maxFeePerGas?: bigint;
-  maxPriorityFeePerGas?: bigint;
-  accessList?: { address: string; storageKeys: string[] }[];
-  nonce?: bigint;
-}
-
-/** eth_call's third parameter for one account: applied to a throwaway copy of the state, never persisted. */
-export interface AccountOverride {
-  balance?: bigint;
-  nonce?: bigint;
-  code?: Uint8Array;
-  /** Replaces the account's whole storage. */
-  state?: [Uint8Array, Uint8Array][];
-  /** Changes only the slots given. */
-  stateDiff?: [Uint8Array, Uint8Array][];
-}
-
-/** Overrides by lower-case address. */
-export type StateOverride = Map<string, AccountOverride>;
-
-export interface LogFilter {
-  fromBlock: bigint;
-  toBlock: bigint;
-  addresses: Uint8Array[];
-  topics: (Uint8Array[] | null)[];
-}
-
-export interface FoundLog {
-  log: [Uint8Array, Uint8Array[], Uint8Array];
-  record: BlockRecord;
-  blockNumber: bigint;
-  blockHash: Uint8Array;
-  txHash: Uint8Array;
-  txIndex: number;
-  logIndex: number;
-}
-
-/** Largest transaction accepted, in bytes (geth's limit). */
-const MAX_TX_BYTES = 128 * 1024;
-/** How far ahead of the account nonce a queued transaction may be. */
-const MAX_NONCE_GAP = 1024n;
-/** Blocks kept decoded in memory for fast receipts, bounded by their total transactions. */
-const RECENT_MAX_BLOCKS = 32;
-const RECENT_MAX_TXS = 2_000;
-/** Most blocks one eth_getLogs may scan without an address filter. */
-export const MAX_LOG_BLOCK_RANGE = 10_000n;
-const ZERO32 = new Uint8Array(32);
 
 /**
  * The chain: one VM over a Merkle state in LevelDB, a pool, a block producer that seals and
@@ -154,11 +84,10 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   readonly sealing = new Map<string, PoolTx>();
   private writeTail: Promise<void> = Promise.resolve();
   private writesInFlight = 0;
-  private reader: { hash: Uint8Array; vm: Promise<VM>; lock: Mutex } | undefined;
-  private readonly recent = new Map<bigint, BlockRecord>();
-  private recentTxCount = 0;
-  private readonly recentTx = new Map<string, { number: bigint; index: number }>();
-  private readonly diskCache = new Map<bigint, BlockRecord>();
+  /** Decoded recent blocks and the few older ones read back from disk. */
+  private readonly blocks: BlockCache;
+  /** State reads, calls and estimates, on durable blocks only. */
+  private readonly reads: StateReader;
   private scheduled: NodeJS.Timeout | undefined;
   private interval: NodeJS.Timeout | undefined;
   private producing = false;
@@ -202,7 +131,17 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     this.allowlist = new Set(args.genesis.allowlist);
     this.accountRules = args.opts.accountRules === undefined ? undefined : createAddressFromString(args.opts.accountRules);
     this.pool = new TxPool(args.opts.pool);
-    this.remember(args.head);
+    this.blocks = new BlockCache(args.store, args.common, args.genesis.validator);
+    this.blocks.remember(args.head);
+    this.reads = new StateReader({
+      common: args.common,
+      coinbase: this.validator,
+      stateDb: args.stateDb,
+      blockchain: args.vm.blockchain,
+      head: () => this.headRecord,
+      blockByNumber: (n) => this.blockByNumber(n),
+      gasCap: () => this.gasTarget,
+    });
     this.health = new StoreHealth({
       part: "chain",
       code: "CHAIN_STORAGE_UNAVAILABLE",
@@ -244,22 +183,14 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       const head = await readBlockRecord(this.store, this.common, readU64(headBytes), this.genesis.validator);
       await this.vm.stateManager.setStateRoot(head.block.header.stateRoot);
       this.stateDb.reset();
-      for (const [number, old] of [...this.recent]) {
-        if (number <= head.block.header.number) continue;
-        this.recent.delete(number);
-        this.recentTxCount -= old.block.transactions.length;
-        for (const tx of old.block.transactions) {
-          const key = bytesToHex(tx.hash());
-          if (this.recentTx.get(key)?.number === number) this.recentTx.delete(key);
-        }
-      }
+      this.blocks.dropAbove(head.block.header.number);
       this.blockHashes.clear();
       this.sealing.clear();
       this.pool.clear();
-      this.reader = undefined;
+      this.reads.reset();
       this.headRecord = head;
       this.sealedRecord = head;
-      if (!this.recent.has(head.block.header.number)) this.remember(head);
+      if (!this.blocks.has(head.block.header.number)) this.blocks.remember(head);
       // Blocks rolled back may have changed permissioning: pooled transactions are checked again.
       this.rulesVersion++;
     });
@@ -523,34 +454,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     return code.length > 0 ? rules : undefined;
   }
 
-  /** Whether an executed transaction may have changed permissioning: it called or logged from the rules contract. */
-  private touchesRules(tx: TypedTransaction, res: RunTxResult): boolean {
-    const rules = this.accountRules;
-    if (rules === undefined) return false;
-    if (tx.to !== undefined && tx.to.equals(rules)) return true;
-    return res.receipt.logs.some(([address]) => equalsBytes(address, rules.bytes));
-  }
-
   private async rulesAllow(rules: Address, tx: TypedTransaction, sender: Address): Promise<{ ok: boolean; by: string }> {
-    // transactionAllowed(address,address,uint256,uint256,uint256,bytes): Besu's account permissioning interface.
-    const selector = hexToBytes("0x936421d5");
-    const gasPrice = "gasPrice" in tx ? (tx.gasPrice as bigint) : (tx as { maxFeePerGas: bigint }).maxFeePerGas;
-    const word = (v: bigint | Uint8Array) => setLengthLeft(typeof v === "bigint" ? bigIntToUnpaddedBytes(v) : v, 32);
-    const payload = tx.data;
-    const padded = new Uint8Array(Math.ceil(payload.length / 32) * 32);
-    padded.set(payload);
-    const data = concat([
-      selector,
-      word(sender.bytes),
-      word(tx.to?.bytes ?? new Uint8Array(20)),
-      word(tx.value),
-      word(gasPrice),
-      word(tx.gasLimit),
-      word(192n),
-      word(BigInt(payload.length)),
-      padded,
-    ]);
-    const result = await this.execute({ to: rules.toString(), data, gas: 5_000_000n });
+    const result = await this.execute({ to: rules.toString(), data: rulesCallData(tx, sender), gas: 5_000_000n });
     const ok = result.execResult.exceptionError === undefined && result.execResult.returnValue.length >= 32 && bytesToBigInt(result.execResult.returnValue.subarray(0, 32)) === 1n;
     return { ok, by: `AccountRules contract ${rules.toString()}` };
   }
@@ -680,7 +585,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
             continue;
           }
           gasUsed += res.totalGasSpent;
-          if (this.touchesRules(entry.tx, res)) this.rulesVersion++;
+          if (touchesRules(this.accountRules, entry.tx, res)) this.rulesVersion++;
           included.push(entry);
           results.push({ bloom: res.bloom, receipt: res.receipt, totalGasSpent: res.totalGasSpent, createdAddress: res.createdAddress });
         }
@@ -758,7 +663,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       }
       const record: BlockRecord = { block, hash, receipts, senders: included.map((e) => hexToBytes(e.from as `0x${string}`)) };
       this.sealedRecord = record;
-      this.remember(record);
+      this.blocks.remember(record);
       const t3 = performance.now();
       // Batches go to disk strictly in block order, each atomic and synced; a block becomes the
       // served head (receipts, logs, subscriptions) only once its batch is on disk.
@@ -805,34 +710,16 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     });
   }
 
-  private remember(record: BlockRecord): void {
-    const number = record.block.header.number;
-    this.recent.set(number, record);
-    this.recentTxCount += record.block.transactions.length;
-    record.block.transactions.forEach((tx, index) => this.recentTx.set(bytesToHex(tx.hash()), { number, index }));
-    while (this.recent.size > RECENT_MAX_BLOCKS || (this.recentTxCount > RECENT_MAX_TXS && this.recent.size > 1)) {
-      const [oldest, old] = this.recent.entries().next().value as [bigint, BlockRecord];
-      this.recent.delete(oldest);
-      this.recentTxCount -= old.block.transactions.length;
-      for (const tx of old.block.transactions) this.recentTx.delete(bytesToHex(tx.hash()));
-    }
-  }
-
   // ---------------------------------------------------------------- reads
 
   async blockByNumber(number: bigint): Promise<BlockRecord | undefined> {
     if (number < 0n || number > this.headNumber) return undefined;
-    const hit = this.recent.get(number) ?? this.diskCache.get(number);
-    if (hit !== undefined) return hit;
-    const record = await readBlockRecord(this.store, this.common, number, this.genesis.validator);
-    if (this.diskCache.size >= 16) this.diskCache.delete(this.diskCache.keys().next().value as bigint);
-    this.diskCache.set(number, record);
-    return record;
+    return this.blocks.durable(number);
   }
 
   /** Like blockByNumber, but also sees sealed blocks still on their way to disk (for BLOCKHASH). */
   async sealedBlock(number: bigint): Promise<BlockRecord | undefined> {
-    if (number > this.headNumber) return number <= this.sealedRecord.block.header.number ? this.recent.get(number) : undefined;
+    if (number > this.headNumber) return number <= this.sealedRecord.block.header.number ? this.blocks.sealed(number) : undefined;
     return this.blockByNumber(number);
   }
 
@@ -843,85 +730,39 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   }
 
   async txLocation(hash: string): Promise<{ record: BlockRecord; index: number } | undefined> {
-    let loc = this.recentTx.get(hash);
-    if (loc !== undefined && loc.number > this.headNumber) return undefined;
-    if (loc === undefined) {
-      const bytes = await this.store.get(keys.tx(hexToBytes(hash as `0x${string}`)));
-      if (bytes === undefined) return undefined;
-      loc = { number: readU64(bytes), index: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8) };
-      if (loc.number > this.headNumber) return undefined;
-    }
+    const loc = await this.blocks.txLocation(hash);
+    if (loc === undefined || loc.number > this.headNumber) return undefined;
     const record = await this.blockByNumber(loc.number);
     return record === undefined ? undefined : { record, index: loc.index };
   }
 
-  /**
-   * Runs `fn` against the state after block `number`. Reads never use the producer's VM: its
-   * state may already hold a sealed block that is not on disk, and a read must not show what a
-   * crash could still undo. The durable head gets one reader VM (rebuilt when the head moves);
-   * older blocks get a throwaway one. Trie nodes are never deleted, so every block's state stays
-   * readable.
-   */
-  private async withState<T>(number: bigint, fn: (vm: VM, block: Block, parent: BlockRecord) => Promise<T>): Promise<T> {
-    const head = this.headRecord;
-    if (number >= head.block.header.number) {
-      if (this.reader === undefined || !equalsBytes(this.reader.hash, head.hash)) {
-        this.reader = { hash: head.hash, vm: this.stateVm(head, 20_000), lock: new Mutex() };
-      }
-      const reader = this.reader;
-      const context = this.contextAfter(head);
-      return reader.lock.run(async () => fn(await reader.vm, context, head));
-    }
-    const record = await this.blockByNumber(number);
-    if (record === undefined) throw new NodeError("CHAIN_BLOCK_NOT_FOUND", `block ${number} not found`);
-    return fn(await this.stateVm(record, 0), this.contextAfter(record), record);
+  getAccount(address: string, number: bigint): Promise<Account> {
+    return this.reads.getAccount(address, number);
   }
 
-  private async stateVm(record: BlockRecord, cacheSize: number): Promise<VM> {
-    const trie = new MerklePatriciaTrie({ db: this.stateDb, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, common: this.common, root: record.block.header.stateRoot, cacheSize });
-    const stateManager = new MerkleStateManager({
-      common: this.common,
-      trie,
-      caches: cacheSize > 0 ? new Caches({ account: { type: CacheType.LRU, size: 1_000 }, storage: { type: CacheType.LRU, size: 5_000 }, code: { type: CacheType.LRU, size: 100 } }) : undefined,
-    });
-    return createVM({ common: this.common, stateManager, blockchain: this.vm.blockchain });
+  getCode(address: string, number: bigint): Promise<Uint8Array> {
+    return this.reads.getCode(address, number);
   }
 
-  /**
-   * The context of a block built on `parent` (number, time, gas limit, zero base fee), at the
-   * current second or `ahead` seconds later.
-   */
-  private contextAfter(parentRecord: BlockRecord, ahead = 0n): Block {
-    const parent = parentRecord.block.header;
-    const now = BigInt(Math.floor(Date.now() / 1000));
-    const header = createBlockHeader(
-      {
-        parentHash: parentRecord.hash,
-        number: parent.number + 1n,
-        timestamp: (now > parent.timestamp ? now : parent.timestamp) + ahead,
-        gasLimit: parent.gasLimit,
-        baseFeePerGas: parent.calcNextBaseFee(),
-        coinbase: this.validator,
-        withdrawalsRoot: KECCAK256_RLP,
-        blobGasUsed: 0n,
-        excessBlobGas: 0n,
-        parentBeaconBlockRoot: ZERO32,
-      },
-      { common: this.common, skipConsensusFormatValidation: true },
-    );
-    return new Block(header, [], [], [], { common: this.common });
+  getStorageAt(address: string, slot: Uint8Array, number: bigint): Promise<Uint8Array> {
+    return this.reads.getStorageAt(address, slot, number);
   }
 
-  async getAccount(address: string, number: bigint): Promise<Account> {
-    return this.withState(number, async (vm) => (await vm.stateManager.getAccount(createAddressFromString(address))) ?? new Account());
+  /** eth_call: runs the request on a throwaway checkpoint and returns the result. */
+  call(req: CallRequest, number: bigint, overrides?: StateOverride): Promise<RunTxResult> {
+    return this.reads.call(req, number, overrides);
   }
 
-  async getCode(address: string, number: bigint): Promise<Uint8Array> {
-    return this.withState(number, (vm) => vm.stateManager.getCode(createAddressFromString(address)));
+  createAccessList(req: CallRequest, number: bigint, overrides?: StateOverride): ReturnType<StateReader["createAccessList"]> {
+    return this.reads.createAccessList(req, number, overrides);
   }
 
-  async getStorageAt(address: string, slot: Uint8Array, number: bigint): Promise<Uint8Array> {
-    return this.withState(number, async (vm) => setLengthLeft(await vm.stateManager.getStorage(createAddressFromString(address), setLengthLeft(slot, 32)), 32));
+  estimateGas(req: CallRequest, number: bigint, overrides?: StateOverride): Promise<bigint> {
+    return this.reads.estimateGas(req, number, overrides);
+  }
+
+  getLogs(filter: LogFilter): Promise<FoundLog[]> {
+    return queryLogs(filter, { store: this.store, headNumber: this.headNumber, blockByNumber: (n) => this.blockByNumber(n) });
   }
 
   /** The nonce a new transaction from `address` should use, counting sealed and pooled ones. */
@@ -930,133 +771,9 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     return this.pool.nextNonce(address.toLowerCase(), account.nonce);
   }
 
-  /** eth_call: runs the request on a throwaway checkpoint and returns the result. */
-  async call(req: CallRequest, number: bigint, overrides?: StateOverride): Promise<RunTxResult> {
-    return this.withState(number, (vm, block) => withOverrides(vm, overrides, () => runCallTx(vm, block, this.common, req, this.callGasCap())));
-  }
-
   /** Runs a call on the producer's (pending) state; the caller holds the lock. */
   private async execute(req: CallRequest): Promise<RunTxResult> {
-    return runCallTx(this.vm, this.contextAfter(this.sealedRecord), this.common, req, this.callGasCap());
-  }
-
-  /**
-   * eth_createAccessList: the addresses and slots the call touches besides its sender, its target
-   * and the precompiles, and the gas the call uses with that list (geth's iteration: the list is
-   * recomputed with itself applied until it no longer changes).
-   */
-  async createAccessList(req: CallRequest, number: bigint, overrides?: StateOverride): Promise<{ accessList: { address: string; storageKeys: string[] }[]; gasUsed: bigint; error?: string }> {
-    const skip = new Set([req.from ?? bytesToHex(new Uint8Array(20)), req.to].filter((a) => a !== undefined).map((a) => a!.toLowerCase()));
-    return this.withState(number, (vm, block) => withOverrides(vm, overrides, async () => {
-      let list = req.accessList ?? [];
-      for (let round = 0; ; round++) {
-        const result = await runCallTx(vm, block, this.common, { ...req, accessList: list }, this.callGasCap(), true);
-        const next = (result.accessList ?? [])
-          .map((e) => ({ address: e.address.toLowerCase(), storageKeys: e.storageKeys.map((k) => bytesToHex(setLengthLeft(hexToBytes(k as `0x${string}`), 32))) }))
-          .filter((e) => !skip.has(e.address));
-        if (JSON.stringify(next) === JSON.stringify(list) || round === 4) {
-          const error = result.execResult.exceptionError?.error;
-          return { accessList: next, gasUsed: result.totalGasSpent, ...(error !== undefined ? { error } : {}) };
-        }
-        list = next;
-      }
-    }));
-  }
-
-  private callGasCap(): bigint {
-    return this.gasTarget;
-  }
-
-  /**
-   * eth_estimateGas: the lowest gas limit with which the request succeeds both in a block sealed
-   * this second and in one sealed the next second. Gas can depend on the time: writing
-   * `block.timestamp` over a value written in the same second is a no-op store (about 2,800 gas
-   * cheaper), so a limit found for this second alone can run out of gas one second later.
-   */
-  async estimateGas(req: CallRequest, number: bigint, overrides?: StateOverride): Promise<bigint> {
-    return this.withState(number, (vm, block, parent) => withOverrides(vm, overrides, async () => {
-      if (req.value !== undefined && req.value > 0n) {
-        // Calls skip the balance check (every node lets eth_call move value it does not have);
-        // an estimate for a transaction that cannot pay its value would be a promise it cannot keep.
-        const from = req.from !== undefined ? createAddressFromString(req.from) : createZeroAddress();
-        const balance = ((await vm.stateManager.getAccount(from)) ?? new Account()).balance;
-        const price = req.gasPrice ?? req.maxFeePerGas ?? 0n;
-        const fee = price * (req.gas ?? 0n);
-        if (balance < req.value + fee) {
-          throw new NodeError("CHAIN_INSUFFICIENT_FUNDS", `insufficient funds for transfer: balance ${balance}, value ${req.value}${fee > 0n ? `, fee ${fee}` : ""}`);
-        }
-      }
-      const next = this.contextAfter(parent, 1n);
-      const cap = req.gas !== undefined && req.gas < this.callGasCap() ? req.gas : this.callGasCap();
-      const first = await runCallTx(vm, next, this.common, { ...req, gas: cap }, cap);
-      if (first.execResult.exceptionError !== undefined) return throwExecError(first);
-      const ok = async (gas: bigint) => {
-        for (const context of [next, block]) {
-          if ((await runCallTx(vm, context, this.common, { ...req, gas }, cap)).execResult.exceptionError !== undefined) return false;
-        }
-        return true;
-      };
-      // Gas before refunds is a lower bound; the 63/64 rule for calls usually needs a little more.
-      let lo = first.totalGasSpent + first.gasRefund - 1n;
-      let hi = ((lo + 1n) * 64n) / 63n + 5_000n;
-      if (hi > cap) hi = cap;
-      if (await ok(lo + 1n)) return lo + 1n;
-      if (!(await ok(hi))) {
-        if (!(await ok(cap))) return throwExecError(await runCallTx(vm, block, this.common, { ...req, gas: cap }, cap));
-        lo = hi;
-        hi = cap;
-      }
-      while (hi - lo > 1n && hi - lo > hi / 1000n) {
-        const mid = (lo + hi) / 2n;
-        if (await ok(mid)) hi = mid;
-        else lo = mid;
-      }
-      return hi;
-    }));
-  }
-
-  async getLogs(filter: LogFilter): Promise<FoundLog[]> {
-    const from = filter.fromBlock;
-    const to = filter.toBlock > this.headNumber ? this.headNumber : filter.toBlock;
-    if (to < from) return [];
-    let numbers: bigint[];
-    if (filter.addresses.length > 0) {
-      const set = new Set<bigint>();
-      for (const address of filter.addresses) {
-        for await (const k of this.store.level.keys(keys.logRange(address, from, to))) set.add(readU64(k, 21));
-      }
-      numbers = [...set].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    } else {
-      if (to - from + 1n > MAX_LOG_BLOCK_RANGE) {
-        throw new NodeError("CHAIN_LOG_RANGE", `block range too large: at most ${MAX_LOG_BLOCK_RANGE} blocks without an address filter`);
-      }
-      numbers = [];
-      for (let n = from; n <= to; n++) numbers.push(n);
-    }
-    const out: FoundLog[] = [];
-    const addressSet = new Set(filter.addresses.map((a) => bytesToHex(a)));
-    for (const n of numbers) {
-      const record = await this.blockByNumber(n);
-      if (record === undefined) continue;
-      let logIndex = 0;
-      record.receipts.forEach((receipt, txIndex) => {
-        for (const log of receipt.logs) {
-          const index = logIndex++;
-          if (addressSet.size > 0 && !addressSet.has(bytesToHex(log[0]))) continue;
-          if (!topicsMatch(log[1], filter.topics)) continue;
-          out.push({
-            log: log as FoundLog["log"],
-            record,
-            blockNumber: n,
-            blockHash: record.hash,
-            txHash: record.block.transactions[txIndex]!.hash(),
-            txIndex,
-            logIndex: index,
-          });
-        }
-      });
-    }
-    return out;
+    return runCallTx(this.vm, blockContext(this.common, this.validator, this.sealedRecord), this.common, req, this.gasTarget);
   }
 
   /** Where the chain ended, when it was retired. */
@@ -1086,231 +803,4 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     while (this.writesInFlight > 0) await this.writeTail;
     await this.poolJournal.idle();
   }
-}
-
-// ------------------------------------------------------------------ helpers
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-function padHex(v: bigint): `0x${string}` {
-  const hex = v.toString(16);
-  return `0x${hex.length % 2 === 1 ? "0" : ""}${hex}`;
-}
-
-function topicsMatch(topics: Uint8Array[], filter: (Uint8Array[] | null)[]): boolean {
-  for (let i = 0; i < filter.length; i++) {
-    const wanted = filter[i];
-    if (wanted === null || wanted === undefined || wanted.length === 0) continue;
-    const topic = topics[i];
-    if (topic === undefined || !wanted.some((w) => equalsBytes(w, topic))) return false;
-  }
-  return true;
-}
-
-function feeFields(tx: TypedTransaction): { feeCap: bigint; tip: bigint } {
-  if (tx.supports(Capability.EIP1559FeeMarket)) {
-    const t = tx as unknown as { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
-    return { feeCap: t.maxFeePerGas, tip: t.maxPriorityFeePerGas };
-  }
-  const price = (tx as unknown as { gasPrice: bigint }).gasPrice;
-  return { feeCap: price, tip: price };
-}
-
-/** Decodes a raw transaction, mapping each failure to its coded error. */
-export function decodeTransaction(raw: Uint8Array, common: Common, chainId: bigint): TypedTransaction {
-  if (raw.length === 0) throw new NodeError("CHAIN_TX_MALFORMED", "transaction could not be decoded: empty");
-  const type = raw[0]! >= 0xc0 ? 0 : raw[0]!;
-  if (type !== TransactionType.Legacy && type !== TransactionType.AccessListEIP2930 && type !== TransactionType.FeeMarketEIP1559) {
-    throw new NodeError("CHAIN_TX_TYPE_UNSUPPORTED", `transaction type not supported: ${type}`);
-  }
-  let tx: TypedTransaction;
-  try {
-    tx = createTxFromRLP(raw, { common });
-  } catch (cause) {
-    const message = (cause as Error).message ?? "";
-    if (/chain ?id/i.test(message)) {
-      throw new NodeError("CHAIN_TX_WRONG_CHAIN", `invalid chain id: this chain is ${chainId}`, { cause });
-    }
-    if (/signature|s-value|v value/i.test(message)) throw new NodeError("CHAIN_TX_INVALID_SIGNATURE", "invalid transaction signature", { cause });
-    throw new NodeError("CHAIN_TX_MALFORMED", `transaction could not be decoded: ${message.split("\n")[0]}`, { cause });
-  }
-  if (type === TransactionType.Legacy && !tx.supports(Capability.EIP155ReplayProtection)) {
-    throw new NodeError("CHAIN_TX_UNPROTECTED", "only replay-protected (EIP-155) transactions allowed over RPC");
-  }
-  if (type !== TransactionType.Legacy && (tx as unknown as { chainId: bigint }).chainId !== chainId) {
-    throw new NodeError("CHAIN_TX_WRONG_CHAIN", `invalid chain id: this chain is ${chainId}`);
-  }
-  return tx;
-}
-
-/**
- * Runs `fn` with the overrides applied on a journal checkpoint that is always reverted, so they
- * never reach the trie on disk nor outlive the request.
- */
-async function withOverrides<T>(vm: VM, overrides: StateOverride | undefined, fn: () => Promise<T>): Promise<T> {
-  if (overrides === undefined || overrides.size === 0) return fn();
-  const sm = vm.stateManager;
-  await vm.evm.journal.checkpoint();
-  try {
-    for (const [address, o] of overrides) {
-      const addr = createAddressFromString(address);
-      const account = (await sm.getAccount(addr)) ?? new Account();
-      if (o.balance !== undefined) account.balance = o.balance;
-      if (o.nonce !== undefined) account.nonce = o.nonce;
-      await sm.putAccount(addr, account);
-      if (o.code !== undefined) await sm.putCode(addr, o.code);
-      if (o.state !== undefined) await sm.clearStorage(addr);
-      for (const [slot, value] of o.state ?? o.stateDiff ?? []) await sm.putStorage(addr, slot, value);
-    }
-    return await fn();
-  } finally {
-    await vm.evm.journal.revert();
-  }
-}
-
-function buildCallTx(req: CallRequest, base: { to: Address | undefined; data: Uint8Array | undefined; value: bigint; gasLimit: bigint; nonce: bigint }, common: Common): TypedTransaction {
-  return req.accessList !== undefined || req.maxFeePerGas !== undefined || req.maxPriorityFeePerGas !== undefined
-    ? createTx(
-        {
-          ...base,
-          type: 2,
-          maxFeePerGas: req.maxFeePerGas ?? 0n,
-          maxPriorityFeePerGas: req.maxPriorityFeePerGas ?? 0n,
-          accessList: (req.accessList ?? []) as never,
-        },
-        { common, freeze: false },
-      )
-    : createTx({ ...base, gasPrice: req.gasPrice ?? 0n }, { common, freeze: false });
-}
-
-async function runCallTx(vm: VM, block: Block, common: Common, req: CallRequest, cap: bigint, reportAccessList = false): Promise<RunTxResult> {
-  const sender = req.from !== undefined ? createAddressFromString(req.from) : createZeroAddress();
-  const gasLimit = req.gas !== undefined && req.gas <= cap ? req.gas : cap;
-  const account = (await vm.stateManager.getAccount(sender)) ?? new Account();
-  const base = {
-    to: req.to !== undefined ? createAddressFromString(req.to) : undefined,
-    data: req.data,
-    value: req.value ?? 0n,
-    gasLimit,
-    nonce: account.nonce,
-  };
-  // The call transaction is built from the caller's parameters alone: whatever its constructor
-  // refuses is the caller's mistake (-32602 with the reason), not a fault of the node.
-  let tx: TypedTransaction;
-  try {
-    tx = buildCallTx(req, base, common);
-  } catch (cause) {
-    throw new NodeError("RPC_INVALID_PARAMS", `invalid params: ${(cause as Error).message.split("\n")[0]}`, { cause });
-  }
-  // Calls are unsigned: the sender is whoever the caller says, as every node does for eth_call.
-  (tx as { getSenderAddress: () => Address }).getSenderAddress = () => sender;
-  await vm.evm.journal.checkpoint();
-  try {
-    return await runTx(vm, { tx, block, skipBalance: true, skipNonce: true, skipBlockGasLimitValidation: true, skipHardForkValidation: true, reportAccessList });
-  } catch (cause) {
-    throw new NodeError("CHAIN_CALL_INVALID", `call failed: ${(cause as Error).message.split("\n")[0]}`, { cause });
-  } finally {
-    await vm.evm.journal.revert();
-  }
-}
-
-/** Turns a failed execution into the coded error JSON-RPC reports (revert data kept). */
-export function throwExecError(result: RunTxResult): never {
-  const error = result.execResult.exceptionError!;
-  if (error.error === "revert") {
-    throw new NodeError("CHAIN_EXECUTION_REVERTED", "execution reverted", { details: { data: bytesToHex(result.execResult.returnValue) } });
-  }
-  throw new NodeError("CHAIN_EXECUTION_FAILED", `execution failed: ${error.error}`);
-}
-
-async function checkSameGenesis(stored: GenesisConfig, given: GenesisConfig, _store: ChainStore): Promise<void> {
-  if (stored.chainId !== given.chainId) {
-    throw new NodeError(
-      "CHAIN_GENESIS_MISMATCH",
-      `genesis: the data directory belongs to chain id ${stored.chainId}, but the genesis given is for chain id ${given.chainId}. Use another --data-dir or the original genesis.`,
-      { details: { stored: stored.chainId, given: given.chainId } },
-    );
-  }
-  if (genesisToJson(stored) !== genesisToJson(given)) {
-    throw new NodeError(
-      "CHAIN_GENESIS_MISMATCH",
-      `genesis: the data directory belongs to another genesis of chain id ${stored.chainId}. Use another --data-dir or the original genesis.`,
-      { details: { chainId: stored.chainId } },
-    );
-  }
-}
-
-async function writeGenesis(genesis: GenesisConfig, common: Common, sm: MerkleStateManager, stateDb: StateDB, store: ChainStore): Promise<BlockRecord> {
-  for (const [address, spec] of Object.entries(genesis.alloc)) {
-    const addr = createAddressFromString(address);
-    await sm.putAccount(addr, new Account(BigInt(spec.nonce ?? 0), BigInt(spec.balance ?? "0")));
-    if (spec.code !== undefined) await sm.putCode(addr, hexToBytes(spec.code as `0x${string}`));
-    for (const [slot, value] of Object.entries(spec.storage ?? {})) {
-      await sm.putStorage(addr, setLengthLeft(hexToBytes(padHex(BigInt(slot))), 32), hexToBytes(padHex(BigInt(value))));
-    }
-  }
-  const stateRoot = await sm.getStateRoot();
-  const header: BlockHeader = createBlockHeader(
-    {
-      number: 0n,
-      gasLimit: BigInt(genesis.gasLimit),
-      timestamp: BigInt(genesis.timestamp),
-      baseFeePerGas: 0n,
-      stateRoot,
-      difficulty: 0n,
-      withdrawalsRoot: KECCAK256_RLP,
-      blobGasUsed: 0n,
-      excessBlobGas: 0n,
-      parentBeaconBlockRoot: ZERO32,
-    },
-    { common, skipConsensusFormatValidation: true },
-  );
-  const block = new Block(header, [], [], [], { common });
-  const hash = header.hash();
-  const { ops, settle } = stateDb.drain(stateRoot);
-  ops.push({ type: "put", key: keys.block(0n), value: block.serialize() });
-  ops.push({ type: "put", key: keys.hash(hash), value: u64(0) });
-  ops.push({ type: "put", key: keys.receipts(0n), value: encodeReceipts([]) });
-  ops.push({ type: "put", key: keys.meta("genesisHash"), value: hash });
-  ops.push({ type: "put", key: keys.meta("genesis"), value: new TextEncoder().encode(genesisToJson(genesis)) });
-  ops.push({ type: "put", key: keys.meta("head"), value: u64(0) });
-  await store.writeSynced(ops);
-  settle();
-  return { block, hash, receipts: [], senders: [] };
-}
-
-/** Reads a block from disk and checks it: hash index, seal, receipts. */
-async function readBlockRecord(store: ChainStore, common: Common, number: bigint, validator: string): Promise<BlockRecord> {
-  const bytes = await store.get(keys.block(number));
-  const receiptBytes = await store.get(keys.receipts(number));
-  if (bytes === undefined || receiptBytes === undefined) {
-    throw new NodeError("CHAIN_STORE_CORRUPT", `block ${number} is missing from the chain database`);
-  }
-  const block = createBlockFromRLP(bytes, { common, skipConsensusFormatValidation: true });
-  const hash = block.header.hash();
-  if (number === 0n) {
-    const genesisHash = await store.get(keys.meta("genesisHash"));
-    if (genesisHash === undefined || !equalsBytes(genesisHash, hash)) {
-      throw new NodeError("CHAIN_STORE_CORRUPT", "the stored genesis block does not match its recorded hash");
-    }
-  } else {
-    const signer = sealSigner(block.header);
-    if (signer !== validator) {
-      throw new NodeError("CHAIN_BAD_SEAL", `block ${number} is not sealed by the validator ${validator}`, { details: { number: Number(number), signer } });
-    }
-  }
-  const receipts = decodeReceipts(receiptBytes);
-  if (receipts.length !== block.transactions.length) {
-    throw new NodeError("CHAIN_STORE_CORRUPT", `block ${number} has ${block.transactions.length} transactions but ${receipts.length} receipts`);
-  }
-  const senders = block.transactions.map((tx) => tx.getSenderAddress().bytes);
-  return { block, hash, receipts, senders };
 }

@@ -2,7 +2,10 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { bigIntToHex, bytesToHex, hexToBytes, intToHex, isValidAddress } from "@ethereumjs/util";
 import { NodeError } from "../../NodeError.js";
-import { throwExecError, type AccountOverride, type BlockRecord, type CallRequest, type ChainEngine, type LogFilter, type StateOverride } from "./ChainEngine.js";
+import type { BlockRecord } from "./blocks.js";
+import { throwExecError, type AccountOverride, type CallRequest, type StateOverride } from "./calls.js";
+import type { ChainEngine } from "./ChainEngine.js";
+import type { LogFilter } from "./logQueries.js";
 import { keccak256 } from "./crypto.js";
 import { formatBlock, formatHeader, formatLog, formatReceipt, formatTx, type Json } from "./format.js";
 

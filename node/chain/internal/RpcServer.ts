@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { NodeError } from "../../NodeError.js";
-import type { BlockRecord, ChainEngine } from "./ChainEngine.js";
+import type { BlockRecord } from "./blocks.js";
+import type { ChainEngine } from "./ChainEngine.js";
 import { RPC_ERROR, type RpcHandler, type Subscriber } from "./RpcHandler.js";
 import type { Json } from "./format.js";
 

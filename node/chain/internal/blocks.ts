@@ -1,9 +1,11 @@
 import { RLP } from "@ethereumjs/rlp";
-import { createBlockHeader, type BlockHeader, type HeaderData } from "@ethereumjs/block";
+import { createBlockFromRLP, createBlockHeader, type Block, type BlockHeader, type HeaderData } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import type { Log } from "@ethereumjs/evm";
-import { bigIntToUnpaddedBytes, bytesToBigInt, concatBytes } from "@ethereumjs/util";
+import { bigIntToUnpaddedBytes, bytesToBigInt, concatBytes, equalsBytes } from "@ethereumjs/util";
+import { NodeError } from "../../NodeError.js";
 import { keccak256, recoverSigner, signDigest } from "./crypto.js";
+import { keys, type ChainStore } from "./store.js";
 
 /**
  * The seal: extraData = 32 bytes of vanity ‖ 65-byte validator signature (r ‖ s ‖ recovery id)
@@ -66,4 +68,40 @@ export function decodeReceipts(bytes: Uint8Array): StoredReceipt[] {
     logs,
     contractAddress: contract.length === 20 ? contract : undefined,
   }));
+}
+
+/** A block with what serving it needs: its hash, receipts and recovered senders. */
+export interface BlockRecord {
+  block: Block;
+  hash: Uint8Array;
+  receipts: StoredReceipt[];
+  senders: Uint8Array[];
+}
+
+/** Reads a block from disk and checks it: hash index, seal, receipts. */
+export async function readBlockRecord(store: ChainStore, common: Common, number: bigint, validator: string): Promise<BlockRecord> {
+  const bytes = await store.get(keys.block(number));
+  const receiptBytes = await store.get(keys.receipts(number));
+  if (bytes === undefined || receiptBytes === undefined) {
+    throw new NodeError("CHAIN_STORE_CORRUPT", `block ${number} is missing from the chain database`);
+  }
+  const block = createBlockFromRLP(bytes, { common, skipConsensusFormatValidation: true });
+  const hash = block.header.hash();
+  if (number === 0n) {
+    const genesisHash = await store.get(keys.meta("genesisHash"));
+    if (genesisHash === undefined || !equalsBytes(genesisHash, hash)) {
+      throw new NodeError("CHAIN_STORE_CORRUPT", "the stored genesis block does not match its recorded hash");
+    }
+  } else {
+    const signer = sealSigner(block.header);
+    if (signer !== validator) {
+      throw new NodeError("CHAIN_BAD_SEAL", `block ${number} is not sealed by the validator ${validator}`, { details: { number: Number(number), signer } });
+    }
+  }
+  const receipts = decodeReceipts(receiptBytes);
+  if (receipts.length !== block.transactions.length) {
+    throw new NodeError("CHAIN_STORE_CORRUPT", `block ${number} has ${block.transactions.length} transactions but ${receipts.length} receipts`);
+  }
+  const senders = block.transactions.map((tx) => tx.getSenderAddress().bytes);
+  return { block, hash, receipts, senders };
 }

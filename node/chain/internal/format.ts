@@ -3,7 +3,7 @@ import { Capability } from "@ethereumjs/tx";
 import { bigIntToHex, bytesToHex, intToHex } from "@ethereumjs/util";
 import { Bloom } from "@ethereumjs/vm";
 import type { Common } from "@ethereumjs/common";
-import type { BlockRecord } from "./ChainEngine.js";
+import type { BlockRecord } from "./blocks.js";
 
 /** Ethereum JSON-RPC objects (blocks, transactions, receipts, logs) as clients expect them. */
 
