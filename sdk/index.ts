@@ -302,9 +302,6 @@ export { accountRulesAbi } from "./abi/accountRulesAbi.js";
 export { imiAccessManagerAbi } from "./abi/imiAccessManagerAbi.js";
 export { agencyRegistryAbi } from "./abi/agencyRegistryAbi.js";
 
-// Helpers and types
-export { canonicalJson, categoriesOf, code, purposeCode, randomBytes32, recordCommitment, scopesOf } from "./utils.js";
-export type { Address, Eip1193Provider, Hex, Numberish } from "./types.js";
 export { communityRegistryAbi } from "./abi/communityRegistryAbi.js";
 
 // Community trust: endorsed yes/no facts about residents, shared with neighbours under consent
@@ -315,10 +312,15 @@ export * from "./actions/community/getCommunityFact.js";
 export * from "./actions/community/shareCommunityFacts.js";
 export * from "./actions/community/revokeCommunityShare.js";
 export * from "./actions/community/checkCommunityView.js";
+export * from "./actions/community/listCommunityShares.js";
 export * from "./actions/gateway/publishCommunityFact.js";
 export * from "./actions/gateway/getCitizenCommunity.js";
 export * from "./actions/gateway/relayShareCommunityFacts.js";
 export * from "./actions/gateway/relayRevokeCommunityShare.js";
 export * from "./actions/gateway/viewCommunityShare.js";
 export * from "./actions/gateway/getCommunityNonce.js";
-export type { CitizenCommunity, CommunityView, CommunityRelayed, PublishedCommunityFact } from "./gateway/schemas/community.js";
+export type { CitizenCommunity, CommunityView, CommunityRelayed, PublishedCommunityFact, ShareRequestJson } from "./gateway/schemas/community.js";
+
+// Helpers and types
+export { canonicalJson, categoriesOf, code, purposeCode, randomBytes32, recordCommitment, scopesOf } from "./utils.js";
+export type { Address, Eip1193Provider, Hex, Numberish } from "./types.js";

@@ -34,6 +34,8 @@ export default buildModule("Imi", (m) => {
   const accessLog = m.contract("AccessLog", [accessManager]);
   const accountRules = m.contract("AccountRules", [accessManager]);
   const creditRegistry = m.contract("CreditRegistry", [accessManager, identityRegistry, enterpriseRegistry, credentialRegistry]);
+  // Community facts and neighbours' shares; checks the attester role (6) itself, so no wiring either.
+  const communityRegistry = m.contract("CommunityRegistry", [accessManager, identityRegistry]);
   // Citizens' passkey accounts (ERC-1271 over WebAuthn); holds no role and needs no wiring.
   const passkeyAccountFactory = m.contract("PasskeyAccountFactory");
 
@@ -62,6 +64,7 @@ export default buildModule("Imi", (m) => {
     enterpriseRegistry,
     creditRegistry,
     agencyRegistry,
+    communityRegistry,
     bootstrap,
     passkeyAccountFactory,
   };

@@ -9,6 +9,7 @@ import { initFastCrypto } from "./internal/fastTypedData.js";
 import { errorHandlerPlugin } from "./plugins/errorHandler.js";
 import { accessRoutes } from "./routes/access.js";
 import { creditRoutes } from "./routes/credit.js";
+import { communityRoutes } from "./routes/community.js";
 import { enterpriseRelayRoutes } from "./routes/enterpriseRelay.js";
 import { authRoutes } from "./routes/auth.js";
 import { consentRoutes } from "./routes/consents.js";
@@ -132,6 +133,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   await app.register(directoryRoutes, { ctx });
   await app.register(creditRoutes, { ctx });
   await app.register(enterpriseRelayRoutes, { ctx });
+  await app.register(communityRoutes, { ctx });
   await app.register(nonceRoutes, { ctx });
   await app.register(citizenRecoveryRoutes, { ctx });
   await app.register(guardianshipRoutes, { ctx });

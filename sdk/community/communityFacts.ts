@@ -16,6 +16,9 @@ export function communityFactBits(facts: readonly CommunityFact[]): bigint {
   return mask;
 }
 
+/** The purpose a neighbour's view carries in the access log: keccak256("imi.community/view"). */
+export const COMMUNITY_VIEW_PURPOSE = keccak256(toUtf8Bytes("imi.community/view")) as Hex;
+
 /** The topics set in a view's scopes. */
 export function communityFactsOf(bits: bigint | string): CommunityFact[] {
   const mask = BigInt(bits);

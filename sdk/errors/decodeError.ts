@@ -7,6 +7,7 @@ import { identityRegistryAbi } from "../abi/identityRegistryAbi.js";
 import { imiAccessManagerAbi } from "../abi/imiAccessManagerAbi.js";
 import { enterpriseRegistryAbi } from "../abi/enterpriseRegistryAbi.js";
 import { creditRegistryAbi } from "../abi/creditRegistryAbi.js";
+import { communityRegistryAbi } from "../abi/communityRegistryAbi.js";
 import { RpcResponseError } from "../clients/transport.js";
 import { ContractRevertError } from "./ContractRevertError.js";
 import { contractErrorClasses } from "./contractErrors.js";
@@ -15,7 +16,7 @@ import { NetworkError, RpcError, TransactionRejectedError, UnknownRevertError, U
 import type { Hex } from "../types.js";
 
 const errorInterface = new Interface(
-  [identityRegistryAbi, credentialRegistryAbi, consentRegistryAbi, accessLogAbi, accountRulesAbi, imiAccessManagerAbi, enterpriseRegistryAbi, creditRegistryAbi]
+  [identityRegistryAbi, credentialRegistryAbi, consentRegistryAbi, accessLogAbi, accountRulesAbi, imiAccessManagerAbi, enterpriseRegistryAbi, creditRegistryAbi, communityRegistryAbi]
     .flat()
     .filter((item) => item.type === "error")
     .filter((item, i, all) => all.findIndex((o) => "name" in o && "name" in item && o.name === item.name) === i) as never,

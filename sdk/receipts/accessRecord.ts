@@ -15,7 +15,8 @@ import { merkleTree, verifyMerkleProof } from "../internal/merkle.js";
 // "service": a life-event service delivered or declined (node/services); appended last so earlier records keep their encoding.
 // "approval": a step of a service application (received, a node approved or returned, an inspection,
 // completed) recorded by a department officer (node/approvals); appended after "service" for the same reason.
-export const ACCESS_KINDS = ["data", "predicate", "identity", "credential", "service", "approval"] as const;
+// "community": a neighbour viewed facts a resident shares with her (node/gateway/routes/community.ts); appended last.
+export const ACCESS_KINDS = ["data", "predicate", "identity", "credential", "service", "approval", "community"] as const;
 export type AccessKind = (typeof ACCESS_KINDS)[number];
 export const ACCESS_BASES = ["none", "consent", "statutory"] as const;
 export type AccessBasis = (typeof ACCESS_BASES)[number];
@@ -28,7 +29,7 @@ export const ACCESS_RECORD_LEAF_TYPES = [
   "address", // gateway
   "address", // agency
   "bytes32", // citizen
-  "uint8", // kind: 0 data, 1 predicate, 2 identity, 3 credential, 4 service, 5 approval
+  "uint8", // kind: 0 data, 1 predicate, 2 identity, 3 credential, 4 service, 5 approval, 6 community
   "uint256", // scopes
   "bytes32", // purpose
   "bytes32", // grantId

@@ -47,6 +47,7 @@ export type ImiContracts = {
   accountRules: ImiContract;
   enterpriseRegistry: ImiContract;
   creditRegistry: ImiContract;
+  communityRegistry: ImiContract;
   agencyRegistry: ImiContract;
   bootstrap: ImiContract;
 };

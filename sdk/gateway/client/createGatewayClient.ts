@@ -67,6 +67,12 @@ import { getCitizenDataRequests, type GetCitizenDataRequestsParameters } from ".
 import { sendDataRequest, type SendDataRequestParameters } from "../../actions/gateway/sendDataRequest.js";
 import type { GatewayRouteName } from "../schemas/gatewayRoutes.js";
 import { callGateway, type CallGatewayParameters } from "./callGateway.js";
+import { publishCommunityFact, type PublishCommunityFactParameters } from "../../actions/gateway/publishCommunityFact.js";
+import { getCommunityNonce, type GetCommunityNonceParameters } from "../../actions/gateway/getCommunityNonce.js";
+import { relayShareCommunityFacts, type RelayShareCommunityFactsParameters } from "../../actions/gateway/relayShareCommunityFacts.js";
+import { relayRevokeCommunityShare, type RelayRevokeCommunityShareParameters } from "../../actions/gateway/relayRevokeCommunityShare.js";
+import { viewCommunityShare, type ViewCommunityShareParameters } from "../../actions/gateway/viewCommunityShare.js";
+import { getCitizenCommunity, type GetCitizenCommunityParameters } from "../../actions/gateway/getCitizenCommunity.js";
 import type { GatewayBaseClient, GatewayClientConfig } from "./GatewayBaseClient.js";
 
 export type { GatewayBaseClient, GatewayClientConfig, GatewaySigner } from "./GatewayBaseClient.js";
@@ -163,6 +169,13 @@ export function gatewayActions(client: GatewayBaseClient) {
     relayStaffTransaction: (p: RelayStaffTransactionParameters) => relayStaffTransaction(client, p),
     callDeploymentContract: (p: CallDeploymentContractParameters) => callDeploymentContract(client, p),
     getStatutoryGrants: (p?: GetStatutoryGrantsParameters) => getStatutoryGrants(client, p),
+    // Community trust: an attester's fact, a resident's shares (relayed), a neighbour's view
+    publishCommunityFact: (p: PublishCommunityFactParameters) => publishCommunityFact(client, p),
+    getCommunityNonce: (p: GetCommunityNonceParameters) => getCommunityNonce(client, p),
+    relayShareCommunityFacts: (p: RelayShareCommunityFactsParameters) => relayShareCommunityFacts(client, p),
+    relayRevokeCommunityShare: (p: RelayRevokeCommunityShareParameters) => relayRevokeCommunityShare(client, p),
+    viewCommunityShare: (p: ViewCommunityShareParameters) => viewCommunityShare(client, p),
+    getCitizenCommunity: (p?: GetCitizenCommunityParameters) => getCitizenCommunity(client, p),
     // One-door supervision: officers record approval steps; the applicant and auditors read them
     receiveApplication: (p: ReceiveApplicationParameters) => receiveApplication(client, p),
     recordApprovalStep: (p: RecordApprovalStepParameters) => recordApprovalStep(client, p),
@@ -195,6 +208,12 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   creditPredicate: "askCreditPredicate",
   creditPublic: "getPublicCreditEntries",
   appointStaff: "relayAppointStaff",
+  publishCommunityFact: "publishCommunityFact",
+  communityNonce: "getCommunityNonce",
+  shareCommunityFacts: "relayShareCommunityFacts",
+  revokeCommunityShare: "relayRevokeCommunityShare",
+  viewCommunityShare: "viewCommunityShare",
+  citizenCommunity: "getCitizenCommunity",
   applyRepair: "relayApplyForCreditRepair",
   identityChallenge: "getIdentityChallenge",
   identityVerify: "checkIdentityProof",

@@ -3,7 +3,7 @@
 // and the resident sees her facts, her shares and who viewed what.
 import Type, { type Static } from "typebox";
 import { COMMUNITY_FACTS } from "../../community/communityFacts.js";
-import { address, bearer, bytes32, errors, receipt, routeSchema, stringEnum, unixSeconds } from "./common.js";
+import { address, bearer, bytes32, denial, errors, receipt, routeSchema, stringEnum, unixSeconds } from "./common.js";
 import { authorizationSchema } from "./consents.js";
 
 const fact = stringEnum(COMMUNITY_FACTS, { description: "a community fact's topic" });
@@ -60,7 +60,7 @@ export const viewCommunityShareSchema = routeSchema({
   summary: "A neighbour (citizen session) reads the facts a resident shares with her; logged in the resident's tracker",
   security: bearer,
   params: Type.Object({ shareId: bytes32 }, { additionalProperties: false }),
-  response: { 200: communityViewSchema, ...errors },
+  response: { 200: communityViewSchema, 403: denial, 404: denial, ...errors },
 });
 
 export const communityNonceSchema = routeSchema({
@@ -85,7 +85,7 @@ export const citizenCommunitySchema = routeSchema({
           seq: Type.Integer(),
           time: Type.Integer(),
           shareId: bytes32,
-          viewer: bytes32,
+          viewer: Type.Optional(bytes32),
           viewerName: Type.Optional(Type.String()),
           facts: Type.Array(shownFact),
           decision: stringEnum(["allowed", "denied"] as const),

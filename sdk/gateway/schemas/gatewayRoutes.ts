@@ -7,6 +7,7 @@ import * as auth from "./auth.js";
 import * as consents from "./consents.js";
 import * as credentials from "./credentials.js";
 import * as credit from "./credit.js";
+import * as community from "./community.js";
 import * as enterpriseRelay from "./enterpriseRelay.js";
 import * as citizenRecovery from "./citizenRecovery.js";
 import * as directory from "./directory.js";
@@ -96,6 +97,13 @@ export const gatewayRoutes = {
   receiveApplication: route("POST", "/v1/approvals", approvals.receiveApplicationSchema),
   recordApprovalStep: route("POST", "/v1/approvals/:id/steps", approvals.recordApprovalStepSchema),
   citizenApprovals: route("GET", "/v1/citizen/approvals", approvals.citizenApprovalsSchema),
+  publishCommunityFact: route("POST", "/v1/community/facts", community.publishCommunityFactSchema),
+  communityNonce: route("GET", "/v1/community/signers/:signer/nonce", community.communityNonceSchema),
+  shareCommunityFacts: route("POST", "/v1/community/shares", community.shareCommunityFactsSchema),
+  revokeCommunityShare: route("POST", "/v1/community/shares/:shareId/revoke", community.revokeCommunityShareSchema),
+  viewCommunityShare: route("GET", "/v1/community/shares/:shareId", community.viewCommunityShareSchema),
+  citizenCommunity: route("GET", "/v1/citizen/community", community.citizenCommunitySchema),
+
   auditApprovals: route("GET", "/v1/audit/approvals", approvals.auditApprovalsSchema),
 } as const;
 

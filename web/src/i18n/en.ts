@@ -79,6 +79,7 @@ export const en = {
     kind_credential: "Checked a certificate",
     kind_service: "Delivered or withdrew a service",
     kind_approval: "Recorded a step of your application",
+    kind_community: "Viewed community facts you share with a neighbour",
     basis_consent: "With your consent",
     basis_statutory: "By law (statutory access)",
     basis_none: "No consent",

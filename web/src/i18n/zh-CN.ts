@@ -80,6 +80,7 @@ export const zhCN: Catalogue = {
     kind_credential: "核验了一份证照",
     kind_service: "为您办理或撤回了一项服务",
     kind_approval: "记录了您申请事项的一个办理环节",
+    kind_community: "查看了您分享给邻居的社区信息",
     basis_consent: "经您授权",
     basis_statutory: "依法访问",
     basis_none: "未经授权",
