@@ -106,9 +106,11 @@ describe("the project's contracts on the embedded node", () => {
     const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
     let sameSecond = false;
     for (let attempt = 0; attempt < 3 && !sameSecond; attempt++) {
+      const purpose = code(`timing-${randomId()}`);
+      // A fresh purpose each attempt, declared for the agency first (agencies ask only for what they registered).
+      await (await contracts.agencyRegistry.connect(governor).getFunction("declarePurposes")(agency.address, [{ purpose, scopes: 1n, nameZh: "计时", nameEn: "timing" }])).wait();
       await nextSecond();
       const now = (await t.provider.getBlock("latest"))!.timestamp;
-      const purpose = code(`timing-${randomId()}`);
       const grant = await (
         await consents.connect(citizenKey).getFunction("grant")({ citizen, agency: agency.address, scopes: 1n, purpose, validFrom: now, validUntil: now + 86_400, maxUses: 1 })
       ).wait();
