@@ -64,9 +64,12 @@ export * from "./actions/credit/getCreditEntriesOf.js";
 export * from "./actions/gateway/askCreditPredicate.js";
 export * from "./actions/gateway/getPublicCreditEntries.js";
 export * from "./actions/gateway/relayAppointStaff.js";
+export * from "./actions/gateway/storeEnterpriseRecord.js";
+export * from "./actions/gateway/getEnterpriseTracker.js";
 export * from "./actions/gateway/relayApplyForCreditRepair.js";
 export type { CreditPredicateJson, CreditPredicateRequestJson, PublicCreditAnswer, PublicCreditEntry } from "./gateway/schemas/credit.js";
 export type { EnterpriseRelayed, RepairRelayed } from "./gateway/schemas/enterpriseRelay.js";
+export type { EnterpriseRecordBody, EnterpriseRecordStored, EnterpriseTracker } from "./gateway/schemas/enterprises.js";
 export type { Authorization, SignedAction } from "./internal/signing.js";
 
 // Gateway authentication and identity proofs

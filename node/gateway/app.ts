@@ -11,6 +11,7 @@ import { accessRoutes } from "./routes/access.js";
 import { creditRoutes } from "./routes/credit.js";
 import { communityRoutes } from "./routes/community.js";
 import { enterpriseRelayRoutes } from "./routes/enterpriseRelay.js";
+import { enterpriseRoutes } from "./routes/enterprises.js";
 import { authRoutes } from "./routes/auth.js";
 import { consentRoutes } from "./routes/consents.js";
 import { credentialRoutes } from "./routes/credentials.js";
@@ -133,6 +134,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   await app.register(directoryRoutes, { ctx });
   await app.register(creditRoutes, { ctx });
   await app.register(enterpriseRelayRoutes, { ctx });
+  await app.register(enterpriseRoutes, { ctx });
   await app.register(communityRoutes, { ctx });
   await app.register(nonceRoutes, { ctx });
   await app.register(citizenRecoveryRoutes, { ctx });

@@ -8,6 +8,8 @@ export const PREDICATE_CATEGORIES = {
   ageAtLeast: "birth",
   residentOf: "address",
   hasValidCredential: "credentials",
+  licenceValid: "licence",
+  taxInGoodStanding: "tax",
 } as const satisfies Record<Predicate["type"], string>;
 
 export type RecordPredicate = Exclude<Predicate, { type: "hasValidCredential" }>;
@@ -29,6 +31,23 @@ export function evaluatePredicate(record: CitizenRecord | undefined, predicate: 
     const age = typeof birthDate === "string" ? ageOn(birthDate, new Date(nowMs)) : undefined;
     return age === undefined ? undefined : age >= predicate.years;
   }
+  if (predicate.type === "licenceValid") return licenceValid(record?.licence, predicate.kind, nowMs);
+  if (predicate.type === "taxInGoodStanding") {
+    const standing = record?.tax?.standing;
+    return typeof standing === "string" ? standing === "good" : undefined;
+  }
   const district = record?.address?.district;
   return typeof district === "string" ? district === predicate.district : undefined;
+}
+
+/**
+ * A licence record `{ number, kind, validUntil: YYYY-MM-DD, status: valid | suspended | revoked }` is
+ * valid on `now` (UTC date) when its status is "valid" and `now` is not after validUntil; when `kind`
+ * is asked, only a licence of that kind counts.
+ */
+function licenceValid(licence: CitizenRecord[string] | undefined, kind: string | undefined, nowMs: number): boolean | undefined {
+  const { status, validUntil } = licence ?? {};
+  if (typeof status !== "string" || typeof validUntil !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(validUntil)) return undefined;
+  if (kind !== undefined && licence?.kind !== kind) return false;
+  return status === "valid" && new Date(nowMs).toISOString().slice(0, 10) <= validUntil;
 }

@@ -3,7 +3,9 @@
 // publishes it), so code that reads a mask takes the list as a parameter and falls back to these.
 import { InvalidInputError } from "../errors/errors.js";
 
-export const DEFAULT_CATEGORIES = ["identity", "birth", "address", "contact", "health", "income", "family", "credentials"] as const;
+// The last three are an enterprise's records (any subject may hold them): its licence, its tax standing,
+// its inspections; appended, so the bits of the first eight never move.
+export const DEFAULT_CATEGORIES = ["identity", "birth", "address", "contact", "health", "income", "family", "credentials", "licence", "tax", "inspection"] as const;
 export type DefaultCategory = (typeof DEFAULT_CATEGORIES)[number];
 
 /** The category names set in a scope bitmask; a bit with no name shows as `#i`. */

@@ -26,7 +26,11 @@ export const predicateAnswerTypes = {
 export type Predicate =
   | { type: "ageAtLeast"; years: number }
   | { type: "residentOf"; district: string }
-  | { type: "hasValidCredential"; schemaId: Hex };
+  | { type: "hasValidCredential"; schemaId: Hex }
+  /** An enterprise's licence (category "licence") is valid today; of the given kind when `kind` is set. */
+  | { type: "licenceValid"; kind?: string }
+  /** An enterprise (or citizen) is in good standing with the tax authority (category "tax"). */
+  | { type: "taxInGoodStanding" };
 
 /**
  * As the gateway returns it. `predicate` is keccak256 of the predicate's canonical JSON

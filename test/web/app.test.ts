@@ -97,7 +97,8 @@ describe("web app: the citizen's main path on a phone", () => {
     expect((await fetch(new URL("/assets/missing.js", node.url))).status).toBe(404);
     const directory = (await (await fetch(new URL("/v1/directory", node.url))).json()) as { agencies: Record<string, { "zh-CN": string; en: string }>; categories: unknown[] };
     expect(directory.agencies[agency.toLowerCase()]).toEqual({ "zh-CN": "区民政局", en: "District Civil Affairs Bureau" });
-    expect(directory.categories).toHaveLength(8);
+    // Every default category, the enterprise's three (licence, tax, inspection) included.
+    expect(directory.categories).toHaveLength(11);
   });
 
   for (const lang of ["zh-CN", "en"] as const) {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-export type StaffRole = "agency" | "registrar" | "issuer" | "auditor" | "verifier" | "department";
+export type StaffRole = "agency" | "registrar" | "issuer" | "auditor" | "verifier" | "department" | "counter";
 
 export type Session =
   | { kind: "staff"; account: string; expiresAt: number }

@@ -5,6 +5,7 @@ import { consumeConsent } from "@imi-ledger/sdk";
 import { ConsentRegistryNotUsableError, ConsentRegistryUseLimitReachedError } from "@imi-ledger/sdk";
 import type { Hex } from "@imi-ledger/sdk";
 import { DECISION_CODES, Decision } from "../../indexer/index.js";
+import { decideSubjectAccess } from "../internal/enterpriseSubject.js";
 import type { AccessReceipt } from "../internal/accessLog.js";
 import type { AccessTerms, AgencyCall, GatewayContext } from "../internal/GatewayContext.js";
 import { signPredicateAnswer } from "../internal/predicateAnswer.js";
@@ -17,12 +18,18 @@ import { gatewayRoutes } from "@imi-ledger/sdk";
 
 type Decided = { allowed: boolean; reason: string; grantId: string; basis: "consent" | "statutory" | "none"; maxUses: number; excess?: bigint };
 
-/** The consent decision from the index, exactly ConsentRegistry.check (grant zero = the latest consent, as mayAccess). */
-function decideFromIndex(ctx: GatewayContext, call: AgencyCall, terms: AccessTerms): Decided {
-  const { indexer } = ctx.options;
-  const grantId = /^0x0{64}$/.test(terms.grantId) ? indexer.latestConsent(terms.citizen, call.agency, terms.purpose) : terms.grantId.toLowerCase();
-  const d = indexer.checkAccess(grantId, call.agency, terms.citizen, terms.scopes, terms.purpose, ctx.ruleTime());
-  return { allowed: d.decision === Decision.Allowed, reason: DECISION_CODES[d.decision], grantId, basis: d.basis, maxUses: d.maxUses };
+/**
+ * The consent decision from the index, exactly ConsentRegistry.check (grant zero = the latest consent, as
+ * mayAccess). An enterprise subject (one the index knows as no citizen) is decided by the same rules with
+ * its standing read from the chain; a chain that cannot be read is a refusal (logged, then 503).
+ */
+async function decideFromIndex(ctx: GatewayContext, call: AgencyCall, terms: AccessTerms): Promise<Decided> {
+  try {
+    const d = await decideSubjectAccess(ctx, call.agency, terms);
+    return { allowed: d.decision === Decision.Allowed, reason: d.reason, grantId: d.grantId, basis: d.basis, maxUses: d.maxUses };
+  } catch {
+    return { allowed: false, reason: "CHAIN_UNAVAILABLE", grantId: terms.grantId, basis: "none", maxUses: 0 };
+  }
 }
 
 /**
@@ -73,7 +80,7 @@ async function withinUseLimit<T>(ctx: GatewayContext, d: Decided, answer: (d: De
 
 function deny(reply: FastifyReply, status: number, code: string, r: AccessReceipt, excess?: bigint, categories?: readonly string[]) {
   // The chain could not count a limited consent's use, or the registry could not be read: a fault, not a decision about the agency.
-  if (code === "USE_COUNT_UNAVAILABLE" || code === "AGENCY_REGISTRY_UNAVAILABLE") status = 503;
+  if (code === "USE_COUNT_UNAVAILABLE" || code === "AGENCY_REGISTRY_UNAVAILABLE" || code === "CHAIN_UNAVAILABLE") status = 503;
   if (excess !== undefined && categories) {
     const names = categories.filter((_c, i) => (excess >> BigInt(i)) & 1n);
     return reply.code(status).send({
@@ -87,7 +94,12 @@ function deny(reply: FastifyReply, status: number, code: string, r: AccessReceip
   return reply.code(status).send({ code, message: "Access refused; the refusal is logged.", receipt: r });
 }
 
-type Predicate = { type: "ageAtLeast"; years: number } | { type: "residentOf"; district: string } | { type: "hasValidCredential"; schemaId: Hex };
+type Predicate =
+  | { type: "ageAtLeast"; years: number }
+  | { type: "residentOf"; district: string }
+  | { type: "hasValidCredential"; schemaId: Hex }
+  | { type: "licenceValid"; kind?: string }
+  | { type: "taxInGoodStanding" };
 
 /** Agencies read data (flow 3) or ask yes/no questions (flow 4). Every decision is logged before the answer leaves. */
 export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
@@ -135,7 +147,7 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
         if (owner !== call.agency) throw badRequest("WRONG_ENCRYPTION_KEY", "encryptTo must be the agency's own key.");
       }
       const base = { agency: call.agency, citizen: terms.citizen, kind: "data" as const, scopes: terms.scopes, purpose: terms.purpose, requestHash: call.requestHash };
-      const decided = await withinRegistration(ctx, call.agency, terms, decideFromIndex(ctx, call, terms));
+      const decided = await withinRegistration(ctx, call.agency, terms, await decideFromIndex(ctx, call, terms));
       return withinUseLimit(ctx, decided, async (d) => {
         const logged = { ...base, grantId: d.grantId, basis: d.basis };
         if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }, call.nonceDurable), d.excess, categories);
@@ -172,7 +184,7 @@ export const accessRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
       const call = ctx.requireAgencyCall(request, terms);
       const predicateHash = keccakHex(canonicalJson(predicate));
       const base = { agency: call.agency, citizen: terms.citizen, kind: "predicate" as const, scopes: terms.scopes, purpose: terms.purpose, requestHash: call.requestHash };
-      return withinUseLimit(ctx, await withinRegistration(ctx, call.agency, terms, decideFromIndex(ctx, call, terms)), async (d) => {
+      return withinUseLimit(ctx, await withinRegistration(ctx, call.agency, terms, await decideFromIndex(ctx, call, terms)), async (d) => {
         const logged = { ...base, grantId: d.grantId, basis: d.basis };
         if (!d.allowed) return deny(reply, 403, d.reason, await ctx.record({ ...logged, decision: "denied", reason: d.reason, responseHash: ZeroHash }, call.nonceDurable), d.excess, categories);
         let result: boolean | undefined;

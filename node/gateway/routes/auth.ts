@@ -48,7 +48,7 @@ export const authRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (ap
         throw unauthorized("STALE_LOGIN", "The login is expired or not yet valid.");
       }
       if (Number(message.issuedAt) < ctx.nowSeconds() - limits.maxSkewSeconds) throw unauthorized("STALE_LOGIN", "issuedAt is too old.");
-      const rolesOf = () => (["agency", "registrar", "issuer", "auditor", "verifier", "department"] as StaffRole[]).filter((r) => ctx.hasRole(r, verdict.agency));
+      const rolesOf = () => (["agency", "registrar", "issuer", "auditor", "verifier", "department", "counter"] as StaffRole[]).filter((r) => ctx.hasRole(r, verdict.agency));
       let roles = rolesOf();
       if (roles.length === 0) {
         // A role granted a moment ago may be in a block the index has not read yet: catch up once.

@@ -7,14 +7,14 @@ import {
   getCreditEntry,
   getCreditEntriesOf,
   getCreditLists,
-  getEnterprise,
   InvalidInputError,
   isCreditListed,
   type CreditPredicateRequestJson,
   type Hex,
   type PublicCreditEntry,
 } from "@imi-ledger/sdk";
-import { DECISION_CODES, Decision, ConsentStatus, decide } from "../../indexer/index.js";
+import { Decision } from "../../indexer/index.js";
+import { decideSubjectAccess } from "../internal/enterpriseSubject.js";
 import type { AccessTerms, GatewayContext } from "../internal/GatewayContext.js";
 import { signPredicateAnswer } from "../internal/predicateAnswer.js";
 import { keccakHex } from "../internal/fastTypedData.js";
@@ -31,7 +31,7 @@ type Decided = { allowed: boolean; reason: string; grantId: string; basis: "cons
  * A chain that cannot be read is a logged refusal and a 503 (fail closed).
  */
 export const creditRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
-  const { indexer, categories } = ctx.options;
+  const { categories } = ctx.options;
 
   function requireCreditRegistry(): void {
     if (!ctx.options.deployment.contracts.creditRegistry || !ctx.options.deployment.contracts.enterpriseRegistry)
@@ -39,34 +39,15 @@ export const creditRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
   }
 
   /**
-   * Citizens: the consent or statutory decision of the index, as every access. Enterprises: a statutory
-   * grant only (joint punishment rests on law; enterprises grant no consents yet), decided by the same
-   * rules with "the subject is an active enterprise" read from the chain.
+   * The consent or statutory decision, as every access: a citizen from the index, an enterprise from
+   * the index's grant and the chain's "active enterprise" (enterprises grant consents through their
+   * representatives, and joint punishment usually rests on a statutory grant for any subject).
    */
   async function decideFor(agency: string, terms: AccessTerms): Promise<Decided> {
-    const now = ctx.ruleTime();
-    if (indexer.identity(terms.citizen)) {
-      const grantId = /^0x0{64}$/.test(terms.grantId) ? indexer.latestConsent(terms.citizen, agency, terms.purpose) : terms.grantId;
-      const d = indexer.checkAccess(grantId, agency, terms.citizen, terms.scopes, terms.purpose, now);
-      // A consent limited in uses is counted on chain by the access routes; these answers do not count uses, so they refuse it.
-      if (d.decision === Decision.Allowed && d.maxUses !== 0 && d.basis === "consent") return { allowed: false, reason: "USE_LIMITED_CONSENT", grantId, basis: d.basis };
-      return { allowed: d.decision === Decision.Allowed, reason: DECISION_CODES[d.decision], grantId, basis: d.basis };
-    }
-    const st = indexer.statutoryGrant(terms.grantId);
-    if (!st) return { allowed: false, reason: DECISION_CODES[Decision.UnknownGrant], grantId: terms.grantId, basis: "none" };
-    const enterprise = await getEnterprise(ctx.relay, { enterprise: terms.citizen as Hex });
-    const decision = decide({
-      terms: st,
-      citizenMatches: /^0x0{64}$/.test(st.citizen) || st.citizen === terms.citizen,
-      status: st.revoked ? ConsentStatus.Revoked : ConsentStatus.Active,
-      agency,
-      scopes: terms.scopes,
-      purpose: terms.purpose,
-      citizenActive: enterprise.status === "active",
-      agencyAuthorized: indexer.hasRole(3n, agency, now),
-      now,
-    });
-    return { allowed: decision === Decision.Allowed, reason: DECISION_CODES[decision], grantId: terms.grantId, basis: "statutory" };
+    const d = await decideSubjectAccess(ctx, agency, terms);
+    // A consent limited in uses is counted on chain by the access routes; these answers do not count uses, so they refuse it.
+    if (d.decision === Decision.Allowed && d.maxUses !== 0 && d.basis === "consent") return { allowed: false, reason: "USE_LIMITED_CONSENT", grantId: d.grantId, basis: d.basis };
+    return { allowed: d.decision === Decision.Allowed, reason: d.reason, grantId: d.grantId, basis: d.basis };
   }
 
   app.post<{ Body: CreditPredicateRequestJson }>("/v1/credit/predicate", { schema: gatewayRoutes.creditPredicate.schema }, async (request, reply) => {

@@ -40,6 +40,9 @@ export const DEFAULT_DIRECTORY: Required<DirectorySettings> = {
     income: { "zh-CN": "收入", en: "Income" },
     family: { "zh-CN": "家庭成员", en: "Family" },
     credentials: { "zh-CN": "证照", en: "Certificates" },
+    licence: { "zh-CN": "营业执照与许可", en: "Licences" },
+    tax: { "zh-CN": "纳税信用", en: "Tax standing" },
+    inspection: { "zh-CN": "检查记录", en: "Inspections" },
   },
 };
 

@@ -19,6 +19,8 @@ import { askCreditPredicate, type AskCreditPredicateParameters } from "../../act
 import { getPublicCreditEntries, type GetPublicCreditEntriesParameters } from "../../actions/gateway/getPublicCreditEntries.js";
 import { relayAppointStaff, type RelayAppointStaffParameters } from "../../actions/gateway/relayAppointStaff.js";
 import { relayApplyForCreditRepair, type RelayApplyForCreditRepairParameters } from "../../actions/gateway/relayApplyForCreditRepair.js";
+import { storeEnterpriseRecord, type StoreEnterpriseRecordParameters } from "../../actions/gateway/storeEnterpriseRecord.js";
+import { getEnterpriseTracker, type GetEnterpriseTrackerParameters } from "../../actions/gateway/getEnterpriseTracker.js";
 import { checkCredential, type CheckCredentialParameters } from "../../actions/gateway/checkCredential.js";
 import { checkIdentityProof, type CheckIdentityProofParameters } from "../../actions/gateway/checkIdentityProof.js";
 import { getOneCodeStaple, type GetOneCodeStapleParameters } from "../../actions/gateway/getOneCodeStaple.js";
@@ -151,6 +153,9 @@ export function gatewayActions(client: GatewayBaseClient) {
     // Enterprises and credit repair: signed actions the gateway relays
     relayAppointStaff: (p: RelayAppointStaffParameters) => relayAppointStaff(client, p),
     relayApplyForCreditRepair: (p: RelayApplyForCreditRepairParameters) => relayApplyForCreditRepair(client, p),
+    // Enterprises: the counter stores the record; representatives read the enterprise's tracker
+    storeEnterpriseRecord: (p: StoreEnterpriseRecordParameters) => storeEnterpriseRecord(client, p),
+    getEnterpriseTracker: (p: GetEnterpriseTrackerParameters) => getEnterpriseTracker(client, p),
     // Life-event services (the citizen's session)
     getCitizenServices: (p?: GetCitizenServicesParameters) => getCitizenServices(client, p),
     declineService: (p: DeclineServiceParameters) => declineService(client, p),
@@ -215,6 +220,8 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   viewCommunityShare: "viewCommunityShare",
   citizenCommunity: "getCitizenCommunity",
   applyRepair: "relayApplyForCreditRepair",
+  putEnterpriseRecord: "storeEnterpriseRecord",
+  enterpriseTracker: "getEnterpriseTracker",
   identityChallenge: "getIdentityChallenge",
   identityVerify: "checkIdentityProof",
   oneCodeStaple: "getOneCodeStaple",

@@ -58,6 +58,8 @@ const predicateUnion = Type.Union([
   Type.Object({ type: Type.Literal("ageAtLeast"), years: Type.Integer({ minimum: 0, maximum: 150 }) }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal("residentOf"), district: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal("hasValidCredential"), schemaId: bytes32 }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal("licenceValid"), kind: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal("taxInGoodStanding") }, { additionalProperties: false }),
 ]);
 // `oneOf`, as the OpenAPI document has always said (TypeBox's Union writes `anyOf`); the type is the union's.
 export const predicateSchema = Type.Unsafe<Static<typeof predicateUnion>>({ oneOf: predicateUnion.anyOf });
@@ -112,7 +114,7 @@ export type PredicateResult = Static<typeof predicateResultSchema>;
 export const accessPredicateSchema = routeSchema({
   tags: ["agency"],
   summary: "A signed yes/no about a citizen (age, residence, credential) without disclosing data",
-  description: "scopes must be exactly the category the predicate reads: ageAtLeast → birth, residentOf → address, hasValidCredential → credentials.",
+  description: "scopes must be exactly the category the predicate reads: ageAtLeast → birth, residentOf → address, hasValidCredential → credentials, licenceValid → licence, taxInGoodStanding → tax.",
   security,
   headers: accessHeaders,
   body: predicateRequestSchema,

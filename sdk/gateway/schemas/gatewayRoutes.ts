@@ -9,6 +9,7 @@ import * as credentials from "./credentials.js";
 import * as credit from "./credit.js";
 import * as community from "./community.js";
 import * as enterpriseRelay from "./enterpriseRelay.js";
+import * as enterprises from "./enterprises.js";
 import * as citizenRecovery from "./citizenRecovery.js";
 import * as directory from "./directory.js";
 import * as guardianship from "./guardianship.js";
@@ -48,6 +49,8 @@ export const gatewayRoutes = {
   creditPublic: route("GET", "/v1/credit/public", credit.publicCreditRouteSchema),
   appointStaff: route("POST", "/v1/enterprises/:enterprise/staff", enterpriseRelay.appointStaffRelaySchema),
   applyRepair: route("POST", "/v1/credit/repairs", enterpriseRelay.applyRepairRelaySchema),
+  putEnterpriseRecord: route("POST", "/v1/enterprises/:enterprise/record", enterprises.putEnterpriseRecordSchema),
+  enterpriseTracker: route("GET", "/v1/enterprises/:enterprise/tracker", enterprises.enterpriseTrackerRouteSchema),
   oneCodeStaple: route("POST", "/v1/one-code/staple", oneCode.oneCodeStapleSchema),
   oneCodeVerify: route("POST", "/v1/one-code/verify", oneCode.oneCodeVerifySchema),
   oneCodeUpload: route("POST", "/v1/one-code/offline", oneCode.oneCodeUploadSchema),

@@ -1,0 +1,133 @@
+// Enterprises in the vault and their tracker. Agencies read an enterprise's records and ask its
+// predicates through the same access routes as for citizens (routes/access.ts, with the subject's
+// standing from internal/enterpriseSubject.ts); this file holds what is the enterprise's own.
+import type { FastifyPluginAsync } from "fastify";
+import {
+  ENTERPRISE_SCOPES,
+  gatewayRoutes,
+  getCreditEntriesOf,
+  getCreditEntry,
+  getCreditLists,
+  getCreditRepairs,
+  getEnterprise,
+  recordCommitment,
+  type EnterpriseRecordBody,
+  type EnterpriseTracker,
+  type Hex,
+} from "@imi-ledger/sdk";
+import { validateRecord, type CitizenRecord } from "../../vault/index.js";
+import type { GatewayContext } from "../internal/GatewayContext.js";
+import { hasEnterprises, requireRepresentative } from "../internal/enterpriseSubject.js";
+import { GatewayError, badRequest, forbidden, unavailable } from "../errors.js";
+import { recordJson } from "../schemas.js";
+import { LAPSE_CODES } from "../../indexer/decisions.js";
+
+const CONSENT_STATUS = ["none", "active", "paused", "revoked"] as const;
+
+export const enterpriseRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
+  const { vault, indexer, accessLog } = ctx.options;
+
+  /** Reads the chain; a chain that cannot be read is a 503 and nothing is stored or shown (fail closed). */
+  async function fromChain<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      throw unavailable("CHAIN_UNAVAILABLE", "The chain could not be read.", error);
+    }
+  }
+
+  app.post<{ Params: { enterprise: string }; Body: EnterpriseRecordBody }>(
+    gatewayRoutes.putEnterpriseRecord.url,
+    { schema: gatewayRoutes.putEnterpriseRecord.schema },
+    async (request) => {
+      const counter = ctx.requireStaff(request, "counter");
+      if (!hasEnterprises(ctx)) throw unavailable("ENTERPRISES_NOT_DEPLOYED", "This deployment has no EnterpriseRegistry.");
+      const enterprise = request.params.enterprise.toLowerCase();
+      let record: CitizenRecord;
+      try {
+        record = validateRecord(request.body.record);
+      } catch {
+        throw badRequest("INVALID_RECORD", "The record must map category names to objects of plain values.");
+      }
+      const unknown = Object.keys(record).filter((c) => !ctx.options.categories.includes(c));
+      if (unknown.length > 0) throw badRequest("UNKNOWN_CATEGORY", `Categories this gateway does not know: ${unknown.join(", ")}.`);
+      const commitment = recordCommitment(record, request.body.salt).toLowerCase();
+      const onChain = await fromChain(() => getEnterprise(ctx.relay, { enterprise: enterprise as Hex }));
+      if (onChain.status !== "active") throw forbidden("ENTERPRISE_INACTIVE", "The enterprise is not registered, or deregistered.");
+      // The vault holds only what the chain committed to: a record the counter did not commit is refused.
+      if (onChain.commitment.toLowerCase() !== commitment) throw forbidden("COMMITMENT_MISMATCH", "The record and salt do not match the enterprise's commitment on chain.");
+      await vault.put(enterprise, record);
+      request.log.info({ event: "enterprise-record-stored", counter, categories: Object.keys(record).length }, "enterprise record stored");
+      return { enterprise, commitment, categories: Object.keys(record) };
+    },
+  );
+
+  app.get<{ Params: { enterprise: string }; Querystring: { afterSeq?: string; limit?: string } }>(
+    gatewayRoutes.enterpriseTracker.url,
+    { schema: gatewayRoutes.enterpriseTracker.schema },
+    async (request) => {
+      const session = ctx.requireCitizen(request);
+      const enterprise = request.params.enterprise.toLowerCase();
+      const viewer = await requireRepresentative(ctx, session, enterprise, ENTERPRISE_SCOPES.tracker);
+      const q = request.query;
+      const records = await accessLog.query({ citizen: enterprise, afterSeq: q.afterSeq === undefined ? undefined : Number(q.afterSeq), limit: q.limit === undefined ? 100 : Math.min(Number(q.limit), 1000) });
+      // As for citizens: a statutory access may be held back for a configured time, then shown.
+      const visibleFrom = ctx.options.now() - ctx.options.limits.statutoryDisclosureDelaySeconds * 1000;
+      const now = ctx.ruleTime();
+      const consents = indexer.consentsOfCitizen(enterprise).map((c) => {
+        const lapse = c.status !== 3 ? LAPSE_CODES[indexer.consentLapse(c, now)] : undefined;
+        return { ...c, scopes: c.scopes.toString(), validFrom: c.validFrom.toString(), validUntil: c.validUntil.toString(), status: lapse ? "lapsed" : CONSENT_STATUS[c.status], ...(lapse ? { lapseReason: lapse } : {}) };
+      });
+      const credit = await fromChain(() => creditOf(enterprise as Hex));
+      return {
+        enterprise,
+        viewer: { citizen: viewer.citizen, asLegalRepresentative: viewer.asLegalRepresentative },
+        accesses: records.filter((r) => r.basis !== "statutory" || r.time <= visibleFrom).map(recordJson),
+        consents,
+        credit,
+      };
+    },
+  );
+
+  /** Every entry on every list (published or not: the subject sees its own) and the repair applications for them. */
+  async function creditOf(subject: Hex): Promise<EnterpriseTracker["credit"]> {
+    if (!ctx.options.deployment.contracts.creditRegistry) return { entries: [], repairs: [] };
+    const entries: EnterpriseTracker["credit"]["entries"] = [];
+    const repairs: EnterpriseTracker["credit"]["repairs"] = [];
+    for (const list of await getCreditLists(ctx.relay)) {
+      for (const entryId of await getCreditEntriesOf(ctx.relay, { subject, schemaId: list.schemaId })) {
+        const e = await getCreditEntry(ctx.relay, { entryId });
+        if (e.status === "unknown") continue;
+        entries.push({
+          entryId,
+          schemaId: list.schemaId,
+          list: list.name,
+          kind: list.kind,
+          published: list.published,
+          authority: e.authority,
+          legalBasis: e.legalBasis,
+          reason: e.reason,
+          startsAt: String(e.startsAt),
+          endsAt: String(e.endsAt),
+          status: e.status,
+          endedAt: String(e.endedAt),
+        });
+        for (const r of await getCreditRepairs(ctx.relay, { entryId })) {
+          repairs.push({
+            repairId: r.repairId.toString(),
+            entryId: r.entryId,
+            evidenceHash: r.evidenceHash,
+            applicant: r.applicant,
+            status: r.status,
+            filedAt: String(r.filedAt),
+            decidedAt: String(r.decidedAt),
+            decidedBy: r.decidedBy,
+            decisionReason: r.decisionReason,
+          });
+        }
+      }
+    }
+    return { entries, repairs };
+  }
+};
