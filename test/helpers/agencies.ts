@@ -13,6 +13,7 @@ export const FIXTURE_PURPOSES: readonly string[] = [
   "kill-nine", "lawful", "marketing", "memorandum-2016-33", "other", "p", "permit", "police-act-12",
   "school-enrolment", "second", "tax", "tax-act-7", "tax-act-s12", "tax-audit", "tax-credit-rules",
   "tax-law-art-6", "x", "yes", "gas", "grant", "anything", "cow",
+  "paging-0", "paging-1", "paging-2", "paging-3", "stale-websocket", "stale-polling", "passkey-grant",
 ];
 
 /** Names the directory shows for the purposes people read in the web tests (the others show their id). */

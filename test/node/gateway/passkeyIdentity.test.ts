@@ -18,7 +18,7 @@ import {
   type PasskeySignerAccount,
 } from "@imi-ledger/sdk";
 import { createHarness, type Harness } from "./harness.js";
-import { randomId } from "../indexer/helpers.js";
+import { code, randomId } from "../indexer/helpers.js";
 import { softPasskey, type SoftPasskey } from "../../helpers/softPasskey.js";
 import type { ImiContract } from "../../helpers/deployImi.js";
 
@@ -113,7 +113,7 @@ describe("passkey identity proofs at the gateway", () => {
 
   it("grants and revokes a consent signed by the passkey, relayed by the gateway", async () => {
     const now = await h.f.now();
-    const request = { citizen, agency: h.f.accounts.agency.address as Hex, scopes: 4n, purpose: randomId() as Hex, validFrom: now, validUntil: now + 86_400, maxUses: 0 };
+    const request = { citizen, agency: h.f.accounts.agency.address as Hex, scopes: 4n, purpose: code("passkey-grant") as Hex, validFrom: now, validUntil: now + 86_400, maxUses: 0 };
     const signed = await client.consent.signGrant({ request, account: phone });
     const granted = await app.inject({
       method: "POST",
