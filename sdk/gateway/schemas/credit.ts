@@ -19,7 +19,7 @@ export const creditPredicateRequestSchema = Type.Object(
     citizen: bytes32With("the subject: a citizen id or an enterprise id (enterpriseIdOf(code))"),
     scopes: Type.String({ pattern: UINT_PATTERN, description: 'exactly the "credentials" category bit' }),
     purpose: bytes32,
-    grantId: Type.Optional(bytes32With("consent (citizens) or statutory grant; enterprises are asked about under a statutory grant")),
+    grantId: Type.Optional(bytes32With("a consent (the citizen's, or the enterprise's through its representative) or a statutory grant")),
     predicate: creditPredicateSchemaBody,
   },
   { additionalProperties: false },
