@@ -4,9 +4,11 @@
 // and the answer is about this citizen, this predicate and this request, and fresh. Anything else is
 // a refusal (logged by the caller), never a guess.
 import {
+  chainDomain,
+  DEPARTMENT_DOMAIN_NAME,
+  departmentAnswerTypes,
   IMI_ROLES,
   predicateHash,
-  recoverDepartmentAnswerSigner,
   sourcedPredicateAnswerTypedData,
   type DepartmentAnswerEnvelope,
   type Hex,
@@ -14,11 +16,22 @@ import {
 } from "@imi-ledger/sdk";
 import type { Department, RecordPredicate } from "../../vault/index.js";
 import type { GatewayContext } from "./GatewayContext.js";
+import { fastTypedDataHasher, recoverSigner, type FastStructHasher } from "./fastTypedData.js";
 
 export type DepartmentRefusal = "DEPARTMENT_UNAVAILABLE" | "DEPARTMENT_NOT_TRUSTED" | "DEPARTMENT_ANSWER_INVALID";
 export type DepartmentOutcome = { result: boolean; source: DepartmentAnswerEnvelope } | { refused: DepartmentRefusal } | { noRecord: true };
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+
+// The department's answer is checked on every such predicate: the gateway's fast EIP-712 path (WASM
+// keccak, native recovery) rather than ethers' encoder; the SDK's recoverDepartmentAnswerSigner, which
+// the test's agency uses on the same answers, holds it honest.
+const digests = new Map<number, FastStructHasher>();
+function departmentDigest(chainId: number): FastStructHasher {
+  let digest = digests.get(chainId);
+  if (!digest) digests.set(chainId, (digest = fastTypedDataHasher(chainDomain(DEPARTMENT_DOMAIN_NAME, chainId), departmentAnswerTypes, "DepartmentAnswer")));
+  return digest;
+}
 
 export async function askDepartment(ctx: GatewayContext, department: Department, citizen: string, predicate: RecordPredicate, question: string): Promise<DepartmentOutcome> {
   const log = ctx.options.logger;
@@ -42,12 +55,13 @@ export async function askDepartment(ctx: GatewayContext, department: Department,
     return warn("DEPARTMENT_ANSWER_INVALID", "answer to another question");
   const skew = ctx.options.limits.maxSkewSeconds;
   if (Math.abs(Number(a.issuedAt) - ctx.nowSeconds()) > skew) return warn("DEPARTMENT_ANSWER_INVALID", "stale answer");
-  let signer: string;
+  let signer: string | undefined;
   try {
-    signer = recoverDepartmentAnswerSigner(ctx.options.chainId, a, envelope.signature).toLowerCase();
+    signer = recoverSigner(departmentDigest(ctx.options.chainId)(a), envelope.signature);
   } catch {
-    return warn("DEPARTMENT_NOT_TRUSTED", "signature does not recover");
+    signer = undefined;
   }
+  if (signer === undefined) return warn("DEPARTMENT_NOT_TRUSTED", "signature does not recover");
   if (signer !== a.department.toLowerCase() || signer !== department.account) return warn("DEPARTMENT_NOT_TRUSTED", `signed by ${signer}, not the department's account`);
   if (!ctx.options.indexer.hasRole(BigInt(IMI_ROLES.department), signer, ctx.ruleTime())) return warn("DEPARTMENT_NOT_TRUSTED", `${signer} holds no department role`);
   return { result: a.result, source: envelope };
