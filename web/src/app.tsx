@@ -18,6 +18,7 @@ const Identity = lazy(() => import("./screens/citizen/Identity.js").then((m) => 
 const Guardianship = lazy(() => import("./screens/citizen/Guardianship.js").then((m) => m.Guardianship));
 const Passkey = lazy(() => import("./screens/citizen/Passkey.js").then((m) => m.Passkey));
 const MyCode = lazy(() => import("./screens/citizen/MyCode.js").then((m) => m.MyCode));
+const Services = lazy(() => import("./screens/citizen/Services.js").then((m) => m.Services));
 const Verifier = lazy(() => import("./screens/verifier/Verifier.js").then((m) => m.Verifier));
 const Auditor = lazy(() => import("./screens/auditor/Auditor.js").then((m) => m.Auditor));
 const Counter = lazy(() => import("./screens/counter/Counter.js").then((m) => m.Counter));
@@ -75,6 +76,9 @@ function Header() {
           <a href="/me/credentials" aria-current={path.startsWith("/me/credentials") ? "page" : undefined}>
             {t("credentials.title")}
           </a>
+          <a href="/me/services" aria-current={path === "/me/services" ? "page" : undefined}>
+            {t("services.title")}
+          </a>
           <a href="/me/code" aria-current={path === "/me/code" ? "page" : undefined}>
             {t("myCode.title")}
           </a>
@@ -116,6 +120,7 @@ export function App() {
           <Route path="/me/credentials/:credentialHash/:claim" component={CredentialsDisclose} />
           <Route path="/me/identity" component={Identity} />
           <Route path="/me/code" component={MyCode} />
+          <Route path="/me/services" component={Services} />
           <Route path="/me/guardianship" component={Guardianship} />
           <Route path="/passkey" component={Passkey} />
           <Route path="/me/consents/:consentId/:action" component={ConfirmChange} />
