@@ -15,6 +15,9 @@ import {
 } from "./decisions.js";
 import { LogApplier, type RpcLog, type WatchedContracts } from "./internal/applyLogs.js";
 import {
+  decode,
+  grantPosition,
+  upgradeViewLayout,
   ViewState,
   type BatchView,
   type ConsentView,
@@ -41,6 +44,11 @@ export type IndexerConfig = {
   pollIntervalMs?: number;
   /** Most blocks fetched by one eth_getLogs during catch-up. */
   maxBlockRange?: number;
+  /**
+   * Entries each disk view (identities, keys, consents, credentials, lookups) keeps cached in
+   * memory. The gateway's memory is bounded by this, not by the district's size. Default 50,000.
+   */
+  cacheEntries?: number;
   logger?: Logger;
 };
 
@@ -87,7 +95,7 @@ export type IdentityCheck = {
  */
 export class Indexer {
   // Replaced, not mutated, when the view is reloaded from disk after a failed write.
-  private state = new ViewState();
+  private state: ViewState;
   private applier: LogApplier;
   private indexed = -1;
   /** Hash of block `indexed`, to notice if the chain under the view changed (a reorg or a reset). */
@@ -108,6 +116,7 @@ export class Indexer {
     private readonly db: Level<string, unknown>,
     private readonly config: IndexerConfig,
   ) {
+    this.state = new ViewState(db, config.cacheEntries ?? DEFAULT_CACHE_ENTRIES);
     this.applier = new LogApplier(this.state, config.contracts);
     this.health = new StoreHealth({
       part: "index",
@@ -134,8 +143,10 @@ export class Indexer {
   }
 
   private async loadView(): Promise<void> {
-    const state = new ViewState();
-    for await (const [key, value] of this.db.iterator()) if (!key.startsWith("m:")) state.load(key, value);
+    // Only the small views are read at start; the ones that grow with the district stay on disk,
+    // so a restart does not scale with the number of citizens.
+    const state = new ViewState(this.db, this.config.cacheEntries ?? DEFAULT_CACHE_ENTRIES);
+    await state.loadMemory();
     const stored = (await this.db.get("m:block")) as number | undefined;
     this.indexed = stored ?? (this.config.fromBlock ?? 0) - 1;
     this.indexedHash = (await this.db.get("m:hash")) as string | undefined;
@@ -203,6 +214,12 @@ export class Indexer {
     } catch (cause) {
       throw new NodeError("INDEX_STORAGE", `The index at ${config.dir} cannot be opened.`, { cause });
     }
+    try {
+      await upgradeViewLayout(db);
+    } catch (cause) {
+      await db.close();
+      throw new NodeError("INDEX_STORAGE", `The index at ${config.dir} cannot be brought to the current layout.`, { cause });
+    }
     const indexer = new Indexer(db, config);
     await indexer.loadView();
     return indexer;
@@ -256,44 +273,51 @@ export class Indexer {
 
   private async syncOnce(): Promise<void> {
     this.health.assertOk();
-    let head: number;
-    try {
-      head = Number(BigInt(await this.config.rpc.request<string>("eth_blockNumber")));
-    } catch (cause) {
-      this.fail("CHAIN_UNREACHABLE");
-      throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_blockNumber.", { cause });
-    }
+    // The head and the continuity check, then each range's logs and its last block, are asked for
+    // together: two round trips for a new block instead of four in a row. While a new head is not
+    // indexed the gateway holds every access (INDEX_BEHIND after indexWaitMs); under a stream of
+    // accesses the gateway's own access-log anchors seal a block a second, and four round trips
+    // through a busy event loop outlasted the wait, so accesses were refused in bursts.
+    const [head] = await Promise.all([
+      this.config.rpc.request<string>("eth_blockNumber").then(
+        (hex) => Number(BigInt(hex)),
+        (cause: unknown) => {
+          this.fail("CHAIN_UNREACHABLE");
+          throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_blockNumber.", { cause });
+        },
+      ),
+      this.checkContinuity(),
+    ]);
     this.head = Math.max(this.head, head);
     this.lastHeadAt = Date.now();
-    await this.checkContinuity();
     const range = this.config.maxBlockRange ?? 2_000;
     while (this.indexed < head && !this.closed) {
       const from = this.indexed + 1;
       const to = Math.min(head, from + range - 1);
-      let logs: RpcLog[];
-      try {
-        logs = await this.config.rpc.request<RpcLog[]>("eth_getLogs", [
-          { fromBlock: toQuantity(from), toBlock: toQuantity(to), address: this.applier.addresses() },
-        ]);
-      } catch (cause) {
-        this.fail("CHAIN_UNREACHABLE");
-        throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_getLogs.", { cause });
-      }
+      const [logs, toHash] = await Promise.all([
+        this.config.rpc.request<RpcLog[]>("eth_getLogs", [{ fromBlock: toQuantity(from), toBlock: toQuantity(to), address: this.applier.addresses() }]).catch((cause: unknown) => {
+          this.fail("CHAIN_UNREACHABLE");
+          throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_getLogs.", { cause });
+        }),
+        this.blockHash(to),
+      ]);
+      const toTime = this.lastBlockTime;
       logs.sort((x, y) => Number(BigInt(x.blockNumber) - BigInt(y.blockNumber)) || Number(BigInt(x.logIndex) - BigInt(y.logIndex)));
       await this.addBlockTimes(logs);
       const ops: LevelOp[] = [];
       for (const log of logs) if (!log.removed) this.applier.apply(log, ops);
-      const toHash = await this.blockHash(to);
-      ops.push({ type: "put", key: "m:block", value: to }, { type: "put", key: "m:hash", value: toHash }, { type: "put", key: "m:time", value: this.lastBlockTime });
+      this.state.finishRange(ops);
+      ops.push({ type: "put", key: "m:block", value: to }, { type: "put", key: "m:hash", value: toHash }, { type: "put", key: "m:time", value: toTime });
       try {
         await this.db.batch(ops as Array<{ type: "put"; key: string; value: unknown } | { type: "del"; key: string }>);
       } catch (cause) {
         // Memory is now ahead of disk: stop answering until the view is reloaded from disk.
         throw this.health.fail(cause);
       }
+      this.state.commit();
       this.indexed = to;
       this.indexedHash = toHash;
-      this.indexedTime = this.lastBlockTime;
+      this.indexedTime = toTime;
       for (const listener of this.listeners) listener(to);
     }
     if (this.error !== undefined) this.config.logger?.info({ event: "index-recovered", block: this.indexed }, "index following the chain again");
@@ -424,16 +448,15 @@ export class Indexer {
 
   /** The active guardians of `citizen` now. */
   guardiansOf(citizen: string, now: bigint): GuardianView[] {
-    const c = citizen.toLowerCase();
-    return [...this.state.guardians.values()].filter((v) => v.citizen === c && !v.removed && now < v.expiresAt);
+    return this.state.guardiansOfCitizen(citizen.toLowerCase()).filter((v) => !v.removed && now < v.expiresAt);
   }
 
   /** Citizens for which `guardian` is an active guardian now. */
   wardsOf(guardian: string, now: bigint): string[] {
-    const g = guardian.toLowerCase();
-    const out: string[] = [];
-    for (const v of this.state.guardians.values()) if (v.guardian === g && !v.removed && now < v.expiresAt) out.push(v.citizen);
-    return out;
+    return this.state
+      .guardianshipsOf(guardian.toLowerCase())
+      .filter((v) => !v.removed && now < v.expiresAt)
+      .map((v) => v.citizen);
   }
 
   /** IdentityRegistry.authorizes: controller, or a guardian covering `scopes`. */
@@ -455,12 +478,34 @@ export class Indexer {
     return this.state.statutory.get(grantId.toLowerCase());
   }
 
+  /** Every consent the citizen gave, in grant order (a citizen gives few). */
   consentsOfCitizen(citizen: string): ConsentView[] {
-    return [...(this.state.consentsByCitizen.get(citizen.toLowerCase()) ?? [])].map((id) => this.state.consents.get(id)!);
+    return (this.state.consentsByCitizen.get(citizen.toLowerCase()) ?? []).map((id) => this.state.consents.get(id)!);
   }
 
+  /** Every consent granted to `agency`, in grant order (the whole list; for a page, {@link consentsOfAgencyPage}). */
   consentsOfAgency(agency: string): ConsentView[] {
-    return [...(this.state.consentsByAgency.get(agency.toLowerCase()) ?? [])].map((id) => this.state.consents.get(id)!);
+    return (this.state.consentsByAgency.get(agency.toLowerCase()) ?? []).map((id) => this.state.consents.get(id)!);
+  }
+
+  /**
+   * One page of the consents granted to `agency`, in grant order, after the consent at grant
+   * position `after` ([block, log index]) when given. An agency may hold a million: the page is
+   * read from the index's ordered keys, never the whole list. Consents of the range being indexed
+   * right now appear once it is written.
+   */
+  async consentsOfAgencyPage(agency: string, limit: number, after?: readonly [number, number]): Promise<{ consents: ConsentView[]; more: boolean }> {
+    const prefix = `xa:${agency.toLowerCase()}:`;
+    const ids: string[] = [];
+    const from = after ? { gt: prefix + grantPosition(after[0], after[1]) } : { gte: prefix };
+    for await (const id of this.db.values({ ...from, lt: prefix.slice(0, -1) + ";", limit: limit + 1 })) ids.push(id as unknown as string);
+    const more = ids.length > limit;
+    return { consents: ids.slice(0, limit).map((id) => this.state.consents.get(id) ?? decode<ConsentView>(this.db.getSync(`c:${id}`))), more };
+  }
+
+  /** Entries of the disk views held in memory now (for the footprint figures; bounded by `cacheEntries`). */
+  cachedEntries(): number {
+    return this.state.cachedEntries();
   }
 
   /** Every statutory grant, in the order they were granted (the auditor's review list). */
@@ -575,6 +620,8 @@ export class Indexer {
     await this.db.close();
   }
 }
+
+const DEFAULT_CACHE_ENTRIES = 50_000;
 
 function toQuantity(n: number): string {
   return "0x" + n.toString(16);

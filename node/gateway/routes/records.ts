@@ -4,7 +4,7 @@ import type { ConsentView, StatutoryView } from "../../indexer/index.js";
 import { LAPSE_CODES, type Lapse } from "../../indexer/decisions.js";
 import { gatewayRoutes } from "@imi-ledger/sdk";
 import { recordJson } from "../schemas.js";
-import { consentPage } from "../internal/consentPage.js";
+import { consentPage, consentPageFrom } from "../internal/consentPage.js";
 
 const STATUS = ["none", "active", "paused", "revoked"] as const;
 
@@ -71,7 +71,7 @@ export const recordRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
     },
     async (request) => {
       const agency = ctx.requireStaff(request, "agency");
-      const page = consentPage(indexer.consentsOfAgency(agency), request.query);
+      const page = await consentPageFrom((limit, after) => indexer.consentsOfAgencyPage(agency, limit, after), request.query);
       return { agency, consents: page.consents.map(consentOut), next: page.next };
     },
   );

@@ -52,7 +52,7 @@ export class LogApplier {
     return this.nameOf.get(lc(log.address)) === "identityRegistry" && lc(log.topics[0]) === GUARDIAN_ADDED_TOPIC;
   }
 
-  /** Applies one log to the in-memory state and appends the matching LevelDB ops. */
+  /** Applies one log to the view (memory, or a disk view's pending entries) and appends the matching LevelDB ops. */
   apply(log: RpcLog, ops: LevelOp[]): void {
     const address = lc(log.address);
     const iface = this.byAddress.get(address);
@@ -80,6 +80,7 @@ export class LogApplier {
         if (!v) break;
         v.commitment = lc(a.commitment);
         v.level = Number(a.level);
+        s.identities.set(v.citizen, v);
         ops.push({ type: "put", key: `id:${v.citizen}`, value: encode(v) });
         break;
       }
@@ -91,6 +92,7 @@ export class LogApplier {
         ops.push({ type: "del", key: `key:${v.controller}` });
         v.controller = lc(a.newController);
         s.keys.set(v.controller, v.citizen);
+        s.identities.set(v.citizen, v);
         ops.push({ type: "put", key: `id:${v.citizen}`, value: encode(v) }, { type: "put", key: `key:${v.controller}`, value: v.citizen });
         break;
       }
@@ -98,6 +100,7 @@ export class LogApplier {
         const v = s.identities.get(lc(a.citizen));
         if (!v) break;
         v.status = 2;
+        s.identities.set(v.citizen, v);
         ops.push({ type: "put", key: `id:${v.citizen}`, value: encode(v) });
         break;
       }
@@ -105,7 +108,7 @@ export class LogApplier {
         const id = `${lc(a.citizen)}:${lc(a.guardian)}`;
         if (log.blockTimestamp === undefined) throw new Error(`GuardianAdded in block ${block} arrived without its block time`);
         const v = { citizen: lc(a.citizen), guardian: lc(a.guardian), scopes: BigInt(a.scopes), expiresAt: BigInt(a.expiresAt), removed: false, addedAt: BigInt(log.blockTimestamp) };
-        s.guardians.set(id, v);
+        s.putGuardian(id, v);
         ops.push({ type: "put", key: `g:${id}`, value: encode(v) });
         break;
       }
@@ -158,8 +161,7 @@ export class LogApplier {
           grantedLogIndex: Number(BigInt(log.logIndex)),
           updatedBlock: block,
         };
-        s.putConsent(v);
-        ops.push({ type: "put", key: `c:${v.consentId}`, value: encode(v) });
+        s.putConsent(v, ops);
         break;
       }
       case "consentRegistry.ConsentStatusChanged": {
@@ -167,6 +169,7 @@ export class LogApplier {
         if (!v) break;
         v.status = Number(a.status) as ConsentStatus;
         v.updatedBlock = block;
+        s.consents.set(v.consentId, v);
         ops.push({ type: "put", key: `c:${v.consentId}`, value: encode(v) });
         break;
       }
@@ -178,6 +181,7 @@ export class LogApplier {
           v.confirmed = true;
           v.updatedBlock = block;
         } else v.uses = Number(a.uses);
+        s.consents.set(v.consentId, v);
         ops.push({ type: "put", key: `c:${v.consentId}`, value: encode(v) });
         break;
       }
@@ -233,8 +237,7 @@ export class LogApplier {
           batchRoot: "0x" + "0".repeat(64),
           reason: 0,
         };
-        s.putCredential(v);
-        ops.push({ type: "put", key: `cr:${v.credentialHash}`, value: encode(v) });
+        s.putCredential(v, ops);
         break;
       }
       case "credentialRegistry.CredentialStatusChanged": {
@@ -259,8 +262,7 @@ export class LogApplier {
         if (!v) break;
         v.status = Number(a.status) as IssuerStatus;
         v.reason = Number(a.reason);
-        s.putCredential(v);
-        ops.push({ type: "put", key: `cr:${hash}`, value: encode(v) });
+        s.putCredential(v, ops);
         break;
       }
       case "credentialRegistry.BatchAnchored": {
