@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { Block, createBlockHeader, type HeaderData } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
-import { Caches, CacheType, MerkleStateManager } from "@ethereumjs/statemanager";
+import { Caches, CacheType } from "@ethereumjs/statemanager";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { Account, Address, bytesToBigInt, bytesToHex, createAddressFromString, hexToBytes, KECCAK256_RLP, ValueEncoding } from "@ethereumjs/util";
 import { Bloom, createVM, encodeReceipt, runTx, type RunTxResult, type VM } from "@ethereumjs/vm";
@@ -12,6 +12,7 @@ import { StoreHealth, type PartStatus } from "../../storage/StoreHealth.js";
 import { decodeTransaction, feeFields, MAX_NONCE_GAP, MAX_TX_BYTES, rulesCallData, touchesRules } from "./admission.js";
 import { encodeReceipts, readBlockRecord, sealHeader, type BlockRecord, type StoredReceipt } from "./blocks.js";
 import { BlockCache } from "./BlockCache.js";
+import { BlockStateManager } from "./BlockStateManager.js";
 import { blockContext, runCallTx, StateReader, type CallRequest, type StateOverride } from "./calls.js";
 import type { GenesisConfig } from "./config.js";
 import { addressOfKey, createChainCommon, initHashing } from "./crypto.js";
@@ -236,7 +237,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       storage: { type: CacheType.LRU, size: 1_000 },
       code: { type: CacheType.LRU, size: 1_000 },
     });
-    const stateManager = new MerkleStateManager({ common, trie, caches });
+    const stateManager = new BlockStateManager({ common, trie, caches, nodes: stateDb });
     let head: BlockRecord;
     if (storedGenesis === undefined) {
       head = await writeGenesis(genesis, common, stateManager, stateDb, store);
