@@ -70,6 +70,20 @@ describe("allowlist synchroniser", () => {
     await (await rules.getFunction("disallow")(newcomer.address)).wait();
   }, 120_000);
 
+  it("after a migration the replay starts from the list at the move; a replay missing events is refused and changes nothing", async () => {
+    const inStep = await syncAllowlistOnce(options());
+    const before = await localList();
+    // The network the state moved to has none of AccountRules' earlier events.
+    const fromBlock = Number(await network.provider.getBlockNumber()) + 1;
+    const error = await syncAllowlistOnce({ ...options(), fromBlock }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "ALLOWLIST_RULES_INCOMPLETE", details: { count: inStep.allowlist.length, replayed: 0 } });
+    expect(await localList()).toEqual(before);
+    // With the list as it stood at the move (migration.json), the round is complete.
+    const moved = await syncAllowlistOnce({ ...options(), fromBlock, initial: inStep.allowlist });
+    expect(moved).toMatchObject({ inStep: true, allowlist: inStep.allowlist });
+    expect(moved.validators[0]).toMatchObject({ ok: true, added: [], removed: [] });
+  }, 120_000);
+
   it("the PERM methods refuse bad input with nothing changed, and are absent unless permApi is on", async () => {
     const before = await localList();
     expect((await validator.rpc("perm_addAccountsToAllowlist", [["0x1234"]])).error?.code).toBe(-32602);
