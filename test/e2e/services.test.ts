@@ -92,7 +92,7 @@ describe("services story: a marriage, a restart, an agency told at once", { time
       },
     });
     await agencyLogin();
-    await agency.registerWebhook({ url: hookUrl, events: ["consent.granted", "consent.revoked", "life-event", "data-request"] });
+    await agency.registerWebhook({ url: hookUrl, events: ["consent.granted", "consent.paused", "consent.resumed", "consent.revoked", "consent.expired", "life-event", "data-request"] });
     // Wei is served by the benefits office under her consent; Min is not.
     weiConsent = (await grantConsent({ dataDir, key: wei.key, agency: agencyAddress, scopes: "address", purpose: "social-benefits", for: "365d", yes: true })).consentId;
   }, 600_000);
@@ -185,6 +185,22 @@ describe("services story: a marriage, a restart, an agency told at once", { time
     await expect(agency.acknowledgeDelivery({ id: `0x${"ab".repeat(32)}` })).rejects.toMatchObject({ code: "DELIVERY_NOT_FOUND" });
     const life = accepted().find((r) => r.payload.event === "life-event")!;
     await expect(agency.acknowledgeDelivery({ id: life.payload.id })).rejects.toMatchObject({ code: "DELIVERY_NOT_ACKNOWLEDGEABLE" });
+  });
+
+  it("a consent paused, resumed and left to run out reaches the agency as it happens; the expiry asks it to delete, as a revocation does", async () => {
+    // Fang gives the benefits office a short consent: 25 s, long enough to pause and resume it first.
+    const { consentId } = await grantConsent({ dataDir, key: fang.key, agency: agencyAddress, scopes: "address", purpose: "social-benefits", for: "25s", yes: true });
+    await changeConsent("pause", { dataDir, key: fang.key, consentId, yes: true });
+    await changeConsent("resume", { dataDir, key: fang.key, consentId, yes: true });
+    // In the order the changes were made (two deliveries sent in one pass may arrive either way round).
+    const at = (r: { payload: WebhookPayload }) => (r.payload.data.block as number | undefined) ?? Number.MAX_SAFE_INTEGER;
+    const about = () => accepted().filter((r) => r.payload.data.consentId === consentId.toLowerCase()).sort((a, b) => at(a) - at(b));
+    const events = await waitFor(async () => about().map((r) => r.payload.event), (e) => e.includes("consent.expired"), "the expiry webhook", 120_000);
+    expect(events).toEqual(["consent.granted", "consent.paused", "consent.resumed", "consent.expired"]);
+    const expired = about().find((r) => r.payload.event === "consent.expired")!;
+    expect(expired.payload).toMatchObject({ ackRequested: true, data: { asks: "delete-cached-data", citizen: fang.citizen!.toLowerCase() } });
+    const view = await againOnReset(async () => (await citizenClient(dataDir, node, fang)).getCitizenDataRequests());
+    expect(view.notices.map((n) => [n.event, n.state])).toEqual([["consent.expired", "delivered"]]);
   });
 
   it("her deletion request reaches the agency the same way, is tracked, and shows the answer; an agency that holds nothing of hers is refused", async () => {

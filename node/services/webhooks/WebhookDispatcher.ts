@@ -114,15 +114,16 @@ export class WebhookDispatcher {
     const from = (cursor ?? (subs.length > 0 ? Math.min(...subs.map((s) => s.fromBlock)) : head)) + 1;
     const seen = new Map<string, ConsentSeen>();
     const events: NewEvent[] = [];
-    const tell = (c: ConsentSeen, event: WebhookEvent, block: number) => {
+    // `block`: where the change was made; an expiry has none (its key is the end it reached).
+    const tell = (c: ConsentSeen, event: WebhookEvent, block?: number) => {
       const asks = WEBHOOK_ACK_EVENTS.includes(event);
       events.push({
-        key: `consent:${c.consentId}:${event}:${block}`,
+        key: `consent:${c.consentId}:${event}:${block ?? c.validUntil}`,
         event,
         agency: c.agency,
         citizen: c.citizen,
         ackRequested: asks,
-        data: { consentId: c.consentId, citizen: c.citizen, purpose: c.purpose, scopes: c.scopes, validUntil: c.validUntil, block, ...(asks ? { asks: "delete-cached-data" } : {}) },
+        data: { consentId: c.consentId, citizen: c.citizen, purpose: c.purpose, scopes: c.scopes, validUntil: c.validUntil, ...(block !== undefined ? { block } : {}), ...(asks ? { asks: "delete-cached-data" } : {}) },
       });
     };
     if (from <= head && subs.length > 0) {
@@ -165,7 +166,7 @@ export class WebhookDispatcher {
       const c = seen.get(id) ?? (await this.o.store.consent(id));
       if (!c) continue;
       expiredTold.push(c);
-      if (c.status !== ConsentStatus.Revoked) tell(c, "consent.expired", c.validUntil);
+      if (c.status !== ConsentStatus.Revoked) tell(c, "consent.expired");
     }
     const made = await this.o.store.recordConsents({ seen: [...seen.values()], expiredTold, events, ...(from <= head && (cursor !== undefined || subs.length > 0) ? { cursor: head } : {}) }, this.now());
     if (made > 0) this.o.logger.info({ event: "webhooks_queued", count: made }, "consent changes put in the webhook outbox");
