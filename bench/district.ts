@@ -138,6 +138,13 @@ try {
   const citizenKey = (await createKeys({ dataDir, name: "bench-citizen" })).address;
   const agencyKey = (await createKeys({ dataDir, name: "bench-agency" })).address;
   await grantRole({ dataDir, role: "agency", account: agencyKey });
+  // An agency receives only what it registered for a purpose (AgencyRegistry).
+  const { registerAgency } = await import("../cli/commands/agency/register.js");
+  await registerAgency({
+    dataDir,
+    account: agencyKey,
+    registration: { name: { "zh-CN": "住房保障局", en: "Housing Bureau" }, contact: "housing@district.example", legalBasis: { "zh-CN": "住房保障条例", en: "Housing Benefit Regulation" }, purposes: [{ id: "housing-benefit", categories: ["address"], name: { "zh-CN": "住房补贴", en: "Housing benefit" } }] },
+  } as never);
 
   const onboarding: Array<Record<string, unknown>> = [];
   const accesses: Array<Record<string, unknown>> = [];
@@ -199,7 +206,7 @@ else {
   for (const o of figures.onboarding as Array<Record<string, unknown>>)
     console.log(`onboarding ${String(o.from).padStart(9)} → ${String(o.to).padEnd(9)} ${o.citizens_per_s} citizens/s  ${o.seconds} s  batches ${o.batches}  stages ${JSON.stringify(o.stages_s)}`);
   console.log(`onboarding total         ${figures.onboarding_total_s} s, ${figures.onboarding_citizens_per_s} citizens/s  (target ≥ 2,050/s)`);
-  for (const a of figures.accesses as Array<Record<string, unknown>>) console.log(`accesses at ${String(a.citizens).padStart(9)}   ${a.per_s}/s  p99 ${a.p99_ms} ms  (non-2xx ${a.non_2xx}${a.refused ? `, refused ${a.refused}` : ""})`);
+  for (const a of figures.accesses as Array<Record<string, unknown>>) console.log(`accesses at ${String(a.citizens).padStart(9)}   ${a.per_s}/s  p99 ${a.p99_ms} ms  (non-2xx ${a.non_2xx} ${JSON.stringify(a.refusals)}${a.refused ? `, first refused ${a.refused}` : ""})`);
   console.log(`revocation → refusal     ${figures.revocation_to_refusal_ms} ms`);
   console.log(`disk per citizen (bytes) ${JSON.stringify(figures.disk)}`);
   console.log(`node peak RSS            ${figures.peak_rss_mb} MB  (target ≤ 1,024)`);
@@ -221,16 +228,29 @@ async function measureAccess(n: Up, c: { token: string; body: string }, seconds:
   const prefix = randomBytes(16).toString("hex");
   let counter = 0;
   const headers = () => ({ "content-type": "application/json", authorization: `Bearer ${c.token}`, "x-imi-nonce": `0x${prefix}${(++counter).toString(16).padStart(32, "0")}`, "x-imi-issued-at": String(Math.floor(Date.now() / 1000)) });
+  // Every refusal's code is counted: a count of non-2xx alone once hid why a whole run was refused.
+  const refusals: Record<string, number> = {};
+  const onResponse = (status: number, body: string) => {
+    if (status < 300) return;
+    let code = `HTTP_${status}`;
+    try {
+      code = `${status} ${(JSON.parse(body) as { code?: string }).code ?? "?"}`;
+    } catch {
+      // not JSON
+    }
+    refusals[code] = (refusals[code] ?? 0) + 1;
+  };
   const run = (duration: number) =>
     new Promise<autocannon.Result>((resolve, reject) => {
-      autocannon({ url: `${n.gatewayUrl}/v1/access/data`, connections: 20, duration, requests: [{ method: "POST", body: c.body, setupRequest: (r) => ({ ...r, headers: headers() }) }] }, (err, res) => (err ? reject(err) : resolve(res)));
+      autocannon({ url: `${n.gatewayUrl}/v1/access/data`, connections: 20, duration, requests: [{ method: "POST", body: c.body, setupRequest: (r) => ({ ...r, headers: headers() }), onResponse }] }, (err, res) => (err ? reject(err) : resolve(res)));
     });
   // One request first: a refusal here says why (its code), where autocannon only counts it.
   const probe = await fetch(`${n.gatewayUrl}/v1/access/data`, { method: "POST", headers: headers(), body: c.body });
   const probeCode = probe.ok ? undefined : ((await probe.json().catch(() => ({}))) as { code?: string }).code ?? `HTTP_${probe.status}`;
   await run(1);
+  for (const k of Object.keys(refusals)) delete refusals[k];
   const r = await run(seconds);
-  return { per_s: Math.round(r["2xx"] / seconds), p99_ms: r.latency.p99, p50_ms: r.latency.p50, non_2xx: r.non2xx, ...(probeCode ? { refused: probeCode } : {}) };
+  return { per_s: Math.round(r["2xx"] / seconds), p99_ms: r.latency.p99, p50_ms: r.latency.p50, non_2xx: r.non2xx, refusals: { ...refusals }, ...(probeCode ? { refused: probeCode } : {}) };
 }
 
 async function revocationToRefusal(n: Up, c: { grantId: string; token: string; body: string }): Promise<number> {
