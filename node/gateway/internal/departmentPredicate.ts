@@ -9,14 +9,17 @@ import {
   departmentAnswerTypes,
   IMI_ROLES,
   predicateHash,
-  sourcedPredicateAnswerTypedData,
+  GATEWAY_DOMAIN_NAME,
+  sourcedPredicateAnswerTypes,
   type DepartmentAnswerEnvelope,
   type Hex,
   type PredicateAnswer,
 } from "@imi-ledger/sdk";
+import { TypedDataEncoder } from "ethers";
 import type { Department, RecordPredicate } from "../../vault/index.js";
 import type { GatewayContext } from "./GatewayContext.js";
-import { fastTypedDataHasher, recoverSigner, type FastStructHasher } from "./fastTypedData.js";
+import { fastDigestOf, fastStructHasher, fastTypedDataHasher, keccak, recoverSigner, toHex, type FastStructHasher } from "./fastTypedData.js";
+import { predicateAnswerStructHash } from "./predicateAnswer.js";
 
 export type DepartmentRefusal = "DEPARTMENT_UNAVAILABLE" | "DEPARTMENT_NOT_TRUSTED" | "DEPARTMENT_ANSWER_INVALID";
 export type DepartmentOutcome = { result: boolean; source: DepartmentAnswerEnvelope } | { refused: DepartmentRefusal } | { noRecord: true };
@@ -67,7 +70,19 @@ export async function askDepartment(ctx: GatewayContext, department: Department,
   return { result: a.result, source: envelope };
 }
 
+// hashStruct(SourcedPredicateAnswer) = keccak(typeHash ‖ hashStruct(answer) ‖ hashStruct(source) ‖ keccak(sourceSignature)),
+// EIP-712's encoding of two nested structs and a bytes field, on the fast path like the gateway's own answer.
+// Built on first use: the WASM keccak is loaded when the app is built, after this module is imported.
+let departmentStruct: FastStructHasher | undefined;
+let sourcedTypeHash: Uint8Array | undefined;
+
 /** The gateway's signature over the whole: its own signed answer, the department's answer and its signature. */
 export function signSourced(ctx: GatewayContext, answer: PredicateAnswer, source: DepartmentAnswerEnvelope): Hex {
-  return ctx.options.account.signTypedData(sourcedPredicateAnswerTypedData(ctx.options.chainId, { answer, source: source.answer, sourceSignature: source.signature }));
+  departmentStruct ??= fastStructHasher(departmentAnswerTypes, "DepartmentAnswer");
+  sourcedTypeHash ??= keccak(new TextEncoder().encode(TypedDataEncoder.from(sourcedTypes()).encodeType("SourcedPredicateAnswer")));
+  const signature = Buffer.from(source.signature.slice(2), "hex");
+  const struct = keccak(Buffer.concat([sourcedTypeHash, predicateAnswerStructHash(answer), departmentStruct(source.answer), keccak(signature)]));
+  return ctx.options.account.signDigest(toHex(fastDigestOf(chainDomain(GATEWAY_DOMAIN_NAME, ctx.options.chainId), struct)) as Hex);
 }
+
+const sourcedTypes = () => Object.fromEntries(Object.entries(sourcedPredicateAnswerTypes).map(([k, v]) => [k, [...v]]));

@@ -85,10 +85,42 @@ export type FastStructHasher = (message: Record<string, unknown>) => Uint8Array;
 
 /** A digest function for one flat EIP-712 struct (address, bool, bytes32, uintN, string fields). */
 export function fastTypedDataHasher(domain: TypedDataDomain, types: Record<string, readonly TypedDataField[]>, primaryType: string): FastStructHasher {
+  const structHash = fastStructHasher(types, primaryType);
+  const separator = hexBytes(hashDomain(domain), 32, "domain");
+  const envelope = new Uint8Array(66);
+  envelope[0] = 0x19;
+  envelope[1] = 0x01;
+  envelope.set(separator, 2);
+  return (message) => {
+    envelope.set(structHash(message), 34);
+    return keccak(envelope);
+  };
+}
+
+// Domain separators by their domain's JSON: a gateway signs in a handful of domains.
+const separators = new Map<string, Uint8Array>();
+
+/** The EIP-712 digest of a struct hash in `domain`: keccak("\x19\x01" ‖ domainSeparator ‖ structHash). */
+export function fastDigestOf(domain: TypedDataDomain, structHash: Uint8Array): Uint8Array {
+  const key = JSON.stringify(domain);
+  let separator = separators.get(key);
+  if (!separator) {
+    separator = hexBytes(hashDomain(domain), 32, "domain");
+    if (separators.size < 64) separators.set(key, separator);
+  }
+  const envelope = new Uint8Array(66);
+  envelope[0] = 0x19;
+  envelope[1] = 0x01;
+  envelope.set(separator, 2);
+  envelope.set(structHash, 34);
+  return keccak(envelope);
+}
+
+/** hashStruct for one flat EIP-712 struct: keccak(typeHash ‖ encoded fields), for nesting in another struct. */
+export function fastStructHasher(types: Record<string, readonly TypedDataField[]>, primaryType: string): FastStructHasher {
   const fields = types[primaryType];
   const encodedType = TypedDataEncoder.from(Object.fromEntries(Object.entries(types).map(([k, v]) => [k, [...v]]))).encodeType(primaryType);
   const typeHashBytes = keccak(utf8.encode(encodedType));
-  const separator = hexBytes(hashDomain(domain), 32, "domain");
   const writers = fields.map(({ name, type }): FieldWriter => {
     if (type === "address") return (v, out, at) => writeHex(v, 20, name, out, at);
     if (type === "bytes32") return (v, out, at) => writeHex(v, 32, name, out, at);
@@ -99,15 +131,10 @@ export function fastTypedDataHasher(domain: TypedDataDomain, types: Record<strin
     throw new Error(`fastTypedDataHasher: ${type} is not a flat atomic type`);
   });
   const buffer = Buffer.alloc(32 * (fields.length + 1));
-  const envelope = new Uint8Array(66);
-  envelope[0] = 0x19;
-  envelope[1] = 0x01;
-  envelope.set(separator, 2);
   return (message) => {
     buffer.set(typeHashBytes, 0);
     for (let i = 0; i < fields.length; i++) writers[i](message[fields[i].name], buffer, 32 * (i + 1));
-    envelope.set(keccak(buffer), 34);
-    return keccak(envelope);
+    return keccak(buffer);
   };
 }
 
