@@ -9,7 +9,7 @@ import { Account, Address, bytesToBigInt, bytesToHex, createAddressFromString, h
 import { Bloom, createVM, encodeReceipt, runTx, type RunTxResult, type VM } from "@ethereumjs/vm";
 import { NodeError } from "../../NodeError.js";
 import { StoreHealth, type PartStatus } from "../../storage/StoreHealth.js";
-import { decodeTransaction, feeFields, MAX_NONCE_GAP, MAX_TX_BYTES, rulesCallData, touchesRules } from "./admission.js";
+import { decodeTransaction, feeFields, MAX_NONCE_GAP, MAX_TX_BYTES, rulesCallData, sharedTxCommon, touchesRules } from "./admission.js";
 import { encodeReceipts, readBlockRecord, sealHeader, type BlockRecord, type StoredReceipt } from "./blocks.js";
 import { BlockCache } from "./BlockCache.js";
 import { BlockStateManager } from "./BlockStateManager.js";
@@ -53,6 +53,8 @@ export interface EngineOptions {
  */
 export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Error]; pending: [string] }> {
   readonly common: Common;
+  /** What admitted transactions are decoded with (see sharedTxCommon). */
+  private readonly txCommon: Common;
   readonly chainId: bigint;
   readonly validator: Address;
   readonly genesis: GenesisConfig;
@@ -117,6 +119,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   }) {
     super();
     this.common = args.common;
+    this.txCommon = sharedTxCommon(args.common);
     this.chainId = BigInt(args.genesis.chainId);
     this.genesis = args.genesis;
     this.validator = createAddressFromString(args.genesis.validator);
@@ -388,7 +391,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   /** The admission checks; adds the transaction to the pool. */
   private async admit(raw: Uint8Array): Promise<{ entry: PoolTx; replaced?: PoolTx; evicted?: PoolTx }> {
     if (raw.length > MAX_TX_BYTES) throw new NodeError("CHAIN_TX_OVERSIZED", `oversized data: transaction of ${raw.length} bytes exceeds ${MAX_TX_BYTES}`);
-    const tx = decodeTransaction(raw, this.common, this.chainId);
+    const tx = decodeTransaction(raw, this.txCommon, this.chainId);
     const hash = bytesToHex(tx.hash());
     let sender: Address;
     try {
