@@ -36,6 +36,7 @@ export async function sdkFixture() {
       accessLog: (await c.accessLog.getAddress()) as Hex,
       accountRules: (await c.accountRules.getAddress()) as Hex,
       accessManager: (await c.accessManager.getAddress()) as Hex,
+      agencyRegistry: (await c.agencyRegistry.getAddress()) as Hex,
     },
   };
   const signers = await fx.ethers.getSigners();
