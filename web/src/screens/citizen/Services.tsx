@@ -10,6 +10,9 @@ import { ErrorSummary, fieldError, type FieldError } from "../../components/Erro
 import { Field } from "../Home.js";
 import type { SignedIn } from "../../session.js";
 
+/** The departments the default rules name as issuers; another id is shown as it is. */
+const DEPARTMENTS = new Set(["civil-affairs", "health", "healthcare-security", "human-resources", "public-security", "transport"]);
+
 export function Services() {
   return <SignedInOnly>{(me) => <ServicesScreen me={me} />}</SignedInOnly>;
 }
@@ -81,7 +84,7 @@ function ServicesScreen({ me }: { me: SignedIn }) {
         {s.issuer && (
           <>
             <dt>{t("services.issuer")}</dt>
-            <dd>{s.issuer}</dd>
+            <dd>{DEPARTMENTS.has(s.issuer) ? t(`services.department_${s.issuer}`) : s.issuer}</dd>
           </>
         )}
         <dt>{t("services.kind")}</dt>
