@@ -1,5 +1,5 @@
 // docs/cli.md's walkthrough, run as written against a fresh node: every ```sh line is either
-// `imi …` or `NAME=$(imi … --json | jq -r .field)`, and ```csv <file> blocks are written to disk
+// `imi …` or `NAME=$(imi … --json | jq -r .field)`, and ```csv <file> and ```json <file> blocks are written to disk
 // first. Each command must succeed; variables carry ids from one command to the next.
 import { readFile, writeFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,8 +11,8 @@ type Step = { kind: "run"; line: string } | { kind: "file"; name: string; text: 
 
 function stepsOf(markdown: string): Step[] {
   const steps: Step[] = [];
-  for (const m of markdown.matchAll(/```(sh|csv [^\n]+)\n([\s\S]*?)```/g)) {
-    if (m[1].startsWith("csv ")) steps.push({ kind: "file", name: m[1].slice(4).trim(), text: m[2] });
+  for (const m of markdown.matchAll(/```(sh|csv [^\n]+|json [^\n]+)\n([\s\S]*?)```/g)) {
+    if (m[1].startsWith("csv ") || m[1].startsWith("json ")) steps.push({ kind: "file", name: m[1].slice(m[1].indexOf(" ") + 1).trim(), text: m[2] });
     else for (const line of m[2].split("\n").map((l) => l.trim())) if (line && !line.startsWith("#")) steps.push({ kind: "run", line });
   }
   return steps;

@@ -44,6 +44,17 @@ beforeAll(async () => {
   const registrar = imi(["keys", "create", "--name", "registrar"]).address as string;
   imi(["roles", "grant", "agency", agency]);
   imi(["roles", "grant", "registrar", registrar]);
+  // Agencies ask only for what they registered (docs/cli.md, `imi agency register`).
+  writeFileSync(
+    join(work, "agency.json"),
+    JSON.stringify({
+      name: { "zh-CN": "区民政局", en: "District Civil Affairs Bureau" },
+      contact: "12345",
+      legalBasis: { "zh-CN": "《社会救助暂行办法》第十一条", en: "Interim Measures for Social Assistance, art. 11" },
+      purposes: [{ id: "social-benefits", categories: ["identity", "birth", "address", "income"], name: { "zh-CN": "社会福利审核", en: "Social benefits assessment" } }],
+    }),
+  );
+  imi(["agency", "register", agency, "--file", "agency.json"]);
   const alice = imi(["keys", "create", "--out", "alice.json"]).address as string;
   const citizen = imi(["registrar", "register", "--key", "registrar", "--controller", alice, "--name", "Chan Tai Man", "--birth-date", "1950-02-03", "--district", "Haidian"]).citizen as string;
   imi(["consent", "grant", "--keystore", "alice.json", "--agency", agency, "--scopes", "address,birth", "--purpose", "social-benefits", "--for", "30d", "--yes"]);
