@@ -78,6 +78,7 @@ try {
     const latencies: number[] = [];
     const refused: Record<string, number> = {};
     const until = Date.now() + durationMs;
+    const cpu = process.cpuUsage();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (Date.now() < until) {
@@ -94,20 +95,25 @@ try {
         }
       }),
     );
+    const used = process.cpuUsage(cpu);
+    // CPU time of this one process (node, department server and client alike) per answer: on a shared
+    // machine it moves far less with other load than answers/s do.
+    const cpuMsPerAnswer = Math.round(((used.user + used.system) / 1000 / Math.max(1, latencies.length)) * 10) / 10;
     latencies.sort((a, b) => a - b);
     const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10;
-    return { answers: latencies.length, perSecond: Math.round((latencies.length / durationMs) * 1000), p50ms: at(0.5), p99ms: at(0.99), refused };
+    return { answers: latencies.length, perSecond: Math.round((latencies.length / durationMs) * 1000), p50ms: at(0.5), p99ms: at(0.99), cpuMsPerAnswer, refused };
   }
   // Local, source, local again: load from elsewhere on the machine weighs on both sides alike.
   const local1 = await run("local");
   const source = await run("source");
   const local2 = await run("local");
-  const local = { answers: local1.answers + local2.answers, perSecond: Math.round((local1.perSecond + local2.perSecond) / 2), p50ms: Math.max(local1.p50ms, local2.p50ms), p99ms: Math.max(local1.p99ms, local2.p99ms), refused: { ...local1.refused, ...local2.refused } };
+  const local = { answers: local1.answers + local2.answers, perSecond: Math.round((local1.perSecond + local2.perSecond) / 2), p50ms: Math.max(local1.p50ms, local2.p50ms), p99ms: Math.max(local1.p99ms, local2.p99ms), cpuMsPerAnswer: Math.round(((local1.cpuMsPerAnswer + local2.cpuMsPerAnswer) / 2) * 10) / 10, refused: { ...local1.refused, ...local2.refused } };
   const result = { concurrency, durationMs, loadAverage: loadavg()[0], source, local, ratio: Math.round((source.perSecond / local.perSecond) * 100) / 100 };
   if (json) console.log(JSON.stringify(result));
   else {
-    console.log(`predicate at the source (department): ${source.perSecond} answers/s, p50 ${source.p50ms} ms, p99 ${source.p99ms} ms`);
-    console.log(`predicate on the gateway's vault:     ${local.perSecond} answers/s, p50 ${local.p50ms} ms, p99 ${local.p99ms} ms (mean of two runs around it)`);
+    console.log(`predicate at the source (department): ${source.perSecond} answers/s, p50 ${source.p50ms} ms, p99 ${source.p99ms} ms, ${source.cpuMsPerAnswer} ms CPU per answer`);
+    console.log(`predicate on the gateway's vault:     ${local.perSecond} answers/s, p50 ${local.p50ms} ms, p99 ${local.p99ms} ms, ${local.cpuMsPerAnswer} ms CPU per answer (mean of two runs around it)`);
+    console.log(`CPU per answer, source/local: ${Math.round((source.cpuMsPerAnswer / local.cpuMsPerAnswer) * 100) / 100}`);
     console.log(`ratio source/local: ${result.ratio} at ${concurrency} concurrent requests (load average ${result.loadAverage.toFixed(1)}; refused: source ${JSON.stringify(source.refused)}, local ${JSON.stringify(local.refused)})`);
   }
 } finally {
