@@ -46,6 +46,12 @@ test("Ignition's deployment directory on Hardhat's node: register, relay a signe
   const citizenKey = privateKeyToAccount(generatePrivateKey());
   const citizen = randomBytes32();
   await as(registrar).identity.register({ citizen, controller: citizenKey.address, commitment: randomBytes32(), level: 3 });
+  // Agencies ask only for what they registered: the governor registers the agency for the purpose first.
+  await as(governor).agencies.register({
+    agency: agency.address,
+    profile: { nameZh: "区住房保障中心", nameEn: "District Housing Security Centre", contact: "12345", legalBasisZh: "《公共租赁住房管理办法》第七条", legalBasisEn: "Public Rental Housing Regulation, art. 7" },
+    purposes: [{ purpose: purposeCode("housing"), scopes: 8n, nameZh: "住房保障", nameEn: "Housing" }],
+  });
 
   const wallet = createImiClient({ rpc: node.url, deployment: deploymentDir, account: citizenKey });
   const block = await wallet.request<{ timestamp: Hex }>("eth_getBlockByNumber", ["latest", false]);
