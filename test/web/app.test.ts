@@ -96,7 +96,8 @@ describe("web app: the citizen's main path on a phone", () => {
     expect(await api.json()).toMatchObject({ code: "NOT_FOUND" });
     expect((await fetch(new URL("/assets/missing.js", node.url))).status).toBe(404);
     const directory = (await (await fetch(new URL("/v1/directory", node.url))).json()) as { agencies: Record<string, { "zh-CN": string; en: string }>; categories: unknown[] };
-    expect(directory.agencies[agency.toLowerCase()]).toEqual({ "zh-CN": "区民政局", en: "District Civil Affairs Bureau" });
+    // Named from the agency's registration on chain, which also gives its legal basis.
+    expect(directory.agencies[agency.toLowerCase()]).toMatchObject({ "zh-CN": "区民政局", en: "District Civil Affairs Bureau", legalBasis: { en: "Interim Measures for Social Assistance, arts. 11 and 27" } });
     // Every default category, the enterprise's three (licence, tax, inspection) included.
     expect(directory.categories).toHaveLength(11);
   });
