@@ -13,6 +13,7 @@ import { registerRegistrarCommands } from "./commands/registrar/index.js";
 import { registerIssuerCommands } from "./commands/issuer/index.js";
 import { registerEnterpriseCommands } from "./commands/enterprise/index.js";
 import { registerCreditCommands } from "./commands/credit/index.js";
+import { registerCommunityCommands } from "./commands/community/index.js";
 import { registerConsentCommands } from "./commands/consent/index.js";
 import { registerCitizenCommands } from "./commands/citizen/index.js";
 import { registerAgencyCommands } from "./commands/agency/index.js";
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerIssuerCommands(program);
   registerEnterpriseCommands(program);
   registerCreditCommands(program);
+  registerCommunityCommands(program);
   registerConsentCommands(program);
   registerCitizenCommands(program);
   registerAgencyCommands(program);
