@@ -3,9 +3,12 @@
 // photographs' hashes, returned, resubmitted, approved, completed); each step is a record of kind
 // "approval" in the access log, anchored with it. The applicant sees the steps; the auditor's view
 // holds each step against the log and flags a node past its time limit; `imi audit verify` passes.
+// The node also routes the birth category to a department system named in its imi.json.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import Fastify, { type FastifyInstance } from "fastify";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -18,6 +21,7 @@ import { grantRole } from "../../../cli/commands/roles/grant.js";
 import { registerCitizen } from "../../../cli/commands/registrar/register.js";
 import { listApprovals } from "../../../cli/commands/approvals/approvals.js";
 import { auditVerify } from "../../../cli/commands/auditVerify.js";
+import { LevelVault, vaultHttpPlugin, type Vault } from "../../../node/vault/index.js";
 
 const DAY = 24 * 3600;
 const NODES = [
@@ -39,9 +43,18 @@ describe("approval steps on the record", () => {
   let officer: GatewayClient;
   let citizen: Hex;
   let citizenKey: Hex;
+  // The same node keeps birth records at the civil-affairs department's system, as imi.json says.
+  let civil: { app: FastifyInstance; store: Vault };
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "imi-approvals-"));
+    const token = randomBytes(32).toString("hex");
+    const store = await LevelVault.open({ dir: join(dataDir, "civil-affairs-system"), masterKey: new Uint8Array(randomBytes(32)) });
+    const app = Fastify({ logger: false });
+    await app.register(vaultHttpPlugin, { vault: store, token });
+    civil = { app, store };
+    const url = await app.listen({ host: "127.0.0.1", port: 0 });
+    await writeFile(join(dataDir, "imi.json"), JSON.stringify({ departments: [{ name: "civil-affairs", url, token, categories: ["birth"], account: privateKeyToAccount(`0x${"42".repeat(32)}`).address }] }));
     const config = await loadConfig({ flags: { dataDir, chain: { port: 0 }, gateway: { port: 0 }, anchoring: { intervalMs: 200 }, logLevel: "silent" }, env: {} });
     node = await startImiNode(config, { env: {}, logger: pino({ level: "silent" }) });
     const ring = await openKeyRing(dataDir);
@@ -53,11 +66,20 @@ describe("approval steps on the record", () => {
   });
   afterAll(async () => {
     await node?.close();
+    await civil?.app.close();
+    await civil?.store.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   let id: Hex;
   let stalled: Hex;
+
+  it("imi.json's departments route a category to its owner: the registration's birth date went to civil affairs, not to the gateway's vault", async () => {
+    expect(await civil.store.get(citizen)).toEqual({ birth: { birthDate: "1990-03-07" } });
+    const gatewayVault = node.gateway.vault;
+    expect(await gatewayVault.get(citizen, ["birth"])).toEqual({ birth: { birthDate: "1990-03-07" } });
+    expect(Object.keys((await gatewayVault.get(citizen)) ?? {}).sort()).toEqual(["address", "birth", "identity"].sort());
+  });
 
   it("records each step by which officer and when, into the access log as kind approval, each chained to the one before", async () => {
     const received = await officer.receiveApplication({ applicant: citizen, service: "business-licence", nodes: NODES });
