@@ -6,6 +6,7 @@ import type { LocalAccount } from "@imi-ledger/sdk";
 import type { Indexer } from "../indexer/index.js";
 import type { Departments, Vault } from "../vault/index.js";
 import type { ApprovalBook } from "../approvals/ApprovalBook.js";
+import type { ChainHistory } from "./internal/AgencyBook.js";
 import type { AccessLog } from "./internal/accessLog.js";
 import type { NonceStore } from "./internal/NonceStore.js";
 import type { DirectorySettings } from "./routes/directory.js";
@@ -121,6 +122,8 @@ export type GatewayOptions = {
   departments?: Departments;
   /** Approval steps of service applications (node/approvals), behind /v1/approvals; without it those routes answer 503. */
   approvals?: ApprovalBook;
+  /** After a migration: the retired chain, whose events before the move the network does not have (agency registrations). */
+  history?: ChainHistory;
 };
 
 export type ResolvedGatewayOptions = Omit<GatewayOptions, "limits" | "categories" | "now"> & {

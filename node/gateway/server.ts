@@ -49,6 +49,8 @@ export type GatewayServerConfig = {
   services?: ServicesDesk;
   /** Departments that own data categories at their source (docs/departments.md); the rest stay in `vault`. */
   departments?: DepartmentSettings[];
+  /** After a migration: the retired chain's HTTP JSON-RPC and the deployment's blocks on it (GatewayOptions.history). */
+  history?: { rpc: string; fromBlock: number; toBlock: number };
 };
 
 export type RunningGateway = {
@@ -144,6 +146,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       ...(config.services ? { services: config.services } : {}),
       ...(departments ? { departments } : {}),
       approvals,
+      ...(config.history ? { history: { ...config.history, rpc: httpTransport(config.history.rpc, { timeoutMs: 10_000 }) } } : {}),
       heads,
       logger: config.logger,
     });

@@ -27,6 +27,7 @@ import { Indexer } from "../indexer/index.js";
 import { NodeError } from "../NodeError.js";
 import type { DeploymentManifest } from "./deploy.js";
 import type { KeyRing } from "./keys.js";
+import { readNodeInfo } from "./nodeInfo.js";
 
 export const MIGRATION_FILE = "migration.json";
 
@@ -188,8 +189,12 @@ export async function deploymentOnChain(dataDir: string, existing: DeploymentMan
   return manifest;
 }
 
-/** Starts the retired embedded chain of a data directory on a private loopback port (it serves reads only). */
-async function openRetiredChain(dataDir: string, keys: KeyRing) {
+/**
+ * Starts the retired embedded chain of a data directory on a private loopback port (it serves reads
+ * only). The running node keeps it open for its gateway (agency registrations made before the move)
+ * and names it in node.json, so other commands read it there.
+ */
+export async function openRetiredChain(dataDir: string, keys: KeyRing) {
   return startChain({ dataDir: join(dataDir, "chain"), validatorKey: await keys.privateKey("validator", { create: false }), port: 0, logger: pino({ level: "silent" }) });
 }
 
@@ -198,31 +203,26 @@ async function openRetiredChain(dataDir: string, keys: KeyRing) {
  * short of the export block (the node was stopped before it caught up) or is empty first reads the
  * rest of the retired chain's history from the retired chain itself.
  */
-export async function continueIndexOnSuccessor(options: { dataDir: string; manifest: DeploymentManifest; rpcUrl: string; keys: KeyRing; logger?: Logger }): Promise<void> {
+export async function continueIndexOnSuccessor(options: { dataDir: string; manifest: DeploymentManifest; rpcUrl: string; retiredRpcUrl: string; logger?: Logger }): Promise<void> {
   const continues = options.manifest.continues;
   if (continues === undefined) return;
   const dir = join(options.dataDir, "gateway", "index");
   const at = await Indexer.readPosition(dir);
   if (at.successorChainId === options.manifest.chainId) return;
   if (at.block !== continues.block) {
-    const chain = await openRetiredChain(options.dataDir, options.keys);
+    const { identityRegistry, consentRegistry, credentialRegistry, accessManager } = options.manifest.contracts;
+    const indexer = await Indexer.open({
+      dir,
+      rpc: httpTransport(options.retiredRpcUrl, { timeoutMs: 10_000 }),
+      contracts: { identityRegistry, consentRegistry, credentialRegistry, accessManager: accessManager! },
+      fromBlock: continues.fromBlock,
+      pollIntervalMs: 0,
+      logger: options.logger,
+    });
     try {
-      const { identityRegistry, consentRegistry, credentialRegistry, accessManager } = options.manifest.contracts;
-      const indexer = await Indexer.open({
-        dir,
-        rpc: httpTransport(chain.url, { timeoutMs: 10_000 }),
-        contracts: { identityRegistry, consentRegistry, credentialRegistry, accessManager: accessManager! },
-        fromBlock: continues.fromBlock,
-        pollIntervalMs: 0,
-        logger: options.logger,
-      });
-      try {
-        await indexer.sync();
-      } finally {
-        await indexer.close();
-      }
+      await indexer.sync();
     } finally {
-      await chain.close();
+      await indexer.close();
     }
     options.logger?.info({ event: "index_caught_up_on_retired_chain", from: at.block, to: continues.block }, "index read the rest of the retired chain");
   }
@@ -248,8 +248,10 @@ export async function continueIndexOnSuccessor(options: { dataDir: string; manif
  * block at the export is the one the successor continues (`continues.blockHash`).
  */
 export async function readRetiredChain<T>(dataDir: string, continues: ContinuedChain, keys: KeyRing, read: (provider: JsonRpcProvider) => Promise<T>): Promise<T> {
-  const chain = await openRetiredChain(dataDir, keys);
-  const provider = new JsonRpcProvider(chain.url, continues.chainId, { staticNetwork: true, cacheTimeout: -1 });
+  // The running node holds the retired chain's database and serves it; a stopped node's is started here.
+  const served = (await readNodeInfo(dataDir))?.retiredRpcUrl;
+  const chain = served === undefined ? await openRetiredChain(dataDir, keys) : undefined;
+  const provider = new JsonRpcProvider(served ?? chain!.url, continues.chainId, { staticNetwork: true, cacheTimeout: -1 });
   try {
     const last = (await provider.send("eth_getBlockByNumber", [`0x${continues.block.toString(16)}`, false])) as RpcBlock | null;
     if (last?.hash.toLowerCase() !== continues.blockHash.toLowerCase()) {
@@ -258,6 +260,6 @@ export async function readRetiredChain<T>(dataDir: string, continues: ContinuedC
     return await read(provider);
   } finally {
     provider.destroy();
-    await chain.close();
+    await chain?.close();
   }
 }

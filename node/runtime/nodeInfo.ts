@@ -16,6 +16,8 @@ export type NodeInfo = {
   gateway: string;
   governor: string;
   embeddedChain: boolean;
+  /** After a migration: the retired chain, served read-only by the node (node/runtime/migration.ts). */
+  retiredRpcUrl?: string;
 };
 
 export async function writeNodeInfo(dataDir: string, info: NodeInfo): Promise<void> {

@@ -17,7 +17,7 @@ import type { ImiConfig } from "./config.js";
 import { erasureRegisterPath } from "./backup.js";
 import { ensureDeployment, readManifest, type DeploymentManifest } from "./deploy.js";
 import { openKeyRing, type KeyRing } from "./keys.js";
-import { continueIndexOnSuccessor } from "./migration.js";
+import { continueIndexOnSuccessor, openRetiredChain } from "./migration.js";
 import { allowlistSyncOptions, startAllowlistSync, writeAllowlistSyncStatus } from "./allowlistSync.js";
 import { startLogExport } from "./logExport.js";
 import { assertPortsFree } from "./ports.js";
@@ -134,8 +134,15 @@ export async function startImiNode(
     });
     // From now on the AccountRules contract decides who may send transactions.
     chain?.setAccountRules(manifest.contracts.accountRules);
-    // After a migration the index holds the retired chain's history: it continues at the successor's block 0.
-    if (!chain) await continueIndexOnSuccessor({ dataDir: config.dataDir, manifest, rpcUrl, keys, logger: logger.child({ component: "migration" }) });
+    // After a migration the events before the move stay on the retired chain, served read-only for
+    // as long as the node runs; the index, which holds them, continues at the successor's block 0.
+    let history: { rpc: string; fromBlock: number; toBlock: number } | undefined;
+    if (!chain && manifest.continues) {
+      const retired = await openRetiredChain(config.dataDir, keys);
+      closers.push(() => retired.close());
+      history = { rpc: retired.url, fromBlock: manifest.continues.fromBlock, toBlock: manifest.continues.block };
+      await continueIndexOnSuccessor({ dataDir: config.dataDir, manifest, rpcUrl, retiredRpcUrl: retired.url, logger: logger.child({ component: "migration" }) });
+    }
 
     // The services' store and citizen desk open before the gateway that serves the desk; the engine starts after it.
     const services = await openServices({ dataDir: config.dataDir, logger: logger.child({ component: "services" }) });
@@ -164,6 +171,7 @@ export async function startImiNode(
       directory: config.directory,
       services: services.desk,
       ...(config.departments && { departments: config.departments }),
+      ...(history ? { history } : {}),
     });
     closers.push(() => gateway.close());
 
@@ -227,6 +235,7 @@ export async function startImiNode(
       gateway: gatewayAddress,
       governor,
       embeddedChain: chain !== undefined,
+      ...(history ? { retiredRpcUrl: history.rpc } : {}),
     };
     await writeNodeInfo(config.dataDir, info);
     closers.push(() => removeNodeInfo(config.dataDir));

@@ -9,6 +9,9 @@ import { NodeError } from "../../NodeError.js";
 type RpcLog = { topics: string[]; data: string; blockNumber: string };
 type Localized = { "zh-CN": string; en: string };
 
+/** A retired chain's JSON-RPC and the deployment's blocks on it (node/runtime/migration.ts). */
+export type ChainHistory = { rpc: Transport; fromBlock: number; toBlock: number };
+
 export type AgencyEntry = { agency: string; name: Localized; contact: string; legalBasis: Localized; profileHash: string };
 export type PurposeEntry = { agency: string; purpose: string; scopes: bigint; name: Localized };
 
@@ -23,13 +26,18 @@ export class AgencyBook {
   private applied: number;
   private running: Promise<void> | undefined;
 
+  /** After a migration: the registrations made on the retired chain, read once before the network's own. */
+  private history: ChainHistory | undefined;
+
   constructor(
     private readonly rpc: Transport,
     private readonly address: string,
     fromBlock: number,
     private readonly maxBlockRange = 10_000,
+    history?: ChainHistory,
   ) {
     this.applied = fromBlock - 1;
+    this.history = history;
   }
 
   /** Applies the registry's logs up to `block` (at least). Rejects with CHAIN_UNREACHABLE when the chain does not answer. */
@@ -46,17 +54,24 @@ export class AgencyBook {
   }
 
   private async read(block: number): Promise<void> {
+    if (this.history) {
+      const { rpc, fromBlock, toBlock } = this.history;
+      for (let from = fromBlock; from <= toBlock; from += this.maxBlockRange) for (const log of await this.logs(rpc, from, Math.min(toBlock, from + this.maxBlockRange - 1))) this.apply(log);
+      this.history = undefined;
+    }
     while (this.applied < block) {
       const from = this.applied + 1;
       const to = Math.min(block, from + this.maxBlockRange - 1);
-      let logs: RpcLog[];
-      try {
-        logs = await this.rpc.request<RpcLog[]>("eth_getLogs", [{ address: this.address, topics: [TOPICS], fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}` }]);
-      } catch (cause) {
-        throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_getLogs for the agency registry.", { cause });
-      }
-      for (const log of logs) this.apply(log);
+      for (const log of await this.logs(this.rpc, from, to)) this.apply(log);
       this.applied = to;
+    }
+  }
+
+  private async logs(rpc: Transport, from: number, to: number): Promise<RpcLog[]> {
+    try {
+      return await rpc.request<RpcLog[]>("eth_getLogs", [{ address: this.address, topics: [TOPICS], fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}` }]);
+    } catch (cause) {
+      throw new NodeError("CHAIN_UNREACHABLE", "The chain did not answer eth_getLogs for the agency registry.", { cause });
     }
   }
 

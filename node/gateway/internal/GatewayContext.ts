@@ -88,7 +88,7 @@ export class GatewayContext {
     this.relay = createBaseClient({ rpc: options.rpc, deployment: options.deployment, account: options.account }, options.deployment);
     const registry = options.deployment.contracts.agencyRegistry;
     if (registry) {
-      const book = new AgencyBook(options.rpc, registry, options.deployment.fromBlock ?? 0);
+      const book = new AgencyBook(options.rpc, registry, options.deployment.fromBlock ?? 0, undefined, options.history);
       this.agencyBook = book;
       // Kept at the index's block as it advances, so an access rarely waits for it.
       options.indexer.onIndexed((block) => void book.syncTo(block).catch(() => undefined));

@@ -121,6 +121,7 @@ beforeAll(async () => {
   const node = started.node;
   const exited = started.exited;
   summary = started.summary;
+  expect((summary.demo as { ok: boolean }).ok, JSON.stringify(summary.demo)).toBe(true);
   // The node must be stopped: its state is exported at its head.
   const running = await imi(["--json", "besu-config", "--data-dir", dataDir, "--out", out, "--validators", "1"]);
   expect(running.code).toBe(4);
