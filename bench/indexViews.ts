@@ -77,8 +77,11 @@ if (values.measure) {
 const sizes = values.sizes!.split(",").map(Number).sort((a, b) => a - b);
 const log = (s: string) => !values.json && console.log(s);
 const ifaces = { id: new Interface(identityRegistryAbi), consent: new Interface(consentRegistryAbi), am: new Interface(imiAccessManagerAbi) };
+const fragments = new Map<string, ReturnType<Interface["getEvent"]>>();
 const logOf = (address: string, iface: Interface, event: string, args: unknown[], block: number, logIndex: number): RpcLog => {
-  const { data, topics } = iface.encodeEventLog(event, args);
+  let fragment = fragments.get(event);
+  if (!fragment) fragments.set(event, (fragment = iface.getEvent(event)));
+  const { data, topics } = iface.encodeEventLog(fragment!, args);
   return { address, data, topics, blockNumber: toBeHex(block), logIndex: toBeHex(logIndex) };
 };
 
