@@ -226,6 +226,9 @@ describe("services story: a marriage, a restart, an agency told at once", { time
     const minGw = await citizenClient(dataDir, node, min);
     await expect(minGw.sendDataRequest({ agency: agencyAddress, kind: "correction", details: "wrong address" })).rejects.toMatchObject({ code: "REQUEST_NO_RELATION" });
     expect((await againOnReset(() => minGw.getCitizenDataRequests())).requests).toEqual([]);
+    // Only an agency's session registers endpoints; a citizen's is refused and nothing is registered.
+    await expect(minGw.registerWebhook({ url: hookUrl, events: ["consent.revoked"] })).rejects.toMatchObject({ code: "WRONG_ROLE" });
+    expect((await agency.getAgencyWebhooks()).subscriptions.length).toBe(1);
     // A plain-http endpoint off this machine is refused.
     await expect(agency.registerWebhook({ url: "http://agency.example/hook", events: ["consent.revoked"] })).rejects.toMatchObject({ code: "WEBHOOK_URL_INVALID" });
   });
