@@ -44,6 +44,7 @@ export * from "./typedData/consentTypedData.js";
 export * from "./typedData/enterpriseTypedData.js";
 export * from "./enterprise/unifiedSocialCreditCode.js";
 export * from "./actions/enterprise/registerEnterprise.js";
+export * from "./actions/enterprise/updateEnterpriseRecord.js";
 export * from "./actions/enterprise/getEnterprise.js";
 export * from "./actions/enterprise/appointStaff.js";
 export * from "./actions/enterprise/removeStaff.js";

@@ -2,6 +2,8 @@
 // an enterprise, its legal representative appoints a staff member, the credit authority black-lists it,
 // the public lookup shows the entry, the staff member applies for repair, the authority approves from
 // its queue, and the lookup shows the entry ended. Bad input is refused with a code and sends nothing.
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enterpriseIdOf } from "@imi-ledger/sdk";
 import { grantRole } from "../../cli/commands/roles/grant.js";
@@ -43,9 +45,12 @@ describe("imi enterprise and imi credit", () => {
     ]);
     expect([bad.code, bad.json().error?.code]).toEqual([2, "INVALID_CREDIT_CODE"]);
     expect([notCounter.code, notCounter.json().error?.code]).toEqual([1, "EnterpriseRegistryUnauthorized"]);
-    const ok = await imi(["--json", "enterprise", "register", "--key", "counter-1", "--code", CODE, "--legal-representative", rep, "--name", "示例科技有限公司", ...d]);
-    expect(ok.code).toBe(0);
-    expect(ok.json()).toMatchObject({ ok: true, enterprise: enterpriseIdOf(CODE), code: CODE, legalRepresentative: rep });
+    // The record goes into the vault through the gateway, checked against the commitment just put on chain.
+    const record = join(t.dataDir, "enterprise-record.json");
+    await writeFile(record, JSON.stringify({ licence: { number: "JY44030020260001", kind: "food-business", validUntil: "2030-12-31", status: "valid" }, tax: { standing: "arrears", asOf: "2026-11-30" } }));
+    const ok = await imi(["--json", "enterprise", "register", "--key", "counter-1", "--code", CODE, "--legal-representative", rep, "--name", "示例科技有限公司", "--record", record, ...d]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.json()).toMatchObject({ ok: true, enterprise: enterpriseIdOf(CODE), code: CODE, legalRepresentative: rep, categories: ["enterprise", "licence", "tax"] });
     const again = await imi(["--json", "enterprise", "register", "--key", "counter-1", "--code", CODE, "--legal-representative", rep, ...d]);
     expect(again.json().error?.code).toBe("EnterpriseRegistryAlreadyRegistered");
   });
@@ -94,5 +99,21 @@ describe("imi enterprise and imi credit", () => {
     expect(shown.json()).toMatchObject({ status: "ended", repairs: [{ status: "approved", decisionReason: 201 }] });
     expect((await imi(["--json", "credit", "repair", "queue", ...d])).json()).toMatchObject({ pending: [] });
     expect((await imi(["--json", "credit", "lookup", "--code", CODE, ...d])).json()).toMatchObject({ entries: [{ entryId, status: "ended" }] });
+  });
+
+  it("the counter records the tax paid (new commitment, record in the vault); the legal representative's tracker shows the entry ended and the repair approved", async () => {
+    const record = join(t.dataDir, "enterprise-record-2.json");
+    await writeFile(record, JSON.stringify({ enterprise: { code: CODE }, tax: { standing: "good", asOf: "2026-12-01" } }));
+    const updated = await imi(["--json", "enterprise", "record", CODE, "--key", "counter-1", "--record", record, ...d]);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.json()).toMatchObject({ ok: true, enterprise: enterpriseIdOf(CODE), categories: ["enterprise", "tax"] });
+    const tracker = await imi(["--json", "enterprise", "tracker", CODE, "--key", "rep", ...d]);
+    expect(tracker.code, tracker.stderr).toBe(0);
+    expect(tracker.json()).toMatchObject({
+      ok: true,
+      enterprise: enterpriseIdOf(CODE),
+      viewer: { citizen: rep, asLegalRepresentative: true },
+      credit: { entries: [{ entryId, status: "ended", kind: "black" }], repairs: [{ entryId, status: "approved", decisionReason: 201 }] },
+    });
   });
 });

@@ -4,6 +4,8 @@ import { withKeyOptions, withNodeOptions, type NodeOptions } from "../../interna
 import { table } from "../../internal/output.js";
 import type { RegisterEnterpriseOptions } from "./register.js";
 import type { AppointStaffOptions, RemoveStaffOptions } from "./staff.js";
+import type { UpdateRecordOptions } from "./record.js";
+import type { EnterpriseTrackerOptions } from "./tracker.js";
 
 const day = (seconds: bigint | number) => new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
 
@@ -14,9 +16,35 @@ export function registerEnterpriseCommands(program: Command): void {
     .requiredOption("--code <code>", "the unified social credit code (18 characters)")
     .requiredOption("--legal-representative <citizen>", "the legal representative's citizen id")
     .option("--name <name>", "the registered name (goes into the committed record, never on chain)")
+    .option("--record <file>", "the enterprise's record (JSON: licence, tax, inspection …): committed on chain, stored in the vault through the gateway")
     .action(
       action(async (out, options: RegisterEnterpriseOptions) =>
         out.result(await (await import("./register.js")).registerEnterprise(options), (r) => [`enterprise ${r.code} registered: ${r.enterprise}`, `  legal representative ${r.legalRepresentative}`, `  record salt ${r.salt} (keep it with the record)`]),
+      ),
+    );
+
+  withKeyOptions(withNodeOptions(enterprise.command("record").description("record a changed record: its commitment on chain, the record into the vault (counter key)")), "counter")
+    .argument("<enterprise>", "unified social credit code or enterprise id")
+    .requiredOption("--record <file>", "the whole record as JSON: licence, tax, inspection …")
+    .action(
+      action(async (out, id: string, options: UpdateRecordOptions) =>
+        out.result(await (await import("./record.js")).updateRecord({ ...options, enterprise: id }), (r) => [`record of ${r.enterprise} updated: ${r.categories.join(", ")}`, `  record salt ${r.salt} (keep it with the record)`]),
+      ),
+    );
+
+  withKeyOptions(withNodeOptions(enterprise.command("tracker").description("every access to the enterprise's records, its consents and its credit history (a representative's citizen key)")), "citizen")
+    .argument("<enterprise>", "unified social credit code or enterprise id")
+    .action(
+      action(async (out, id: string, options: EnterpriseTrackerOptions) =>
+        out.result(await (await import("./tracker.js")).enterpriseTracker({ ...options, enterprise: id }), (r) => [
+          `enterprise ${r.enterprise}, seen by ${r.viewer.citizen}${r.viewer.asLegalRepresentative ? " (legal representative)" : " (staff)"}`,
+          ...(r.accesses.length === 0
+            ? ["  no access to its records yet"]
+            : table(["#", "WHEN", "AGENCY", "KIND", "BASIS", "DECISION"], r.accesses.map((a) => [String(a.seq), new Date(a.time).toISOString().slice(0, 19), a.agency, a.kind, a.basis, a.decision === "allowed" ? "allowed" : `denied: ${a.reason}`]))),
+          ...r.consents.map((c) => `  consent ${c.consentId} to ${c.agency}: ${c.status}`),
+          ...r.credit.entries.map((e) => `  ${e.kind} list ${e.list}: entry ${e.entryId} ${e.status}`),
+          ...r.credit.repairs.map((a) => `  repair #${a.repairId} of ${a.entryId}: ${a.status}`),
+        ]),
       ),
     );
 

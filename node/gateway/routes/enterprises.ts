@@ -50,8 +50,8 @@ export const enterpriseRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
       } catch {
         throw badRequest("INVALID_RECORD", "The record must map category names to objects of plain values.");
       }
-      const unknown = Object.keys(record).filter((c) => !ctx.options.categories.includes(c));
-      if (unknown.length > 0) throw badRequest("UNKNOWN_CATEGORY", `Categories this gateway does not know: ${unknown.join(", ")}.`);
+      // The register's own part ("enterprise": code, name) is kept with the rest; an access names
+      // categories by the gateway's list, so a part outside it is stored but never released.
       const commitment = recordCommitment(record, request.body.salt).toLowerCase();
       const onChain = await fromChain(() => getEnterprise(ctx.relay, { enterprise: enterprise as Hex }));
       if (onChain.status !== "active") throw forbidden("ENTERPRISE_INACTIVE", "The enterprise is not registered, or deregistered.");
