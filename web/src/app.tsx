@@ -16,6 +16,7 @@ const CredentialsDisclose = lazy(() => import("./screens/citizen/CredentialsDisc
 const ConsentRequest = lazy(() => import("./screens/citizen/ConsentRequest.js").then((m) => m.ConsentRequest));
 const Identity = lazy(() => import("./screens/citizen/Identity.js").then((m) => m.Identity));
 const Guardianship = lazy(() => import("./screens/citizen/Guardianship.js").then((m) => m.Guardianship));
+const Community = lazy(() => import("./screens/citizen/Community.js").then((m) => m.Community));
 const Passkey = lazy(() => import("./screens/citizen/Passkey.js").then((m) => m.Passkey));
 const MyCode = lazy(() => import("./screens/citizen/MyCode.js").then((m) => m.MyCode));
 const Services = lazy(() => import("./screens/citizen/Services.js").then((m) => m.Services));
@@ -88,6 +89,9 @@ function Header() {
           <a href="/me/guardianship" aria-current={path === "/me/guardianship" ? "page" : undefined}>
             {t("guardianship.title")}
           </a>
+          <a href="/me/community" aria-current={path === "/me/community" ? "page" : undefined}>
+            {t("community.nav")}
+          </a>
         </nav>
       )}
     </header>
@@ -122,6 +126,7 @@ export function App() {
           <Route path="/me/code" component={MyCode} />
           <Route path="/me/services" component={Services} />
           <Route path="/me/guardianship" component={Guardianship} />
+          <Route path="/me/community" component={Community} />
           <Route path="/passkey" component={Passkey} />
           <Route path="/me/consents/:consentId/:action" component={ConfirmChange} />
           <Route path="/me/consents/:consentId/:action/done" component={ChangeDone} />

@@ -6,6 +6,7 @@ import type { ComponentChildren } from "preact";
 import { errorText, formatDateTime, useT } from "../i18n/index.js";
 import type { AccessRecordJson } from "../api/citizen.js";
 import { agencyName, categoryNames, purposeName, type Directory } from "../api/directory.js";
+import { communityFactsOf } from "@imi-ledger/sdk";
 
 export type AccessCardProps = {
   record: AccessRecordJson;
@@ -23,19 +24,21 @@ export type AccessCardProps = {
 export function AccessCard({ record: r, directory, heading: Heading, leadingRows, trailingRows, children }: AccessCardProps) {
   const { t, lang } = useT();
   const allowed = r.decision === "allowed";
+  // A neighbour's view of shared community facts: no agency, purpose or data category, but the facts shown.
+  const community = (r.kind as string) === "community";
   return (
     <li class={`card ${allowed ? "allowed" : "refused"}`} data-seq={r.seq} data-decision={r.decision}>
       <Heading class="card-title">
         <span class={`decision ${allowed ? "allowed" : "refused"}`}>{allowed ? t("accesses.allowed") : t("accesses.refused")}</span>{" "}
-        {agencyName(directory, r.agency, lang) ?? t("accesses.unknownAgency")}
+        {community ? t("community.aNeighbour") : (agencyName(directory, r.agency, lang) ?? t("accesses.unknownAgency"))}
       </Heading>
       <p class="what">{t(`accesses.kind_${r.kind}`)}</p>
       <dl>
         {leadingRows}
         <dt>{t("accesses.purpose")}</dt>
-        <dd>{/^0x0{64}$/.test(r.purpose) ? "—" : (purposeName(directory, r.purpose, lang) ?? t("accesses.unknownPurpose"))}</dd>
+        <dd>{community ? t("community.viewPurpose") : /^0x0{64}$/.test(r.purpose) ? "—" : (purposeName(directory, r.purpose, lang) ?? t("accesses.unknownPurpose"))}</dd>
         <dt>{t("accesses.categories")}</dt>
-        <dd>{r.scopes === "0" ? "—" : categoryNames(directory, r.scopes, lang)}</dd>
+        <dd>{r.scopes === "0" ? "—" : community ? communityFactsOf(r.scopes).map((f) => t(`community.fact_${f}`)).join("、") : categoryNames(directory, r.scopes, lang)}</dd>
         <dt>{t("accesses.when")}</dt>
         <dd>
           <time dateTime={new Date(r.time).toISOString()}>{formatDateTime(r.time, lang)}</time>
