@@ -23,6 +23,7 @@ import { readManifest } from "../../../node/runtime/deploy.js";
 import { openKeyRing } from "../../../node/runtime/keys.js";
 import { checkSuccessor, deploymentOnChain, readMigrationRecord } from "../../../node/runtime/migration.js";
 import { freePort } from "../../helpers/hardhatNode.js";
+import { startTestChain } from "../chain/helpers.js";
 
 const require = createRequire(import.meta.url);
 const ANVIL = join(dirname(require.resolve("@foundry-rs/anvil-linux-amd64/package.json")), "bin", "anvil");
@@ -237,8 +238,21 @@ describe("imi besu-config carries the whole state to a new network", () => {
 
   it("imi up --rpc-url continues on anvil: same decisions, new accesses anchored there, the log verifies across the boundary", async () => {
     const successor = Number(summary.chainId) + 1;
+    // A node that speaks Besu's PERM methods stands in for the validators: the node keeps its allowlist equal to AccountRules.
+    const validator = await startTestChain({ accounts: 1, config: { permApi: true } });
+    await writeFile(join(dataDir, "imi.json"), JSON.stringify({ chain: { validators: [validator.chain.url], allowlistSyncIntervalMs: 500 } }));
     const { node, exited, summary: up } = await startImi(["--data-dir", dataDir, "--rpc-url", anvilUrl, "--chain-port", "0", "--gateway-port", "0"]);
     try {
+      // The allowlist at the move (migration.json) plus anvil's events: the validator's list becomes AccountRules'.
+      const record = (await readMigrationRecord(dataDir))!;
+      const inStep = async () => (JSON.parse(await readFile(join(dataDir, "allowlist-sync.json"), "utf8").catch(() => "{}")) as { round?: { inStep: boolean } }).round?.inStep === true;
+      while (!(await inStep())) await new Promise((resolve) => setTimeout(resolve, 300));
+      const sync = await imi(["--json", "allowlist-sync", "--data-dir", dataDir, "--status"]);
+      expect(sync.code, JSON.stringify(sync.json)).toBe(0);
+      expect((sync.json.status as { round: { allowlist: string[] } }).round.allowlist).toEqual([...record.allowlist].sort());
+      const perm = (await validator.rpc("perm_getAccountsAllowlist")).result as string[];
+      expect(perm.map((a) => getAddress(a)).sort()).toEqual([...record.allowlist].sort());
+
       expect(up).toMatchObject({ ok: true, chainId: successor, embeddedChain: false, deployedNow: false });
       const manifest = (await readManifest(dataDir))!;
       expect(manifest).toMatchObject({ chainId: successor, fromBlock: 0, continues: { chainId: Number(summary.chainId), block: (besu.json.retired as { block: number }).block } });
@@ -262,6 +276,7 @@ describe("imi besu-config carries the whole state to a new network", () => {
     } finally {
       node.kill("SIGINT");
       await exited;
+      await validator.cleanup();
     }
     // Every consent decided before the move decides the same from the index that moved.
     const after = await consentDecisions();
