@@ -686,6 +686,10 @@ export const en = {
     USE_LIMIT_REACHED: "The consent's number of uses is used up.",
     USE_COUNT_UNAVAILABLE: "The service cannot count the consent's uses right now. Nothing was read. Try again later.",
     VAULT_UNAVAILABLE: "The data store is not available right now. Try again later.",
+    // Enterprises (docs/enterprises.md)
+    ENTERPRISES_NOT_DEPLOYED: "This system does not serve enterprises yet.",
+    ENTERPRISE_INACTIVE: "The enterprise is not registered, or has been deregistered.",
+    NOT_REPRESENTATIVE: "You are not the enterprise's legal representative, or not authorised for this.",
     // Departments answering at their source, and approval steps on the record (docs/departments.md)
     DEPARTMENT_UNAVAILABLE: "The department that keeps this data did not answer. Nothing was guessed; try again later.",
     DEPARTMENT_NOT_TRUSTED: "The department's answer was not signed by a key the system trusts, so it was not used.",

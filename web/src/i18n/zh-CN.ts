@@ -686,6 +686,10 @@ export const zhCN: Catalogue = {
     USE_LIMIT_REACHED: "授权的使用次数已用完。",
     USE_COUNT_UNAVAILABLE: "服务暂时无法统计授权的使用次数。没有读取任何数据。请稍后再试。",
     VAULT_UNAVAILABLE: "数据存储暂时不可用。请稍后再试。",
+    // 企业（docs/enterprises.md）
+    ENTERPRISES_NOT_DEPLOYED: "本系统尚未开通企业服务。",
+    ENTERPRISE_INACTIVE: "该企业未登记或已注销。",
+    NOT_REPRESENTATIVE: "您不是该企业的法定代表人，或没有办理此事项的授权。",
     // 部门源头核验与办理环节留痕（docs/departments.md）
     DEPARTMENT_UNAVAILABLE: "保管该数据的部门没有应答。系统不会推测结果，请稍后再试。",
     DEPARTMENT_NOT_TRUSTED: "部门的答复不是由系统信任的密钥签名的，因此未被采用。",
