@@ -12,9 +12,9 @@ const EMPTY = new Uint8Array(0);
  * The producer's state manager: the same as ethereumjs's, but when the block's writes leave the
  * caches for the tries (once per block, at the block's outermost commit), each storage trie and
  * the account trie take all their writes in one batch (putBatch), so every node on the changed
- * paths is hashed once per block instead of once per write. A trie whose batch deletes
- * something is written the ethereumjs way, one write after the other; the roots are the same
- * either way.
+ * paths is hashed once per block instead of once per write. Deletions (rare: a slot or an
+ * account that held something) go the ethereumjs way, one by one, before the batch; a trie's
+ * root does not depend on the order of its writes.
  */
 export class BlockStateManager extends MerkleStateManager {
   private readonly nodes: TrieNodeStore;
@@ -51,14 +51,18 @@ export class BlockStateManager extends MerkleStateManager {
       const address = createAddressFromString(`0x${addressHex}`);
       const account = await this.getAccount(address);
       if (account === undefined) continue;
-      if (writes.some((w) => w.value.length === 0)) {
-        for (const w of writes) await this._writeContractStorage(address, account, w.key, w.value);
-        continue;
+      // A zero written to a slot that was empty before the block (a new struct's zero fields)
+      // changes nothing; a slot that held a value is deleted the ethereumjs way, key by key, and
+      // the rest goes in one batch. The trie's root does not depend on the order of the writes.
+      const trie = this._getStorageTrie(address, account);
+      const live: typeof writes = [];
+      for (const w of writes) {
+        if (w.value.length > 0) live.push(w);
+        else if ((await trie.get(w.key)) !== null) await trie.del(w.key);
       }
-      const entries = writes.map((w) => ({ key: keccak256(w.key), value: RLP.encode(w.value) }));
-      const root = await putBatch(this.nodes, account.storageRoot, entries, this._trie.EMPTY_TRIE_ROOT);
-      // A storage trie ethereumjs already opened for the account moves to the new root too.
-      this._storageTries[bytesToUnprefixedHexKey(keccak256(address.bytes))]?.root(root);
+      const entries = live.map((w) => ({ key: keccak256(w.key), value: RLP.encode(w.value) }));
+      const root = await putBatch(this.nodes, trie.root(), entries, this._trie.EMPTY_TRIE_ROOT);
+      trie.root(root);
       account.storageRoot = root;
       await this.putAccount(address, account);
     }
@@ -66,19 +70,17 @@ export class BlockStateManager extends MerkleStateManager {
 
   private async flushAccounts(items: [string, { accountRLP: Uint8Array | undefined }][]): Promise<void> {
     if (items.length === 0) return;
-    if (items.some(([, elem]) => elem.accountRLP === undefined)) {
-      for (const [addressHex, elem] of items) {
-        const key = unprefixedHexToBytes(addressHex);
-        if (elem.accountRLP === undefined) await this._trie.del(key);
-        else await this._trie.put(key, elem.accountRLP);
+    // EIP-161 deletes touched empty accounts (every block touches the coinbase with a zero fee):
+    // one the trie does not hold changes nothing; a real deletion goes the ethereumjs way.
+    const live: typeof items = [];
+    for (const item of items) {
+      if (item[1].accountRLP !== undefined) live.push(item);
+      else {
+        const key = unprefixedHexToBytes(item[0]);
+        if ((await this._trie.get(key)) !== null) await this._trie.del(key);
       }
-      return;
     }
-    const entries = items.map(([addressHex, elem]) => ({ key: keccak256(unprefixedHexToBytes(addressHex)), value: elem.accountRLP! }));
+    const entries = live.map(([addressHex, elem]) => ({ key: keccak256(unprefixedHexToBytes(addressHex)), value: elem.accountRLP! }));
     this._trie.root(await putBatch(this.nodes, this._trie.root(), entries, this._trie.EMPTY_TRIE_ROOT));
   }
-}
-
-function bytesToUnprefixedHexKey(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
