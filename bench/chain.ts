@@ -37,6 +37,7 @@ import {
   randomBytes,
 } from "ethers";
 import { readArtifact } from "../test/helpers/artifacts.js";
+import { FIXTURE_PROFILE, registerFixtureAgency } from "../test/helpers/agencies.js";
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -239,7 +240,8 @@ async function deploy(engine: Engine, wallets: { deployer: Wallet; governor: Wal
   const identity = await make("IdentityRegistry", [am, 3 * 24 * 3600]);
   const credentials = await make("CredentialRegistry", [am]);
   const enterprises = await make("EnterpriseRegistry", [am, await identity.getAddress()]);
-  const consents = await make("ConsentRegistry", [am, await identity.getAddress(), await enterprises.getAddress()]);
+  const agencies = await make("AgencyRegistry", [am]);
+  const consents = await make("ConsentRegistry", [am, await identity.getAddress(), await enterprises.getAddress(), await agencies.getAddress()]);
   const accessLog = await make("AccessLog", [am]);
   const accountRules = await make("AccountRules", [am]);
   const wiring = {
@@ -251,6 +253,8 @@ async function deploy(engine: Engine, wallets: { deployer: Wallet; governor: Wal
     accountRules: await accountRules.getAddress(),
   };
   await (await bootstrap.getFunction("configure")(wiring, wallets.governor.address, [1, 3], [wallets.registrar.address, wallets.agency.address], [])).wait();
+  // An agency receives consents only for the purposes it registered (AgencyRegistry).
+  await registerFixtureAgency(agencies, wallets.governor.connect(provider), wallets.agency.address, FIXTURE_PROFILE, BENCH_PURPOSES);
   // Register every citizen (pipelined from the registrar, one nonce after the other).
   const registrar = wallets.registrar.connect(provider);
   let nonce = await provider.getTransactionCount(registrar.address, "pending");
@@ -274,6 +278,9 @@ async function deploy(engine: Engine, wallets: { deployer: Wallet; governor: Wal
   provider.destroy();
   return { consents: consentsAddress, grantGas: (estimate * 3n) / 2n, citizens, agency: wallets.agency.address };
 }
+
+/** The 16 purposes the grants cycle through; the agency registers all of them. */
+const BENCH_PURPOSES = Array.from({ length: 16 }, (_, i) => `purpose-${i}`);
 
 const NOW = Math.floor(Date.now() / 1000);
 function grantRequest(citizen: string, agency: string, i: number) {

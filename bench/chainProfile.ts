@@ -14,6 +14,7 @@ import { pino } from "pino";
 import { Contract, ContractFactory, Interface, JsonRpcProvider, Signature, Transaction, Wallet, getBytes, hexlify, id, randomBytes } from "ethers";
 import { startChain } from "../node/chain/index.js";
 import { readArtifact } from "../test/helpers/artifacts.js";
+import { FIXTURE_PROFILE, registerFixtureAgency } from "../test/helpers/agencies.js";
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -82,7 +83,8 @@ async function main(): Promise<void> {
     const consentArgs = consentAbi.find((e) => e.type === "constructor")?.inputs?.length ?? 2;
     const extra: string[] = [];
     if (consentArgs >= 3) extra.push(await (await make("EnterpriseRegistry", [am, await identity.getAddress()])).getAddress());
-    if (consentArgs >= 4) extra.push(await (await make("AgencyRegistry", [am])).getAddress());
+    const agencies = consentArgs >= 4 ? await make("AgencyRegistry", [am]) : undefined;
+    if (agencies) extra.push(await agencies.getAddress());
     const consents = await make("ConsentRegistry", [am, await identity.getAddress(), ...extra]);
     const wiring = {
       manager: am,
@@ -93,6 +95,9 @@ async function main(): Promise<void> {
       accountRules: await (await make("AccountRules", [am])).getAddress(),
     };
     await (await bootstrap.getFunction("configure")(wiring, governor.address, [1, 3], [registrarKey.address, agency.address], [])).wait();
+    // An agency receives consents only for the purposes it registered: the 16 the grants use.
+    const purposes = Array.from({ length: 16 }, (_, i) => `purpose-${i}`);
+    if (agencies) await registerFixtureAgency(agencies, governor.connect(provider), agency.address, FIXTURE_PROFILE, purposes);
     const registry = identity.connect(registrarKey.connect(provider));
     let nonce = await provider.getTransactionCount(registrarKey.address, "pending");
     const mined: Promise<unknown>[] = [];

@@ -39,10 +39,16 @@ export function purposeDeclarations(ids: readonly string[], scopes: bigint = ALL
   return ids.map((id) => ({ purpose: keccak256(toUtf8Bytes(id)), scopes, nameZh: NAMES[id]?.[0] ?? id, nameEn: NAMES[id]?.[1] ?? id }));
 }
 
-/** The governor registers `agency` for every category under {@link FIXTURE_PURPOSES}. */
-export async function registerFixtureAgency(agencyRegistry: Contract | { connect(runner: ContractRunner): unknown }, governor: ContractRunner, agency: string, profile = FIXTURE_PROFILE): Promise<void> {
+/** The governor registers `agency` for every category under `purposes` ({@link FIXTURE_PURPOSES} unless given). */
+export async function registerFixtureAgency(
+  agencyRegistry: Contract | { connect(runner: ContractRunner): unknown },
+  governor: ContractRunner,
+  agency: string,
+  profile = FIXTURE_PROFILE,
+  purposes: readonly string[] = FIXTURE_PURPOSES,
+): Promise<void> {
   const registry = (agencyRegistry as Contract).connect(governor) as Contract;
-  await (await registry.getFunction("register")(agency, profile, purposeDeclarations(FIXTURE_PURPOSES))).wait();
+  await (await registry.getFunction("register")(agency, profile, purposeDeclarations(purposes))).wait();
 }
 
 /**
