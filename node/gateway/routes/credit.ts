@@ -4,8 +4,6 @@ import {
   canonicalJson,
   enterpriseIdOf,
   gatewayRoutes,
-  getCreditEntry,
-  getCreditEntriesOf,
   getCreditLists,
   InvalidInputError,
   isCreditListed,
@@ -17,6 +15,7 @@ import { Decision } from "../../indexer/index.js";
 import { decideSubjectAccess } from "../internal/enterpriseSubject.js";
 import type { AccessTerms, GatewayContext } from "../internal/GatewayContext.js";
 import { signPredicateAnswer } from "../internal/predicateAnswer.js";
+import { creditEntriesOn } from "../internal/creditEntries.js";
 import { keccakHex } from "../internal/fastTypedData.js";
 import { GatewayError, badRequest, unavailable } from "../errors.js";
 
@@ -104,26 +103,7 @@ export const creditRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (
     }
     try {
       const lists = (await getCreditLists(ctx.relay)).filter((l) => l.published);
-      const entries: PublicCreditEntry[] = [];
-      for (const list of lists) {
-        for (const entryId of await getCreditEntriesOf(ctx.relay, { subject, schemaId: list.schemaId })) {
-          const e = await getCreditEntry(ctx.relay, { entryId });
-          if (e.status === "unknown") continue;
-          entries.push({
-            entryId,
-            schemaId: list.schemaId,
-            list: list.name,
-            kind: list.kind,
-            authority: e.authority,
-            legalBasis: e.legalBasis,
-            reason: e.reason,
-            startsAt: String(e.startsAt),
-            endsAt: String(e.endsAt),
-            status: e.status,
-            endedAt: String(e.endedAt),
-          });
-        }
-      }
+      const entries: PublicCreditEntry[] = (await creditEntriesOn(ctx, subject, lists)).map(({ published: _published, ...entry }) => entry);
       return { subject, ...(code !== undefined ? { code: code.trim().toUpperCase() } : {}), entries };
     } catch (error) {
       if (error instanceof GatewayError) throw error;

@@ -5,8 +5,6 @@ import type { FastifyPluginAsync } from "fastify";
 import {
   ENTERPRISE_SCOPES,
   gatewayRoutes,
-  getCreditEntriesOf,
-  getCreditEntry,
   getCreditLists,
   getCreditRepairs,
   getEnterprise,
@@ -18,6 +16,7 @@ import {
 import { validateRecord, type CitizenRecord } from "../../vault/index.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { hasEnterprises, requireRepresentative } from "../internal/enterpriseSubject.js";
+import { creditEntriesOn } from "../internal/creditEntries.js";
 import { GatewayError, badRequest, forbidden, unavailable } from "../errors.js";
 import { recordJson } from "../schemas.js";
 import { LAPSE_CODES } from "../../indexer/decisions.js";
@@ -93,39 +92,21 @@ export const enterpriseRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
   /** Every entry on every list (published or not: the subject sees its own) and the repair applications for them. */
   async function creditOf(subject: Hex): Promise<EnterpriseTracker["credit"]> {
     if (!ctx.options.deployment.contracts.creditRegistry) return { entries: [], repairs: [] };
-    const entries: EnterpriseTracker["credit"]["entries"] = [];
+    const entries: EnterpriseTracker["credit"]["entries"] = await creditEntriesOn(ctx, subject, await getCreditLists(ctx.relay));
     const repairs: EnterpriseTracker["credit"]["repairs"] = [];
-    for (const list of await getCreditLists(ctx.relay)) {
-      for (const entryId of await getCreditEntriesOf(ctx.relay, { subject, schemaId: list.schemaId })) {
-        const e = await getCreditEntry(ctx.relay, { entryId });
-        if (e.status === "unknown") continue;
-        entries.push({
-          entryId,
-          schemaId: list.schemaId,
-          list: list.name,
-          kind: list.kind,
-          published: list.published,
-          authority: e.authority,
-          legalBasis: e.legalBasis,
-          reason: e.reason,
-          startsAt: String(e.startsAt),
-          endsAt: String(e.endsAt),
-          status: e.status,
-          endedAt: String(e.endedAt),
+    for (const { entryId } of entries) {
+      for (const r of await getCreditRepairs(ctx.relay, { entryId })) {
+        repairs.push({
+          repairId: r.repairId.toString(),
+          entryId: r.entryId,
+          evidenceHash: r.evidenceHash,
+          applicant: r.applicant,
+          status: r.status,
+          filedAt: String(r.filedAt),
+          decidedAt: String(r.decidedAt),
+          decidedBy: r.decidedBy,
+          decisionReason: r.decisionReason,
         });
-        for (const r of await getCreditRepairs(ctx.relay, { entryId })) {
-          repairs.push({
-            repairId: r.repairId.toString(),
-            entryId: r.entryId,
-            evidenceHash: r.evidenceHash,
-            applicant: r.applicant,
-            status: r.status,
-            filedAt: String(r.filedAt),
-            decidedAt: String(r.decidedAt),
-            decidedBy: r.decidedBy,
-            decisionReason: r.decisionReason,
-          });
-        }
       }
     }
     return { entries, repairs };
