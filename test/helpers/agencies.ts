@@ -7,7 +7,7 @@ import { keccak256, toUtf8Bytes, type Contract, type ContractRunner } from "ethe
 /** Purposes (plain ids) the suite grants under; registered with their names for the directory. */
 export const FIXTURE_PURPOSES: readonly string[] = [
   "social-benefits", "elderly-care", "health-services", "residence-check", "proactive-services",
-  "again", "basis", "benefits", "benefits-eligibility", "care", "civil-procedure", "criminal-procedure-12",
+  "a", "b", "c", "again", "basis", "benefits", "benefits-eligibility", "care", "civil-procedure", "criminal-procedure-12",
   "criminal-procedure-art-12", "deceased", "direct", "dissolved", "e", "emigrated", "employed", "evidence",
   "first", "green-channel", "health", "housing", "housing-benefit", "investigation", "joint-punishment",
   "kill-nine", "lawful", "marketing", "memorandum-2016-33", "other", "p", "permit", "police-act-12",
