@@ -37,6 +37,7 @@ describe("deployments", () => {
       "Imi#ConsentRegistry": fx.deployment.contracts.consentRegistry,
       "Imi#AccessLog": fx.deployment.contracts.accessLog,
       "Imi#AccountRules": fx.deployment.contracts.accountRules!,
+      "Imi#AgencyRegistry": fx.deployment.contracts.agencyRegistry!,
     };
     writeFileSync(join(dir, "deployed_addresses.json"), JSON.stringify(manifest));
     writeFileSync(join(dir, "journal.jsonl"), `{"chainId":${fx.deployment.chainId},"type":"DEPLOYMENT_INITIALIZE"}\n`);
