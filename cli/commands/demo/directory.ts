@@ -3,7 +3,11 @@
 // can hand the names to the gateway before it starts.
 import type { DirectorySettings } from "../../../node/gateway/routes/directory.js";
 import { openKeyRing } from "../../../node/runtime/keys.js";
+import type { DefaultCategory } from "@imi-ledger/sdk";
 import type { AgencyRegistrationFile } from "../agency/register.js";
+
+/** A purpose's categories, checked against the SDK's category table when this compiles. */
+const categories = (...names: DefaultCategory[]): string[] => names;
 
 export const DEMO_AGENCY_NAMES: Record<string, { "zh-CN": string; en: string }> = {
   "demo-agency-1": { "zh-CN": "区民政局", en: "District Civil Affairs Bureau" },
@@ -23,16 +27,16 @@ export const DEMO_AGENCY_REGISTRATIONS: Record<string, AgencyRegistrationFile> =
     contact: "12345 转 2（区民政局社会救助科）",
     legalBasis: { "zh-CN": "《社会救助暂行办法》第十一条、第二十七条", en: "Interim Measures for Social Assistance, arts. 11 and 27" },
     purposes: [
-      { id: "social-benefits", categories: ["identity", "birth", "address", "income", "family", "credentials"], name: { "zh-CN": "社会福利审核", en: "Social benefits assessment" } },
-      { id: "elderly-care", categories: ["identity", "birth", "address", "contact", "health", "family", "credentials"], name: { "zh-CN": "养老服务", en: "Elderly care services" } },
-      { id: "residence-check", categories: ["address"], name: { "zh-CN": "居住证明核验", en: "Proof of residence" } },
+      { id: "social-benefits", categories: categories("identity", "birth", "address", "income", "family", "credentials"), name: { "zh-CN": "社会福利审核", en: "Social benefits assessment" } },
+      { id: "elderly-care", categories: categories("identity", "birth", "address", "contact", "health", "family", "credentials"), name: { "zh-CN": "养老服务", en: "Elderly care services" } },
+      { id: "residence-check", categories: categories("address"), name: { "zh-CN": "居住证明核验", en: "Proof of residence" } },
     ],
   },
   "demo-agency-2": {
     name: DEMO_AGENCY_NAMES["demo-agency-2"]!,
     contact: "12345 转 5（区卫生健康委员会）",
     legalBasis: { "zh-CN": "《中华人民共和国基本医疗卫生与健康促进法》第九十二条", en: "Basic Medical and Health Care and Health Promotion Law, art. 92" },
-    purposes: [{ id: "health-services", categories: ["identity", "birth", "contact", "health"], name: { "zh-CN": "医疗服务", en: "Health services" } }],
+    purposes: [{ id: "health-services", categories: categories("identity", "birth", "contact", "health"), name: { "zh-CN": "医疗服务", en: "Health services" } }],
   },
 };
 
