@@ -143,7 +143,8 @@ describe("services story: a marriage, a restart, an agency told at once", { time
     const lifeEvents = await waitFor(async () => accepted().filter((r) => r.payload.event === "life-event"), (l) => l.length >= 1, "the life-event webhook");
     expect(beforeRestart).toBeGreaterThan(0);
     expect(lifeEvents.map((r) => r.payload.data.citizen)).toEqual([wei.citizen]);
-    const granted = accepted().filter((r) => r.payload.event === "consent.granted");
+    // Refused while the endpoint was down, the grant's notice waits out its backoff (at least once, never lost).
+    const granted = await waitFor(async () => accepted().filter((r) => r.payload.event === "consent.granted"), (l) => l.length >= 1, "the consent.granted webhook", 120_000);
     expect(granted.map((r) => r.payload.data.consentId)).toEqual([weiConsent.toLowerCase()]);
     for (const r of accepted()) expect(verify(r)).toMatchObject({ valid: true });
     expect(new Set(accepted().map((r) => r.payload.id)).size).toBe(accepted().length);
