@@ -153,7 +153,8 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
     ) external restricted returns (bytes32 grantId) {
         if (legalBasis == bytes32(0)) revert ConsentRegistryZeroHash();
         _checkTerms(agency, scopes, purpose, validFrom, validUntil);
-        if (citizen != bytes32(0) && !identityRegistry.isActive(citizen)) revert ConsentRegistryInactiveCitizen(citizen);
+        // A named subject is a citizen or an enterprise; zero is any subject.
+        if (citizen != bytes32(0) && !_isActiveSubject(citizen)) revert ConsentRegistryInactiveCitizen(citizen);
         grantId = keccak256(abi.encode(block.chainid, address(this), "statutory", ++_statutoryCount));
         _statutory[grantId] = StatutoryGrant({
             citizen: citizen,
@@ -414,6 +415,9 @@ contract ConsentRegistry is IConsentRegistry, ImiSigned, AccessManaged {
         uint64 now_ = _time();
         if (now_ < validFrom) return Decision.NotYetValid;
         if (now_ >= validUntil) return Decision.Expired;
+        // The registration as it stands now, not as it stood at the grant: a narrowed registration
+        // ends what it no longer covers here too, so the chain and the gateway give the same answer.
+        if (agencyRegistry.excessScopes(agency, purpose, scopes) != 0) return Decision.AgencyNotRegisteredFor;
         return Decision.Allowed;
     }
 

@@ -20,8 +20,8 @@ pragma solidity ^0.8.24;
  *
  * Changes: the governor registers again to change a profile, and declares a purpose again to change
  * its scopes (0 withdraws it). Nothing is deleted: every version stays in the events. A narrower
- * registration does not rewrite consents already given; the gateway refuses, at access time, any
- * access beyond the registration as it stands then.
+ * registration does not rewrite consents already given; ConsentRegistry.check and the gateway both
+ * refuse, at access time, any access beyond the registration as it stands then.
  *
  * The profile is about an organisation, never a person: no personal data.
  */

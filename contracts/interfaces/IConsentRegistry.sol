@@ -53,7 +53,10 @@ interface IConsentRegistry is IImiSigned {
         CitizenInactive,
         AgencyNotAuthorized,
         /// @dev Granted by a guardian whose guardianship has ended, and not confirmed by the citizen.
-        GuardianLapsed
+        GuardianLapsed,
+        /// @dev The agency's registration (AgencyRegistry), as it stands now, does not cover the asked
+        /// scopes for the purpose: it was narrowed or withdrawn after the grant.
+        AgencyNotRegisteredFor
     }
 
     /// @dev Why a guardian-granted consent lapsed (None: it stands, or the citizen confirmed it).
@@ -231,9 +234,10 @@ interface IConsentRegistry is IImiSigned {
     function lapseOf(bytes32 consentId) external view returns (Lapse);
 
     /**
-     * @dev The governor grants statutory access. `citizen` zero means any citizen.
+     * @dev The governor grants statutory access. `citizen` names one subject — an active citizen or an
+     * active enterprise (EnterpriseRegistry) — or is zero for any subject.
      * Requirements: governor; agency holds the agency role and registered `scopes` for `purpose` in the
-     * AgencyRegistry; non-zero scopes, purpose, legal basis; valid window.
+     * AgencyRegistry; non-zero scopes, purpose, legal basis; valid window; a named subject is active.
      */
     function grantStatutory(
         bytes32 citizen,
@@ -260,7 +264,9 @@ interface IConsentRegistry is IImiSigned {
 
     /**
      * @dev May `agency` read `scopes` of `citizen` for `purpose` now, under `grantId` (a consent id or
-     * a statutory grant id)? One call; `maxUses` is enforced by {consume}, not here.
+     * a statutory grant id)? One call; `maxUses` is enforced by {consume}, not here. The agency's
+     * registration is read as it stands now: a grant made before the registration was narrowed answers
+     * AgencyNotRegisteredFor for the scopes no longer registered, as the gateway refuses them.
      */
     function check(bytes32 grantId, address agency, bytes32 citizen, uint256 scopes, bytes32 purpose)
         external

@@ -158,6 +158,38 @@ describe("AgencyRegistry: agencies may ask only for what they registered", () =>
       await (await registry.connect(f.accounts.governor).declarePurposes(housing.address, [declare(BENEFITS, 0n)])).wait();
       await expectRevert(consents.connect(citizenKey).grant(await request()), "ConsentRegistryAgencyNotRegisteredFor", [housing.address, BENEFITS, ADDRESS]);
     });
+
+    it("registration narrowed after the grant: check and mayAccess answer AgencyNotRegisteredFor on the direct and signed consents and the statutory grant, as the gateway refuses", async () => {
+      const NOT_REGISTERED_FOR = 13n;
+      const ALLOWED = 0n;
+      await (await register()).wait();
+      await (await consents.connect(citizenKey).grant(await request({ scopes: ADDRESS | INCOME }))).wait();
+      const direct = await consents.latestConsent(citizen, housing.address, BENEFITS);
+      const signedReq = await request({ scopes: ADDRESS | INCOME, maxUses: 5 });
+      await (await consents.connect(f.accounts.gateway).grantBySig(signedReq, await signGrant(signedReq))).wait();
+      const signed = await consents.latestConsent(citizen, housing.address, BENEFITS);
+      expect(signed).not.toBe(direct);
+      const st = await (await statutory(ADDRESS | INCOME)).wait();
+      const grantId = st!.logs.map((l: { topics: string[]; data: string }) => consents.interface.parseLog(l)).find((e: { name: string } | null) => e?.name === "StatutoryAccessGranted")!.args.grantId as string;
+      for (const id of [direct, signed, grantId]) expect(await consents.check(id, housing.address, citizen, INCOME, BENEFITS)).toBe(ALLOWED);
+
+      await (await registry.connect(f.accounts.governor).declarePurposes(housing.address, [declare(BENEFITS, ADDRESS)])).wait();
+      for (const id of [direct, signed, grantId]) {
+        expect(await consents.check(id, housing.address, citizen, INCOME, BENEFITS)).toBe(NOT_REGISTERED_FOR);
+        expect(await consents.check(id, housing.address, citizen, ADDRESS | INCOME, BENEFITS)).toBe(NOT_REGISTERED_FOR);
+        // What is still registered stays allowed.
+        expect(await consents.check(id, housing.address, citizen, ADDRESS, BENEFITS)).toBe(ALLOWED);
+      }
+      const [allowed, , decision] = await consents.mayAccess(housing.address, citizen, INCOME, BENEFITS);
+      expect([allowed, decision]).toEqual([false, NOT_REGISTERED_FOR]);
+      // A limited consent's use is counted under its own terms: beyond the registration now, so no use.
+      await expectRevert(consents.connect(f.accounts.gateway).consume(signed), "ConsentRegistryNotUsable", [signed, NOT_REGISTERED_FOR]);
+      // Other refusals keep their own reason: a wrong purpose is still WrongPurpose.
+      expect(await consents.check(direct, housing.address, citizen, ADDRESS, HOUSING)).toBe(5n);
+      // Declared again in full: allowed again (the registration is read at each check).
+      await (await registry.connect(f.accounts.governor).declarePurposes(housing.address, [declare(BENEFITS, ADDRESS | INCOME)])).wait();
+      expect(await consents.check(signed, housing.address, citizen, INCOME, BENEFITS)).toBe(ALLOWED);
+    });
   });
 
   it("gas per new operation (figures for docs/agencies.md)", async () => {

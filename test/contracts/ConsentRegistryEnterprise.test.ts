@@ -163,6 +163,28 @@ describe("ConsentRegistry: enterprises as subjects", () => {
     await expectRevert(consents.connect(rep()).grant(await request({ citizen: unknown })), "ConsentRegistryInactiveCitizen", [unknown]);
   });
 
+  it("a statutory grant may name the enterprise: it covers the enterprise only, ends with its deregistration, and an unknown or deregistered enterprise is refused", async () => {
+    const now = await f.now();
+    const grant = (subject: string) =>
+      consents.connect(f.accounts.governor).grantStatutory(subject, f.accounts.agency.address, CREDENTIALS, TAX_AUDIT, code("tax-collection-act-38"), now, now + 86_400);
+    // Only the governor grants, for the enterprise as for a citizen.
+    await expectRevert(consents.connect(rep()).grantStatutory(enterprise, f.accounts.agency.address, CREDENTIALS, TAX_AUDIT, code("x"), now, now + 86_400), "AccessManagedUnauthorized");
+    const receipt = (await (await grant(enterprise)).wait()) as { logs: Array<{ topics: string[]; data: string }> };
+    const event = receipt.logs.map((l) => consents.interface.parseLog(l)).find((e) => e?.name === "StatutoryAccessGranted")!;
+    const grantId = event.args.grantId as string;
+    expect(event.args.citizen).toBe(enterprise);
+    expect((await consents.getStatutoryGrant(grantId)).citizen).toBe(enterprise);
+    const terms = { agency: f.accounts.agency.address, citizen: enterprise, scopes: CREDENTIALS, purpose: TAX_AUDIT };
+    expect(await check(grantId, terms)).toBe(D.Allowed);
+    // Not its legal representative, not another subject.
+    expect(await check(grantId, { ...terms, citizen: ids.rep })).toBe(D.WrongCitizen);
+    const unknown = enterpriseIdOf("91440300708461136T");
+    await expectRevert(grant(unknown), "ConsentRegistryInactiveCitizen", [unknown]);
+    await (await enterprises.connect(counter()).deregister(enterprise, code("deregistered"))).wait();
+    expect(await check(grantId, terms)).toBe(D.CitizenInactive);
+    await expectRevert(grant(enterprise), "ConsentRegistryInactiveCitizen", [enterprise]);
+  });
+
   it("a consent granted for the enterprise is not a consent of its representative, and the reverse", async () => {
     // The representative's own consent (as a citizen) does not let the agency read the enterprise.
     const own = await request({ citizen: ids.rep });

@@ -18,6 +18,7 @@ export const ACCESS_DECISIONS = [
   "CitizenInactive",
   "AgencyNotAuthorized",
   "GuardianLapsed",
+  "AgencyNotRegisteredFor",
 ] as const;
 export type AccessDecision = (typeof ACCESS_DECISIONS)[number];
 
