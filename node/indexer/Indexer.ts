@@ -483,9 +483,14 @@ export class Indexer {
     return (this.state.consentsByCitizen.get(citizen.toLowerCase()) ?? []).map((id) => this.state.consents.get(id)!);
   }
 
-  /** Every consent granted to `agency`, in grant order (the whole list; for a page, {@link consentsOfAgencyPage}). */
-  consentsOfAgency(agency: string): ConsentView[] {
-    return (this.state.consentsByAgency.get(agency.toLowerCase()) ?? []).map((id) => this.state.consents.get(id)!);
+  /**
+   * Every consent granted to `agency`, in grant order, read from the index's ordered keys as the
+   * caller walks it (an agency may hold a million: neither the index nor this walk holds the
+   * list). For one page, {@link consentsOfAgencyPage}.
+   */
+  async *consentsOfAgency(agency: string): AsyncGenerator<ConsentView> {
+    const prefix = `xa:${agency.toLowerCase()}:`;
+    for await (const id of this.db.values({ gte: prefix, lt: prefix.slice(0, -1) + ";" })) yield this.consentById(id as unknown as string);
   }
 
   /**
@@ -500,7 +505,16 @@ export class Indexer {
     const from = after ? { gt: prefix + grantPosition(after[0], after[1]) } : { gte: prefix };
     for await (const id of this.db.values({ ...from, lt: prefix.slice(0, -1) + ";", limit: limit + 1 })) ids.push(id as unknown as string);
     const more = ids.length > limit;
-    return { consents: ids.slice(0, limit).map((id) => this.state.consents.get(id) ?? decode<ConsentView>(this.db.getSync(`c:${id}`))), more };
+    return { consents: ids.slice(0, limit).map((id) => this.consentById(id)), more };
+  }
+
+  private consentById(id: string): ConsentView {
+    return this.state.consents.get(id) ?? decode<ConsentView>(this.db.getSync(`c:${id}`));
+  }
+
+  /** Entries of the views held wholly in memory (roles, guardians, statutory grants, batches, trust, schemas): few, whatever the district's size. */
+  memoryEntries(): number {
+    return this.state.memoryEntries();
   }
 
   /** Entries of the disk views held in memory now (for the footprint figures; bounded by `cacheEntries`). */

@@ -112,17 +112,15 @@ export class ViewState {
    * consent the citizen ever gave.
    */
   readonly latestConsent: DiskMap<string>;
-  /** citizen -> ids of the consents it gave (a citizen gives few; an agency's list is keyed `xa:` and read in pages). */
+  /**
+   * citizen -> ids of the consents it gave (a citizen gives few). An agency's list is not held
+   * here: one agency may hold a million consents (about 90 bytes each in memory), so its list is
+   * only the ordered `xa:<agency>:<grant position>` keys on disk, read in pages.
+   */
   readonly consentsByCitizen: DiskMap<string[]>;
   /** subject -> hashes of the credentials anchored singly for it. */
   readonly credentialsBySubject: DiskMap<string[]>;
 
-  /**
-   * agency -> ids of its consents in grant order, kept in memory for the callers that walk an
-   * agency's whole list at once (the webhook dispatcher): about 90 bytes a consent. The gateway's
-   * pages read the ordered `xa:` keys from disk instead (Indexer.consentsOfAgencyPage).
-   */
-  readonly consentsByAgency = new Map<string, string[]>();
   readonly guardians = new Map<string, GuardianView>();
   private readonly guardiansByCitizen = new Map<string, Set<string>>();
   private readonly guardiansByGuardian = new Map<string, Set<string>>();
@@ -181,17 +179,16 @@ export class ViewState {
         }
       }
     }
-    for await (const [key, id] of this.db.iterator({ gte: "xa:", lt: "xa;" })) {
-      const agency = key.slice(3, key.indexOf(":", 3));
-      let list = this.consentsByAgency.get(agency);
-      if (!list) this.consentsByAgency.set(agency, (list = []));
-      list.push(id as string);
-    }
   }
 
   /** The range's LevelDB batch is written: the disk views' pending entries are now on disk. */
   commit(): void {
     for (const map of this.disk) map.commit();
+  }
+
+  /** Entries of the views held wholly in memory; each is small in a district (see MEMORY_PREFIXES). */
+  memoryEntries(): number {
+    return this.guardians.size + this.roles.size + this.statutory.size + this.batches.size + this.trust.size + this.schemas.size;
   }
 
   /** Entries of the disk views held in memory now (bounded by the caches, plus a range's pending writes). */
@@ -216,9 +213,6 @@ export class ViewState {
     mine.push(c.consentId);
     this.consentsByCitizen.set(c.citizen, mine);
     this.dirtyLists.add(`xc:${c.citizen}`);
-    let theirs = this.consentsByAgency.get(c.agency);
-    if (!theirs) this.consentsByAgency.set(c.agency, (theirs = []));
-    theirs.push(c.consentId);
     ops.push({ type: "put", key: `xa:${c.agency}:${grantPosition(c.grantedBlock, c.grantedLogIndex ?? 0)}`, value: c.consentId });
   }
 

@@ -10,6 +10,12 @@ import type { Transport } from "@imi-ledger/sdk";
 import { code, contractsOf, grantConsent, randomId, tempDir, transportOf } from "./helpers.js";
 
 const CITIZENS = 300;
+
+async function idsOf(walk: AsyncIterable<{ consentId: string }>): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const c of walk) ids.push(c.consentId);
+  return ids;
+}
 const CACHE = 10;
 
 describe("indexer views on disk with bounded caches", () => {
@@ -68,7 +74,7 @@ describe("indexer views on disk with bounded caches", () => {
       identities: rows.every((r) => ix.identity(r.citizen)?.controller === r.controller && ix.identityOfKey(r.controller) === r.citizen),
       unknown: ix.identity(randomId()) ?? ix.identityOfKey(hexlify(randomBytes(20))) ?? "none",
       ofCitizen: ix.consentsOfCitizen(holder).map((c) => c.consentId),
-      ofAgency: ix.consentsOfAgency(f.accounts.agency.address).map((c) => c.consentId),
+      ofAgency: await idsOf(ix.consentsOfAgency(f.accounts.agency.address)),
       pages,
       latest: [ix.latestConsent(holder, f.accounts.agency.address, P1), ix.latestConsent(holder, f.accounts.agency.address, P2)],
       allowed: ix.checkAccess(consents[0], f.accounts.agency.address, holder, 0b0010n, P1, now).decision,
@@ -142,5 +148,28 @@ describe("indexer views on disk with bounded caches", () => {
     await indexer.sync();
     expect(methods.sort()).toEqual(["eth_blockNumber", "eth_getBlockByNumber", "eth_getBlockByNumber", "eth_getLogs"]);
     expect(rounds).toBe(2);
+  });
+
+  it("keeps no agency's consent list in memory: more consents to it leave the memory views as they were, before and after a restart (was: ~90 bytes a consent held for every agency, read whole at each start)", async () => {
+    await indexer.close();
+    indexer = await open();
+    await indexer.sync();
+    const held = indexer.memoryEntries();
+    const [k0] = f.accounts.others;
+    const more: string[] = [];
+    for (let i = 0; i < 6; i++) more.push(await grantConsent(f, k0, { citizen: holder, agency: f.accounts.agency.address, scopes: 0b0010n, purpose: P1 }));
+    await indexer.sync();
+    expect(indexer.memoryEntries()).toBe(held);
+    const listed = async () => idsOf(indexer.consentsOfAgency(f.accounts.agency.address));
+    const all = [...consents.slice(0, 12), ...more].map((c) => c.toLowerCase());
+    expect(await listed()).toEqual(all);
+    await indexer.close();
+    indexer = await open();
+    expect(indexer.memoryEntries()).toBe(held);
+    expect(indexer.cachedEntries()).toBe(0);
+    expect(await listed()).toEqual(all);
+    const page = await indexer.consentsOfAgencyPage(f.accounts.agency.address, 5, [(indexer.consent(consents[9])!).grantedBlock, indexer.consent(consents[9])!.grantedLogIndex]);
+    expect(page.consents.map((c) => c.consentId)).toEqual(all.slice(10, 15));
+    expect(page.more).toBe(true);
   });
 });
