@@ -49,6 +49,7 @@ export * from "./actions/enterprise/getEnterprise.js";
 export * from "./actions/enterprise/appointStaff.js";
 export * from "./actions/enterprise/removeStaff.js";
 export * from "./actions/enterprise/getEnterpriseStaff.js";
+export * from "./actions/enterprise/getRepresentedEnterprises.js";
 export * from "./actions/enterprise/enterpriseAuthorizes.js";
 export * from "./actions/enterprise/changeLegalRepresentative.js";
 export * from "./actions/enterprise/deregisterEnterprise.js";
@@ -67,10 +68,15 @@ export * from "./actions/gateway/getPublicCreditEntries.js";
 export * from "./actions/gateway/relayAppointStaff.js";
 export * from "./actions/gateway/storeEnterpriseRecord.js";
 export * from "./actions/gateway/getEnterpriseTracker.js";
+export * from "./actions/gateway/getCitizenEnterprises.js";
+export * from "./actions/gateway/getEnterpriseStaffList.js";
+export * from "./actions/gateway/getEnterpriseConsents.js";
+export * from "./actions/gateway/getEnterpriseCredit.js";
+export * from "./actions/gateway/relayRemoveStaff.js";
 export * from "./actions/gateway/relayApplyForCreditRepair.js";
 export type { CreditPredicateJson, CreditPredicateRequestJson, PublicCreditAnswer, PublicCreditEntry } from "./gateway/schemas/credit.js";
 export type { EnterpriseRelayed, RepairRelayed } from "./gateway/schemas/enterpriseRelay.js";
-export type { EnterpriseRecordBody, EnterpriseRecordStored, EnterpriseTracker } from "./gateway/schemas/enterprises.js";
+export type { CitizenEnterprises, EnterpriseConsents, EnterpriseCredit, EnterpriseRecordBody, EnterpriseRecordStored, EnterpriseStaffList, EnterpriseTracker } from "./gateway/schemas/enterprises.js";
 export type { Authorization, SignedAction } from "./internal/signing.js";
 
 // Gateway authentication and identity proofs

@@ -2,7 +2,7 @@
 // or its representative applies for credit repair), as citizens' identity actions are relayed: the
 // signature authorises, the contract checks who signed, the gateway only pays for the transaction.
 import type { FastifyPluginAsync } from "fastify";
-import { appointStaff, applyForCreditRepair, gatewayRoutes, type Hex } from "@imi-ledger/sdk";
+import { appointStaff, applyForCreditRepair, gatewayRoutes, removeStaff, type Hex } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { relaySigned, authorizationOf as auth, type AuthorizationBody } from "../internal/relaySigned.js";
 
@@ -16,6 +16,13 @@ export const enterpriseRelayRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> 
       appointStaff(ctx.relay, { enterprise, staff: b.staff, scopes: BigInt(b.scopes), expiresAt: BigInt(b.expiresAt), authorization: auth(b.authorization) }),
     );
     app.log.info({ event: "enterprise-relayed", action: "appoint-staff", block: blockNumber }, "enterprise action relayed");
+    return { txHash: hash, blockNumber, enterprise: enterprise.toLowerCase() };
+  });
+
+  app.post<{ Params: { enterprise: Hex; staff: Hex }; Body: { authorization: AuthorizationBody } }>(gatewayRoutes.removeStaff.url, { schema: gatewayRoutes.removeStaff.schema }, async (request) => {
+    const { enterprise, staff } = request.params;
+    const { hash, blockNumber } = await relaySigned(ctx, () => removeStaff(ctx.relay, { enterprise, staff, authorization: auth(request.body.authorization) }));
+    app.log.info({ event: "enterprise-relayed", action: "remove-staff", block: blockNumber }, "enterprise action relayed");
     return { txHash: hash, blockNumber, enterprise: enterprise.toLowerCase() };
   });
 

@@ -8,6 +8,8 @@ import {
   getCreditLists,
   getCreditRepairs,
   getEnterprise,
+  getEnterpriseStaff,
+  getRepresentedEnterprises,
   recordCommitment,
   type EnterpriseRecordBody,
   type EnterpriseTracker,
@@ -73,11 +75,7 @@ export const enterpriseRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
       const records = await accessLog.query({ citizen: enterprise, afterSeq: q.afterSeq === undefined ? undefined : Number(q.afterSeq), limit: q.limit === undefined ? 100 : Math.min(Number(q.limit), 1000) });
       // As for citizens: a statutory access may be held back for a configured time, then shown.
       const visibleFrom = ctx.options.now() - ctx.options.limits.statutoryDisclosureDelaySeconds * 1000;
-      const now = ctx.ruleTime();
-      const consents = indexer.consentsOfCitizen(enterprise).map((c) => {
-        const lapse = c.status !== 3 ? LAPSE_CODES[indexer.consentLapse(c, now)] : undefined;
-        return { ...c, scopes: c.scopes.toString(), validFrom: c.validFrom.toString(), validUntil: c.validUntil.toString(), status: lapse ? "lapsed" : CONSENT_STATUS[c.status], ...(lapse ? { lapseReason: lapse } : {}) };
-      });
+      const consents = consentsOf(enterprise);
       const credit = await fromChain(() => creditOf(enterprise as Hex));
       return {
         enterprise,
@@ -88,6 +86,67 @@ export const enterpriseRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
       };
     },
   );
+
+  /** The enterprise's consents as the index holds them, with their status now. */
+  function consentsOf(enterprise: string) {
+    const now = ctx.ruleTime();
+    return indexer.consentsOfCitizen(enterprise).map((c) => {
+      const lapse = c.status !== 3 ? LAPSE_CODES[indexer.consentLapse(c, now)] : undefined;
+      return { ...c, scopes: c.scopes.toString(), validFrom: c.validFrom.toString(), validUntil: c.validUntil.toString(), status: lapse ? "lapsed" : CONSENT_STATUS[c.status], ...(lapse ? { lapseReason: lapse } : {}) };
+    });
+  }
+
+  app.get(gatewayRoutes.citizenEnterprises.url, { schema: gatewayRoutes.citizenEnterprises.schema }, async (request) => {
+    const session = ctx.requireCitizen(request);
+    // A guardian's session acts for its ward, never for the ward's enterprises (as requireRepresentative).
+    if (session.asGuardian || !hasEnterprises(ctx)) return { citizen: session.citizen, enterprises: [] };
+    const represented = await fromChain(() => getRepresentedEnterprises(ctx.relay, { citizen: session.citizen as Hex }));
+    const enterprises = [];
+    for (const e of represented) {
+      // The register's own part of the record (code, name) names the enterprise on the page; without it the page shows the id.
+      let register: Record<string, unknown> | undefined;
+      try {
+        register = (await vault.get(e.enterprise, ["enterprise"]))?.enterprise as Record<string, unknown> | undefined;
+      } catch (error) {
+        throw unavailable("VAULT_UNAVAILABLE", "The vault could not be read.", error);
+      }
+      enterprises.push({
+        enterprise: e.enterprise,
+        ...(typeof register?.name === "string" && { name: register.name }),
+        ...(typeof register?.code === "string" && { code: register.code }),
+        asLegalRepresentative: e.asLegalRepresentative,
+        scopes: e.scopes.toString(),
+        scopeNames: e.scopeNames,
+        expiresAt: e.expiresAt.toString(),
+      });
+    }
+    return { citizen: session.citizen, enterprises };
+  });
+
+  app.get<{ Params: { enterprise: string } }>(gatewayRoutes.enterpriseStaff.url, { schema: gatewayRoutes.enterpriseStaff.schema }, async (request) => {
+    const enterprise = request.params.enterprise.toLowerCase();
+    // Any representative sees who acts for the enterprise (scopes 0: appointed, not removed, not expired).
+    const viewer = await requireRepresentative(ctx, ctx.requireCitizen(request), enterprise, 0n);
+    const [onChain, staff] = await fromChain(() => Promise.all([getEnterprise(ctx.relay, { enterprise: enterprise as Hex }), getEnterpriseStaff(ctx.relay, { enterprise: enterprise as Hex })]));
+    return {
+      enterprise,
+      legalRepresentative: onChain.legalRepresentative.toLowerCase(),
+      viewer,
+      staff: staff.map((s) => ({ ...s, scopes: s.scopes.toString(), appointedAt: s.appointedAt.toString(), expiresAt: s.expiresAt.toString(), removedAt: s.removedAt.toString() })),
+    };
+  });
+
+  app.get<{ Params: { enterprise: string } }>(gatewayRoutes.enterpriseConsents.url, { schema: gatewayRoutes.enterpriseConsents.schema }, async (request) => {
+    const enterprise = request.params.enterprise.toLowerCase();
+    await requireRepresentative(ctx, ctx.requireCitizen(request), enterprise, ENTERPRISE_SCOPES.consent);
+    return { enterprise, consents: consentsOf(enterprise) };
+  });
+
+  app.get<{ Params: { enterprise: string } }>(gatewayRoutes.enterpriseCredit.url, { schema: gatewayRoutes.enterpriseCredit.schema }, async (request) => {
+    const enterprise = request.params.enterprise.toLowerCase();
+    await requireRepresentative(ctx, ctx.requireCitizen(request), enterprise, ENTERPRISE_SCOPES.credit);
+    return { enterprise, ...(await fromChain(() => creditOf(enterprise as Hex))) };
+  });
 
   /** Every entry on every list (published or not: the subject sees its own) and the repair applications for them. */
   async function creditOf(subject: Hex): Promise<EnterpriseTracker["credit"]> {

@@ -17,11 +17,20 @@ export const nonceRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (a
     async (request) => {
       const signer = request.params.signer;
       try {
-        const [consentRegistry, identityRegistry] = await Promise.all([
+        const { enterpriseRegistry, creditRegistry } = ctx.options.deployment.contracts;
+        const [consentRegistry, identityRegistry, enterprise, credit] = await Promise.all([
           getNonce(ctx.relay, { contract: "consentRegistry", signer }),
           getNonce(ctx.relay, { contract: "identityRegistry", signer }),
+          enterpriseRegistry ? getNonce(ctx.relay, { contract: "enterpriseRegistry", signer }) : undefined,
+          creditRegistry ? getNonce(ctx.relay, { contract: "creditRegistry", signer }) : undefined,
         ]);
-        return { signer, consentRegistry: consentRegistry.toString(), identityRegistry: identityRegistry.toString() };
+        return {
+          signer,
+          consentRegistry: consentRegistry.toString(),
+          identityRegistry: identityRegistry.toString(),
+          ...(enterprise !== undefined && { enterpriseRegistry: enterprise.toString() }),
+          ...(credit !== undefined && { creditRegistry: credit.toString() }),
+        };
       } catch (cause) {
         throw unavailable("CHAIN_UNAVAILABLE", "The nonces could not be read from the chain.", cause);
       }

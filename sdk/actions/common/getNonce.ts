@@ -3,7 +3,7 @@ import { readContract } from "../../internal/contractCall.js";
 import { toAddress } from "../../internal/validate.js";
 import type { Address } from "../../types.js";
 
-export type SigningContract = "identityRegistry" | "consentRegistry" | "communityRegistry";
+export type SigningContract = "identityRegistry" | "consentRegistry" | "communityRegistry" | "enterpriseRegistry" | "creditRegistry";
 export type GetNonceParameters = { contract: SigningContract; signer: Address };
 export type GetNonceReturnType = bigint;
 

@@ -21,6 +21,11 @@ import { relayAppointStaff, type RelayAppointStaffParameters } from "../../actio
 import { relayApplyForCreditRepair, type RelayApplyForCreditRepairParameters } from "../../actions/gateway/relayApplyForCreditRepair.js";
 import { storeEnterpriseRecord, type StoreEnterpriseRecordParameters } from "../../actions/gateway/storeEnterpriseRecord.js";
 import { getEnterpriseTracker, type GetEnterpriseTrackerParameters } from "../../actions/gateway/getEnterpriseTracker.js";
+import { getCitizenEnterprises, type GetCitizenEnterprisesParameters } from "../../actions/gateway/getCitizenEnterprises.js";
+import { getEnterpriseStaffList, type GetEnterpriseStaffListParameters } from "../../actions/gateway/getEnterpriseStaffList.js";
+import { getEnterpriseConsents, type GetEnterpriseConsentsParameters } from "../../actions/gateway/getEnterpriseConsents.js";
+import { getEnterpriseCredit, type GetEnterpriseCreditParameters } from "../../actions/gateway/getEnterpriseCredit.js";
+import { relayRemoveStaff, type RelayRemoveStaffParameters } from "../../actions/gateway/relayRemoveStaff.js";
 import { checkCredential, type CheckCredentialParameters } from "../../actions/gateway/checkCredential.js";
 import { checkIdentityProof, type CheckIdentityProofParameters } from "../../actions/gateway/checkIdentityProof.js";
 import { getOneCodeStaple, type GetOneCodeStapleParameters } from "../../actions/gateway/getOneCodeStaple.js";
@@ -156,6 +161,12 @@ export function gatewayActions(client: GatewayBaseClient) {
     // Enterprises: the counter stores the record; representatives read the enterprise's tracker
     storeEnterpriseRecord: (p: StoreEnterpriseRecordParameters) => storeEnterpriseRecord(client, p),
     getEnterpriseTracker: (p: GetEnterpriseTrackerParameters) => getEnterpriseTracker(client, p),
+    // Enterprises in the web app: whom a citizen acts for, and each one's staff, consents and credit
+    getCitizenEnterprises: (p?: GetCitizenEnterprisesParameters) => getCitizenEnterprises(client, p),
+    getEnterpriseStaffList: (p: GetEnterpriseStaffListParameters) => getEnterpriseStaffList(client, p),
+    getEnterpriseConsents: (p: GetEnterpriseConsentsParameters) => getEnterpriseConsents(client, p),
+    getEnterpriseCredit: (p: GetEnterpriseCreditParameters) => getEnterpriseCredit(client, p),
+    relayRemoveStaff: (p: RelayRemoveStaffParameters) => relayRemoveStaff(client, p),
     // Life-event services (the citizen's session)
     getCitizenServices: (p?: GetCitizenServicesParameters) => getCitizenServices(client, p),
     declineService: (p: DeclineServiceParameters) => declineService(client, p),
@@ -222,6 +233,11 @@ export const gatewayClientMethods: Record<GatewayRouteName, keyof ReturnType<typ
   applyRepair: "relayApplyForCreditRepair",
   putEnterpriseRecord: "storeEnterpriseRecord",
   enterpriseTracker: "getEnterpriseTracker",
+  citizenEnterprises: "getCitizenEnterprises",
+  enterpriseStaff: "getEnterpriseStaffList",
+  removeStaff: "relayRemoveStaff",
+  enterpriseConsents: "getEnterpriseConsents",
+  enterpriseCredit: "getEnterpriseCredit",
   identityChallenge: "getIdentityChallenge",
   identityVerify: "checkIdentityProof",
   oneCodeStaple: "getOneCodeStaple",

@@ -34,8 +34,17 @@ export type GatewayDirectory = Static<(typeof directorySchema)["response"][200]>
 
 export const signerNoncesSchema = routeSchema({
   tags: ["consent"],
-  summary: "The signer's current nonces at ConsentRegistry and IdentityRegistry, for signing a relayed action",
+  summary: "The signer's current nonces at ConsentRegistry and IdentityRegistry (and EnterpriseRegistry, CreditRegistry where deployed), for signing a relayed action",
   params: Type.Object({ signer: address }, { additionalProperties: false }),
-  response: { 200: Type.Object({ signer: address, consentRegistry: Type.String(), identityRegistry: Type.String() }), ...errors },
+  response: {
+    200: Type.Object({
+      signer: address,
+      consentRegistry: Type.String(),
+      identityRegistry: Type.String(),
+      enterpriseRegistry: Type.Optional(Type.String()),
+      creditRegistry: Type.Optional(Type.String()),
+    }),
+    ...errors,
+  },
 });
 export type SignerNonces = Static<(typeof signerNoncesSchema)["response"][200]>;

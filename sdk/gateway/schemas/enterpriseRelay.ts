@@ -33,3 +33,11 @@ export const applyRepairRelaySchema = routeSchema({
   body: Type.Object({ entryId: bytes32, evidenceHash: bytes32, authorization: authorizationSchema }, { additionalProperties: false }),
   response: { 200: repairRelayedSchema, ...errors },
 });
+
+export const removeStaffRelaySchema = routeSchema({
+  tags: ["enterprise"],
+  summary: "Relay a signed RemoveStaff (EnterpriseRegistry.removeStaffBySig): the legal representative's, or the staff member's own",
+  params: Type.Object({ enterprise: bytes32, staff: bytes32 }, { additionalProperties: false }),
+  body: Type.Object({ authorization: authorizationSchema }, { additionalProperties: false }),
+  response: { 200: enterpriseRelayedSchema, ...errors },
+});

@@ -82,3 +82,78 @@ export const enterpriseTrackerRouteSchema = routeSchema({
   querystring: Type.Object(paging, { additionalProperties: false }),
   response: { 200: enterpriseTrackerSchema, ...errors },
 });
+
+// What the web app's enterprise screens read: the enterprises a citizen acts for, and, for each, its
+// staff, its consents and its credit entries, each behind the scope that acts on it.
+const scopeNames = Type.Array(Type.String(), { description: "ENTERPRISE_SCOPES names" });
+
+export const citizenEnterprisesSchema = routeSchema({
+  tags: ["enterprise"],
+  summary: "The enterprises the signed-in citizen acts for now, as legal representative or staff",
+  description:
+    "Read from the EnterpriseRegistry at each request (removed or expired appointments are not listed). Name and code come from the register's part of the enterprise's record in the vault, when the counter stored one. A guardian's session acts for no enterprise and gets an empty list.",
+  security: bearer,
+  response: {
+    200: Type.Object({
+      citizen: bytes32,
+      enterprises: Type.Array(
+        Type.Object({
+          enterprise: bytes32,
+          name: Type.Optional(Type.String()),
+          code: Type.Optional(Type.String()),
+          asLegalRepresentative: Type.Boolean(),
+          scopes: Type.String({ description: "ENTERPRISE_SCOPES bits (decimal)" }),
+          scopeNames,
+          expiresAt: Type.String({ pattern: "^[0-9]{1,20}$", description: "0 for the legal representative" }),
+        }),
+      ),
+    }),
+    ...errors,
+  },
+});
+export type CitizenEnterprises = Static<(typeof citizenEnterprisesSchema)["response"][200]>;
+
+export const enterpriseStaffRouteSchema = routeSchema({
+  tags: ["enterprise"],
+  summary: "Who acts for the enterprise: its legal representative and every staff appointment, for its representatives",
+  security: bearer,
+  params: enterpriseParams,
+  response: {
+    200: Type.Object({
+      enterprise: bytes32,
+      legalRepresentative: bytes32,
+      viewer: Type.Object({ citizen: bytes32, asLegalRepresentative: Type.Boolean() }),
+      staff: Type.Array(
+        Type.Object({
+          staff: bytes32,
+          scopes: Type.String(),
+          scopeNames,
+          appointedAt: Type.String({ pattern: "^[0-9]{1,20}$" }),
+          expiresAt: Type.String({ pattern: "^[0-9]{1,20}$" }),
+          removedAt: Type.String({ pattern: "^[0-9]{1,20}$" }),
+          active: Type.Boolean(),
+        }),
+      ),
+    }),
+    ...errors,
+  },
+});
+export type EnterpriseStaffList = Static<(typeof enterpriseStaffRouteSchema)["response"][200]>;
+
+export const enterpriseConsentsRouteSchema = routeSchema({
+  tags: ["enterprise"],
+  summary: "The enterprise's consents, for representatives holding the consent scope (who may pause, resume or revoke them)",
+  security: bearer,
+  params: enterpriseParams,
+  response: { 200: Type.Object({ enterprise: bytes32, consents: enterpriseTrackerSchema.properties.consents }), ...errors },
+});
+export type EnterpriseConsents = Static<(typeof enterpriseConsentsRouteSchema)["response"][200]>;
+
+export const enterpriseCreditRouteSchema = routeSchema({
+  tags: ["enterprise"],
+  summary: "The enterprise's credit entries (every list, published or not) and its repair applications, for representatives holding the credit scope",
+  security: bearer,
+  params: enterpriseParams,
+  response: { 200: Type.Object({ enterprise: bytes32, ...enterpriseTrackerSchema.properties.credit.properties }), ...errors },
+});
+export type EnterpriseCredit = Static<(typeof enterpriseCreditRouteSchema)["response"][200]>;
