@@ -4,6 +4,7 @@ import type { Address, Hex, Numberish } from "../types.js";
 import { encodeOneCode, oneCodeClaimHash, type OneCodeClaim } from "./oneCodeFormat.js";
 import { ONE_CODE_STAPLE_TTL_SECONDS, ONE_CODE_VERSION, oneCodeStatusHash, oneCodeStatusTypedData, oneCodeTypedData, type OneCodeStatus } from "./oneCodeTypedData.js";
 import { OneCodeError } from "./OneCodeError.js";
+import { ENTERPRISE_SCOPES } from "../enterprise/unifiedSocialCreditCode.js";
 
 /** Anything that signs EIP-712 for an address: a local key, a wallet, a passkey account's signer. */
 export type OneCodeSigner = { address: Address; signTypedData(typedData: TypedDataDefinition): Hex | Promise<Hex> };
@@ -20,6 +21,10 @@ export type SignOneCodeStapleParameters = {
   issuedAt: number;
   ttlSeconds?: number;
   claim?: OneCodeClaim;
+  /** An enterprise's staple: the enterprise the controller's identity acts for, checked by the caller on chain. */
+  enterprise?: Hex;
+  /** With `enterprise`: ENTERPRISE_SCOPES bits beside identity (identity is always stapled). */
+  scopes?: Numberish;
 };
 
 /** The gateway's side: signs "this key controls this identity at this level, as of this block". */
@@ -32,6 +37,9 @@ export async function signOneCodeStaple(gateway: OneCodeSigner, p: SignOneCodeSt
     issuedAt: p.issuedAt,
     expiresAt: p.issuedAt + (p.ttlSeconds ?? ONE_CODE_STAPLE_TTL_SECONDS),
     claimHash: oneCodeClaimHash(p.claim),
+    ...(p.enterprise !== undefined
+      ? { enterprise: toNonZeroBytes32("enterprise", p.enterprise), scopes: Number(toUint("scopes", p.scopes ?? 0n, 16) | ENTERPRISE_SCOPES.identity) }
+      : {}),
   };
   const signature = await gateway.signTypedData(oneCodeStatusTypedData(p.chainId, status));
   return { status, signature, ...(p.claim ? { claim: p.claim } : {}) };

@@ -2,7 +2,8 @@
 //
 //   offset  bytes  field
 //   0       1      version (1)
-//   1       1      flags: bit 0 verifier present, bit 1 claim present; other bits must be 0
+//   1       1      flags: bit 0 verifier present, bit 1 claim present, bit 2 enterprise present;
+//                  other bits must be 0
 //   2       32     citizen id
 //   34      20     controller
 //   54      1      level                       ┐
@@ -14,8 +15,13 @@
 //   140     16     nonce or verifier challenge │ the controller's part (OneCode)
 //   [156    20     verifier]                   │
 //   [..     32+32+1+n+1+m  claim: schema, credential, name (len, UTF-8), value (len, UTF-8)]
+//   [..     32+2   enterprise: id, scopes]      │ an enterprise's code (一企一码), stapled as
+//                                               │ OneCodeEnterpriseStatus; the citizen is its representative
 //   ..      2      signature length            │
 //   ..      n      controller signature        ┘ (65 for a key; longer for an ERC-1271 account)
+//
+// An enterprise's code is 34 bytes longer (46 characters). A decoder that predates bit 2 refuses
+// it as malformed rather than reading it as the representative's own code.
 //
 // With a plain key and no verifier or claim the code is 223 bytes, 298 characters: a version-13 QR
 // at error correction M (69 modules; test/sdk/oneCode.test.ts measures it). Base45 with QR
@@ -24,6 +30,7 @@ import { AbiCoder, decodeBase64, encodeBase64, getAddress, keccak256 } from "eth
 import type { Address, Hex } from "../types.js";
 import { ONE_CODE_MAX_STAPLE_TTL_SECONDS, ONE_CODE_VERSION, type OneCodeMessage, type OneCodeStatus } from "./oneCodeTypedData.js";
 import { OneCodeError } from "./OneCodeError.js";
+import { ENTERPRISE_SCOPES } from "../enterprise/unifiedSocialCreditCode.js";
 
 /** One disclosed credential claim the gateway vouched for when it stapled (e.g. the senior card). */
 export type OneCodeClaim = { schema: Hex; credential: Hex; name: string; value: string };
@@ -47,6 +54,15 @@ const MAX_CLAIM_NAME = 32;
 const MAX_CLAIM_VALUE = 64;
 const FLAG_VERIFIER = 1;
 const FLAG_CLAIM = 2;
+const FLAG_ENTERPRISE = 4;
+
+function checkEnterprise(status: OneCodeStatus): void {
+  if (status.enterprise === undefined) return;
+  const { scopes } = status;
+  if (!Number.isInteger(scopes) || scopes! < 0 || scopes! > 0xffff) malformed("enterprise scopes must fit uint16");
+  if ((BigInt(scopes!) & ENTERPRISE_SCOPES.identity) === 0n) malformed("an enterprise's code carries the identity scope");
+  if (/^0x0{64}$/.test(status.enterprise)) malformed("enterprise id is zero");
+}
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -98,8 +114,10 @@ export function encodeOneCode(code: OneCode): string {
   const sig = bytesOf(code.signature, undefined, "signature");
   if (sig.length < 65 || sig.length > MAX_SIGNATURE_BYTES) malformed(`signature must be 65 to ${MAX_SIGNATURE_BYTES} bytes`);
   const hasVerifier = code.code.verifier.toLowerCase() !== ZERO_ADDRESS;
+  checkEnterprise(status);
+  const isEnterprise = status.enterprise !== undefined;
   const parts: Uint8Array[] = [
-    Uint8Array.of(ONE_CODE_VERSION, (hasVerifier ? FLAG_VERIFIER : 0) | (claim ? FLAG_CLAIM : 0)),
+    Uint8Array.of(ONE_CODE_VERSION, (hasVerifier ? FLAG_VERIFIER : 0) | (claim ? FLAG_CLAIM : 0) | (isEnterprise ? FLAG_ENTERPRISE : 0)),
     bytesOf(status.citizen, 32, "citizen"),
     bytesOf(status.controller, 20, "controller"),
     Uint8Array.of(status.level),
@@ -119,6 +137,7 @@ export function encodeOneCode(code: OneCode): string {
     const value = checkClaimText("value", claim.value, MAX_CLAIM_VALUE);
     parts.push(bytesOf(claim.schema, 32, "claim schema"), bytesOf(claim.credential, 32, "claim credential"), Uint8Array.of(name.length), name, Uint8Array.of(value.length), value);
   }
+  if (isEnterprise) parts.push(bytesOf(status.enterprise!, 32, "enterprise"), Uint8Array.of(status.scopes! >> 8, status.scopes! & 0xff));
   parts.push(Uint8Array.of(sig.length >> 8, sig.length & 0xff), sig);
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -156,7 +175,7 @@ export function decodeOneCode(text: string): OneCode {
   };
   take(1);
   const flags = take(1)[0];
-  if (flags & ~(FLAG_VERIFIER | FLAG_CLAIM)) malformed("unknown flags");
+  if (flags & ~(FLAG_VERIFIER | FLAG_CLAIM | FLAG_ENTERPRISE)) malformed("unknown flags");
   const citizen = hexOf(take(32));
   const controller = getAddress(hexOf(take(20))) as Address;
   const level = take(1)[0];
@@ -186,6 +205,12 @@ export function decodeOneCode(text: string): OneCode {
     }
     claim = { schema, credential, name, value };
   }
+  let enterprise: { enterprise: Hex; scopes: number } | undefined;
+  if (flags & FLAG_ENTERPRISE) {
+    const id = hexOf(take(32));
+    const s = take(2);
+    enterprise = { enterprise: id, scopes: (s[0] << 8) | s[1] };
+  }
   const len = take(2);
   const signature = hexOf(take((len[0] << 8) | len[1]));
   if (at !== bytes.length) malformed("trailing bytes");
@@ -194,7 +219,7 @@ export function decodeOneCode(text: string): OneCode {
   if (/^0x0{32}$/.test(nonce)) malformed("nonce is zero");
   const code: OneCode = {
     version: ONE_CODE_VERSION,
-    status: { citizen, controller, level, blockNumber, issuedAt: stapleIssuedAt, expiresAt, claimHash: oneCodeClaimHash(claim) },
+    status: { citizen, controller, level, blockNumber, issuedAt: stapleIssuedAt, expiresAt, claimHash: oneCodeClaimHash(claim), ...enterprise },
     gatewaySignature,
     code: { verifier, issuedAt, nonce },
     ...(claim ? { claim } : {}),

@@ -6,7 +6,13 @@
 //   OneCode        the citizen's controller signs the staple's hash, a fresh time and a nonce (or a
 //                  verifier's challenge), and the verifier it is meant for (zero: any verifier).
 //
-// Both use the gateway's EIP-712 domain (name "IMI Gateway", version "1", the chain id), as the
+//   OneCodeEnterpriseStatus  the staple of an enterprise's code (一企一码): the same statement about
+//                  the representative's key, plus "and it acts for this enterprise with these scopes"
+//                  (EnterpriseRegistry, as of the block). Its own primary type, so a citizen's staple
+//                  can never be read as an enterprise's or the reverse; the code the holder signs is
+//                  the same OneCode, bound to whichever staple by its struct hash.
+//
+// All use the gateway's EIP-712 domain (name "IMI Gateway", version "1", the chain id), as the
 // identity proof and the agency login do.
 import { GATEWAY_DOMAIN_NAME, chainDomain } from "../typedData/domains.js";
 import { hashStruct, hashTypedData, type TypedDataDefinition } from "../typedData/hashTypedData.js";
@@ -39,6 +45,11 @@ export const oneCodeStatusTypes = {
   ],
 } as const;
 
+// OneCodeEnterpriseStatus(bytes32 enterprise,uint16 scopes,bytes32 citizen,address controller,uint8 level,uint64 blockNumber,uint64 issuedAt,uint64 expiresAt,bytes32 claimHash)
+export const oneCodeEnterpriseStatusTypes = {
+  OneCodeEnterpriseStatus: [{ name: "enterprise", type: "bytes32" }, { name: "scopes", type: "uint16" }, ...oneCodeStatusTypes.OneCodeStatus],
+} as const;
+
 // OneCode(bytes32 citizen,address controller,address verifier,uint64 issuedAt,bytes16 nonce,bytes32 status)
 export const oneCodeTypes = {
   OneCode: [
@@ -61,6 +72,10 @@ export type OneCodeStatus = {
   expiresAt: number;
   /** keccak256 of the disclosed claim (see oneCodeClaimHash), zero when the code carries none. */
   claimHash: Hex;
+  /** An enterprise's code: the enterprise `citizen` (its representative) acts for. */
+  enterprise?: Hex;
+  /** With `enterprise`: the ENTERPRISE_SCOPES bits stapled (identity always set). */
+  scopes?: number;
 };
 
 /** The citizen's part, as signed. `status` is the staple's EIP-712 struct hash. */
@@ -75,7 +90,15 @@ export type OneCodeMessage = {
   status: Hex;
 };
 
-export function oneCodeStatusTypedData(chainId: Numberish, status: OneCodeStatus): TypedDataDefinition<"OneCodeStatus"> {
+export function oneCodeStatusTypedData(chainId: Numberish, status: OneCodeStatus): TypedDataDefinition<"OneCodeStatus" | "OneCodeEnterpriseStatus"> {
+  if (status.enterprise !== undefined) {
+    return {
+      domain: chainDomain(GATEWAY_DOMAIN_NAME, toChainId("chainId", chainId)),
+      types: oneCodeEnterpriseStatusTypes,
+      primaryType: "OneCodeEnterpriseStatus",
+      message: { ...status, scopes: status.scopes ?? 0, issuedAt: BigInt(status.issuedAt), expiresAt: BigInt(status.expiresAt) },
+    };
+  }
   return {
     domain: chainDomain(GATEWAY_DOMAIN_NAME, toChainId("chainId", chainId)),
     types: oneCodeStatusTypes,

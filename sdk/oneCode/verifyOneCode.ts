@@ -42,6 +42,9 @@ export type OneCodeVerdict =
       nonce: Hex;
       /** Which gateway stapled it. */
       gateway: Address;
+      /** An enterprise's code: the enterprise `citizen` acts for, and the scopes stapled (as of `blockNumber`). */
+      enterprise?: Hex;
+      scopes?: number;
       claim?: OneCodeClaim;
       code: OneCode;
     }
@@ -62,7 +65,8 @@ function recoverLowS(digest: Hex, signature: Hex): string | undefined {
  * Checks a code the way a door or counter does, with no network unless the controller is an
  * account: the staple is signed by a trusted gateway and not expired, the code is fresh and meant
  * for this verifier (or any), and the stapled controller signed it. What it cannot know offline —
- * a rotation after the staple's block, a replayed nonce — the caller checks: the gateway against
+ * a rotation after the staple's block, a replayed nonce, for an enterprise's code a representative
+ * removed or an enterprise deregistered after the staple's block — the caller checks: the gateway against
  * its index and nonce store, a device against the codes it has already accepted.
  */
 export async function verifyOneCode(p: VerifyOneCodeParameters): Promise<OneCodeVerdict> {
@@ -107,6 +111,7 @@ export async function verifyOneCode(p: VerifyOneCodeParameters): Promise<OneCode
     issuedAt,
     nonce,
     gateway: getAddress(gateway) as Address,
+    ...(status.enterprise !== undefined ? { enterprise: status.enterprise, scopes: status.scopes } : {}),
     ...(code.claim ? { claim: code.claim } : {}),
     code,
   };

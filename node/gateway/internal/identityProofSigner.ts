@@ -4,8 +4,8 @@
 // that contract on chain whether the signature is its own. The client's word is never taken: the
 // account's answer comes from its code at the latest block, and the caller still checks with the
 // index that this address controls (or guards) the identity.
-import { bytesToHex } from "@noble/hashes/utils.js";
-import { isValidSignatureNow, type IdentityProofMessage } from "@imi-ledger/sdk";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { hashTypedData, identityProofTypedData, isEnterpriseIdentityProof, isValidSignatureNow, type IdentityProofMessage } from "@imi-ledger/sdk";
 import { unavailable } from "../errors.js";
 import { recoverSigner } from "./fastTypedData.js";
 import type { GatewayContext } from "./GatewayContext.js";
@@ -16,7 +16,8 @@ import type { GatewayContext } from "./GatewayContext.js";
  * could not be asked: no answer is never a yes.
  */
 export async function identityProofSigner(ctx: GatewayContext, message: IdentityProofMessage, signature: `0x${string}`): Promise<string | undefined> {
-  const digest = ctx.identityProofDigest(message);
+  // A representative's proof for an enterprise is rare beside logins: the SDK's digest, not the fast path.
+  const digest = isEnterpriseIdentityProof(message) ? hexToBytes(hashTypedData(identityProofTypedData(ctx.options.chainId, message)).slice(2)) : ctx.identityProofDigest(message);
   const claimed = message.controller.toLowerCase();
   let recovered: string | undefined;
   try {

@@ -1,15 +1,33 @@
 import type { FastifyPluginAsync } from "fastify";
 import { ZeroHash } from "ethers";
-import type { IdentityProofMessage } from "@imi-ledger/sdk";
+import {
+  ENTERPRISE_SCOPES,
+  enterpriseAuthorizes,
+  getEnterprise,
+  gatewayRoutes,
+  isEnterpriseIdentityProof,
+  type Address,
+  type EnterpriseIdentityProofMessage,
+  type Hex,
+  type IdentityProofMessage,
+} from "@imi-ledger/sdk";
 import { identityProofSigner } from "../internal/identityProofSigner.js";
 import type { GatewayContext } from "../internal/GatewayContext.js";
-import { gatewayRoutes } from "@imi-ledger/sdk";
+import { hasEnterprises } from "../internal/enterpriseSubject.js";
+import { GatewayError, badRequest, unavailable } from "../errors.js";
 
 /**
  * Flow 5, "I am me" without an ID card: the agency fetches a challenge, the citizen's wallet signs an
  * IdentityProof over it (sdk/gateway/identityProof), the agency posts the proof. The answer says
  * whether the signer controls (or guards) that active identity now, and at which assurance level.
  * Each verification is an access record of kind "identity".
+ *
+ * A representative proves the same way that she acts for an enterprise (an EnterpriseIdentityProof:
+ * the enterprise and the scopes beside her own identity). The gateway checks her key against the
+ * index as for any citizen, then asks the EnterpriseRegistry now whether that key acts for the
+ * enterprise within the scopes (registered enterprise; legal representative, or staff holding them,
+ * not expired or removed). The access is recorded under the enterprise, so its representatives see it
+ * in the enterprise's tracker.
  */
 export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   app.post(
@@ -23,7 +41,7 @@ export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async
     },
   );
 
-  app.post<{ Body: { message: IdentityProofMessage; signature: `0x${string}` } }>(
+  app.post<{ Body: { message: IdentityProofMessage | EnterpriseIdentityProofMessage; signature: `0x${string}` } }>(
     "/v1/identity/verify",
     {
       schema: gatewayRoutes.identityVerify.schema,
@@ -33,6 +51,7 @@ export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async
       ctx.assertFresh();
       const agency = ctx.requireStaff(request, "agency");
       const { message, signature: sig } = request.body;
+      if (isEnterpriseIdentityProof(message)) return verifyForEnterprise(agency, message, sig);
       const requestHash = ctx.responseHash({ message, signature: sig });
       let reason = "IDENTITY_VERIFIED";
       let signer: string | undefined;
@@ -75,4 +94,67 @@ export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async
       return { ...answer, receipt: r };
     },
   );
+
+  async function verifyForEnterprise(agency: string, message: EnterpriseIdentityProofMessage, sig: `0x${string}`) {
+    if (!hasEnterprises(ctx)) throw unavailable("ENTERPRISES_NOT_DEPLOYED", "This deployment has no EnterpriseRegistry.");
+    const scopes = BigInt(message.scopes);
+    // Bad input changes nothing: the challenge stays unused.
+    if ((scopes & ENTERPRISE_SCOPES.identity) === 0n) throw badRequest("INVALID_SCOPES", "An enterprise's identity proof always asks for the identity scope.");
+    const enterprise = message.enterprise.toLowerCase();
+    const requestHash = ctx.responseHash({ message, signature: sig });
+    let reason = "ENTERPRISE_IDENTITY_VERIFIED";
+    let signer: string | undefined;
+    let level = 0;
+    let asLegalRepresentative = false;
+    const challenge = ctx.sessions.takeChallenge(message.challenge);
+    if (!challenge || challenge.use !== "identity" || challenge.agency !== agency) reason = "UNKNOWN_CHALLENGE";
+    else if (message.audience !== ctx.options.audience) reason = "WRONG_AUDIENCE";
+    else {
+      signer = await identityProofSigner(ctx, message, sig);
+      const check = signer ? ctx.options.indexer.checkIdentityKey(message.citizen, signer, 0n, ctx.ruleTime()) : undefined;
+      if (!signer) reason = "BAD_SIGNATURE";
+      else if (!check) reason = "UNKNOWN_CITIZEN";
+      else if (!check.active) reason = "IDENTITY_INACTIVE";
+      // A guardian acts for its ward, never for the ward's enterprises.
+      else if (!check.isController) reason = "NOT_CONTROLLER";
+      else {
+        level = check.level;
+        try {
+          const acts = await enterpriseAuthorizes(ctx.relay, { enterprise: enterprise as Hex, actor: signer as Address, scopes });
+          if (acts.allowed && acts.citizen.toLowerCase() === message.citizen.toLowerCase()) asLegalRepresentative = acts.asLegalRepresentative;
+          else reason = (await getEnterprise(ctx.relay, { enterprise: enterprise as Hex })).status === "active" ? "NOT_REPRESENTATIVE" : "ENTERPRISE_INACTIVE";
+        } catch (error) {
+          if (error instanceof GatewayError) throw error;
+          // No answer from the chain is no proof: refused, and said so.
+          throw unavailable("CHAIN_UNAVAILABLE", "The chain could not be read; the proof is not checked.", error);
+        }
+      }
+    }
+    const verified = reason === "ENTERPRISE_IDENTITY_VERIFIED";
+    const answer = {
+      verified,
+      reason,
+      citizen: message.citizen.toLowerCase(),
+      ...(signer ? { signer } : {}),
+      asGuardian: false,
+      level,
+      enterprise,
+      scopes: scopes.toString(),
+      asLegalRepresentative,
+    };
+    const r = await ctx.record({
+      agency,
+      citizen: enterprise,
+      kind: "identity",
+      scopes: 0n,
+      purpose: ZeroHash,
+      grantId: ZeroHash,
+      basis: "none",
+      decision: verified ? "allowed" : "denied",
+      reason,
+      requestHash,
+      responseHash: ctx.responseHash(answer),
+    });
+    return { ...answer, receipt: r };
+  }
 };

@@ -1,12 +1,15 @@
 import type { FastifyPluginAsync } from "fastify";
 import { ZeroHash } from "ethers";
 import {
+  ENTERPRISE_SCOPES,
   IMI_ROLES,
   ONE_CODE_MAX_AGE_SECONDS,
   ONE_CODE_MAX_SKEW_SECONDS,
   OneCodeError,
   decodeOneCode,
+  enterpriseAuthorizes,
   gatewayRoutes,
+  getEnterprise,
   getCredential,
   getCredentialStatus,
   getSchema,
@@ -22,7 +25,8 @@ import {
 } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import type { AccessReceipt, AccessRecordInput } from "../internal/accessLog.js";
-import { badRequest, forbidden, unavailable } from "../errors.js";
+import { GatewayError, badRequest, forbidden, unavailable } from "../errors.js";
+import { hasEnterprises, requireRepresentative } from "../internal/enterpriseSubject.js";
 
 /** How long an uploaded offline check may wait to be uploaded, and how long its code is remembered. */
 const UPLOAD_WINDOW_SECONDS = 7 * 24 * 3600;
@@ -36,6 +40,12 @@ type Judged = { verified: boolean; reason: string; code?: OneCode; replayKey?: s
  * posts a code to /verify, or checks it offline itself and posts what it accepted to /offline later.
  * Every check with a citizen in it is an access record of kind "identity" under the device's
  * account: online at the time of the check, uploaded at the time the device says it happened.
+ *
+ * An enterprise's code (一企一码) is the same code over a staple that also names the enterprise and
+ * the scopes: the gateway staples it only for a representative it finds on chain (legal
+ * representative, or staff holding the identity scope and the scopes asked), and an online check asks
+ * the EnterpriseRegistry again, so a representative removed, expired or out of scope, or an enterprise
+ * deregistered, is refused while the staple lasts. Its checks are logged under the enterprise.
  */
 export const oneCodeRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   const { chainId, account } = ctx.options;
@@ -59,14 +69,43 @@ export const oneCodeRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
     return { schema: record.schemaId.toLowerCase() as Hex, credential: credential.toLowerCase() as Hex, name, value: "valid" };
   }
 
-  app.post<{ Body: { ttlSeconds?: number; credential?: Hex } }>("/v1/one-code/staple", { schema: gatewayRoutes.oneCodeStaple.schema }, async (request) => {
+  /** For an enterprise's staple: the session's key acts for it now within identity and `scopes` (read on chain). */
+  async function enterpriseToStaple(
+    session: { account: string; citizen: string; asGuardian: boolean },
+    enterprise: string | undefined,
+    scopes: number | undefined,
+  ): Promise<{ enterprise?: string; scopes?: bigint }> {
+    if (enterprise === undefined) {
+      if (scopes !== undefined) throw badRequest("INVALID_SCOPES", "Scopes are stapled only with an enterprise.");
+      return {};
+    }
+    const id = enterprise.toLowerCase();
+    const asked = BigInt(scopes ?? 0) | ENTERPRISE_SCOPES.identity;
+    if (!hasEnterprises(ctx)) throw unavailable("ENTERPRISES_NOT_DEPLOYED", "This deployment has no EnterpriseRegistry.");
+    const onChain = await fromChain(() => getEnterprise(ctx.relay, { enterprise: id as Hex }));
+    if (onChain.status !== "active") throw forbidden("ENTERPRISE_INACTIVE", "The enterprise is not registered, or deregistered.");
+    await requireRepresentative(ctx, session, id, asked);
+    return { enterprise: id, scopes: asked };
+  }
+
+  async function fromChain<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      throw unavailable("CHAIN_UNAVAILABLE", "The chain could not be read.", error);
+    }
+  }
+
+  app.post<{ Body: { ttlSeconds?: number; credential?: Hex; enterprise?: Hex; scopes?: number } }>("/v1/one-code/staple", { schema: gatewayRoutes.oneCodeStaple.schema }, async (request) => {
     await ctx.catchUp();
     ctx.assertFresh();
     const session = ctx.requireCitizen(request);
     // A guardian acts for the citizen but is not her: only the controller's key shows her code.
     const check = ctx.options.indexer.checkIdentityKey(session.citizen, session.account, 0n, ctx.ruleTime());
     if (session.asGuardian || !check?.isController) throw forbidden("NOT_CONTROLLER", "Only the identity's controller key shows its one code.");
-    const claim = request.body.credential ? await claimOf(check.citizen, request.body.credential) : undefined;
+    const { enterprise, scopes } = await enterpriseToStaple(session, request.body.enterprise, request.body.scopes);
+    const claim = request.body.credential ? await claimOf(enterprise ?? check.citizen, request.body.credential) : undefined;
     const staple = await signOneCodeStaple(account, {
       chainId,
       citizen: check.citizen as Hex,
@@ -76,6 +115,7 @@ export const oneCodeRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
       issuedAt: ctx.nowSeconds(),
       ttlSeconds: request.body.ttlSeconds,
       claim,
+      ...(enterprise ? { enterprise: enterprise as Hex, scopes } : {}),
     });
     return { status: { ...staple.status, blockNumber: staple.status.blockNumber.toString() }, signature: staple.signature, ...(claim ? { claim } : {}), gateway: account.address };
   });
@@ -110,12 +150,22 @@ export const oneCodeRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
       if (!id) return { verified: false, reason: "ONE_CODE_UNKNOWN_CITIZEN", code };
       if (!id.active) return { verified: false, reason: "ONE_CODE_IDENTITY_INACTIVE", code };
       if (!id.isController) return { verified: false, reason: "ONE_CODE_NOT_CONTROLLER", code };
+      const { enterprise, scopes } = code.status;
+      if (enterprise !== undefined) {
+        // The staple's word was true as of its block; whether it still is, the chain says now.
+        const acts = await fromChain(() => enterpriseAuthorizes(ctx.relay, { enterprise, actor: code.status.controller, scopes: BigInt(scopes!) }));
+        if (!acts.allowed || acts.citizen.toLowerCase() !== code.status.citizen.toLowerCase()) {
+          const standing = await fromChain(() => getEnterprise(ctx.relay, { enterprise }));
+          return { verified: false, reason: standing.status === "active" ? "ONE_CODE_NOT_REPRESENTATIVE" : "ONE_CODE_ENTERPRISE_INACTIVE", code };
+        }
+      }
     }
     return { verified: true, reason: online ? "ONE_CODE_VERIFIED" : "ONE_CODE_OFFLINE_VERIFIED", code, replayKey: `onecode:${oneCodeReplayKey(code)}` };
   }
 
   function recordInput(verifier: string, judged: Judged): Omit<AccessRecordInput, "time"> {
-    const citizen = judged.code!.status.citizen.toLowerCase();
+    // An enterprise's code is the enterprise's identity shown: logged under the enterprise, for its tracker.
+    const citizen = (judged.code!.status.enterprise ?? judged.code!.status.citizen).toLowerCase();
     return {
       agency: verifier,
       citizen,
@@ -137,6 +187,7 @@ export const oneCodeRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
       verified: judged.verified,
       reason: judged.reason,
       ...(s ? { citizen: s.citizen, controller: s.controller, level: s.level } : {}),
+      ...(s?.enterprise !== undefined ? { enterprise: s.enterprise, scopes: s.scopes } : {}),
       ...(judged.verified && judged.code?.claim ? { claim: judged.code.claim } : {}),
       time,
       ...(receipt ? { receipt: receipt as NonNullable<OneCodeVerdictJson["receipt"]> } : {}),

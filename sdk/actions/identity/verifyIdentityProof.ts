@@ -1,5 +1,14 @@
 import type { ImiBaseClient } from "../../clients/ImiBaseClient.js";
-import { identityProofMessage, identityProofTypedData, type SignedIdentityProof } from "../../gateway/identityProof.js";
+import {
+  enterpriseIdentityProofMessage,
+  identityProofMessage,
+  identityProofTypedData,
+  isEnterpriseIdentityProof,
+  type IdentityProofMessage,
+  type SignedIdentityProof,
+} from "../../gateway/identityProof.js";
+import { enterpriseAuthorizes } from "../enterprise/enterpriseAuthorizes.js";
+import { getEnterprise } from "../enterprise/getEnterprise.js";
 import { recoverTypedDataSigner } from "../../typedData/verifyTypedData.js";
 import type { Hex } from "../../types.js";
 import { chainTime } from "../../internal/signing.js";
@@ -16,12 +25,26 @@ export type VerifyIdentityProofParameters = {
   maxAgeSeconds?: number;
 };
 export type VerifyIdentityProofReturnType =
-  | { valid: true; citizen: Hex; level: number }
-  | { valid: false; reason: "malformed" | "badSignature" | "wrongChallenge" | "wrongAudience" | "stale" | "notController" | "inactive" };
+  | {
+      valid: true;
+      citizen: Hex;
+      level: number;
+      /** For a representative's proof: the enterprise, the scopes proven, and whether as its legal representative. */
+      enterprise?: Hex;
+      scopes?: bigint;
+      asLegalRepresentative?: boolean;
+    }
+  | {
+      valid: false;
+      reason: "malformed" | "badSignature" | "wrongChallenge" | "wrongAudience" | "stale" | "notController" | "inactive" | "enterpriseInactive" | "notRepresentative";
+    };
 
 /**
  * Checks that the citizen signed this verifier's challenge with the key that is, right now, the
- * registered controller of an active identity, and reports the identity's assurance level.
+ * registered controller of an active identity, and reports the identity's assurance level. For a
+ * representative's EnterpriseIdentityProof, also that the key acts for the enterprise now within the
+ * proof's scopes (EnterpriseRegistry.authorizes: registered enterprise, legal representative or staff
+ * covering them, not expired or removed).
  */
 export async function verifyIdentityProof(
   client: ImiBaseClient,
@@ -30,7 +53,12 @@ export async function verifyIdentityProof(
   let message;
   let signer;
   try {
-    message = identityProofMessage({ ...p.proof.message, chainId: client.chainId });
+    const given: IdentityProofMessage = p.proof.message;
+    message = isEnterpriseIdentityProof(given)
+      ? enterpriseIdentityProofMessage({ ...given, chainId: client.chainId })
+      : identityProofMessage({ ...given, chainId: client.chainId });
+    // A representative's scopes are signed as given: one that leaves out the identity bit is not this form.
+    if (isEnterpriseIdentityProof(given) && isEnterpriseIdentityProof(message) && message.scopes !== String(given.scopes)) return { valid: false, reason: "malformed" };
     signer = p.proof.signature.length === 132 ? recoverTypedDataSigner(identityProofTypedData(client.chainId, message), p.proof.signature) : undefined;
   } catch {
     return { valid: false, reason: "malformed" };
@@ -49,5 +77,12 @@ export async function verifyIdentityProof(
   const identity = await getIdentity(client, { citizen: message.citizen });
   if (identity.status !== "active") return { valid: false, reason: "inactive" };
   if (identity.controller !== signer) return { valid: false, reason: "notController" };
-  return { valid: true, citizen: message.citizen, level: identity.level };
+  if (!isEnterpriseIdentityProof(message)) return { valid: true, citizen: message.citizen, level: identity.level };
+  const scopes = BigInt(message.scopes);
+  const acts = await enterpriseAuthorizes(client, { enterprise: message.enterprise, actor: signer, scopes });
+  if (!acts.allowed || acts.citizen.toLowerCase() !== message.citizen.toLowerCase()) {
+    const enterprise = await getEnterprise(client, { enterprise: message.enterprise });
+    return { valid: false, reason: enterprise.status !== "active" ? "enterpriseInactive" : "notRepresentative" };
+  }
+  return { valid: true, citizen: message.citizen, level: identity.level, enterprise: message.enterprise, scopes, asLegalRepresentative: acts.asLegalRepresentative };
 }

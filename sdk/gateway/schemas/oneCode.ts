@@ -26,7 +26,7 @@ export const oneCodeStapleSchema = routeSchema({
       ttlSeconds: Type.Optional(Type.Integer({ minimum: 30, maximum: ONE_CODE_MAX_STAPLE_TTL_SECONDS, description: "how long the staple lasts; default 300" })),
       credential: Type.Optional(bytes32With("a credential anchored about the citizen (or the enterprise), to disclose as the code's one claim")),
       enterprise: Type.Optional(bytes32With("an enterprise the signed-in key represents: the staple then says the key acts for it (enterprise one code)")),
-      scopes: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}$", description: "ENTERPRISE_SCOPES bits to show beside identity (enterprise codes only)" })),
+      scopes: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: "ENTERPRISE_SCOPES bits to show beside identity (enterprise codes only)" })),
     },
     { additionalProperties: false },
   ),
@@ -41,7 +41,7 @@ export const oneCodeStapleSchema = routeSchema({
         expiresAt: Type.Integer(),
         claimHash: bytes32,
         enterprise: Type.Optional(bytes32),
-        scopes: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}$" })),
+        scopes: Type.Optional(Type.Integer()),
       }),
       signature,
       claim: Type.Optional(oneCodeClaimSchema),
@@ -61,7 +61,7 @@ export const oneCodeVerdictSchema = Type.Object({
   level: Type.Optional(Type.Integer()),
   /** An enterprise's code: the enterprise the holder acts for (the access is logged under it) and the scopes stapled. */
   enterprise: Type.Optional(bytes32),
-  scopes: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}$" })),
+  scopes: Type.Optional(Type.Integer()),
   claim: Type.Optional(oneCodeClaimSchema),
   /** When the check happened, unix milliseconds (for an upload, the device's time). */
   time: Type.Integer(),
