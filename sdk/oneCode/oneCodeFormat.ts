@@ -20,7 +20,8 @@
 //   ..      2      signature length            │
 //   ..      n      controller signature        ┘ (65 for a key; longer for an ERC-1271 account)
 //
-// An enterprise's code is 34 bytes longer (46 characters). A decoder that predates bit 2 refuses
+// An enterprise's code is 34 bytes longer: 343 characters with a plain key, a version-14 QR at M
+// (test/sdk/oneCode.test.ts). A decoder that predates bit 2 refuses
 // it as malformed rather than reading it as the representative's own code.
 //
 // With a plain key and no verifier or claim the code is 223 bytes, 298 characters: a version-13 QR

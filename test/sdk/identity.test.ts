@@ -5,11 +5,18 @@ import {
   IdentityRegistryRecoveryNotReadyError,
   ImiError,
   InvalidAddressError,
+  ENTERPRISE_SCOPES,
+  appointStaff,
   code,
+  createImiClient,
+  enterpriseIdOf,
   randomBytes32,
+  removeStaff,
+  signEnterpriseIdentityProof,
   signIdentityProof,
+  type Hex,
 } from "@imi-ledger/sdk";
-import { RECOVERY_DELAY } from "../helpers/deployImi.js";
+import { RECOVERY_DELAY, ROLE } from "../helpers/deployImi.js";
 import { caught, sdkFixture, type SdkFixture } from "./fixture.js";
 
 let fx: SdkFixture;
@@ -147,6 +154,39 @@ describe("identity actions", () => {
     expect(await verifier.verifyProof({ proof: impostor, challenge, audience: "district-office" })).toMatchObject({ reason: "notController" });
     await client.identity.rotateKey({ citizen, newController: fx.freshAccount().address });
     expect(await verifier.verifyProof({ proof, challenge, audience: "district-office" })).toMatchObject({ reason: "notController" });
+  });
+
+  test("a representative proves she acts for an enterprise: the same proof machinery, checked against the EnterpriseRegistry now", async () => {
+    const f = fx;
+    const deployment = { ...fx.deployment, contracts: { ...fx.deployment.contracts, enterpriseRegistry: (await f.contracts.enterpriseRegistry.getAddress()) as Hex } };
+    const reader = createImiClient({ rpc: fx.rpc, deployment });
+    const counter = f.accounts.others[9];
+    await (await f.contracts.accessManager.connect(f.accounts.governor).grantRole(ROLE.COUNTER, counter.address, 0)).wait();
+    const rep = await fx.registerCitizen(3);
+    const staff = await fx.registerCitizen(2);
+    const enterprise = enterpriseIdOf("91350100M000100Y43");
+    await (await f.contracts.enterpriseRegistry.connect(counter).register(enterprise, randomBytes32(), rep.citizen)).wait();
+    const until = (await fx.now()) + 86400;
+    const repClient = createImiClient({ rpc: fx.rpc, deployment, account: rep.key });
+    await appointStaff(repClient, { enterprise, staff: staff.citizen, scopes: ENTERPRISE_SCOPES.identity, expiresAt: until });
+    const challenge = randomBytes32();
+    const audience = "tax-bureau-counter";
+    const verify = (proof: Parameters<typeof reader.identity.verifyProof>[0]["proof"]) => reader.identity.verifyProof({ proof, challenge, audience });
+
+    const byRep = await repClient.identity.prove({ citizen: rep.citizen, audience, challenge, enterprise, scopes: ENTERPRISE_SCOPES.consent });
+    expect(await verify(byRep)).toEqual({ valid: true, citizen: rep.citizen, level: 3, enterprise, scopes: ENTERPRISE_SCOPES.identity | ENTERPRISE_SCOPES.consent, asLegalRepresentative: true });
+    const byStaff = signEnterpriseIdentityProof(staff.key, { chainId: deployment.chainId, citizen: staff.citizen, enterprise, audience, challenge, issuedAt: await fx.now() });
+    expect(await verify(byStaff)).toMatchObject({ valid: true, asLegalRepresentative: false });
+    // Out of scope: the staff member holds identity, not consent.
+    const beyond = signEnterpriseIdentityProof(staff.key, { chainId: deployment.chainId, citizen: staff.citizen, enterprise, scopes: ENTERPRISE_SCOPES.consent, audience, challenge, issuedAt: await fx.now() });
+    expect(await verify(beyond)).toEqual({ valid: false, reason: "notRepresentative" });
+    // A citizen's proof is not an enterprise's: the same signature with the enterprise added does not verify.
+    const plain = signIdentityProof(rep.key, { chainId: deployment.chainId, citizen: rep.citizen, audience, challenge, issuedAt: await fx.now() });
+    expect(await verify({ message: { ...plain.message, enterprise, scopes: "8" } as never, signature: plain.signature })).toMatchObject({ valid: false, reason: "badSignature" });
+    await removeStaff(repClient, { enterprise, staff: staff.citizen });
+    expect(await verify(byStaff)).toEqual({ valid: false, reason: "notRepresentative" });
+    await (await f.contracts.enterpriseRegistry.connect(counter).deregister(enterprise, code("deregistered"))).wait();
+    expect(await verify(byRep)).toEqual({ valid: false, reason: "enterpriseInactive" });
   });
 
   test("bad input throws a named error before anything is sent", async () => {

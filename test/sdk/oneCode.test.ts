@@ -97,6 +97,48 @@ describe("one code: format", () => {
   });
 });
 
+describe("one code: an enterprise's (一企一码)", () => {
+  const enterprise = randomBytes32();
+  const enterpriseStaple = (scopes = 2) =>
+    signOneCodeStaple(gateway, { chainId: CHAIN, citizen, controller: controller.address, level: 3, blockNumber: 1234, issuedAt: NOW, enterprise, scopes });
+
+  test("carries the enterprise and the scopes (identity always set) in 34 more bytes (343 characters), signed as the enterprise's staple", async () => {
+    const s = await enterpriseStaple();
+    expect(s.status).toMatchObject({ enterprise, scopes: 2 | 8 });
+    const text = await createOneCode(controller, { chainId: CHAIN, staple: s, issuedAt: NOW + 5 });
+    expect(text.length).toBe(343);
+    const decoded = decodeOneCode(text);
+    expect(decoded.status).toMatchObject({ citizen, enterprise, scopes: 10 });
+    expect(encodeOneCode(decoded)).toBe(text);
+    const verdict = await check(text);
+    expect(verdict).toMatchObject({ valid: true, citizen, enterprise, scopes: 10 });
+    console.log(`enterprise one code: ${text.length} chars, QR v${qrEncode(text, { ecc: "M" }).version}`);
+  });
+
+  test("a citizen's staple cannot be passed off as an enterprise's, nor the reverse, nor its scopes raised", async () => {
+    const citizenCode = decodeOneCode(await code());
+    const dressed = { ...citizenCode, status: { ...citizenCode.status, enterprise, scopes: 8 } };
+    expect(await check(encodeOneCode(dressed))).toMatchObject({ valid: false, reason: "ONE_CODE_UNTRUSTED_GATEWAY" });
+    const enterpriseCode = decodeOneCode(await createOneCode(controller, { chainId: CHAIN, staple: await enterpriseStaple(0), issuedAt: NOW + 5 }));
+    const { enterprise: _e, scopes: _s, ...bare } = enterpriseCode.status;
+    expect(await check(encodeOneCode({ ...enterpriseCode, status: bare }))).toMatchObject({ valid: false, reason: "ONE_CODE_UNTRUSTED_GATEWAY" });
+    const raised = { ...enterpriseCode, status: { ...enterpriseCode.status, scopes: 15 } };
+    expect(await check(encodeOneCode(raised))).toMatchObject({ valid: false, reason: "ONE_CODE_UNTRUSTED_GATEWAY" });
+  });
+
+  test("malformed: an enterprise code without the identity scope, or with a zero enterprise id", async () => {
+    const decoded = decodeOneCode(await createOneCode(controller, { chainId: CHAIN, staple: await enterpriseStaple(), issuedAt: NOW + 5 }));
+    expect(thrown(() => encodeOneCode({ ...decoded, status: { ...decoded.status, scopes: 2 } })).code).toBe("ONE_CODE_MALFORMED");
+    expect(thrown(() => encodeOneCode({ ...decoded, status: { ...decoded.status, enterprise: `0x${"0".repeat(64)}` } })).code).toBe("ONE_CODE_MALFORMED");
+    // The same in the bytes: the scopes' low byte is the code's last field before the signature length.
+    const bytes = Buffer.from(encodeOneCode(decoded), "base64url");
+    const at = bytes.length - 2 - (decoded.signature.length - 2) / 2 - 1;
+    expect(bytes[at]).toBe(10);
+    bytes[at] = 2;
+    expect(thrown(() => decodeOneCode(bytes.toString("base64url"))).code).toBe("ONE_CODE_MALFORMED");
+  });
+});
+
 describe("one code: offline check", () => {
   test("a fresh code stapled by a trusted gateway and signed by the controller is valid", async () => {
     const verdict = await check(await code({ verifier: door }));
