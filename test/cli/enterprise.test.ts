@@ -1,11 +1,12 @@
 // Enterprises and credit through the real `imi` binary against a running node: the counter registers
 // an enterprise, its legal representative appoints a staff member, the credit authority black-lists it,
 // the public lookup shows the entry, the staff member applies for repair, the authority approves from
-// its queue, and the lookup shows the entry ended. Bad input is refused with a code and sends nothing.
+// its queue, and the lookup shows the entry ended; the legal representative shows the enterprise's
+// one code. Bad input is refused with a code and sends nothing.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enterpriseIdOf } from "@imi-ledger/sdk";
+import { decodeOneCode, enterpriseIdOf } from "@imi-ledger/sdk";
 import { grantRole } from "../../cli/commands/roles/grant.js";
 import { imi, startTestNode, type TestNode } from "./harness.js";
 
@@ -69,6 +70,19 @@ describe("imi enterprise and imi credit", () => {
     expect(shown.json()).toMatchObject({ status: "active", legalRepresentative: rep, staff: [{ staff, scopeNames: ["tracker", "credit"], active: true }] });
     const text = await imi(["enterprise", "show", CODE, ...d]);
     expect(text.stdout).toContain("tracker,credit");
+  });
+
+  it("the legal representative shows the enterprise's one code (imi citizen code --enterprise); staff without the identity scope gets none", async () => {
+    const [byRep, byStaff, scopesAlone] = await Promise.all([
+      imi(["--json", "citizen", "code", "--enterprise", CODE, "--scopes", "consent", "--key", "rep", ...d]),
+      imi(["--json", "citizen", "code", "--enterprise", CODE, "--key", "clerk", ...d]),
+      imi(["--json", "citizen", "code", "--scopes", "consent", "--key", "rep", ...d]),
+    ]);
+    expect(byRep.code, byRep.stderr).toBe(0);
+    expect(byRep.json()).toMatchObject({ ok: true, citizen: rep, enterprise: enterpriseIdOf(CODE), scopes: 9 });
+    expect(decodeOneCode(byRep.json().code as string).status).toMatchObject({ citizen: rep, enterprise: enterpriseIdOf(CODE), scopes: 9 });
+    expect(byStaff.json().error?.code).toBe("NOT_REPRESENTATIVE");
+    expect([scopesAlone.code, scopesAlone.json().error?.code]).toEqual([2, "INVALID_SCOPES"]);
   });
 
   it("the authority black-lists the enterprise on a public list; the lookup shows the entry", async () => {

@@ -68,12 +68,16 @@ export function registerCitizenCommands(program: Command): void {
     .option("--audience <name>", "the verifier's name, exactly as it gave it (default: this node's gateway)")
     .option("--citizen <id>", "the identity (a guardian acting for a minor)")
     .option("--out <file>", "also write the proof to a file")
+    .option("--enterprise <code|id>", "prove instead that you act for this enterprise (its representative)")
+    .option("--scopes <names>", "with --enterprise: scopes to prove beside identity, e.g. consent,credit")
     .action(action(async (out, options: ProveIdentityOptions) => out.result(await (await import("./prove.js")).proveIdentity(options), (r) => (r.file ? `proof written to ${r.file}` : toJson(r.proof)))));
   withKeyOptions(withNodeOptions(citizen.command("code").description("your one code (一人一码): prove who you are at a door or counter; good for a minute")), "citizen")
     .option("--verifier <account>", "only this verifier device may accept it (default: any)")
     .option("--credential <hash>", "also disclose that this credential of yours is valid (e.g. the senior card)")
     .option("--staple-seconds <n>", "how long the gateway's staple lasts (30 to 900; default 300)")
     .option("--citizen <id>", "the identity (default: the one your key controls)")
+    .option("--enterprise <code|id>", "the enterprise's one code (一企一码), shown by its representative")
+    .option("--scopes <names>", "with --enterprise: scopes to show beside identity, e.g. consent")
     .action(action(async (out, options: CitizenCodeOptions) => out.result(await (await import("./code.js")).citizenCode(options), (r) => r.code)));
   citizen
     .command("present")
