@@ -1,10 +1,12 @@
 // Gas per new enterprise and credit operation on Hardhat's in-process network (EDR), printed as a
 // table: what one transaction of each kind costs, to compare with the citizen operations in bench/gas.ts.
+// The reads the gateway makes for an enterprise's identity proof and one code are calls, shown as such.
 import { hexlify, keccak256, randomBytes, toUtf8Bytes } from "ethers";
 import { ENTERPRISE_SCOPES, enterpriseIdOf } from "@imi-ledger/sdk";
 import { deployImi, ROLE } from "../test/helpers/deployImi.js";
 
 const id = () => hexlify(randomBytes(32));
+const bytes32Zero = `0x${"0".repeat(64)}`;
 const code = (s: string) => keccak256(toUtf8Bytes(s));
 
 const f = await deployImi();
@@ -48,5 +50,22 @@ await gas("ConsentRegistry.pause (enterprise, staff)", consents.connect(clerk).p
 await gas("ConsentRegistry.resume (enterprise, staff)", consents.connect(clerk).resume(consentId));
 await gas("ConsentRegistry.revoke (enterprise, staff)", consents.connect(clerk).revoke(consentId));
 await gas("EnterpriseRegistry.removeStaff", f.contracts.enterpriseRegistry.connect(rep).removeStaff(enterprise, clerkId));
-for (const [name, used] of rows) console.log(`${name.padEnd(48)} ${used.toString().padStart(8)} gas`);
+// Statutory access naming an enterprise, beside one naming a citizen.
+const statutory = (subject: string) =>
+  consents.connect(governor).grantStatutory(subject, f.accounts.agency.address, (1n << 8n) | (1n << 9n), code("tax-audit"), code("tax-collection-act-38"), start, start + 90 * 86400);
+// The first statutory grant of a deployment also starts its counter (a zero slot written): not counted.
+await (await statutory(bytes32Zero)).wait();
+await gas("ConsentRegistry.grantStatutory (citizen, for comparison)", statutory(repId));
+await gas("ConsentRegistry.grantStatutory (enterprise)", statutory(enterprise));
+// check() reads the agency's registration as it stands now: its cost as a call, and in consume(),
+// the one transaction that runs it (a limited consent's use).
+const limited = await (await consents.connect(rep).grant({ ...grant(enterprise, "tax-audit"), maxUses: 3 })).wait();
+const limitedId = limited!.logs.map((l: { topics: string[]; data: string }) => consents.interface.parseLog(l)).find((e: { name: string } | null) => e?.name === "ConsentGranted")!.args.consentId;
+await gas("ConsentRegistry.consume (enterprise, check incl. registration)", consents.connect(f.accounts.gateway).consume(limitedId));
+const asCall = async (name: string, estimate: Promise<bigint>) => rows.push([`${name} (as a call, less 21,000)`, (await estimate) - 21000n]);
+await asCall("ConsentRegistry.check", consents.check.estimateGas(limitedId, f.accounts.agency.address, enterprise, 1n << 8n, code("tax-audit")));
+await asCall("  of which AgencyRegistry.excessScopes", f.contracts.agencyRegistry.excessScopes.estimateGas(f.accounts.agency.address, code("tax-audit"), 1n << 8n));
+// What the gateway asks the chain per enterprise identity proof or online one-code check (no transaction).
+await asCall("EnterpriseRegistry.authorizes (identity proof, one code)", f.contracts.enterpriseRegistry.authorizes.estimateGas(enterprise, rep.address, ENTERPRISE_SCOPES.identity));
+for (const [name, used] of rows) console.log(`${name.padEnd(68)} ${used.toString().padStart(8)} gas`);
 await f.connection.close();
