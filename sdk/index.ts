@@ -50,6 +50,7 @@ export * from "./actions/enterprise/appointStaff.js";
 export * from "./actions/enterprise/removeStaff.js";
 export * from "./actions/enterprise/getEnterpriseStaff.js";
 export * from "./actions/enterprise/getRepresentedEnterprises.js";
+export * from "./credit/repairEvidenceHash.js";
 export * from "./actions/enterprise/enterpriseAuthorizes.js";
 export * from "./actions/enterprise/changeLegalRepresentative.js";
 export * from "./actions/enterprise/deregisterEnterprise.js";

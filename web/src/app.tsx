@@ -3,6 +3,8 @@ import { setLanguage, useT } from "./i18n/index.js";
 import { setSignedIn, useSignedIn } from "./session.js";
 import { useLargeText } from "./textSize.js";
 import { Home } from "./screens/Home.js";
+import { EnterpriseBanner, EnterpriseNav } from "./screens/enterprise/EnterpriseHeader.js";
+import { useActingFor } from "./screens/enterprise/acting.js";
 
 // Route-level code splitting: the first load is the shell and the start screen; signing, proofs
 // and each role's screens load when first opened.
@@ -24,6 +26,11 @@ const Verifier = lazy(() => import("./screens/verifier/Verifier.js").then((m) =>
 const Auditor = lazy(() => import("./screens/auditor/Auditor.js").then((m) => m.Auditor));
 const Counter = lazy(() => import("./screens/counter/Counter.js").then((m) => m.Counter));
 const Agency = lazy(() => import("./screens/agency/Agency.js").then((m) => m.Agency));
+const Enterprises = lazy(() => import("./screens/enterprise/Enterprises.js").then((m) => m.Enterprises));
+const EnterpriseTracker = lazy(() => import("./screens/enterprise/EnterpriseTracker.js").then((m) => m.EnterpriseTracker));
+const EnterpriseConsents = lazy(() => import("./screens/enterprise/EnterpriseConsents.js").then((m) => m.EnterpriseConsents));
+const EnterpriseCredit = lazy(() => import("./screens/enterprise/EnterpriseCredit.js").then((m) => m.EnterpriseCredit));
+const EnterpriseStaff = lazy(() => import("./screens/enterprise/EnterpriseStaff.js").then((m) => m.EnterpriseStaff));
 const StatutoryReview = lazy(() => import("./screens/auditor/StatutoryReview.js").then((m) => m.StatutoryReview));
 
 function Header() {
@@ -31,6 +38,7 @@ function Header() {
   const [large, toggleLarge] = useLargeText();
   const me = useSignedIn();
   const { route, path } = useLocation();
+  const actingForEnterprise = useActingFor();
   return (
     <header class="top">
       <a class="skip" href="#main">
@@ -66,7 +74,9 @@ function Header() {
           <a href="/me/guardianship">{t("guardianship.actingBanner")}</a>
         </p>
       )}
-      {me && (
+      <EnterpriseBanner />
+      {me && actingForEnterprise && <EnterpriseNav path={path} />}
+      {me && !actingForEnterprise && (
         <nav aria-label={t("app.nav")} class="tabs">
           <a href="/me/accesses" aria-current={path === "/me/accesses" ? "page" : undefined}>
             {t("accesses.title")}
@@ -91,6 +101,9 @@ function Header() {
           </a>
           <a href="/me/community" aria-current={path === "/me/community" ? "page" : undefined}>
             {t("community.nav")}
+          </a>
+          <a href="/enterprise" aria-current={path === "/enterprise" ? "page" : undefined}>
+            {t("enterprise.title")}
           </a>
         </nav>
       )}
@@ -127,6 +140,11 @@ export function App() {
           <Route path="/me/services" component={Services} />
           <Route path="/me/guardianship" component={Guardianship} />
           <Route path="/me/community" component={Community} />
+          <Route path="/enterprise" component={Enterprises} />
+          <Route path="/enterprise/tracker" component={EnterpriseTracker} />
+          <Route path="/enterprise/consents" component={EnterpriseConsents} />
+          <Route path="/enterprise/credit" component={EnterpriseCredit} />
+          <Route path="/enterprise/staff" component={EnterpriseStaff} />
           <Route path="/passkey" component={Passkey} />
           <Route path="/me/consents/:consentId/:action" component={ConfirmChange} />
           <Route path="/me/consents/:consentId/:action/done" component={ChangeDone} />
