@@ -9,9 +9,10 @@ import { chmod, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promis
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { Wallet } from "ethers";
-import { decryptKeystore, encryptKeystore } from "@imi-ledger/sdk";
+import { encryptKeystore } from "@imi-ledger/sdk";
 import { generatePrivateKey, privateKeyToAccount } from "@imi-ledger/sdk";
 import { NodeError } from "../NodeError.js";
+import { decryptNodeKeystore } from "./nativeKeystore.js";
 
 export type KeyName = string;
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
@@ -46,15 +47,24 @@ export async function openKeyRing(dataDir: string, env: NodeJS.ProcessEnv = proc
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await checkMode(dir, 0o700);
   const password = await resolvePassword(dir, env);
-  const cache = new Map<string, string>();
+  // Promises, so callers asking for keys at once decrypt each keystore once, all in parallel.
+  const cache = new Map<string, Promise<string>>();
   const file = (name: string) => {
     if (!NAME.test(name)) throw new NodeError("KEYS_INVALID_NAME", `key name ${JSON.stringify(name)}: use lower-case letters, digits and dashes`);
     return join(dir, `${name}.json`);
   };
 
-  async function load(name: string, create: boolean): Promise<string> {
+  function load(name: string, create: boolean): Promise<string> {
     const cached = cache.get(name);
     if (cached) return cached;
+    const loading = read(name, create);
+    cache.set(name, loading);
+    // A failed load is not kept: the next call tries again (the keystore may have been fixed, or created).
+    loading.catch(() => cache.delete(name));
+    return loading;
+  }
+
+  async function read(name: string, create: boolean): Promise<string> {
     const path = file(name);
     let json: string | undefined;
     try {
@@ -66,7 +76,7 @@ export async function openKeyRing(dataDir: string, env: NodeJS.ProcessEnv = proc
     let key: string;
     if (json !== undefined) {
       try {
-        key = (await decryptKeystore(json, password)).exportPrivateKey();
+        key = await decryptNodeKeystore(json, password);
       } catch (cause) {
         throw new NodeError("KEYS_WRONG_PASSWORD", `cannot decrypt ${path}: wrong IMI_KEY_PASSWORD or damaged keystore`, { cause, details: { path } });
       }
@@ -78,7 +88,6 @@ export async function openKeyRing(dataDir: string, env: NodeJS.ProcessEnv = proc
     } else {
       throw new NodeError("KEYS_NOT_FOUND", `no key named ${name} in ${dir}`, { details: { name } });
     }
-    cache.set(name, key);
     return key;
   }
 

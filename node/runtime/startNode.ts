@@ -57,6 +57,8 @@ export async function startImiNode(
   await assertPortsFree(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const keys = await openKeyRing(config.dataDir, options.env);
+  // Every key the start needs, decrypted at once (scrypt on the thread pool, all cores), not one after another as each step asks.
+  await Promise.all(["deployer", "governor", "gateway", "validator", "vault", SERVICES_KEY].map((name) => keys.privateKey(name)));
   const deployer = await keys.address("deployer");
   const governor = await keys.address("governor");
   const gatewayAddress = await keys.address("gateway");
