@@ -27,6 +27,7 @@ describe("imi enterprise and imi credit", () => {
       ["registrar", "registrar-1"],
       ["counter", "counter-1"],
       ["credit_authority", "authority-1"],
+      ["verifier", "door-1"],
     ] as const)
       await grantRole({ dataDir: t.dataDir, role, account: await t.node.keys.address(key) });
     const register = async (key: string) => {
@@ -72,7 +73,7 @@ describe("imi enterprise and imi credit", () => {
     expect(text.stdout).toContain("tracker,credit");
   });
 
-  it("the legal representative shows the enterprise's one code (imi citizen code --enterprise); staff without the identity scope gets none", async () => {
+  it("the legal representative shows the enterprise's one code (imi citizen code --enterprise); a verifier device checks it; staff without the identity scope gets none", async () => {
     const [byRep, byStaff, scopesAlone] = await Promise.all([
       imi(["--json", "citizen", "code", "--enterprise", CODE, "--scopes", "consent", "--key", "rep", ...d]),
       imi(["--json", "citizen", "code", "--enterprise", CODE, "--key", "clerk", ...d]),
@@ -82,6 +83,10 @@ describe("imi enterprise and imi credit", () => {
     expect(byRep.json()).toMatchObject({ ok: true, citizen: rep, enterprise: enterpriseIdOf(CODE), scopes: 9 });
     expect(decodeOneCode(byRep.json().code as string).status).toMatchObject({ citizen: rep, enterprise: enterpriseIdOf(CODE), scopes: 9 });
     expect(byStaff.json().error?.code).toBe("NOT_REPRESENTATIVE");
+    // A verifier device checks it online: the holder acts for the enterprise now (logged under the enterprise).
+    const checked = await imi(["--json", "verifier", "check", byRep.json().code as string, "--key", "door-1", ...d]);
+    expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+    expect(checked.json()).toMatchObject({ ok: true, verified: true, citizen: rep, enterprise: enterpriseIdOf(CODE), scopeNames: ["consent", "identity"] });
     expect([scopesAlone.code, scopesAlone.json().error?.code]).toEqual([2, "INVALID_SCOPES"]);
   });
 

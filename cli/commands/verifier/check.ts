@@ -3,6 +3,7 @@ import {
   ONE_CODE_MAX_SKEW_SECONDS,
   OneCodeError,
   decodeOneCode,
+  enterpriseScopeNames,
   oneCodeReplayKey,
   verifyOneCode,
   type Address,
@@ -27,6 +28,10 @@ export type CheckCodeResult = {
   claim?: OneCodeVerdictJson["claim"];
   time: number;
   receipt?: OneCodeVerdictJson["receipt"];
+  /** An enterprise's code: the enterprise the holder acts for, and the ENTERPRISE_SCOPES bits stapled. */
+  enterprise?: Hex;
+  scopes?: number;
+  scopeNames?: string[];
   /** Offline: checks waiting to be uploaded (`imi verifier upload`). */
   pending?: number;
 };
@@ -49,6 +54,8 @@ const WHY: Record<string, string> = {
   ONE_CODE_IDENTITY_INACTIVE: "the identity is deactivated",
   ONE_CODE_UNKNOWN_CITIZEN: "no such identity",
   ONE_CODE_CONTRACT_CHECK_UNAVAILABLE: "the code is signed by an account, which only an online check can ask",
+  ONE_CODE_NOT_REPRESENTATIVE: "the holder no longer acts for the enterprise (removed, expired or out of scope)",
+  ONE_CODE_ENTERPRISE_INACTIVE: "the enterprise is deregistered",
 };
 export const refusalText = (reason: string) => WHY[reason] ?? reason;
 
@@ -112,6 +119,7 @@ export async function checkCode(options: CheckCodeOptions): Promise<CheckCodeRes
       citizen: verdict.citizen,
       controller: verdict.controller,
       level: verdict.level,
+      ...(verdict.enterprise ? { enterprise: verdict.enterprise, scopes: verdict.scopes, scopeNames: enterpriseScopeNames(BigInt(verdict.scopes ?? 0)) } : {}),
       ...(verdict.claim ? { claim: verdict.claim } : {}),
       time: now * 1000,
       pending: state.pending.length,
@@ -123,7 +131,7 @@ export async function checkCode(options: CheckCodeOptions): Promise<CheckCodeRes
     const logged = verdict.receipt ? `; logged as record #${verdict.receipt.seq}` : "";
     throw new CliError(verdict.reason, `refused: ${refusalText(verdict.reason)}${logged}`, { exitCode: EXIT.failure });
   }
-  return { verified: true, offline: false, reason: verdict.reason, citizen: verdict.citizen!, controller: verdict.controller, level: verdict.level, ...(verdict.claim ? { claim: verdict.claim } : {}), time: verdict.time, receipt: verdict.receipt };
+  return { verified: true, offline: false, reason: verdict.reason, citizen: verdict.citizen!, controller: verdict.controller, level: verdict.level, ...(verdict.enterprise ? { enterprise: verdict.enterprise as Hex, scopes: verdict.scopes, scopeNames: enterpriseScopeNames(BigInt(verdict.scopes ?? 0)) } : {}), ...(verdict.claim ? { claim: verdict.claim } : {}), time: verdict.time, receipt: verdict.receipt };
 }
 
 export type UploadResult = { uploaded: number; results: OneCodeVerdictJson[]; pending: number };

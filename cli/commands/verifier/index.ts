@@ -22,6 +22,7 @@ export function registerVerifierCommands(program: Command): void {
       action(async (out, code: string, options: Omit<CheckCodeOptions, "code">) =>
         out.result(await (await import("./check.js")).checkCode({ ...options, code }), (r) => [
           `VERIFIED ${r.citizen} (level ${r.level ?? "?"})${r.offline ? ", offline" : ""} at ${when(r.time)}`,
+          ...(r.enterprise ? [`  acts for enterprise ${r.enterprise} (scopes ${r.scopeNames?.join(",")})`] : []),
           ...(r.claim ? [`  ${r.claim.name}: ${r.claim.value}`] : []),
           r.offline ? `  ${r.pending} check(s) to upload (imi verifier upload)` : `  logged as record #${r.receipt?.seq}`,
         ]),
