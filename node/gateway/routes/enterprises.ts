@@ -22,6 +22,7 @@ import { creditEntriesOn } from "../internal/creditEntries.js";
 import { GatewayError, badRequest, forbidden, unavailable } from "../errors.js";
 import { recordJson } from "../schemas.js";
 import { LAPSE_CODES } from "../../indexer/decisions.js";
+import { statutoryJson } from "./records.js";
 
 const CONSENT_STATUS = ["none", "active", "paused", "revoked"] as const;
 
@@ -82,6 +83,7 @@ export const enterpriseRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = asy
         viewer: { citizen: viewer.citizen, asLegalRepresentative: viewer.asLegalRepresentative },
         accesses: records.filter((r) => r.basis !== "statutory" || r.time <= visibleFrom).map(recordJson),
         consents,
+        statutory: indexer.statutoryForCitizen(enterprise).map(statutoryJson),
         credit,
       };
     },

@@ -13,7 +13,8 @@ const consentJson = (c: ConsentView, lapse: Lapse) => {
   const lapseReason = c.status !== 3 ? LAPSE_CODES[lapse] : undefined;
   return { ...c, scopes: c.scopes.toString(), validFrom: c.validFrom.toString(), validUntil: c.validUntil.toString(), status: lapseReason ? "lapsed" : STATUS[c.status], ...(lapseReason ? { lapseReason } : {}) };
 };
-const statutoryJson = (s: StatutoryView) => ({ ...s, scopes: s.scopes.toString(), validFrom: s.validFrom.toString(), validUntil: s.validUntil.toString(), anyCitizen: /^0x0{64}$/.test(s.citizen) });
+/** A statutory grant as the subject sees it (the citizen's consents page, the enterprise's tracker). */
+export const statutoryJson = (s: StatutoryView) => ({ ...s, scopes: s.scopes.toString(), validFrom: s.validFrom.toString(), validUntil: s.validUntil.toString(), anyCitizen: /^0x0{64}$/.test(s.citizen) });
 
 type Paging = { afterSeq?: string; limit?: string };
 type ConsentPaging = { limit?: string; cursor?: string };

@@ -3,7 +3,7 @@
 // tracker: every access to its records, its consents, and its credit entries and repair applications.
 import Type, { type Static } from "typebox";
 import { accessRecord, address, bearer, bytes32, bytes32With, errors, paging, routeSchema, stringEnum, unixSeconds } from "./common.js";
-import { consentViewSchema } from "./records.js";
+import { consentViewSchema, statutoryViewSchema } from "./records.js";
 
 const enterpriseParams = Type.Object({ enterprise: bytes32With("the enterprise id (enterpriseIdOf(code))") }, { additionalProperties: false });
 
@@ -68,6 +68,8 @@ export const enterpriseTrackerSchema = Type.Object({
   viewer: Type.Object({ citizen: bytes32, asLegalRepresentative: Type.Boolean() }),
   accesses: Type.Array(accessRecord),
   consents: Type.Array(Type.Object({ ...consentViewSchema.properties, citizen: Type.Optional(bytes32) })),
+  /** Statutory grants that can reach the enterprise: those naming it, and those for any subject (as a citizen sees hers). */
+  statutory: Type.Array(statutoryViewSchema),
   credit: Type.Object({ entries: Type.Array(trackerCreditEntrySchema), repairs: Type.Array(trackerRepairSchema) }),
 });
 export type EnterpriseTracker = Static<typeof enterpriseTrackerSchema>;

@@ -211,14 +211,18 @@ describe("gateway: an enterprise's identity proof and one code through its repre
     });
   });
 
-  it("a statutory grant naming the enterprise: the agency reads under it, the auditor lists it with the enterprise as subject, and the enterprise's accesses show it", async () => {
+  it("a statutory grant naming the enterprise: the agency reads under it, its representatives see it in the tracker, the auditor lists it with the enterprise as subject", async () => {
     const { f } = h;
     const now = await f.now();
     const receipt = await (await f.contracts.consentRegistry.connect(f.accounts.governor).grantStatutory(enterprise, f.accounts.agency.address, CREDENTIALS, code("tax-audit"), code("tax-collection-act-38"), now, now + 86400)).wait();
     const grantId = receipt!.logs.map((l: { topics: string[]; data: string }) => f.contracts.consentRegistry.interface.parseLog(l)).find((e: { name: string } | null) => e?.name === "StatutoryAccessGranted")!.args.grantId as string;
     await h.indexer.sync();
-    const statutory = h.indexer.statutoryForCitizen(enterprise).find((g) => g.grantId === grantId.toLowerCase());
-    expect(statutory).toMatchObject({ citizen: enterprise });
+    // The representatives see it in the enterprise's tracker; the auditor lists it with the enterprise as subject.
+    const tracked = (await tracker()) as unknown as { statutory: Array<{ grantId: string; anyCitizen: boolean; legalBasis: string }> };
+    expect(tracked.statutory.find((g) => g.grantId === grantId.toLowerCase())).toMatchObject({ anyCitizen: false, legalBasis: code("tax-collection-act-38") });
+    const auditorToken = await h.login(app, h.keys.auditor);
+    const audit = await app.inject({ method: "GET", url: "/v1/audit/statutory", headers: bearer(auditorToken) });
+    expect(audit.json().grants.find((g: { grantId: string }) => g.grantId === grantId.toLowerCase())).toMatchObject({ citizen: enterprise, anyCitizen: false });
     const before = h.accessLog.lastSeq();
     const read = await h.withSession(app, agencyToken, "/v1/access/data", { citizen: enterprise, scopes: String(CREDENTIALS), purpose: code("tax-audit"), grantId });
     // No record in the vault for this enterprise: a logged 404, under the statutory grant.
