@@ -215,6 +215,8 @@ export async function startImiNode(
       servicesKey: await keys.privateKey(SERVICES_KEY),
       governorKey: await keys.privateKey("governor"),
       gatewayKey: await keys.privateKey("gateway"),
+      // After a move their cursors continue at the successor's block 0, like the index's.
+      ...(history ? { history } : {}),
     });
     // Stopped before the gateway it asks and the log it writes (closers run in reverse).
     closers.push(() => services.close());

@@ -27,6 +27,8 @@ import {
 import type { AccessLog } from "../accesslog/index.js";
 import type { Indexer } from "../indexer/index.js";
 import { NodeError } from "../NodeError.js";
+import { checkCursorsOnMove, type RetiredChain } from "./retiredChain.js";
+import { topUpFeeFloat } from "../runtime/feeFloat.js";
 import { categoryOf, schemaNamesOf, type PredicateRule, type ServiceRule, type ServiceRuleSet } from "./rules.js";
 import type { DeliveredThing, NewJob, ServiceJob, ServicesStore } from "./ServicesStore.js";
 
@@ -46,12 +48,16 @@ export type ServicesEngineOptions = {
   chain: ImiClient;
   /** Chain client acting as the governor: grants the services account its roles and registers the schemas it issues. */
   governor: ImiClient;
+  /** The governor's account, which pays the services account its fee float (feeFloat.ts). */
+  governorAccount?: LocalAccount;
   /** The gateway the eligibility questions go to. */
   gateway: GatewayClient;
   account: LocalAccount;
   accessLog: AccessLog;
   indexer: Indexer;
   fromBlock: number;
+  /** After a chain move: the retired chain, where the life events and schemas before the move are read. */
+  retired?: RetiredChain;
   pollIntervalMs: number;
   retry: { baseMs: number; maxMs: number };
   logger: Logger;
@@ -95,6 +101,8 @@ export class ServicesEngine {
   private readonly schemaIds = new Map<string, string[]>();
   private readonly schemaNames = new Map<string, string>();
   private schemasScanned: number;
+  private retiredSchemasRead = false;
+  private moved = false;
   private setupDone = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -169,6 +177,7 @@ export class ServicesEngine {
       await this.setup();
       this.setupDone = true;
     }
+    await this.continueOnSuccessor();
     const head = Number(BigInt(await this.o.chain.request<string>("eth_blockNumber")));
     await this.scanSchemas(head);
     await this.followEvents(head);
@@ -202,6 +211,8 @@ export class ServicesEngine {
     const me = this.o.account.address as Hex;
     for (const role of [IMI_ROLES.agency, IMI_ROLES.issuer]) if (!(await g.roles.has({ role, member: me })).isMember) await g.roles.grant({ role, member: me });
     if (g.deployment.contracts.accountRules && !(await g.accountRules.isAllowed({ address: me }))) await g.accountRules.setAllowed({ accounts: [me], allowed: true });
+    // It anchors the credentials it issues itself: on a network with a gas price it needs a float to pay for them.
+    if (this.o.governorAccount) await topUpFeeFloat(g, this.o.governorAccount, me);
     // Agencies ask only for what they registered: the services ask yes/no questions on birth, address
     // and credentials under the standing consent's purpose, and register exactly that.
     if (g.deployment.contracts.agencyRegistry) {
@@ -221,13 +232,13 @@ export class ServicesEngine {
 
   // ---- following the chain -----------------------------------------------------------------------
 
-  private async logs(topics: Array<string | string[] | null>, from: number, to: number): Promise<RpcLog[]> {
+  private async logs(topics: Array<string | string[] | null>, from: number, to: number, chain: RetiredChain["chain"] = this.o.chain): Promise<RpcLog[]> {
     const out: RpcLog[] = [];
-    const step = this.o.chain.maxLogBlockRange;
+    const step = chain.maxLogBlockRange;
     for (let start = from; start <= to; start += step) {
       const end = Math.min(to, start + step - 1);
       out.push(
-        ...(await this.o.chain.request<RpcLog[]>("eth_getLogs", [
+        ...(await chain.request<RpcLog[]>("eth_getLogs", [
           { address: this.o.chain.deployment.contracts.credentialRegistry, topics, fromBlock: `0x${start.toString(16)}`, toBlock: `0x${end.toString(16)}` },
         ])),
       );
@@ -235,16 +246,53 @@ export class ServicesEngine {
     return out;
   }
 
-  private async scanSchemas(head: number): Promise<void> {
-    if (head <= this.schemasScanned) return;
-    for (const log of await this.logs([SCHEMA_REGISTERED], this.schemasScanned + 1, head)) {
+  private learnSchemas(logs: RpcLog[]): void {
+    for (const log of logs) {
       const parsed = registry.parseLog(log)!;
       const id = String(parsed.args.schemaId).toLowerCase();
       const name = String(parsed.args.name);
+      if (this.schemaNames.has(id)) continue;
       this.schemaIds.set(name, [...(this.schemaIds.get(name) ?? []), id]);
       this.schemaNames.set(id, name);
     }
+  }
+
+  private async scanSchemas(head: number): Promise<void> {
+    // Schemas registered before a chain move are events of the retired chain only: the successor's genesis carries their state, not their logs.
+    await this.readRetiredSchemas();
+    if (head <= this.schemasScanned) return;
+    this.learnSchemas(await this.logs([SCHEMA_REGISTERED], this.schemasScanned + 1, head));
     this.schemasScanned = head;
+  }
+
+  private async readRetiredSchemas(): Promise<void> {
+    const retired = this.o.retired;
+    if (!retired || this.retiredSchemasRead) return;
+    this.learnSchemas(await this.logs([SCHEMA_REGISTERED], retired.fromBlock, retired.block, retired.chain));
+    this.retiredSchemasRead = true;
+  }
+
+  /**
+   * After a chain move (retiredChain.ts): opens the jobs of the life events the retired chain holds
+   * after the cursor, then stands at the successor's block 0, in one synced batch. Refuses
+   * (SERVICES_MIGRATION_MISMATCH, nothing changed) a cursor that matches neither chain. The node
+   * runs it while starting; each pass runs it too, so the cursor never reads the successor in the
+   * retired chain's numbering.
+   */
+  async continueOnSuccessor(): Promise<void> {
+    const retired = this.o.retired;
+    if (!retired || this.moved) return;
+    const at = await this.o.store.position();
+    checkCursorsOnMove("SERVICES_MIGRATION_MISMATCH", { cursors: { services: at.cursor }, successorChainId: at.successorChainId }, retired);
+    if (at.successorChainId !== retired.successorChainId) {
+      await this.readRetiredSchemas();
+      const from = (at.cursor ?? retired.fromBlock - 1) + 1;
+      const jobs = from <= retired.block ? await this.jobsIn(from, retired.block, retired.chain) : [];
+      const opened = await this.o.store.openJobs(jobs, 0, this.now(), retired.successorChainId);
+      this.o.logger.info({ event: "services_moved_to_successor", from, to: retired.block, opened: opened.length, chainId: retired.successorChainId }, "services continue at the successor's block 0");
+      for (const job of opened) this.emit(job);
+    }
+    this.moved = true;
   }
 
   /** The last block whose registered schemas the engine knows: life events up to it can be named. */
@@ -256,10 +304,13 @@ export class ServicesEngine {
    * Life-event credentials (a schema some rule follows) anchored in blocks `from`..`to`, about a
    * citizen. The webhooks tell agencies of them with their own cursor.
    */
-  async lifeEvents(from: number, to: number): Promise<LifeEvent[]> {
+  async lifeEvents(from: number, to: number, onRetiredChain = false): Promise<LifeEvent[]> {
     const out: LifeEvent[] = [];
     if (to < from) return out;
-    for (const log of await this.logs([CREDENTIAL_ANCHORED], from, to)) {
+    const retired = onRetiredChain ? this.o.retired : undefined;
+    if (onRetiredChain && !retired) throw new NodeError("SERVICES_FAULT", "no retired chain to read life events from");
+    if (retired) await this.readRetiredSchemas();
+    for (const log of await this.logs([CREDENTIAL_ANCHORED], from, to, retired?.chain)) {
       const schema = this.schemaNames.get(String(log.topics[2]).toLowerCase());
       if (!schema || !this.rulesByEvent.has(schema)) continue;
       const parsed = registry.parseLog(log)!;
@@ -274,11 +325,22 @@ export class ServicesEngine {
     const cursor = (await this.o.store.cursor()) ?? this.o.fromBlock - 1;
     this.cursorCache = cursor;
     if (head <= cursor) return;
+    const jobs = await this.jobsIn(cursor + 1, head);
+    const opened = await this.o.store.openJobs(jobs, head, this.now());
+    this.cursorCache = head;
+    for (const job of opened) {
+      this.o.logger.info({ event: "services_job_opened", job: job.id, rule: job.rule, block: job.event.block }, "life event opens a service");
+      this.emit(job);
+    }
+  }
+
+  /** The jobs the life events anchored in blocks `from`..`to` open (on the retired chain after a move, when `chain` names it). */
+  private async jobsIn(from: number, to: number, chain?: RetiredChain["chain"]): Promise<NewJob[]> {
     const ids = new Set([...this.rulesByEvent.keys()].flatMap((name) => this.schemaIds.get(name) ?? []));
     const jobs: NewJob[] = [];
     if (ids.size > 0) {
       // Filtered here rather than by an OR-list in topic 1: not every engine's eth_getLogs takes one.
-      for (const log of await this.logs([CREDENTIAL_ANCHORED], cursor + 1, head)) {
+      for (const log of await this.logs([CREDENTIAL_ANCHORED], from, to, chain)) {
         if (!ids.has(String(log.topics[2]).toLowerCase())) continue;
         const parsed = registry.parseLog(log)!;
         const subject = String(parsed.args.subject).toLowerCase();
@@ -298,12 +360,7 @@ export class ServicesEngine {
         }
       }
     }
-    const opened = await this.o.store.openJobs(jobs, head, this.now());
-    this.cursorCache = head;
-    for (const job of opened) {
-      this.o.logger.info({ event: "services_job_opened", job: job.id, rule: job.rule, block: job.event.block }, "life event opens a service");
-      this.emit(job);
-    }
+    return jobs;
   }
 
   /** An offer whose citizen has since granted a consent to the services account is tried again. */

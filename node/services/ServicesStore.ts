@@ -1,5 +1,6 @@
 // The services component's durable state, a LevelDB of its own under <dataDir>/services:
 //   m:cursor         last block whose life events are turned into jobs
+//   m:successor      after a chain move, the chain that continues the retired one: m:cursor counts its blocks
 //   j:<jobId>        one job: one rule for one anchored life-event credential (jobId = keccak(credential ‖ rule))
 //   c:<citizen>:<jobId>  the citizen's jobs, for their "you received" list
 // Jobs are created in the same synced batch that moves the cursor, and a jobId that exists is never
@@ -80,13 +81,23 @@ export class ServicesStore {
     return v === undefined ? undefined : Number(v);
   }
 
+  /** The cursor and, after a chain move, the chain it counts blocks on (retiredChain.ts). */
+  async position(): Promise<{ cursor: number | undefined; successorChainId: number | undefined }> {
+    const [cursor, successor] = await this.db.getMany(["m:cursor", "m:successor"]);
+    return { cursor: cursor === undefined ? undefined : Number(cursor), successorChainId: successor === undefined ? undefined : Number(successor) };
+  }
+
   async job(id: string): Promise<ServiceJob | undefined> {
     const v = await this.db.get(`j:${id.toLowerCase()}`);
     return v === undefined ? undefined : (JSON.parse(v) as ServiceJob);
   }
 
-  /** Opens the jobs not opened before and moves the cursor, in one synced batch. Returns the jobs opened now. */
-  async openJobs(jobs: NewJob[], cursor: number, now: number): Promise<ServiceJob[]> {
+  /**
+   * Opens the jobs not opened before and moves the cursor, in one synced batch. Returns the jobs
+   * opened now. `successorChainId`: the last jobs read from a retired chain; the cursor now counts
+   * that chain's blocks.
+   */
+  async openJobs(jobs: NewJob[], cursor: number, now: number, successorChainId?: number): Promise<ServiceJob[]> {
     const opened: ServiceJob[] = [];
     const ops: Array<{ type: "put"; key: string; value: string }> = [];
     const seen = new Set<string>();
@@ -99,6 +110,7 @@ export class ServicesStore {
       ops.push({ type: "put", key: `j:${id}`, value: JSON.stringify(job) }, { type: "put", key: `c:${job.citizen}:${id}`, value: "" });
     }
     ops.push({ type: "put", key: "m:cursor", value: String(cursor) });
+    if (successorChainId !== undefined) ops.push({ type: "put", key: "m:successor", value: String(successorChainId) });
     await this.db.batch(ops, { sync: true });
     return opened;
   }

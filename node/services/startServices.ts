@@ -12,6 +12,7 @@ import { parseServiceRules, readServiceRules, type ServiceRuleSet } from "./rule
 import type { ServicesDesk } from "./ServicesDesk.js";
 import { ServicesEngine } from "./ServicesEngine.js";
 import { ServicesStore } from "./ServicesStore.js";
+import { checkCursorsOnMove, type RetiredChain } from "./retiredChain.js";
 import { startOperatorView } from "./operatorView.js";
 import { WebhookDesk } from "./webhooks/WebhookDesk.js";
 import { WebhookDispatcher } from "./webhooks/WebhookDispatcher.js";
@@ -42,6 +43,12 @@ export type ServicesParts = {
   governorKey: string;
   /** The gateway's key: webhook deliveries are signed by the gateway. */
   gatewayKey: string;
+  /**
+   * After a chain move: the retired chain the node serves read-only, where the deployment's events
+   * start there and its last block (the gateway's `history`). The services and webhooks read what
+   * they had not read yet there, then continue at the successor's block 0 (retiredChain.ts).
+   */
+  history?: { rpc: string; fromBlock: number; toBlock: number };
 };
 
 export type RunningServices = {
@@ -93,6 +100,21 @@ export async function openServices(options: { dataDir: string; logger: Logger })
       webhooks: webhookDesk,
     },
     async start(parts) {
+      let retired: RetiredChain | undefined;
+      if (parts.history) {
+        const reader = createImiClient({ rpc: parts.history.rpc, deployment: parts.deployment });
+        retired = {
+          chain: { request: reader.request.bind(reader), maxLogBlockRange: reader.maxLogBlockRange },
+          fromBlock: parts.history.fromBlock,
+          block: parts.history.toBlock,
+          successorChainId: parts.deployment.chainId,
+        };
+        // Both stores are checked before either moves: a refusal leaves both as they were.
+        const services = await store.position();
+        checkCursorsOnMove("SERVICES_MIGRATION_MISMATCH", { cursors: { services: services.cursor }, successorChainId: services.successorChainId }, retired);
+        const hooks = await webhookStore.position();
+        checkCursorsOnMove("WEBHOOKS_MIGRATION_MISMATCH", { cursors: { consents: hooks.consents, "life-event": hooks.life }, successorChainId: hooks.successorChainId }, retired);
+      }
       view = await startOperatorView({ dataDir: options.dataDir, store, engine: () => engine });
       indexer = parts.indexer;
       // Agencies hear of consents and life events whether or not the engine delivers services.
@@ -102,34 +124,43 @@ export async function openServices(options: { dataDir: string; logger: Logger })
         signer: privateKeyToAccount(parts.gatewayKey as Hex),
         chainId: parts.deployment.chainId,
         lifeEvents: rules.engine.enabled
-          ? { readTo: () => engine?.schemasReadTo ?? -1, between: (from, to) => engine!.lifeEvents(from, to), fromBlock: parts.deployment.fromBlock ?? 0 }
+          ? { readTo: () => engine?.schemasReadTo ?? -1, between: (from, to, onRetiredChain) => engine!.lifeEvents(from, to, onRetiredChain), fromBlock: parts.deployment.fromBlock ?? 0 }
           : undefined,
         chain: (() => {
           const reader = createImiClient({ rpc: parts.rpcUrl, deployment: parts.deployment });
           return { request: reader.request.bind(reader), maxLogBlockRange: reader.maxLogBlockRange, consentRegistry: parts.deployment.contracts.consentRegistry };
         })(),
         logger: options.logger.child({ part: "webhooks" }),
+        ...(retired ? { retired } : {}),
       });
-      webhooks.start();
       if (!rules.engine.enabled) {
+        await webhooks.continueOnSuccessor();
+        webhooks.start();
         options.logger.info({ event: "services_disabled" }, "life-event services are switched off (services.json engine.enabled)");
         return undefined;
       }
       const account = privateKeyToAccount(parts.servicesKey as Hex);
+      const governorAccount = privateKeyToAccount(parts.governorKey as Hex);
       engine = new ServicesEngine({
         rules,
         store,
         chain: createImiClient({ rpc: parts.rpcUrl, deployment: parts.deployment, account }),
-        governor: createImiClient({ rpc: parts.rpcUrl, deployment: parts.deployment, account: privateKeyToAccount(parts.governorKey as Hex) }),
+        governor: createImiClient({ rpc: parts.rpcUrl, deployment: parts.deployment, account: governorAccount }),
+        governorAccount,
         gateway: createGatewayClient({ url: parts.gatewayUrl }),
         account,
         accessLog: parts.accessLog,
         indexer: parts.indexer,
         fromBlock: parts.deployment.fromBlock ?? 0,
+        ...(retired ? { retired } : {}),
         pollIntervalMs: rules.engine.pollIntervalMs,
         retry: { baseMs: rules.engine.retryBaseMs, maxMs: rules.engine.retryMaxMs },
         logger: options.logger,
       });
+      // The webhooks name the retired chain's life events with the schemas the engine reads there.
+      await engine.continueOnSuccessor();
+      await webhooks.continueOnSuccessor();
+      webhooks.start();
       await engine.prepare();
       engine.start();
       return engine;

@@ -46,6 +46,10 @@ export async function grantRole(options: RoleChangeOptions): Promise<RoleChangeR
   let allowlisted = true;
   if (node.deployment.contracts.accountRules) {
     if (!(await client.accountRules.isAllowed({ address: account }))) txHashes.push((await client.accountRules.setAllowed({ accounts: [account], allowed: true })).hash);
+    // Accounts allowed after the genesis get a fee float too, so clients' default tips can be paid (node/runtime/feeFloat.ts).
+    const { topUpFeeFloat } = await import("../../../node/runtime/feeFloat.js");
+    const float = await topUpFeeFloat(client, governor, account);
+    if (float.hash) txHashes.push(float.hash);
   } else allowlisted = false;
   return { role, roleId: ROLES[role], account, allowlisted, txHashes, ...(blockNumber === undefined ? {} : { blockNumber }) };
 }

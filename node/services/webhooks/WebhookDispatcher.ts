@@ -11,6 +11,7 @@ import { WEBHOOK_ACK_EVENTS, consentRegistryAbi, signDelivery, type LocalAccount
 import type { Indexer } from "../../indexer/index.js";
 import { ConsentStatus } from "../../indexer/decisions.js";
 import type { LifeEvent } from "../ServicesEngine.js";
+import { checkCursorsOnMove, type RetiredChain } from "../retiredChain.js";
 import type { ConsentSeen, Delivery, NewEvent, WebhookStore } from "./WebhookStore.js";
 
 export type WebhookDispatcherOptions = {
@@ -20,9 +21,11 @@ export type WebhookDispatcherOptions = {
   signer: LocalAccount;
   chainId: number;
   /** Life events, when the services engine runs (it names the schemas). */
-  lifeEvents?: { readTo(): number; between(from: number, to: number): Promise<LifeEvent[]>; fromBlock: number };
+  lifeEvents?: { readTo(): number; between(from: number, to: number, onRetiredChain?: boolean): Promise<LifeEvent[]>; fromBlock: number };
   /** Reads the ConsentRegistry's logs. */
   chain: { request<T>(method: string, params?: unknown[]): Promise<T>; maxLogBlockRange: number; consentRegistry: string };
+  /** After a chain move: the retired chain, where the consent events and life events before the move are read. */
+  retired?: RetiredChain;
   pollIntervalMs?: number;
   retry?: { baseMs: number; maxMs: number; maxAttempts: number };
   /** Per attempt, ms. */
@@ -44,6 +47,7 @@ export class WebhookDispatcher {
   private running: Promise<void> | undefined;
   private stopped = true;
   private wake = false;
+  private moved = false;
   private readonly now: () => number;
   private readonly retry: { baseMs: number; maxMs: number; maxAttempts: number };
   private readonly unlisten: () => void;
@@ -98,6 +102,7 @@ export class WebhookDispatcher {
 
   /** One pass. Exposed for tests. */
   async tick(): Promise<void> {
+    await this.continueOnSuccessor();
     await this.watchConsents();
     await this.watchLifeEvents();
     await this.sendDue();
@@ -105,10 +110,38 @@ export class WebhookDispatcher {
 
   // ---- consents ----------------------------------------------------------------------------------
 
-  /** Consent events of agencies with endpoints, read from the chain's logs with the outbox's own cursor. */
-  private async watchConsents(): Promise<void> {
+  /**
+   * After a chain move (retiredChain.ts): puts in the outbox what the retired chain holds after the
+   * cursors (consent changes, life events), then stands at the successor's block 0. Refuses
+   * (WEBHOOKS_MIGRATION_MISMATCH, nothing changed) cursors that match neither chain. The node runs
+   * it while starting; each pass runs it too, so no cursor reads the successor in the retired
+   * chain's numbering. Without the services engine nothing names life events: the life cursor moves
+   * as it stands.
+   */
+  async continueOnSuccessor(): Promise<void> {
+    const retired = this.o.retired;
+    if (!retired || this.moved) return;
+    const at = await this.o.store.position();
+    checkCursorsOnMove("WEBHOOKS_MIGRATION_MISMATCH", { cursors: { consents: at.consents, "life-event": at.life }, successorChainId: at.successorChainId }, retired);
+    if (at.successorChainId !== retired.successorChainId) {
+      await this.watchConsents(retired);
+      if (this.o.lifeEvents) await this.watchLifeEvents(retired);
+      await this.o.store.continueOnSuccessor(retired.successorChainId);
+      this.o.logger.info({ event: "webhooks_moved_to_successor", block: retired.block, chainId: retired.successorChainId }, "webhooks continue at the successor's block 0");
+    }
+    this.moved = true;
+  }
+
+  /**
+   * Consent events of agencies with endpoints, read from the chain's logs with the outbox's own
+   * cursor (`retired`: the rest of the retired chain's, up to its last block).
+   */
+  private async watchConsents(retired?: RetiredChain): Promise<void> {
     const subs = this.o.store.subscriptions({ active: true }).filter((s) => s.events.some((e) => (CONSENT_EVENTS as readonly string[]).includes(e)));
-    const head = Number(BigInt(await this.o.chain.request<string>("eth_blockNumber")));
+    const head = retired ? retired.block : Number(BigInt(await this.o.chain.request<string>("eth_blockNumber")));
+    // After a move the successor's block numbers start again at 0: its events' keys name the chain, so
+    // a change at block N there is not taken for the same change at block N of the retired chain.
+    const at = (block: number) => (this.o.retired && !retired ? `${this.o.chainId}:${block}` : String(block));
     const cursor = await this.o.store.consentCursor();
     // Until an agency has an endpoint nothing is watched; from then on, every block after it.
     const from = (cursor ?? (subs.length > 0 ? Math.min(...subs.map((s) => s.fromBlock)) : head)) + 1;
@@ -118,7 +151,7 @@ export class WebhookDispatcher {
     const tell = (c: ConsentSeen, event: WebhookEvent, block?: number) => {
       const asks = WEBHOOK_ACK_EVENTS.includes(event);
       events.push({
-        key: `consent:${c.consentId}:${event}:${block ?? c.validUntil}`,
+        key: `consent:${c.consentId}:${event}:${block === undefined ? c.validUntil : at(block)}`,
         event,
         agency: c.agency,
         citizen: c.citizen,
@@ -128,7 +161,7 @@ export class WebhookDispatcher {
     };
     if (from <= head && subs.length > 0) {
       const agencies = new Set(subs.map((s) => s.agency));
-      for (const log of await this.logs(from, head)) {
+      for (const log of await this.logs(from, head, retired?.chain)) {
         const agency = `0x${String(log.topics[3]).slice(26)}`.toLowerCase();
         if (!agencies.has(agency)) continue;
         const parsed = consentInterface.parseLog(log);
@@ -179,14 +212,14 @@ export class WebhookDispatcher {
     return { consentId, citizen: v.citizen.toLowerCase(), agency: v.agency.toLowerCase(), purpose: v.purpose.toLowerCase(), scopes: v.scopes.toString(), validUntil: Number(v.validUntil), status: v.status };
   }
 
-  private async logs(from: number, to: number): Promise<RpcLog[]> {
+  private async logs(from: number, to: number, chain: RetiredChain["chain"] = this.o.chain): Promise<RpcLog[]> {
     const out: RpcLog[] = [];
-    const step = this.o.chain.maxLogBlockRange;
+    const step = chain.maxLogBlockRange;
     for (let start = from; start <= to; start += step) {
       const end = Math.min(to, start + step - 1);
       // Two topics, filtered here rather than by an OR-list in topic 0: not every engine's eth_getLogs takes one.
       for (const topic of [GRANTED, STATUS_CHANGED])
-        out.push(...(await this.o.chain.request<RpcLog[]>("eth_getLogs", [{ address: this.o.chain.consentRegistry, topics: [topic], fromBlock: `0x${start.toString(16)}`, toBlock: `0x${end.toString(16)}` }])));
+        out.push(...(await chain.request<RpcLog[]>("eth_getLogs", [{ address: this.o.chain.consentRegistry, topics: [topic], fromBlock: `0x${start.toString(16)}`, toBlock: `0x${end.toString(16)}` }])));
     }
     // In chain order: a grant before its revocation in the same range.
     return out.sort((a, b) => Number(BigInt(a.blockNumber) - BigInt(b.blockNumber)) || Number(BigInt(a.logIndex) - BigInt(b.logIndex)));
@@ -194,18 +227,19 @@ export class WebhookDispatcher {
 
   // ---- life events -------------------------------------------------------------------------------
 
-  private async watchLifeEvents(): Promise<void> {
+  /** Life events told to the agencies that serve the citizen (`retired`: the rest of the retired chain's, up to its last block). */
+  private async watchLifeEvents(retired?: RetiredChain): Promise<void> {
     const life = this.o.lifeEvents;
     if (!life) return;
-    const to = life.readTo();
-    const from = ((await this.o.store.lifeCursor()) ?? life.fromBlock - 1) + 1;
+    const to = retired ? retired.block : life.readTo();
+    const from = ((await this.o.store.lifeCursor()) ?? (retired ? retired.fromBlock : life.fromBlock) - 1) + 1;
     if (to < from) return;
     const subs = this.o.store.subscriptions({ active: true }).filter((s) => s.events.includes("life-event"));
     const events: NewEvent[] = [];
     if (subs.length > 0) {
       const agencies = new Set(subs.map((s) => s.agency));
       const nowSeconds = BigInt(Math.max(Math.floor(this.now() / 1000), this.o.indexer.status().indexedTime));
-      for (const e of await life.between(from, to)) {
+      for (const e of await life.between(from, to, retired !== undefined)) {
         // Only agencies the citizen serves under an active, unexpired consent hear of the event.
         const serving = new Set(
           this.o.indexer

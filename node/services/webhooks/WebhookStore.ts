@@ -9,6 +9,7 @@
 //   x:<validUntil 15 digits>:<consent>  consents to tell of when they expire
 //   m:consents                     last block whose consent events were read
 //   m:life                         last block whose life events were turned into deliveries
+//   m:successor                    after a chain move, the chain that continues the retired one: m:consents and m:life count its blocks
 //   r:<request>, ra:<agency>:<request>, rc:<citizen>:<request>   citizens' deletion/correction requests
 // A delivery id is keccak256(subscription ‖ event key): the same event never enters the outbox of
 // the same endpoint twice, whatever is replayed. Every change is one synced batch (an event seen
@@ -183,6 +184,26 @@ export class WebhookStore {
     if (ops.length === 0) return 0;
     await this.db.batch(ops, { sync: true });
     return ops.filter((o) => o.key.startsWith("d:")).length;
+  }
+
+  /** Both cursors and, after a chain move, the chain they count blocks on (retiredChain.ts). */
+  async position(): Promise<{ consents: number | undefined; life: number | undefined; successorChainId: number | undefined }> {
+    const [consents, life, successor] = await this.db.getMany(["m:consents", "m:life", "m:successor"]);
+    const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+    return { consents: num(consents), life: num(life), successorChainId: num(successor) };
+  }
+
+  /**
+   * Once everything up to the retired chain's last block is read: the cursors stand at the
+   * successor's block 0 (its genesis has no events) and count its blocks from now on. A cursor that
+   * was never set stays unset (nothing was watched yet). One synced batch.
+   */
+  async continueOnSuccessor(successorChainId: number): Promise<void> {
+    const at = await this.position();
+    const ops: Op[] = [{ type: "put", key: "m:successor", value: String(successorChainId) }];
+    if (at.consents !== undefined) ops.push({ type: "put", key: "m:consents", value: "0" });
+    if (at.life !== undefined) ops.push({ type: "put", key: "m:life", value: "0" });
+    await this.db.batch(ops, { sync: true });
   }
 
   async lifeCursor(): Promise<number | undefined> {
