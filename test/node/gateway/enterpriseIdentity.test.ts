@@ -69,7 +69,7 @@ describe("gateway: an enterprise's identity proof and one code through its repre
   beforeAll(async () => {
     h = await createHarness();
     const { f } = h;
-    h.deployment.contracts.enterpriseRegistry = (await f.contracts.enterpriseRegistry.getAddress()) as Hex;
+    Object.assign(h.deployment.contracts, { enterpriseRegistry: (await f.contracts.enterpriseRegistry.getAddress()) as Hex });
     const counter = f.accounts.others[6];
     const gov = f.accounts.governor;
     await (await f.contracts.accessManager.connect(gov).grantRole(ROLE.COUNTER, counter.address, 0)).wait();
