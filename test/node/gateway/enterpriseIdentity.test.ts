@@ -13,6 +13,7 @@ import {
   identityProofTypedData,
   signEnterpriseIdentityProof,
   signIdentityProof,
+  verifyOneCode,
   type Address,
   type Hex,
   type LocalAccount,
@@ -162,6 +163,19 @@ describe("gateway: an enterprise's identity proof and one code through its repre
       expect(res.json()).toMatchObject({ verified: true, reason: "ONE_CODE_VERIFIED", citizen: clerkId.toLowerCase(), enterprise, scopes: 10 });
       expect(await h.accessLog.get(before + 1)).toMatchObject({ citizen: enterprise, kind: "identity", decision: "allowed", reason: "ONE_CODE_VERIFIED" });
       expect((await tracker()).accesses.some((r) => r.seq === before + 1 && r.reason === "ONE_CODE_VERIFIED")).toBe(true);
+    });
+
+    it("offline: a door checks an enterprise's code itself and uploads it later; it is logged under the enterprise at the time it happened", async () => {
+      const s = await staple(tokens.rep);
+      const text = await oneCode(rep, s);
+      const at = seconds();
+      const offline = await verifyOneCode({ code: text, chainId: h.f.chainId, gateways: [h.gatewayAccount.address], verifier: localKeyOf(h.f.accounts.others[7].address).address, now: at });
+      expect(offline).toMatchObject({ valid: true, enterprise, scopes: 8 });
+      const res = await app.inject({ method: "POST", url: "/v1/one-code/offline", headers: bearer(doorToken), payload: { verifications: [{ code: text, verifiedAt: String(at) }] } });
+      expect(res.statusCode, res.body).toBe(200);
+      const [result] = res.json().results;
+      expect(result).toMatchObject({ verified: true, reason: "ONE_CODE_OFFLINE_VERIFIED", enterprise, time: at * 1000 });
+      expect(await h.accessLog.get(result.receipt.seq)).toMatchObject({ citizen: enterprise, kind: "identity", time: at * 1000 });
     });
 
     it("no staple for staff without the identity scope or beyond its scopes, for an unknown enterprise, or scopes without an enterprise", async () => {
