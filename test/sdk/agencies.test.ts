@@ -1,6 +1,6 @@
 // The SDK's agency registration actions against a real chain: the governor registers and declares,
 // bad input fails before anything is signed, and a grant beyond the registration surfaces as the
-// contract's named error with the excess categories.
+// contract's named error with the excess categories; after a narrowing, the chain's check names it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConsentRegistryAgencyNotRegisteredForError, InvalidInputError, purposeCode, scopesFromNames } from "@imi-ledger/sdk";
 import { caught, sdkFixture, type SdkFixture } from "./fixture.js";
@@ -41,5 +41,19 @@ describe("sdk: agency registration", () => {
     );
     expect(error).toBeInstanceOf(ConsentRegistryAgencyNotRegisteredForError);
     expect((error as ConsentRegistryAgencyNotRegisteredForError).args).toMatchObject({ purpose: HOUSING, excessScopes: INCOME });
+  });
+
+  it("a registration narrowed after the consent: checkAccess names the decision AgencyNotRegisteredFor, and what stays registered is allowed", async () => {
+    const agency = await fx.fundedAccount();
+    await fx.clients.governor.roles.grant({ role: 3, member: agency.address });
+    const declare = (scopes: bigint) => [{ purpose: HOUSING, scopes, nameZh: "住房", nameEn: "Housing" }];
+    await fx.clients.governor.agencies.register({ agency: agency.address, profile: PROFILE, purposes: declare(ADDRESS | INCOME) });
+    const { citizen, client } = await fx.registerCitizen();
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    await client.consent.grant({ request: { citizen, agency: agency.address, scopes: ADDRESS | INCOME, purpose: HOUSING, validFrom: now - 10n, validUntil: now + 86_400n, maxUses: 0 } });
+    await fx.clients.governor.agencies.declarePurposes({ agency: agency.address, purposes: declare(ADDRESS) });
+    const reader = fx.clients.reader.consent;
+    expect(await reader.check({ agency: agency.address, citizen, scopes: INCOME, purpose: HOUSING })).toMatchObject({ allowed: false, decision: "AgencyNotRegisteredFor" });
+    expect(await reader.check({ agency: agency.address, citizen, scopes: ADDRESS, purpose: HOUSING })).toMatchObject({ allowed: true, decision: "Allowed" });
   });
 });
