@@ -5,8 +5,8 @@
 // browser and in English, is refused the consents (outside her scope, said in words), then files a
 // repair with two evidence files hashed in the browser; the authority approves through `imi`; an
 // agency's question about the enterprise is refused and logged; the legal representative sees the
-// entry ended, the repair approved and the refused access in the enterprise's tracker, and goes back
-// to her own identity. axe checks every screen; any CSP report fails the walk.
+// entry ended, the repair approved and the refused access in the enterprise's tracker, pauses the
+// enterprise's consent (within her scopes), and goes back to her own identity. axe checks every screen; any CSP report fails the walk.
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -126,6 +126,10 @@ describe("web app: an enterprise's pages", () => {
       const recorded = await imiJson(node.dataDir, ["credit", "record", "--key", "demo-issuer", "--schema", schemaId, "--subject", CODE, "--legal-basis", "《重大税收违法失信主体信息公布管理办法》第六条", "--reason", "101", "--until", "2030-01-01"]);
       ok(recorded);
       const entryId = (recorded.entryId as string).toLowerCase();
+      // The legal representative's key granted the enterprise a consent earlier, from the command line.
+      const granted = await imiJson(node.dataDir, ["consent", "grant", "--key", "demo-citizen-1", "--citizen", ENTERPRISE, "--agency", await address("demo-agency-1"), "--scopes", "address", "--purpose", "social-benefits", "--for", "30d", "--yes"]);
+      ok(granted);
+      const consentId = (granted.consentId as string).toLowerCase();
 
       // The staff member (English, her own browser) acts for the enterprise.
       const s = staffBrowser.page;
@@ -184,6 +188,18 @@ describe("web app: an enterprise's pages", () => {
       await r.locator('[data-decision="denied"]').waitFor();
       await expectAccessible(r, "zh-CN enterprise tracker");
       await screenshot(r, "zh-CN-enterprise-5-tracker");
+
+      // Within her scopes (the legal representative holds every one): she pauses the enterprise's consent after a check.
+      await open(r, "企业的授权");
+      const consent = r.locator(`[data-consent="${consentId}" i][data-status="active"]`);
+      await consent.waitFor();
+      await consent.getByRole("button", { name: "暂停" }).click();
+      await r.locator('[data-checking="pause"]').waitFor();
+      expect(await r.locator(".check-answers").textContent()).toContain(NAME);
+      await expectAccessible(r, "zh-CN enterprise consent check");
+      await r.getByRole("button", { name: "确认暂停" }).click();
+      await r.locator(`[data-consent="${consentId}" i][data-status="paused"]`).waitFor({ timeout: 60_000 });
+      await screenshot(r, "zh-CN-enterprise-6-consent-paused");
 
       // Back to her own identity: the banner and the enterprise's menu go.
       await r.locator(".acting-banner a").click();

@@ -646,7 +646,7 @@ export const en = {
     from: "From",
     until: "Until",
     untilEnded: "Until taken off",
-    legalBasis: "Legal basis (hash)",
+    legalBasis: "Legal basis (hash):",
     authority: "Authority",
     repairsTitle: "Repair applications",
     repairStatus_none: "None",

@@ -647,7 +647,7 @@ export const zhCN: Catalogue = {
     from: "起始日期",
     until: "截止日期",
     untilEnded: "直至移出",
-    legalBasis: "法律依据（摘要值）",
+    legalBasis: "法律依据（摘要值）：",
     authority: "认定机关",
     repairsTitle: "修复申请",
     repairStatus_none: "无",

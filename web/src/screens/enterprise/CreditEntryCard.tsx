@@ -21,9 +21,11 @@ export function CreditEntryCard({ entry: e, repairs }: { entry: CreditEntry; rep
         <dd>{date(e.startsAt)}</dd>
         <dt>{t("enterprise.until")}</dt>
         <dd>{e.endsAt === "0" ? t("enterprise.untilEnded") : date(e.endsAt)}</dd>
-        <dt>{t("enterprise.legalBasis")}</dt>
-        <dd class="hex">{e.legalBasis}</dd>
       </dl>
+      {/* The provision's text stays off chain; its hash is what the entry rests on (docs/credit.md). */}
+      <p>
+        {t("enterprise.legalBasis")} <span class="hex">{e.legalBasis}</span>
+      </p>
       {repairs.length > 0 && (
         <>
           <h4>{t("enterprise.repairsTitle")}</h4>

@@ -25,7 +25,7 @@ export function EnterpriseNav({ path }: { path: string }) {
     </a>
   );
   return (
-    <nav aria-label={t("enterprise.nav")} class="tabs">
+    <nav aria-label={t("enterprise.nav")} class="tabs enterprise-tabs">
       {tab("/enterprise", t("enterprise.title"))}
       {/* Every screen is offered: one outside her scopes says so in words, as the gateway refuses it. */}
       {tab("/enterprise/tracker", t("enterprise.trackerTitle"))}
