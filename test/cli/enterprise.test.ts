@@ -74,11 +74,15 @@ describe("imi enterprise and imi credit", () => {
   });
 
   it("the legal representative shows the enterprise's one code (imi citizen code --enterprise); a verifier device checks it; staff without the identity scope gets none", async () => {
-    const [byRep, byStaff, scopesAlone] = await Promise.all([
+    const challenge = `0x${"ab".repeat(32)}`;
+    const [byRep, byStaff, scopesAlone, proved] = await Promise.all([
       imi(["--json", "citizen", "code", "--enterprise", CODE, "--scopes", "consent", "--key", "rep", ...d]),
       imi(["--json", "citizen", "code", "--enterprise", CODE, "--key", "clerk", ...d]),
       imi(["--json", "citizen", "code", "--scopes", "consent", "--key", "rep", ...d]),
+      imi(["--json", "citizen", "prove", "--challenge", challenge, "--audience", "tax-bureau", "--enterprise", CODE, "--key", "rep", ...d]),
     ]);
+    // The representative's identity proof for the enterprise (checked at the gateway in test/node/gateway/enterpriseIdentity.test.ts).
+    expect(proved.json().proof.message).toMatchObject({ citizen: rep, enterprise: enterpriseIdOf(CODE), scopes: "8", challenge, audience: "tax-bureau" });
     expect(byRep.code, byRep.stderr).toBe(0);
     expect(byRep.json()).toMatchObject({ ok: true, citizen: rep, enterprise: enterpriseIdOf(CODE), scopes: 9 });
     expect(decodeOneCode(byRep.json().code as string).status).toMatchObject({ citizen: rep, enterprise: enterpriseIdOf(CODE), scopes: 9 });
