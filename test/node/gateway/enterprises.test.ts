@@ -80,6 +80,10 @@ describe("gateway: an enterprise's pages for its representatives", () => {
     });
     expect((await get(staff.token, "/v1/citizen/enterprises")).json().enterprises).toEqual([]);
     expect((await app.inject({ method: "GET", url: "/v1/citizen/enterprises" })).statusCode).toBe(401);
+    // Who acts for the enterprise is for its representatives: an outsider is refused and sees no one.
+    const outsiderList = await get(outsider.token, `/v1/enterprises/${enterprise}/staff`);
+    expect([outsiderList.statusCode, outsiderList.json().code]).toEqual([403, "NOT_REPRESENTATIVE"]);
+    expect(outsiderList.body).not.toContain(rep.id.slice(2).toLowerCase());
   });
 
   it("the legal representative's signed appointment is relayed; the staff member then acts within her scopes only", async () => {
