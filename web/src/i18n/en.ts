@@ -474,6 +474,8 @@ export const en = {
       ONE_CODE_NOT_CONTROLLER: "The key that made this code no longer belongs to the identity.",
       ONE_CODE_IDENTITY_INACTIVE: "This identity is no longer active.",
       ONE_CODE_UNKNOWN_CITIZEN: "No such identity.",
+      ONE_CODE_NOT_REPRESENTATIVE: "The person showing this enterprise code no longer acts for the enterprise.",
+      ONE_CODE_ENTERPRISE_INACTIVE: "This enterprise is deregistered.",
     },
   },
   services: {
@@ -730,6 +732,9 @@ export const en = {
     ONE_CODE_NOT_CONTROLLER: "The key that made the code no longer belongs to the identity.",
     ONE_CODE_IDENTITY_INACTIVE: "The identity is no longer active.",
     ONE_CODE_UNKNOWN_CITIZEN: "No such identity.",
+    ONE_CODE_NOT_REPRESENTATIVE: "The person showing the enterprise's code no longer acts for it.",
+    ONE_CODE_ENTERPRISE_INACTIVE: "The enterprise is deregistered.",
+    ENTERPRISE_IDENTITY_VERIFIED: "A representative proved to an agency that they act for the enterprise.",
     CREDENTIAL_NOT_VALID: "This certificate is not valid now.",
     UPLOAD_TOO_LATE: "These checks are too old to be uploaded.",
     VERIFIED_IN_FUTURE: "The device's clock is ahead; set its time and try again.",

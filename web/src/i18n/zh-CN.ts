@@ -475,6 +475,8 @@ export const zhCN: Catalogue = {
       ONE_CODE_NOT_CONTROLLER: "生成此码的密钥已不属于该身份。",
       ONE_CODE_IDENTITY_INACTIVE: "该身份已停用。",
       ONE_CODE_UNKNOWN_CITIZEN: "没有这个身份。",
+      ONE_CODE_NOT_REPRESENTATIVE: "出示此企业码的人已不再代表该企业。",
+      ONE_CODE_ENTERPRISE_INACTIVE: "该企业已注销。",
     },
   },
   services: {
@@ -731,6 +733,9 @@ export const zhCN: Catalogue = {
     ONE_CODE_NOT_CONTROLLER: "生成此码的密钥已不属于该身份。",
     ONE_CODE_IDENTITY_INACTIVE: "该身份已停用。",
     ONE_CODE_UNKNOWN_CITIZEN: "没有这个身份。",
+    ONE_CODE_NOT_REPRESENTATIVE: "出示企业码的人已不再代表该企业。",
+    ONE_CODE_ENTERPRISE_INACTIVE: "该企业已注销。",
+    ENTERPRISE_IDENTITY_VERIFIED: "企业代表向机关证明了其代表该企业。",
     CREDENTIAL_NOT_VALID: "此证照目前无效。",
     UPLOAD_TOO_LATE: "这些核验记录太旧，无法上传。",
     VERIFIED_IN_FUTURE: "设备时钟超前，请校准时间后重试。",

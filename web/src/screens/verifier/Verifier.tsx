@@ -36,6 +36,8 @@ const REASONS = new Set([
   "ONE_CODE_NOT_CONTROLLER",
   "ONE_CODE_IDENTITY_INACTIVE",
   "ONE_CODE_UNKNOWN_CITIZEN",
+  "ONE_CODE_NOT_REPRESENTATIVE",
+  "ONE_CODE_ENTERPRISE_INACTIVE",
 ]);
 
 function Check({ staff }: { staff: StaffSignedIn }) {
