@@ -9,14 +9,14 @@
 // A balance admits no one: permissioning decides first, whatever an account holds.
 import { Transaction } from "ethers";
 import type { Hex, ImiClient, LocalAccount } from "@imi-ledger/sdk";
-import { FEE_FLOAT_WEI } from "../chain/index.js";
 import { NodeError } from "../NodeError.js";
 
 /**
- * A millionth of the genesis float: 10^24 wei still pays a 1-gwei tip on a 10M-gas transaction
- * 10^8 times, and the governor's genesis float covers a million such accounts.
+ * A millionth of the genesis float (FEE_FLOAT_WEI, 10^30): 10^24 wei still pays a 1-gwei tip on a
+ * 10M-gas transaction 10^8 times, and the governor's genesis float covers a million such accounts.
+ * Written out rather than imported so `imi roles grant` does not load the chain engine.
  */
-export const LATER_FEE_FLOAT_WEI = FEE_FLOAT_WEI / 10n ** 6n;
+export const LATER_FEE_FLOAT_WEI = 10n ** 24n;
 
 export type FeeFloatResult = { hash?: Hex; skipped?: "FUNDED" | "FUNDER_EMPTY" };
 

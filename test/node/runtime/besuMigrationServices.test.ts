@@ -4,13 +4,15 @@
 // a start on anvil booted from the genesis, the second is served and told once from the retired
 // chain, a third anchored on anvil (block numbers there start again at 0) is served and told once,
 // and the first is not delivered again. A services cursor that matches neither chain is refused.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Level } from "level";
+import { Wallet } from "ethers";
 import { pino } from "pino";
 import { createGatewayClient, privateKeyToAccount, type Hex, type WebhookPayload } from "@imi-ledger/sdk";
 import { loadConfig } from "../../../node/runtime/config.js";
@@ -28,6 +30,18 @@ import { freePort } from "../../helpers/hardhatNode.js";
 
 const require = createRequire(import.meta.url);
 const ANVIL = join(dirname(require.resolve("@foundry-rs/anvil-linux-amd64/package.json")), "bin", "anvil");
+const CAST = join(dirname(require.resolve("@foundry-rs/cast-linux-amd64/package.json")), "bin", "cast");
+
+/** `cast send` with its defaults (a tip of at least 1 wei; anvil suggests 1 gwei): a plain transfer of nothing to itself. */
+async function castSend(rpcUrl: string, wallet: Wallet): Promise<{ status: string }> {
+  const { stdout } = await promisify(execFile)(CAST, ["send", "--private-key", wallet.privateKey, "--rpc-url", rpcUrl, "--json", wallet.address], { env: { ...process.env, FOUNDRY_DISABLE_NIGHTLY_WARNING: "1", NO_COLOR: "1" } });
+  return JSON.parse(stdout.trim()) as { status: string };
+}
+
+async function balanceOf(rpcUrl: string, account: string): Promise<bigint> {
+  const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBalance", params: [account, "latest"] }) });
+  return BigInt(((await res.json()) as { result: string }).result);
+}
 
 describe("services and webhooks follow the move to a network that continues the chain", { timeout: 600_000 }, () => {
   let dataDir: string;
@@ -39,6 +53,8 @@ describe("services and webhooks follow the move to a network that continues the 
   let retiredBlock: number;
   let marriageSchema: Hex;
   const received: WebhookPayload[] = [];
+  /** An agency allowed after the genesis, on the embedded chain: its balance and its first default `cast send`. */
+  let lateOnEmbedded: { balance: bigint; sent: { status: string } };
   const wei: Person = { key: "wei", name: "Zhang Wei", idNumber: "110108199503070011", birthDate: "1995-03-07", district: "Haidian" };
   const min: Person = { key: "min", name: "Liu Min", idNumber: "110108199611120022", birthDate: "1996-11-12", district: "Haidian" };
   const lan: Person = { key: "lan", name: "Wang Lan", idNumber: "110108199404040024", birthDate: "1994-04-04", district: "Haidian" };
@@ -88,6 +104,10 @@ describe("services and webhooks follow the move to a network that continues the 
     });
     const agency = createGatewayClient({ url: node.gateway.url });
     await againOnReset(async () => agency.loginStaff({ signer: privateKeyToAccount((await ring.privateKey("benefits-office")) as Hex), lifetimeSeconds: 900 }));
+    // An account allowed after the genesis gets a fee float when it is allowed, so cast's default tip can be paid.
+    const late = Wallet.createRandom();
+    await grantRole({ dataDir, role: "agency", account: late.address });
+    lateOnEmbedded = { balance: await balanceOf(node.info.rpcUrl, late.address), sent: await castSend(node.info.rpcUrl, new Wallet(late.privateKey)) };
     await againOnReset(() => agency.registerWebhook({ url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/imi`, events: ["life-event"] }));
     // The office serves all three, so it hears of each one's life events.
     for (const p of [wei, min, lan]) await grantConsent({ dataDir, key: p.key, agency: agencyAddress, scopes: "address", purpose: "social-benefits", for: "365d", yes: true });
@@ -128,8 +148,7 @@ describe("services and webhooks follow the move to a network that continues the 
   it("the marriage only the retired chain holds is served and told once; the one served before the move is not again", async () => {
     expect(node.manifest.continues).toMatchObject({ block: retiredBlock });
     // Anvil asks a 1-gwei price: the services account, allowed after the genesis, pays its vouchers from its fee float.
-    const balance = (await (await fetch(anvilUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBalance", params: [node.services.engine!.address, "latest"] }) })).json()) as { result: string };
-    expect(BigInt(balance.result)).toBeGreaterThanOrEqual(LATER_FEE_FLOAT_WEI / 2n);
+    expect(await balanceOf(anvilUrl, node.services.engine!.address)).toBeGreaterThanOrEqual(LATER_FEE_FLOAT_WEI / 2n);
     await waitFor(() => jobsOf(min), settled, "min's services on the successor");
     await waitFor(async () => lifeEventsOf(min), (l) => l.length >= 1, "min's life event told");
     expect(await node.services.store.position()).toEqual({ cursor: expect.any(Number), successorChainId: node.manifest.chainId });
@@ -153,6 +172,17 @@ describe("services and webhooks follow the move to a network that continues the 
     expect(await serviceRecordsOf(wei, fromSeq)).toEqual([]);
     expect(await serviceRecordsOf(min, fromSeq)).toEqual([]);
     expect((await jobsOf(wei)).length).toBe(3);
+  });
+
+  it("an account allowed after the genesis gets a fee float when it is allowed: cast send with its defaults works on the embedded chain and on the successor", async () => {
+    expect(lateOnEmbedded).toEqual({ balance: LATER_FEE_FLOAT_WEI, sent: expect.objectContaining({ status: "0x1" }) });
+    const late = Wallet.createRandom();
+    const granted = await grantRole({ dataDir, role: "agency", account: late.address });
+    expect(granted.txHashes.length).toBe(3);
+    expect(await balanceOf(anvilUrl, late.address)).toBe(LATER_FEE_FLOAT_WEI);
+    expect((await castSend(anvilUrl, new Wallet(late.privateKey))).status).toBe("0x1");
+    // Granted again: it holds its float, nothing more is sent.
+    expect((await grantRole({ dataDir, role: "agency", account: late.address })).txHashes).toEqual([]);
   });
 
   it("refuses to start when the services' cursor matches neither chain, and changes nothing", async () => {
