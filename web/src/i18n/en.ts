@@ -459,6 +459,7 @@ export const en = {
     refused: "Not verified",
     citizen: "Identity number",
     level: "Assurance level",
+    enterprise: "Acts for the enterprise (一企一码)",
     when: "Checked at",
     logged: "This check is recorded; the resident can see it.",
     next: "Check the next code",

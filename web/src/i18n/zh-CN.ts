@@ -460,6 +460,7 @@ export const zhCN: Catalogue = {
     refused: "核验未通过",
     citizen: "身份编号",
     level: "身份核验等级",
+    enterprise: "代表企业（一企一码）",
     when: "核验时间",
     logged: "本次核验已记录，居民可以查看。",
     next: "核验下一个",

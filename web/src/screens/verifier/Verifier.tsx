@@ -77,6 +77,12 @@ function Check({ staff }: { staff: StaffSignedIn }) {
               <dd class="hex">{verdict.citizen}</dd>
               <dt>{t("verifier.level")}</dt>
               <dd>{verdict.level}</dd>
+              {verdict.enterprise && (
+                <>
+                  <dt>{t("verifier.enterprise")}</dt>
+                  <dd class="hex" data-testid="one-code-enterprise">{verdict.enterprise}</dd>
+                </>
+              )}
               {verdict.claim && (
                 <>
                   <dt>{verdict.claim.name}</dt>
