@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { createRequire } from "node:module";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
+import { imi } from "../helpers/imi.js";
 
 export const CHROMIUM = process.env.IMI_CHROMIUM ?? "/usr/bin/chromium";
 /** Where screenshots go (ignored by git). */
@@ -164,10 +165,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** Runs the real `imi` binary against the demo node and returns its JSON answer (refusals included). */
+/** Runs an `imi` command against the demo node (in this process, see test/helpers/imi.ts) and returns its JSON answer (refusals included). */
 export async function imiJson(dataDir: string, args: string[]): Promise<Record<string, unknown> & { ok: boolean; error?: { code: string } }> {
-  const { stdout } = await promisify(execFile)(process.execPath, ["cli/bin/imi.js", "--json", ...args, "--data-dir", dataDir], { env: { ...process.env, NO_COLOR: "1" } }).catch(
-    (error: { stdout?: string }) => ({ stdout: error.stdout ?? "" }),
-  );
+  const { stdout } = await imi(["--json", ...args, "--data-dir", dataDir]);
   return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown> & { ok: boolean; error?: { code: string } };
 }
