@@ -1,12 +1,15 @@
 import { MerkleStateManager, type MerkleStateManagerOpts } from "@ethereumjs/statemanager";
 import { RLP } from "@ethereumjs/rlp";
-import { Account, concatBytes, createAddressFromString, unprefixedHexToBytes, utf8ToBytes } from "@ethereumjs/util";
+import { Account, concatBytes, createAccountFromRLP, createAddressFromString, hexToBytes, unpadBytes, unprefixedHexToBytes, utf8ToBytes, type Address } from "@ethereumjs/util";
 import { putBatch, type TrieNodeStore } from "./batchTrie.js";
 import { keccak256 } from "./crypto.js";
+import { TrieReader } from "./TrieReader.js";
 
 /** ethereumjs's prefix of contract code keys in the state database. */
 const CODEHASH_PREFIX = utf8ToBytes("c");
 const EMPTY = new Uint8Array(0);
+/** What ethereumjs's storage cache holds for a slot the trie does not have (RLP of the empty string). */
+const ABSENT = hexToBytes("0x80");
 
 /**
  * The producer's state manager: the same as ethereumjs's, but when the block's writes leave the
@@ -15,13 +18,60 @@ const EMPTY = new Uint8Array(0);
  * paths is hashed once per block instead of once per write. Deletions (rare: a slot or an
  * account that held something) go the ethereumjs way, one by one, before the batch; a trie's
  * root does not depend on the order of its writes.
+ *
+ * Reads that miss the caches walk the tries with TrieReader (decoded nodes kept) instead of
+ * ethereumjs's `get`: the same answer, without decoding the upper nodes of a trie again for each
+ * slot. The tries are written only at a block's end (above), straight into `nodes`, which is
+ * where the reader looks, so it never sees a stale node.
  */
 export class BlockStateManager extends MerkleStateManager {
   private readonly nodes: TrieNodeStore;
+  private readonly reader: TrieReader;
 
   constructor(opts: MerkleStateManagerOpts & { nodes: TrieNodeStore }) {
     super(opts);
     this.nodes = opts.nodes;
+    this.reader = new TrieReader(opts.nodes);
+  }
+
+  override async getAccount(address: Address): Promise<Account | undefined> {
+    const caches = this._caches;
+    if (caches?.account === undefined) return super.getAccount(address);
+    const elem = caches.account.get(address);
+    if (elem !== undefined) return elem.accountRLP !== undefined ? createAccountFromRLP(elem.accountRLP) : undefined;
+    const rlp = await this.reader.get(this._trie.root(), keccak256(address.bytes), this._trie.EMPTY_TRIE_ROOT);
+    const account = rlp !== undefined ? createAccountFromRLP(rlp) : undefined;
+    caches.account.put(address, account);
+    return account;
+  }
+
+  /**
+   * A storage write goes to the cache only, and reaches the trie with the block (flush). ethereumjs
+   * 10.1 means to do the same (`cache.put(…) ?? writeToTrie(…)`), but the cache's `put` returns
+   * nothing, so every SSTORE also went into the contract's storage trie at once, re-encoding and
+   * re-hashing its whole path: on consent grants about a tenth of the node's CPU, for writes the
+   * block's batch makes again. The storage cache is an unbounded map (see ChainEngine.open), so
+   * a write held only there cannot be evicted before the block's flush.
+   */
+  override async putStorage(address: Address, key: Uint8Array, value: Uint8Array): Promise<void> {
+    const storage = this._caches?.storage;
+    if (storage === undefined || key.length !== 32 || value.length > 32) return super.putStorage(address, key, value);
+    if ((await this.getAccount(address)) === undefined) return super.putStorage(address, key, value);
+    storage.put(address, key, RLP.encode(unpadBytes(value)));
+  }
+
+  override async getStorage(address: Address, key: Uint8Array): Promise<Uint8Array> {
+    const caches = this._caches;
+    if (caches?.storage === undefined || key.length !== 32) return super.getStorage(address, key);
+    const cached = caches.storage.get(address, key);
+    if (cached !== undefined) return RLP.decode(cached) as Uint8Array;
+    const account = await this.getAccount(address);
+    if (account === undefined) return new Uint8Array();
+    // The account's storage root is its storage trie's root: the tries change only in flush(),
+    // which sets both.
+    const value = await this.reader.get(account.storageRoot, keccak256(key), this._trie.EMPTY_TRIE_ROOT);
+    caches.storage.put(address, key, value ?? ABSENT);
+    return value === undefined ? new Uint8Array() : (RLP.decode(value) as Uint8Array);
   }
 
   override async flush(): Promise<void> {

@@ -237,7 +237,9 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     const trie = new MerklePatriciaTrie({ db: stateDb, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, cacheSize: 10_000, common });
     const caches = new Caches({
       account: { type: CacheType.LRU, size: 20_000 },
-      storage: { type: CacheType.LRU, size: 1_000 },
+      // Not an LRU: a block's storage writes live only here until its flush (BlockStateManager),
+      // and an LRU could evict them. The map is cleared after a flush every few thousand txs.
+      storage: { type: CacheType.ORDERED_MAP },
       code: { type: CacheType.LRU, size: 1_000 },
     });
     const stateManager = new BlockStateManager({ common, trie, caches, nodes: stateDb });
