@@ -82,7 +82,7 @@ describe("imi enterprise and imi credit", () => {
       imi(["--json", "citizen", "prove", "--challenge", challenge, "--audience", "tax-bureau", "--enterprise", CODE, "--key", "rep", ...d]),
     ]);
     // The representative's identity proof for the enterprise (checked at the gateway in test/node/gateway/enterpriseIdentity.test.ts).
-    expect(proved.json().proof.message).toMatchObject({ citizen: rep, enterprise: enterpriseIdOf(CODE), scopes: "8", challenge, audience: "tax-bureau" });
+    expect((proved.json().proof as { message: unknown }).message).toMatchObject({ citizen: rep, enterprise: enterpriseIdOf(CODE), scopes: "8", challenge, audience: "tax-bureau" });
     expect(byRep.code, byRep.stderr).toBe(0);
     expect(byRep.json()).toMatchObject({ ok: true, citizen: rep, enterprise: enterpriseIdOf(CODE), scopes: 9 });
     expect(decodeOneCode(byRep.json().code as string).status).toMatchObject({ citizen: rep, enterprise: enterpriseIdOf(CODE), scopes: 9 });
