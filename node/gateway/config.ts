@@ -106,7 +106,7 @@ export type GatewayOptions = {
    * The newest chain head, learned apart from the index (startGateway passes its HeadWatcher, which
    * follows newHeads over a WebSocket or polls). Without it only heads the index saw count.
    */
-  heads?: { readonly head: number; readonly lastHeardAt: number; poll?(): Promise<void> };
+  heads?: { readonly head: number; readonly lastHeardAt: number; poll?(): Promise<void>; clearThrough?(indexed: number): { block: number; time: number } };
   /** Serve the OpenAPI UI at /docs (default true). */
   docs?: boolean;
   /** Names of agencies, purposes and data categories for GET /v1/directory; the defaults are in routes/directory.ts. */

@@ -107,6 +107,10 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       rpc,
       wsUrl: config.wsUrl,
       pollIntervalMs,
+      // Blocks holding only the gateway's own access-log anchors do not hold accesses back (docs/gateway.md).
+      decisionContracts: Object.entries(config.deployment.contracts)
+        .filter(([name, address]) => name !== "accessLog" && typeof address === "string")
+        .map(([, address]) => address as string),
       onHead: () => void indexer.sync().catch(() => undefined),
       logger: typeof config.logger === "object" ? config.logger.child({ component: "heads" }) : undefined,
     });

@@ -106,7 +106,19 @@ export class GatewayContext {
    * the wall clock when the chain is idle and its last block is old.
    */
   ruleTime(): bigint {
-    return BigInt(Math.max(this.nowSeconds(), this.options.indexer.status().indexedTime));
+    const s = this.options.indexer.status();
+    return BigInt(Math.max(this.nowSeconds(), s.indexedTime, this.options.heads?.clearThrough?.(s.indexedBlock).time ?? 0));
+  }
+
+  /**
+   * The newest block the gateway's view of consents, identities and roles is known to stand for:
+   * the index's block, or past it over blocks whose headers prove they hold no log of a contract a
+   * decision reads (the gateway's own access-log anchors; HeadWatcher.clearThrough). Without that
+   * proof for every block in between, the index's block.
+   */
+  viewBlock(): number {
+    const indexed = this.options.indexer.status().indexedBlock;
+    return this.options.heads?.clearThrough?.(indexed).block ?? indexed;
   }
 
   /** The newest chain head the gateway has seen: by its head watcher or by the index itself. */
@@ -126,7 +138,7 @@ export class GatewayContext {
     const heardAt = Math.max(s.lastHeadAt, this.options.heads?.lastHeardAt ?? 0);
     if (s.error === "CHAIN_UNREACHABLE" || heardAt === 0 || Date.now() - heardAt > this.options.limits.maxHeadAgeMs)
       throw unavailable("CHAIN_UNAVAILABLE", "The chain has not been reached recently.");
-    if (s.indexedBlock < this.knownHead()) throw unavailable("INDEX_BEHIND", "The index is behind a chain head the gateway has seen.");
+    if (this.viewBlock() < this.knownHead()) throw unavailable("INDEX_BEHIND", "The index is behind a chain head the gateway has seen.");
   }
 
   /**
@@ -149,7 +161,7 @@ export class GatewayContext {
 
   private waitForIndex(): Promise<void> | undefined {
     const { indexer, limits } = this.options;
-    if (indexer.status().indexedBlock >= this.knownHead()) return undefined;
+    if (this.viewBlock() >= this.knownHead()) return undefined;
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -157,8 +169,8 @@ export class GatewayContext {
         resolve();
       };
       const timer = setTimeout(done, limits.indexWaitMs);
-      const stop = indexer.onIndexed((block) => {
-        if (block >= this.knownHead()) done();
+      const stop = indexer.onIndexed(() => {
+        if (this.viewBlock() >= this.knownHead()) done();
       });
     });
   }

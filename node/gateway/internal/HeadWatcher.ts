@@ -5,6 +5,7 @@
 import type { Logger } from "pino";
 import { WebSocket } from "ws";
 import type { Transport } from "@imi-ledger/sdk";
+import { bloomMayHold, parseBloom } from "./logsBloom.js";
 
 export type HeadWatcherConfig = {
   /** HTTP JSON-RPC (or any transport) for `eth_blockNumber` polling. */
@@ -13,6 +14,11 @@ export type HeadWatcherConfig = {
   wsUrl?: string;
   /** How often to poll `eth_blockNumber` while no subscription is live (ms). */
   pollIntervalMs: number;
+  /**
+   * The contracts whose logs can change a decision (every IMI contract but the access log). A pushed
+   * head whose logsBloom proves it holds none of their logs is "neutral" (see {@link clearThrough}).
+   */
+  decisionContracts?: readonly string[];
   /** Called with each head newer than any seen before (the gateway wakes its index with it). */
   onHead?: (block: number) => void;
   logger?: Logger;
@@ -35,8 +41,41 @@ export class HeadWatcher {
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
   private polling: Promise<void> | undefined;
+  /** Pushed heads proven to hold no log of a decision contract: block -> its timestamp (unix s). */
+  private readonly neutral = new Map<number, number>();
 
   constructor(private readonly config: HeadWatcherConfig) {}
+
+  /**
+   * How far past `indexed` the view stands unchanged: the highest block b such that every block in
+   * (indexed, b] came by subscription with a logsBloom proving it holds no log of a decision
+   * contract, with b's timestamp (0 when b = indexed). A block learned any other way (a poll gives
+   * only a number, a dropped subscription skips heads), or whose bloom may hold such a log, ends the
+   * run: the gateway waits for the index there, as before. Blocks at or below `indexed` are forgotten.
+   */
+  clearThrough(indexed: number): { block: number; time: number } {
+    for (const block of this.neutral.keys()) if (block <= indexed) this.neutral.delete(block);
+    let block = indexed;
+    let time = 0;
+    for (let t = this.neutral.get(block + 1); t !== undefined; t = this.neutral.get(block + 1)) {
+      block++;
+      time = t;
+    }
+    return { block, time };
+  }
+
+  /** Notes a pushed head that cannot change a decision; before `see`, so a waiter woken by it finds it. */
+  private noteNeutral(head: { number: number; logsBloom?: unknown; timestamp?: unknown }): void {
+    const contracts = this.config.decisionContracts;
+    const bloom = parseBloom(head.logsBloom);
+    if (!contracts || !bloom || typeof head.timestamp !== "string") return;
+    if (contracts.some((address) => bloomMayHold(bloom, address))) return;
+    const time = Number(BigInt(head.timestamp));
+    if (!Number.isSafeInteger(time)) return;
+    // Bounded: the index forgets what it passed (clearThrough); a stalled index keeps at most this many.
+    if (this.neutral.size >= 10_000) this.neutral.delete(this.neutral.keys().next().value!);
+    this.neutral.set(head.number, time);
+  }
 
   /** Whether heads are being pushed to the gateway now (else it polls). */
   get live(): boolean {
@@ -100,7 +139,7 @@ export class HeadWatcher {
     });
     ws.on("message", (data) => {
       answered = true;
-      let msg: { id?: number; result?: unknown; error?: unknown; method?: string; params?: { result?: { number?: string } } };
+      let msg: { id?: number; result?: unknown; error?: unknown; method?: string; params?: { result?: { number?: string; logsBloom?: unknown; timestamp?: unknown } } };
       try {
         msg = JSON.parse(String(data)) as typeof msg;
       } catch {
@@ -113,11 +152,14 @@ export class HeadWatcher {
         void this.poll();
         return;
       }
-      const number = msg.method === "eth_subscription" ? msg.params?.result?.number : undefined;
+      const pushed = msg.method === "eth_subscription" ? msg.params?.result : undefined;
+      const number = pushed?.number;
       if (typeof number !== "string") return;
       try {
         this.lastHeardAt = Date.now();
-        this.see(Number(BigInt(number)));
+        const n = Number(BigInt(number));
+        if (Number.isSafeInteger(n) && n > this.head) this.noteNeutral({ ...pushed, number: n });
+        this.see(n);
       } catch {
         // A malformed head is ignored; polling still runs when the subscription is not live.
       }
