@@ -47,6 +47,8 @@ export type ConsentStageResult = {
   consents: number;
   granted: number;
   refused: Record<string, number>;
+  retries: Record<string, number>;
+  late_answers: Record<string, number>;
   relay_seconds: number;
   grants_per_s: number;
   sign_seconds: number;
@@ -67,6 +69,10 @@ export async function runConsentStage(o: ConsentStageOptions): Promise<ConsentSt
   const chainId = o.client.chainId;
   const verifyingContract = o.client.deployment.contracts.consentRegistry as Address;
   const refused: Record<string, number> = {};
+  /** Sent again after a "not now" that had not landed, by code. */
+  const retries: Record<string, number> = {};
+  /** Landed although the answer was a "not now", by code (found by the citizen's nonce). */
+  const lateAnswers: Record<string, number> = {};
   const latencies = new Float64Array(o.consents);
   let granted = 0;
   let signSeconds = 0;
@@ -92,18 +98,36 @@ export async function runConsentStage(o: ConsentStageOptions): Promise<ConsentSt
     for (let k = 0; k < signed.length; k++) {
       const c = from + k;
       const begun = performance.now();
+      const grant = signed[k]!;
+      const nonce = BigInt(Math.floor(c / o.keyedCitizens));
       window.push(
-        gateway.relayGrantConsent(signed[k]!).then(
-          () => {
-            latencies[c] = performance.now() - begun;
-            granted++;
-          },
-          (error: unknown) => {
-            latencies[c] = performance.now() - begun;
-            const code = (error as { code?: string }).code ?? "ERROR";
-            refused[code] = (refused[code] ?? 0) + 1;
-          },
-        ),
+        (async () => {
+          for (let attempt = 0; ; attempt++) {
+            try {
+              await gateway.relayGrantConsent(grant);
+              granted++;
+              break;
+            } catch (error) {
+              const code = (error as { code?: string }).code ?? "ERROR";
+              // "Not now" (the index behind, the chain busy, the connection cut while waiting):
+              // the grant may have landed all the same; the citizen's nonce says whether it did.
+              const notNow = code === "NETWORK" || code === "INDEX_BEHIND" || code === "CHAIN_UNAVAILABLE" || code === "RATE_LIMITED";
+              const landed = notNow && (await o.client.signing.getNonce({ contract: "consentRegistry", signer: grant.authorization.signer }).catch(() => 0n)) > nonce;
+              if (landed) {
+                granted++;
+                lateAnswers[code] = (lateAnswers[code] ?? 0) + 1;
+                break;
+              }
+              if (!notNow || attempt >= 5) {
+                refused[code] = (refused[code] ?? 0) + 1;
+                break;
+              }
+              retries[code] = (retries[code] ?? 0) + 1;
+              await new Promise((done) => setTimeout(done, 1_000));
+            }
+          }
+          latencies[c] = performance.now() - begun;
+        })(),
       );
       if (window.length >= o.inFlight) await window.shift();
     }
@@ -117,6 +141,8 @@ export async function runConsentStage(o: ConsentStageOptions): Promise<ConsentSt
     consents: o.consents,
     granted,
     refused,
+    retries,
+    late_answers: lateAnswers,
     relay_seconds: Number(relaySeconds.toFixed(1)),
     grants_per_s: Math.round(granted / relaySeconds),
     sign_seconds: Number(signSeconds.toFixed(1)),
