@@ -46,7 +46,18 @@ export type ImportBulkOptions = ImportCitizensOptions & {
 };
 
 /** Seconds spent in each stage, summed over batches (stages overlap, so they add up to more than the run). */
-export type ImportStages = { readSeconds: number; signSeconds: number; gatewaySeconds: number; resolveSeconds: number };
+export type ImportStages = {
+  /** The file's structure check (a first pass over the whole file), before anything is sent. */
+  scanSeconds: number;
+  /** Connecting, logging in, checking the chain: from the scan's end to the first batch. */
+  setupSeconds: number;
+  readSeconds: number;
+  signSeconds: number;
+  gatewaySeconds: number;
+  resolveSeconds: number;
+  /** The gateway's own account of its part (its answer's stagesMs), summed: where gatewaySeconds goes. */
+  gateway: { checksSeconds: number; vaultSeconds: number; broadcastSeconds: number; chainSeconds: number; indexSeconds: number };
+};
 
 export type ImportBulkResult = ImportCitizensResult & {
   batches: number;
@@ -97,7 +108,7 @@ export async function importCitizensBulk(options: ImportBulkOptions): Promise<Im
   }
   const batchRows = options.batch === undefined ? BATCH_ROWS : integer("--batch", options.batch, 1, REGISTER_BATCH_MAX);
   const inFlight = options.inFlight === undefined ? BATCHES_IN_FLIGHT : integer("--in-flight", options.inFlight, 1, 64);
-  const stages: ImportStages = { readSeconds: 0, signSeconds: 0, gatewaySeconds: 0, resolveSeconds: 0 };
+  const stages: ImportStages = { scanSeconds: (Date.now() - started) / 1000, setupSeconds: 0, readSeconds: 0, signSeconds: 0, gatewaySeconds: 0, resolveSeconds: 0, gateway: { checksSeconds: 0, vaultSeconds: 0, broadcastSeconds: 0, chainSeconds: 0, indexSeconds: 0 } };
 
   const rejects: Array<{ line: CsvLine; code: string; reason: string }> = [];
   const registered: ImportCitizensResult["registered"] = [];
@@ -145,6 +156,7 @@ export async function importCitizensBulk(options: ImportBulkOptions): Promise<Im
   if (options.dryRun) {
     for await (const _ of batchesOf());
   } else {
+    const setupStarted = performance.now();
     const node = await connect(options);
     const gateway = node.requireGateway();
     const registrar = await loadKey(options);
@@ -156,6 +168,7 @@ export async function importCitizensBulk(options: ImportBulkOptions): Promise<Im
     const gasPrice = BigInt(await client.request<string>("eth_gasPrice"));
     const nonces = new NonceBook(client, registrar, Number(BigInt(await client.request<string>("eth_getTransactionCount", [registrar.address, "pending"]))));
     const bar = progressBar(scan.rows, "registering", options.progress !== false);
+    stages.setupSeconds = (performance.now() - setupStarted) / 1000;
     rowDone = () => bar.tick();
 
     const record = (item: Item, outcome: Outcome) => {
@@ -227,8 +240,16 @@ export async function importCitizensBulk(options: ImportBulkOptions): Promise<Im
           let token: string | undefined;
           try {
             token = await session.token();
-            const out = await gatewayJson<{ citizens: Hex[]; blockNumber: number }>(gateway, "/v1/registrar/citizens/batch", { token, body: { rows: signed.rows, signedTransaction: signed.signedTransaction } });
+            const out = await gatewayJson<{ citizens: Hex[]; blockNumber: number; stagesMs?: Record<"checks" | "vault" | "broadcast" | "chain" | "index", number> }>(gateway, "/v1/registrar/citizens/batch", { token, body: { rows: signed.rows, signedTransaction: signed.signedTransaction } });
             outcome = { blockNumber: out.blockNumber, citizens: out.citizens };
+            if (out.stagesMs) {
+              const g = stages.gateway;
+              g.checksSeconds += out.stagesMs.checks / 1000;
+              g.vaultSeconds += out.stagesMs.vault / 1000;
+              g.broadcastSeconds += out.stagesMs.broadcast / 1000;
+              g.chainSeconds += out.stagesMs.chain / 1000;
+              g.indexSeconds += out.stagesMs.index / 1000;
+            }
           } catch (error) {
             const r = refusal(error);
             // Broadcast but not in a block yet: wait for this very transaction, never send it again.
@@ -328,6 +349,14 @@ export async function importCitizensBulk(options: ImportBulkOptions): Promise<Im
     batches,
     batchRows,
     counts: { ...counts, rejected: rejects.length },
-    stages: { readSeconds: round(stages.readSeconds), signSeconds: round(stages.signSeconds), gatewaySeconds: round(stages.gatewaySeconds), resolveSeconds: round(stages.resolveSeconds) },
+    stages: {
+      scanSeconds: round(stages.scanSeconds),
+      setupSeconds: round(stages.setupSeconds),
+      readSeconds: round(stages.readSeconds),
+      signSeconds: round(stages.signSeconds),
+      gatewaySeconds: round(stages.gatewaySeconds),
+      resolveSeconds: round(stages.resolveSeconds),
+      gateway: Object.fromEntries(Object.entries(stages.gateway).map(([k, v]) => [k, round(v)])) as ImportStages["gateway"],
+    },
   };
 }

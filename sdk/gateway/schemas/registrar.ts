@@ -51,7 +51,13 @@ export const registerCitizensBodySchema = Type.Object(
 );
 export type RegisterCitizensBody = Static<typeof registerCitizensBodySchema>;
 
-export const registeredBatchSchema = Type.Object({ citizens: Type.Array(bytes32), txHash: bytes32, blockNumber: Type.Integer() });
+export const registeredBatchSchema = Type.Object({
+  citizens: Type.Array(bytes32),
+  txHash: bytes32,
+  blockNumber: Type.Integer(),
+  /** Milliseconds the gateway spent on this batch per stage: checks (index freshness, records, transaction), vault write, broadcast, waiting for the block, waiting for the index. */
+  stagesMs: Type.Optional(Type.Object({ checks: Type.Number(), vault: Type.Number(), broadcast: Type.Number(), chain: Type.Number(), index: Type.Number() })),
+});
 export type RegisteredBatch = Static<typeof registeredBatchSchema>;
 
 export const registerCitizensSchema = routeSchema({
