@@ -1,6 +1,7 @@
 // An enterprise's pages in real Chromium against one real `imi up --demo`: the counter registers an
 // enterprise whose legal representative is the demo's first resident; she signs in, acts for the
-// enterprise (the banner on every screen) and appoints the second resident as staff (credit and
+// enterprise (the banner on every screen), shows the enterprise's one code, which a counter's verifier
+// device checks and finds naming the enterprise, and appoints the second resident as staff (credit and
 // tracker scopes); the credit authority black-lists the enterprise; the staff member, in her own
 // browser and in English, is refused the consents (outside her scope, said in words), then files a
 // repair with two evidence files hashed in the browser; the authority approves through `imi`; an
@@ -13,9 +14,10 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { Contract, JsonRpcProvider } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enterpriseIdOf, identityRegistryAbi, repairEvidenceHash, type Hex } from "@imi-ledger/sdk";
+import { decodeOneCode, enterpriseIdOf, identityRegistryAbi, repairEvidenceHash, type Hex } from "@imi-ledger/sdk";
 import { readNodeInfo } from "../../node/runtime/nodeInfo.js";
 import { buildWebApp, expectAccessible, imiJson, openBrowser, screenshot, startDemoNode, type DemoNode } from "./harness.js";
+import { decodeQrSvg } from "./qrDecode.js";
 
 const CODE = "91440300708461136T";
 const NAME = "示例科技有限公司";
@@ -32,8 +34,9 @@ const ok = (r: Record<string, unknown>) => expect(r, JSON.stringify(r)).toMatchO
 beforeAll(async () => {
   await buildWebApp();
   node = await startDemoNode();
-  // The demo's issuer key plays the legal-person counter and the credit authority here.
+  // The demo's issuer key plays the legal-person counter, the credit authority and a counter's verifier device here.
   authority = await address("demo-issuer");
+  ok(await imiJson(node.dataDir, ["roles", "grant", "verifier", authority, "--key", "governor"]));
   ok(await imiJson(node.dataDir, ["roles", "grant", "counter", authority, "--key", "governor"]));
   ok(await imiJson(node.dataDir, ["roles", "grant", "credit_authority", authority, "--key", "governor"]));
   const record = join(node.dataDir, "enterprise-record.json");
@@ -101,6 +104,26 @@ describe("web app: an enterprise's pages", () => {
       expect(await banner.textContent()).toBe(`代表 ${NAME} 办理`);
       await expectAccessible(r, "zh-CN acting for the enterprise");
       await screenshot(r, "zh-CN-enterprise-1-acting");
+
+      // The enterprise's one code (企业码), signed by her key over a staple naming the enterprise and her scopes;
+      // a counter's verifier device checks the text the page shows, and the verdict names the enterprise.
+      await open(r, "企业码");
+      const shown = r.getByTestId("enterprise-code");
+      await shown.waitFor({ timeout: 90_000 });
+      const code = (await shown.getAttribute("data-code")) ?? "";
+      const svg = await shown.locator("svg").evaluate((el) => ({ viewBox: el.getAttribute("viewBox") ?? "", path: el.querySelector("path")?.getAttribute("d") ?? "" }));
+      expect(decodeQrSvg(svg)).toBe(code);
+      expect(decodeOneCode(code).status.enterprise?.toLowerCase()).toBe(ENTERPRISE);
+      expect(await shown.locator("[data-code-scopes]").getAttribute("data-code-scopes")).toBe("consent,tracker,credit,identity");
+      expect(await shown.textContent()).toContain(CODE);
+      expect(await r.locator(".acting-banner").textContent()).toBe(`代表 ${NAME} 办理`);
+      await expectAccessible(r, "zh-CN enterprise code");
+      await screenshot(r, "zh-CN-enterprise-1b-code");
+      const checked = await imiJson(node.dataDir, ["verifier", "check", code, "--key", "demo-issuer"]);
+      expect(checked, JSON.stringify(checked)).toMatchObject({ ok: true, verified: true, reason: "ONE_CODE_VERIFIED" });
+      expect((checked.citizen as string).toLowerCase()).toBe(node.citizen.id.toLowerCase());
+      expect((checked.enterprise as string).toLowerCase()).toBe(ENTERPRISE);
+      expect(checked.scopeNames).toEqual(expect.arrayContaining(["identity", "consent"]));
 
       // Appoint the staff member: the form refuses empty answers, then a check page, then her signature.
       await open(r, "经办人");

@@ -31,6 +31,7 @@ const EnterpriseTracker = lazy(() => import("./screens/enterprise/EnterpriseTrac
 const EnterpriseConsents = lazy(() => import("./screens/enterprise/EnterpriseConsents.js").then((m) => m.EnterpriseConsents));
 const EnterpriseCredit = lazy(() => import("./screens/enterprise/EnterpriseCredit.js").then((m) => m.EnterpriseCredit));
 const EnterpriseStaff = lazy(() => import("./screens/enterprise/EnterpriseStaff.js").then((m) => m.EnterpriseStaff));
+const EnterpriseCode = lazy(() => import("./screens/enterprise/EnterpriseCode.js").then((m) => m.EnterpriseCode));
 const StatutoryReview = lazy(() => import("./screens/auditor/StatutoryReview.js").then((m) => m.StatutoryReview));
 
 function Header() {
@@ -145,6 +146,7 @@ export function App() {
           <Route path="/enterprise/consents" component={EnterpriseConsents} />
           <Route path="/enterprise/credit" component={EnterpriseCredit} />
           <Route path="/enterprise/staff" component={EnterpriseStaff} />
+          <Route path="/enterprise/code" component={EnterpriseCode} />
           <Route path="/passkey" component={Passkey} />
           <Route path="/me/consents/:consentId/:action" component={ConfirmChange} />
           <Route path="/me/consents/:consentId/:action/done" component={ChangeDone} />

@@ -699,6 +699,11 @@ export const en = {
     appointCheckBody: "When you confirm, you sign with your key. The staff member may do what you chose until that date; you can remove them at any time.",
     confirmAppoint: "Sign and appoint",
     appointed: "Appointed. The staff member can now act for the enterprise within what you chose.",
+    codeTitle: "Enterprise code",
+    codeIntro: "Show this code at a service counter, an inspection or to a business partner to prove you are acting for {{name}}. It is signed by your key, changes by itself and holds no data about the enterprise or you.",
+    codeQrLabel: "{{name}}'s one code, as a QR code",
+    codeScopes: "The code says you may",
+    codeNoData: "Whoever checks it learns only which enterprise this is, who acts for it, and what they may do for it. Every check appears under “Who read its data”.",
   },
   errors: {
     unknown: "Something went wrong ({{code}}). Try again.",

@@ -700,6 +700,11 @@ export const zhCN: Catalogue = {
     appointCheckBody: "确认后，将用您的密钥签名。经办人在截止日期前可以办理所选事项，您可以随时解除。",
     confirmAppoint: "确认并签名授权",
     appointed: "已授权。经办人现在可以在所选范围内代表企业办理。",
+    codeTitle: "企业码",
+    codeIntro: "在政务服务窗口、检查现场或合作方处出示此码，证明您正代表{{name}}办理。此码由您的密钥签名，会自动更新，不含企业或个人的任何数据。",
+    codeQrLabel: "{{name}}的一企一码（二维码）",
+    codeScopes: "码中注明您可代表企业办理",
+    codeNoData: "核验方只能知道这是哪家企业、由谁代表、可办理哪些事项。每次核验都会出现在“谁查看了企业数据”中。",
   },
   errors: {
     unknown: "出了点问题（{{code}}）。请再试一次。",

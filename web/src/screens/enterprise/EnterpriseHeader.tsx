@@ -32,6 +32,7 @@ export function EnterpriseNav({ path }: { path: string }) {
       {tab("/enterprise/consents", t("enterprise.consentsTitle"))}
       {tab("/enterprise/credit", t("enterprise.creditTitle"))}
       {tab("/enterprise/staff", t("enterprise.staffTitle"))}
+      {tab("/enterprise/code", t("enterprise.codeTitle"))}
     </nav>
   );
 }
