@@ -5,7 +5,8 @@
 // In-thread hooks cost next to nothing per module, where an off-thread loader (tsx) made every
 // one of the ~1,000 modules a command loads a round trip to its worker: `imi --version` took
 // 1.5 times the CPU.
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import nodeModule from "node:module";
 import { fileURLToPath } from "node:url";
 
@@ -53,6 +54,12 @@ registerHooks({
     const loaded = next(url, context);
     if (loaded.format !== "module-typescript") return loaded;
     const code = String(loaded.source);
+    // Stripping is WebAssembly work on every load: a fifth of `imi up`'s start-up CPU went to it, for
+    // the same ~600 files each time. Its output is kept by the hash of the file's text, its URL (the
+    // output names it) and Node's version (the stripper ships with Node).
+    const key = createHash("sha256").update(`${process.version}\0${url}\0`).update(code).digest("hex");
+    const cached = readStripped(key);
+    if (cached !== undefined) return { format: "module", source: cached, shortCircuit: true };
     let source;
     try {
       // Types become spaces: lines and columns stay where they were, so stack traces need no map.
@@ -63,8 +70,31 @@ registerHooks({
       if (err?.code !== "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX") throw err;
       source = stripTypeScriptTypes(code, { mode: "transform", sourceMap: true, sourceUrl: url });
     }
+    keepStripped(key, source);
     return { format: "module", source, shortCircuit: true };
   },
 });
+
+// The stripped sources' cache sits with the project's other tool caches; it is only an
+// optimisation: a cache that cannot be read or written is passed by.
+const STRIP_CACHE = fileURLToPath(new URL("../../node_modules/.cache/imi-strip/", import.meta.url));
+function readStripped(key) {
+  try {
+    return readFileSync(`${STRIP_CACHE}${key}.js`, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+function keepStripped(key, source) {
+  try {
+    mkdirSync(STRIP_CACHE, { recursive: true, mode: 0o700 });
+    // Written whole under another name, then renamed: a reader never sees half a file.
+    const temp = `${STRIP_CACHE}${key}.${process.pid}.tmp`;
+    writeFileSync(temp, source, { mode: 0o600 });
+    renameSync(temp, `${STRIP_CACHE}${key}.js`);
+  } catch {
+    // Not cached; stripped again next time.
+  }
+}
 
 await import("../cli.ts");

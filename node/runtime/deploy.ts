@@ -4,7 +4,9 @@
 import { readFile, writeFile, rename } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { deploy, type ArtifactResolver, type Artifact } from "@nomicfoundation/ignition-core";
+// Ignition (about 800 modules with lodash-es) is loaded only when a deployment is made: a restart
+// reuses the manifest and should not pay for it.
+import type { ArtifactResolver, Artifact } from "@nomicfoundation/ignition-core";
 import { Wallet } from "ethers";
 import type { Logger } from "pino";
 import { parseDeployment, type ImiDeployment } from "@imi-ledger/sdk";
@@ -76,6 +78,7 @@ export async function ensureDeployment(options: {
     override: { url: options.rpcUrl, accounts: [options.deployerKey] },
   });
   const { default: ImiModule } = await import("../../ignition/modules/Imi.js");
+  const { deploy } = await import("@nomicfoundation/ignition-core");
   try {
     const fromBlock = Number(BigInt((await connection.provider.request({ method: "eth_blockNumber" })) as string));
     options.logger?.info({ event: "deploy_start", chainId: options.chainId }, "deploying IMI contracts");
