@@ -81,6 +81,13 @@ describe("web app: services and requests to agencies", { timeout: 900_000 }, () 
       const { requests } = await gateway.getAgencyDataRequests();
       expect(requests.map((r) => [r.kind, r.citizen.toLowerCase(), r.details])).toEqual([["deletion", node.citizen.id.toLowerCase(), "请删除我的住址。"]]);
       await gateway.answerDataRequest({ id: requests[0].id, outcome: "done", note: "Address deleted." });
+      // A department officer receives her application and returns it at its first stage.
+      const granted = await imiJson(node.dataDir, ["roles", "grant", "department", await address("demo-issuer"), "--key", "governor"]);
+      expect(granted, JSON.stringify(granted)).toMatchObject({ ok: true });
+      const officer = createGatewayClient({ url: node.url });
+      await officer.loginStaff({ signer: await decryptKeystore(await readFile(join(node.dataDir, "keys", "demo-issuer.json"), "utf8"), password) });
+      const application = await officer.receiveApplication({ applicant: node.citizen.id, service: "business-licence", nodes: [{ name: "acceptance", limitSeconds: 86_400 }, { name: "decision", limitSeconds: 86_400 }] });
+      await officer.recordApprovalStep({ id: application.id, kind: "returned", node: "acceptance", note: "Stamp missing." });
 
       await page.getByRole("button", { name: "Switch to English" }).click();
       await page.getByRole("link", { name: "My credentials" }).click();
@@ -93,6 +100,16 @@ describe("web app: services and requests to agencies", { timeout: 900_000 }, () 
       await expect(page.locator("li[data-service=premarital-check-voucher] .card-title").textContent()).resolves.toBe("Free pre-marital medical check voucher");
       await expectAccessible(page, "services");
       await screenshot(page, "services-en");
+
+      // From Services to her applications: the returned one with each recorded step.
+      await page.getByRole("link", { name: "My applications and their approval steps" }).click();
+      await page.getByRole("heading", { level: 1, name: "My applications" }).waitFor();
+      const card = page.locator("li.application[data-application=business-licence][data-state=returned]");
+      await card.waitFor();
+      await expect(card.locator(".status").textContent()).resolves.toBe("Returned to you");
+      await expect(card.locator("li[data-step]").evaluateAll((steps) => steps.map((s) => s.getAttribute("data-step")))).resolves.toEqual(["received", "returned"]);
+      await expect(card.locator(".step-note").textContent()).resolves.toBe("Stamp missing.");
+      await expectAccessible(page, "approvals");
       expect(problems).toEqual([]);
     } finally {
       await browser.close();

@@ -22,6 +22,7 @@ const Community = lazy(() => import("./screens/citizen/Community.js").then((m) =
 const Passkey = lazy(() => import("./screens/citizen/Passkey.js").then((m) => m.Passkey));
 const MyCode = lazy(() => import("./screens/citizen/MyCode.js").then((m) => m.MyCode));
 const Services = lazy(() => import("./screens/citizen/Services.js").then((m) => m.Services));
+const Approvals = lazy(() => import("./screens/citizen/Approvals.js").then((m) => m.Approvals));
 const Verifier = lazy(() => import("./screens/verifier/Verifier.js").then((m) => m.Verifier));
 const Auditor = lazy(() => import("./screens/auditor/Auditor.js").then((m) => m.Auditor));
 const Counter = lazy(() => import("./screens/counter/Counter.js").then((m) => m.Counter));
@@ -139,6 +140,7 @@ export function App() {
           <Route path="/me/identity" component={Identity} />
           <Route path="/me/code" component={MyCode} />
           <Route path="/me/services" component={Services} />
+          <Route path="/me/approvals" component={Approvals} />
           <Route path="/me/guardianship" component={Guardianship} />
           <Route path="/me/community" component={Community} />
           <Route path="/enterprise" component={Enterprises} />

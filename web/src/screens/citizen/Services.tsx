@@ -117,6 +117,9 @@ function ServicesScreen({ me }: { me: SignedIn }) {
     <main id="main" tabIndex={-1}>
       <h1>{t("services.title")}</h1>
       <p class="lead">{t("services.intro")}</p>
+      <p>
+        <a href="/me/approvals">{t("approvals.link")}</a>
+      </p>
       {error && (
         <p class="error-summary" role="alert">
           {error}
