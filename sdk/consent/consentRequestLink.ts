@@ -7,12 +7,17 @@
 //
 // Plain query parameters rather than an encoded blob, so a person (or a counter clerk) can read
 // what a link asks before opening it.
+//
+// A request may name an enterprise as the subject (`&enterprise=<unified social credit code>`, public
+// in the business register): then only a representative acting for that enterprise signs it, and the
+// grant's subject is the enterprise's id (enterpriseIdOf); ConsentRegistry checks her consent scope.
 import { InvalidInputError } from "../errors/errors.js";
 import { toNonZeroAddress } from "../internal/validate.js";
 import type { Address, Hex } from "../types.js";
 import { DEFAULT_CATEGORIES, scopesFromNames } from "../categories/dataCategories.js";
 import { purposeCode } from "../utils.js";
 import type { GrantRequest } from "../typedData/consentTypedData.js";
+import { enterpriseIdOf, normalizeCreditCode } from "../enterprise/unifiedSocialCreditCode.js";
 
 /** The web app's path a consent request link opens. */
 export const CONSENT_REQUEST_PATH = "/me/consents/request";
@@ -31,6 +36,8 @@ export type ConsentRequest = {
   days: number;
   /** Uses allowed; 0 = no limit. */
   uses: number;
+  /** The enterprise asked, by its unified social credit code; absent when the request is to a citizen. */
+  enterprise?: string;
 };
 
 const PURPOSE_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -55,7 +62,15 @@ export function validateConsentRequest(r: ConsentRequest, categories: readonly s
   if (typeof r.purpose !== "string" || !PURPOSE_ID.test(r.purpose)) bad("purpose", "The purpose is a short id of lower-case letters, digits, '.', '_' or '-'.");
   if (!Number.isSafeInteger(r.days) || r.days < 1 || r.days > CONSENT_REQUEST_MAX_DAYS) bad("days", `days must be between 1 and ${CONSENT_REQUEST_MAX_DAYS}.`);
   if (!Number.isSafeInteger(r.uses) || r.uses < 0 || r.uses > 0xffffffff) bad("uses", "uses must be a whole number that fits uint32 (0 = no limit).");
-  return { agency, categories: unique, purpose: r.purpose, days: r.days, uses: r.uses };
+  let enterprise: string | undefined;
+  if (r.enterprise !== undefined) {
+    try {
+      enterprise = normalizeCreditCode(r.enterprise);
+    } catch {
+      bad("enterprise", "The enterprise is named by its 18-character unified social credit code, with a matching check character.");
+    }
+  }
+  return { agency, categories: unique, purpose: r.purpose, days: r.days, uses: r.uses, ...(enterprise !== undefined ? { enterprise } : {}) };
 }
 
 /** The link for a request, under the web app at `base` (its origin, or origin plus a path prefix). */
@@ -69,6 +84,7 @@ export function encodeConsentRequestLink(base: string, request: ConsentRequest, 
     purpose: r.purpose,
     days: String(r.days),
     uses: String(r.uses),
+    ...(r.enterprise !== undefined ? { enterprise: r.enterprise } : {}),
   }).toString();
   return url.href;
 }
@@ -88,6 +104,7 @@ export function parseConsentRequestLink(link: string, categories: readonly strin
   if (params.get("v") !== String(CONSENT_REQUEST_VERSION)) bad("v", `Not a version ${CONSENT_REQUEST_VERSION} consent request link.`);
   const agency = params.get("agency");
   if (!agency) bad("agency", "The link names no agency.");
+  const enterprise = params.get("enterprise");
   return validateConsentRequest(
     {
       agency: agency as Address,
@@ -95,14 +112,22 @@ export function parseConsentRequestLink(link: string, categories: readonly strin
       purpose: params.get("purpose") ?? "",
       days: wholeNumber("days", params.get("days"), 1, CONSENT_REQUEST_MAX_DAYS),
       uses: wholeNumber("uses", params.get("uses"), 0, 0xffffffff),
+      ...(enterprise !== null ? { enterprise } : {}),
     },
     categories,
   );
 }
 
-/** The grant a citizen signs for a request, with the window starting at `now` (unix seconds). */
+/**
+ * The grant a citizen signs for a request, with the window starting at `now` (unix seconds). For a
+ * request naming an enterprise, `citizen` is the enterprise's id (enterpriseIdOf(request.enterprise))
+ * and the signer is its representative.
+ */
 export function consentRequestGrant(request: ConsentRequest, citizen: Hex, now: number, categories: readonly string[] = DEFAULT_CATEGORIES): GrantRequest {
   const r = validateConsentRequest(request, categories);
+  // A link to an enterprise is never signed as the representative's own consent, nor for another enterprise.
+  if (r.enterprise !== undefined && citizen.toLowerCase() !== enterpriseIdOf(r.enterprise).toLowerCase())
+    bad("enterprise", "The request names an enterprise: the grant's subject is that enterprise.");
   return {
     citizen,
     agency: r.agency,

@@ -7,14 +7,16 @@
 // repair with two evidence files hashed in the browser; the authority approves through `imi`; an
 // agency's question about the enterprise is refused and logged; the legal representative sees the
 // entry ended, the repair approved and the refused access in the enterprise's tracker, pauses the
-// enterprise's consent (within her scopes), and goes back to her own identity. axe checks every screen; any CSP report fails the walk.
+// enterprise's consent (within her scopes), opens an agency's consent request link naming the
+// enterprise (asked to act for it first, then brought back) and signs it for the enterprise, and goes
+// back to her own identity. axe checks every screen; any CSP report fails the walk.
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { Contract, JsonRpcProvider } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeOneCode, enterpriseIdOf, identityRegistryAbi, repairEvidenceHash, type Hex } from "@imi-ledger/sdk";
+import { decodeOneCode, encodeConsentRequestLink, enterpriseIdOf, identityRegistryAbi, repairEvidenceHash, type Hex } from "@imi-ledger/sdk";
 import { readNodeInfo } from "../../node/runtime/nodeInfo.js";
 import { buildWebApp, expectAccessible, imiJson, openBrowser, screenshot, startDemoNode, type DemoNode } from "./harness.js";
 import { decodeQrSvg } from "./qrDecode.js";
@@ -223,6 +225,33 @@ describe("web app: an enterprise's pages", () => {
       await r.getByRole("button", { name: "确认暂停" }).click();
       await r.locator(`[data-consent="${consentId}" i][data-status="paused"]`).waitFor({ timeout: 60_000 });
       await screenshot(r, "zh-CN-enterprise-6-consent-paused");
+
+      // An agency's consent request link naming the enterprise, opened in the same tab (the reload ends her
+      // session and her acting): after signing in it asks her to act for the enterprise first, then comes
+      // back, and she signs the consent for the enterprise, which its consents page then lists.
+      const link = encodeConsentRequestLink(node.url, { agency: (await address("demo-agency-1")) as Hex, categories: ["address"], purpose: "social-benefits", days: 7, uses: 3, enterprise: CODE });
+      await r.goto(link);
+      await r.getByRole("heading", { level: 1, name: "登录" }).waitFor({ timeout: 60_000 });
+      await r.locator("#password").fill(node.citizen.password);
+      await r.getByRole("button", { name: "登录", exact: true }).click();
+      await r.getByRole("heading", { level: 1, name: "先选择代表哪家企业" }).waitFor({ timeout: 60_000 });
+      expect(await r.locator(`[data-consent-request-enterprise="${ENTERPRISE}"]`).textContent()).toContain(CODE);
+      await expectAccessible(r, "zh-CN enterprise request, act first");
+      await open(r, "企业");
+      await r.locator(`[data-enterprise="${ENTERPRISE}"]`).getByRole("button", { name: `代表 ${NAME} 办理` }).click();
+      await r.locator(`[data-consent-for-enterprise="${ENTERPRISE}"]`).waitFor({ timeout: 60_000 });
+      expect(await r.locator("h1").textContent()).toContain(NAME);
+      expect(await r.locator(`[data-consent-for-enterprise]`).textContent()).toContain(CODE);
+      await expectAccessible(r, "zh-CN enterprise consent request");
+      await screenshot(r, "zh-CN-enterprise-7-consent-request");
+      await r.getByRole("button", { name: "同意授权" }).click();
+      const signed = r.locator("a[data-consent-id]");
+      await signed.waitFor({ timeout: 60_000 });
+      const requestedId = ((await signed.getAttribute("data-consent-id")) ?? "").toLowerCase();
+      expect(await signed.getAttribute("href")).toBe("/enterprise/consents");
+      await signed.click();
+      await r.locator(`[data-consent="${requestedId}" i][data-status="active"]`).waitFor({ timeout: 60_000 });
+      await expectAccessible(r, "zh-CN enterprise consent from a request");
 
       // Back to her own identity: the banner and the enterprise's menu go.
       await r.locator(".acting-banner a").click();

@@ -5,6 +5,7 @@ import {
   CONSENT_REQUEST_PATH,
   consentRequestGrant,
   encodeConsentRequestLink,
+  enterpriseIdOf,
   parseConsentRequestLink,
   purposeCode,
   type ConsentRequest,
@@ -65,6 +66,19 @@ describe("consent request link", () => {
     ["not a link", "http://[", "INVALID_CONSENT_REQUEST"],
   ])("refuses %s", (_what, link, code) => {
     expect(codeOf(() => parseConsentRequestLink(link))).toBe(code);
+  });
+
+  test("a request naming an enterprise reads back with its code in registered form, and its grant's subject is the enterprise", () => {
+    const link = encodeConsentRequestLink("https://x.example", { ...REQUEST, enterprise: " 91440300708461136t " });
+    expect(new URL(link).searchParams.get("enterprise")).toBe("91440300708461136T");
+    const read = parseConsentRequestLink(link);
+    expect(read).toEqual({ ...REQUEST, enterprise: "91440300708461136T" });
+    const subject = enterpriseIdOf("91440300708461136T");
+    expect(consentRequestGrant(read, subject, 1_000_000).citizen).toBe(subject);
+    // Signed as the representative's own consent, or for another enterprise: refused, not redirected.
+    expect(codeOf(() => consentRequestGrant(read, CITIZEN, 1_000_000))).toBe("INVALID_CONSENT_REQUEST");
+    expect(codeOf(() => parseConsentRequestLink(`${link.replace(/enterprise=[^&]+/, "enterprise=91440300708461136X")}`))).toBe("INVALID_CONSENT_REQUEST");
+    expect(codeOf(() => parseConsentRequestLink(`${link.replace(/enterprise=[^&]+/, "enterprise=")}`))).toBe("INVALID_CONSENT_REQUEST");
   });
 
   test("refuses to encode a request it would refuse to read", () => {

@@ -727,6 +727,13 @@ export const en = {
     codeQrLabel: "{{name}}'s one code, as a QR code",
     codeScopes: "The code says you may",
     codeNoData: "Whoever checks it learns only which enterprise this is, who acts for it, and what they may do for it. Every check appears under “Who read its data”.",
+    requestActFirstTitle: "First choose the enterprise to act for",
+    requestActFirst: "This consent request is to an enterprise (unified social credit code {{code}}). Choose to act for it on the Enterprises page, then open this link again.",
+    requestFor: "Consent given by",
+    requestTitle: "{{agency}} asks {{name}} for consent",
+    requestExplain: "If you agree, {{agency}} may read {{name}}'s {{categories}} for “{{purpose}}”, {{uses}}, {{window}}. You can pause or withdraw it at any time in “Its consents”.",
+    requestDoneNext: "{{agency}} may now read {{name}}'s {{categories}} for “{{purpose}}”. Every read appears in “Who read its data”.",
+    requestForText: "{{name}} ({{code}}). You sign for the enterprise with your own key; the ledger checks that you may manage its consents.",
   },
   errors: {
     unknown: "Something went wrong ({{code}}). Try again.",

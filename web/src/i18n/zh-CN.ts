@@ -728,6 +728,13 @@ export const zhCN: Catalogue = {
     codeQrLabel: "{{name}}的一企一码（二维码）",
     codeScopes: "码中注明您可代表企业办理",
     codeNoData: "核验方只能知道这是哪家企业、由谁代表、可办理哪些事项。每次核验都会出现在“谁查看了企业数据”中。",
+    requestActFirstTitle: "先选择代表哪家企业",
+    requestActFirst: "此授权申请是向企业（统一社会信用代码 {{code}}）提出的。请先在“企业”页面选择代表该企业办理，再重新打开此链接。",
+    requestFor: "授权的企业",
+    requestTitle: "{{agency}}请求{{name}}的授权",
+    requestExplain: "如果您同意，{{agency}}可以为“{{purpose}}”读取{{name}}的{{categories}}，{{uses}}，{{window}}。您可以随时在“企业的授权”中暂停或撤回。",
+    requestDoneNext: "{{agency}}现在可以为“{{purpose}}”读取{{name}}的{{categories}}。每一次读取都会显示在“谁查看了企业数据”中。",
+    requestForText: "{{name}}（{{code}}）。您用自己的密钥代表企业签名，账本会核对您是否有权管理企业的授权。",
   },
   errors: {
     unknown: "出了点问题（{{code}}）。请再试一次。",

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { parseConsentRequestLink, purposeCode, type ConsentRequest as Request, type Relayed } from "@imi-ledger/sdk";
+import { enterpriseIdOf, parseConsentRequestLink, purposeCode, type ConsentRequest as Request, type Hex, type Relayed } from "@imi-ledger/sdk";
 import { errorText, formatDate, formatNumber, useT } from "../../i18n/index.js";
 import { codeOf } from "../../api/http.js";
 import { agencyName, purposeName, type Directory } from "../../api/directory.js";
@@ -8,6 +8,7 @@ import { grantFromRequest } from "../../api/consentRequest.js";
 import { useDirectory } from "../../useDirectory.js";
 import { useSignedIn, type SignedIn } from "../../session.js";
 import { rememberReturnPath } from "../../returnPath.js";
+import { enterpriseLabel, useActingFor } from "../enterprise/acting.js";
 
 /** An agency's consent request link, opened: what is asked, by name, then one button that signs the grant. */
 export function ConsentRequest() {
@@ -30,6 +31,7 @@ function Ask({ me }: { me: SignedIn }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<Relayed>();
+  const acting = useActingFor();
   if (!directory)
     return (
       <main id="main" tabIndex={-1}>
@@ -51,7 +53,29 @@ function Ask({ me }: { me: SignedIn }) {
       </main>
     );
   }
+  // A request to an enterprise is signed only while acting for that enterprise, and for it, never as her own.
+  let subject: { id: Hex; name?: string } = { id: me.session.citizen };
+  if (request.enterprise !== undefined) {
+    const asked = enterpriseIdOf(request.enterprise).toLowerCase();
+    if (acting?.enterprise.toLowerCase() !== asked) {
+      // Once she chooses to act for an enterprise, the Enterprises page brings her back to this link.
+      rememberReturnPath(url);
+      return (
+        <main id="main" tabIndex={-1}>
+          <h1>{t("enterprise.requestActFirstTitle")}</h1>
+          <p data-consent-request-enterprise={asked}>{t("enterprise.requestActFirst", { code: request.enterprise })}</p>
+          <p>
+            <a href="/enterprise">{t("enterprise.title")}</a>
+          </p>
+        </main>
+      );
+    }
+    subject = { id: acting.enterprise as Hex, name: enterpriseLabel(acting) };
+  }
+  const consentsPage = subject.name !== undefined ? "/enterprise/consents" : "/me/consents";
   const words = wordsOf(directory, request, lang, t);
+  // The sentences say whose data it is: hers, or the enterprise's she acts for.
+  const said = subject.name !== undefined ? { title: "enterprise.requestTitle", explain: "enterprise.requestExplain", doneNext: "enterprise.requestDoneNext" } : { title: "consentRequest.title", explain: "consentRequest.explain", doneNext: "consentRequest.doneNext" };
   const registration = registrationOf(directory, request, lang);
   if (done)
     return (
@@ -59,9 +83,9 @@ function Ask({ me }: { me: SignedIn }) {
         <div class="panel" role="status">
           <h1>{t("consentRequest.doneTitle")}</h1>
         </div>
-        <p>{t("consentRequest.doneNext", words)}</p>
+        <p>{t(said.doneNext, { ...words, name: subject.name ?? "" })}</p>
         <p>
-          <a href="/me/consents" class="button primary" data-consent-id={done.consentId}>
+          <a href={consentsPage} class="button primary" data-consent-id={done.consentId}>
             {t("change.toConsents")}
           </a>
         </p>
@@ -71,7 +95,7 @@ function Ask({ me }: { me: SignedIn }) {
     setBusy(true);
     setError(undefined);
     try {
-      setDone(await grantFromRequest(me.account, me.session.citizen, request, categories));
+      setDone(await grantFromRequest(me.account, subject.id, request, categories));
     } catch (e) {
       setError(errorText(codeOf(e)));
       setBusy(false);
@@ -79,7 +103,7 @@ function Ask({ me }: { me: SignedIn }) {
   }
   return (
     <main id="main" tabIndex={-1}>
-      <h1>{t("consentRequest.title", { agency: words.agency })}</h1>
+      <h1>{t(said.title, { agency: words.agency, name: subject.name ?? "" })}</h1>
       {error && (
         <div class="error-summary" role="alert">
           <p>{error}</p>
@@ -92,9 +116,15 @@ function Ask({ me }: { me: SignedIn }) {
         </div>
       )}
       <p class="explain" data-testid="plain-words">
-        {t("consentRequest.explain", words)}
+        {t(said.explain, { ...words, name: subject.name ?? "" })}
       </p>
       <dl class="summary">
+        {subject.name !== undefined && (
+          <>
+            <dt>{t("enterprise.requestFor")}</dt>
+            <dd data-consent-for-enterprise={subject.id}>{t("enterprise.requestForText", { name: subject.name, code: request.enterprise ?? "" })}</dd>
+          </>
+        )}
         <dt>{t("accesses.agency")}</dt>
         <dd>{words.agency}</dd>
         <dt>{t("accesses.purpose")}</dt>
@@ -120,7 +150,7 @@ function Ask({ me }: { me: SignedIn }) {
       <button type="button" class="primary" disabled={busy || registration.excess !== undefined} onClick={() => void grant()}>
         {busy ? t("change.working") : t("consentRequest.confirm")}
       </button>{" "}
-      <a href="/me/consents" class="button secondary">
+      <a href={consentsPage} class="button secondary">
         {t("consentRequest.decline")}
       </a>
       <details>

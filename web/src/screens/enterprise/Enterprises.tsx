@@ -1,8 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
+import { CONSENT_REQUEST_PATH } from "@imi-ledger/sdk";
 import { errorText, formatDate, useT } from "../../i18n/index.js";
 import { codeOf } from "../../api/http.js";
 import { SignedInOnly } from "../../components/SignedInOnly.js";
+import { takeReturnPath } from "../../returnPath.js";
 import type { SignedIn } from "../../session.js";
 import { enterpriseLabel, setActingFor, useActingFor, type RepresentedEnterprise } from "./acting.js";
 import { myEnterprises } from "./api.js";
@@ -46,6 +48,9 @@ function EnterpriseList({ me }: { me: SignedIn }) {
             </li>
             <li>
               <a href="/enterprise/staff">{t("enterprise.staffTitle")}</a>
+            </li>
+            <li>
+              <a href="/enterprise/code">{t("enterprise.codeTitle")}</a>
             </li>
           </ul>
           <button
@@ -91,7 +96,10 @@ function EnterpriseList({ me }: { me: SignedIn }) {
                     class="primary"
                     onClick={() => {
                       setActingFor(e);
-                      window.scrollTo(0, 0);
+                      // An agency's request to this enterprise, opened before she chose to act for it, opens again now.
+                      const back = takeReturnPath();
+                      if (back?.startsWith(CONSENT_REQUEST_PATH)) route(back);
+                      else window.scrollTo(0, 0);
                     }}
                   >
                     {t("enterprise.actFor", { name: enterpriseLabel(e) })}
