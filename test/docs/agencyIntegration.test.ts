@@ -1,7 +1,7 @@
 // Runs docs/agency-integration.md as written against a node started with `imi up`: the TypeScript
 // blocks as one module (with "@imi-ledger/sdk" resolving to the source tree), then the shell blocks
 // with bash and curl. The setup a governor, a registrar and a citizen do first goes through the
-// `imi` commands of docs/cli.md.
+// `imi` commands of docs/cli.md, run in the test process (test/helpers/imi.ts).
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { openKeyRing } from "../../node/runtime/keys.js";
 import { purposeCode } from "@imi-ledger/sdk";
+import { imi as runImi } from "../helpers/imi.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -19,13 +20,11 @@ const dataDir = join(work, "node");
 let stopNode: (() => Promise<unknown>) | undefined;
 let env: Record<string, string> = {};
 
-function imi(args: string[]): Record<string, unknown> {
-  const out = execFileSync(process.execPath, [join(root, "cli/bin/imi.js"), "--json", ...args, "--data-dir", dataDir], {
-    cwd: work,
-    env: { ...process.env, IMI_KEYSTORE_PASSWORD: "a long citizen password" },
-    encoding: "utf8",
-  });
-  return JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, unknown>;
+/** An `imi --json` command of docs/cli.md, run in this process; a non-zero exit fails the setup. */
+async function imi(args: string[]): Promise<Record<string, unknown>> {
+  const run = await runImi(["--json", ...args, "--data-dir", dataDir], { cwd: work, env: { IMI_KEYSTORE_PASSWORD: "a long citizen password" } });
+  if (run.code !== 0) throw new Error(`imi ${args.join(" ")} exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
+  return run.json();
 }
 
 beforeAll(async () => {
@@ -40,10 +39,10 @@ beforeAll(async () => {
     void exited.then(() => fail(new Error("imi up exited")));
   });
   // The setup of docs/cli.md: staff keys and roles, a registered citizen, and her consent.
-  const agency = imi(["keys", "create", "--name", "agency"]).address as string;
-  const registrar = imi(["keys", "create", "--name", "registrar"]).address as string;
-  imi(["roles", "grant", "agency", agency]);
-  imi(["roles", "grant", "registrar", registrar]);
+  const agency = (await imi(["keys", "create", "--name", "agency"])).address as string;
+  const registrar = (await imi(["keys", "create", "--name", "registrar"])).address as string;
+  await imi(["roles", "grant", "agency", agency]);
+  await imi(["roles", "grant", "registrar", registrar]);
   // Agencies ask only for what they registered (docs/cli.md, `imi agency register`).
   writeFileSync(
     join(work, "agency.json"),
@@ -54,10 +53,10 @@ beforeAll(async () => {
       purposes: [{ id: "social-benefits", categories: ["identity", "birth", "address", "income"], name: { "zh-CN": "社会福利审核", en: "Social benefits assessment" } }],
     }),
   );
-  imi(["agency", "register", agency, "--file", "agency.json"]);
-  const alice = imi(["keys", "create", "--out", "alice.json"]).address as string;
-  const citizen = imi(["registrar", "register", "--key", "registrar", "--controller", alice, "--name", "Chan Tai Man", "--birth-date", "1950-02-03", "--district", "Haidian"]).citizen as string;
-  imi(["consent", "grant", "--keystore", "alice.json", "--agency", agency, "--scopes", "address,birth", "--purpose", "social-benefits", "--for", "30d", "--yes"]);
+  await imi(["agency", "register", agency, "--file", "agency.json"]);
+  const alice = (await imi(["keys", "create", "--out", "alice.json"])).address as string;
+  const citizen = (await imi(["registrar", "register", "--key", "registrar", "--controller", alice, "--name", "Chan Tai Man", "--birth-date", "1950-02-03", "--district", "Haidian"])).citizen as string;
+  await imi(["consent", "grant", "--keystore", "alice.json", "--agency", agency, "--scopes", "address,birth", "--purpose", "social-benefits", "--for", "30d", "--yes"]);
   env = {
     IMI_GATEWAY: String(summary.gatewayUrl),
     IMI_CHAIN_ID: String(summary.chainId),
