@@ -18,15 +18,17 @@ import { NodeError } from "../NodeError.js";
  */
 export const LATER_FEE_FLOAT_WEI = 10n ** 24n;
 
-export type FeeFloatResult = { hash?: Hex; skipped?: "FUNDED" | "FUNDER_EMPTY" };
+export type FeeFloatResult = { hash?: Hex; skipped?: "FUNDED" | "FUNDER_EMPTY" | "CONTRACT" };
 
 /**
  * Sends `to` {@link LATER_FEE_FLOAT_WEI} from `client`'s account unless it holds at least half of
- * that already. A funder that cannot spare it sends nothing (`FUNDER_EMPTY`): the account can still
+ * that already or is a contract. A funder that cannot spare it sends nothing (`FUNDER_EMPTY`): the account can still
  * send on a chain with a zero gas price, and an operator funds it otherwise.
  */
 export async function topUpFeeFloat(client: ImiClient, funder: LocalAccount, to: string): Promise<FeeFloatResult> {
   const balanceOf = async (address: string) => BigInt(await client.request<string>("eth_getBalance", [address, "latest"]));
+  // A contract (a smart account) sends no transactions of its own, and may refuse a plain transfer.
+  if ((await client.request<string>("eth_getCode", [to, "latest"])) !== "0x") return { skipped: "CONTRACT" };
   if ((await balanceOf(to)) >= LATER_FEE_FLOAT_WEI / 2n) return { skipped: "FUNDED" };
   const gasPrice = BigInt(await client.request<string>("eth_gasPrice"));
   if ((await balanceOf(funder.address)) < LATER_FEE_FLOAT_WEI + 21_000n * gasPrice) return { skipped: "FUNDER_EMPTY" };
