@@ -91,6 +91,8 @@ function up(dataDir: string): Promise<Up> {
 }
 
 async function stop(proc: ChildProcess): Promise<void> {
+  // A node that died under a stage has nothing left to stop (and would never signal an exit again).
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
   proc.removeAllListeners("exit");
   const exited = once(proc, "exit");
   proc.kill("SIGTERM");
@@ -154,6 +156,10 @@ try {
   await mkdir(dataDir, { recursive: true });
   await writeFile(join(dataDir, "imi.json"), `${JSON.stringify({ gateway: { rateLimitPerMinute: 10_000_000 } })}\n`);
   node = await up(dataDir);
+  const first = node.proc;
+  first.on("exit", (code, signal) => {
+    if (node?.proc === first) console.error(`bench:district: the node exited (${code ?? signal}) during the run`);
+  });
   figures.first_start_ms = Math.round(node.readyMs);
   const ring = await openKeyRing(dataDir);
   await grantRole({ dataDir, role: "registrar", account: await ring.address("registrar") });
