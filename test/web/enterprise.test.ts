@@ -3,13 +3,14 @@
 // enterprise (the banner on every screen), shows the enterprise's one code, which a counter's verifier
 // device checks and finds naming the enterprise, and appoints the second resident as staff (credit and
 // tracker scopes); the credit authority black-lists the enterprise; the staff member, in her own
-// browser and in English, is refused the consents (outside her scope, said in words), then files a
-// repair with two evidence files hashed in the browser; the authority approves through `imi`; an
-// agency's question about the enterprise is refused and logged; the legal representative sees the
-// entry ended, the repair approved and the refused access in the enterprise's tracker, pauses the
-// enterprise's consent (within her scopes), opens an agency's consent request link naming the
-// enterprise (asked to act for it first, then brought back) and signs it for the enterprise, and goes
-// back to her own identity. axe checks every screen; any CSP report fails the walk.
+// browser and in English, is refused the consents and the enterprise code (outside her scopes, said in
+// words), then files a repair with two evidence files hashed in the browser; the authority approves
+// through `imi`; an agency's question about the enterprise is refused and logged; the legal
+// representative sees the entry ended, the repair approved and the refused access in the enterprise's
+// tracker, pauses the enterprise's consent (within her scopes), opens an agency's consent request link
+// naming the enterprise (asked to act for it first, then brought back) and signs it for the
+// enterprise, and goes back to her own identity. axe checks every screen; any CSP report fails the
+// walk.
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -174,6 +175,12 @@ describe("web app: an enterprise's pages", () => {
       expect(await refusal.textContent()).toBe("You are not the enterprise's legal representative, or not authorised for this.");
       await expectAccessible(s, "en consents refused");
       await screenshot(s, "en-enterprise-3-consents-refused");
+      // Nor may she show the enterprise's code (no identity scope): the gateway staples nothing, and no code is shown.
+      await open(s, "Enterprise code");
+      await s.locator(".error-summary").waitFor({ timeout: 60_000 });
+      expect(await s.locator(".error-summary").textContent()).toBe("You are not the enterprise's legal representative, or not authorised for this.");
+      expect(await s.getByTestId("enterprise-code").count()).toBe(0);
+      await expectAccessible(s, "en enterprise code refused");
 
       // Her repair application: the entry, two evidence files hashed in the browser, a check, her signature.
       await open(s, "Its credit");
