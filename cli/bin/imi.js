@@ -15,6 +15,24 @@ if (major < 22 || (major === 22 && minor < 18)) {
   console.error(`imi needs Node.js 22.18 or newer (found ${process.version}); run it through npx or npm scripts.`);
   process.exit(1);
 }
+// The commands that run the chain in this process (`imi chain start`, `imi up`) allocate mostly
+// short-lived objects while they execute blocks, and V8's default young generation (16 MB
+// semi-spaces) scavenged it so often that collection was a sixth of the node's CPU (docs/chain.md).
+// The size is fixed when V8 starts, so the process replaces itself (same pid: signals and kill -9
+// reach the node) with the flag added, unless the operator chose a size.
+const SEMI_SPACE_FLAG = "--max-semi-space-size";
+const runsChain = (() => {
+  const words = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+  return words[0] === "up" || (words[0] === "chain" && words[1] === "start");
+})();
+if (
+  runsChain &&
+  typeof process.execve === "function" &&
+  !process.execArgv.some((a) => a.startsWith(SEMI_SPACE_FLAG)) &&
+  !process.env.NODE_OPTIONS?.includes(SEMI_SPACE_FLAG)
+) {
+  process.execve(process.execPath, [process.execPath, ...process.execArgv, `${SEMI_SPACE_FLAG}=64`, ...process.argv.slice(1)]);
+}
 const { registerHooks, stripTypeScriptTypes } = nodeModule;
 // V8's compiled code for every module, kept between runs (keyed by the module's text).
 nodeModule.enableCompileCache();
