@@ -1,7 +1,8 @@
-import { MerkleStateManager, type MerkleStateManagerOpts } from "@ethereumjs/statemanager";
+import type { MerkleStateManagerOpts } from "@ethereumjs/statemanager";
 import { RLP } from "@ethereumjs/rlp";
 import { Account, concatBytes, createAccountFromRLP, createAddressFromString, hexToBytes, unpadBytes, unprefixedHexToBytes, utf8ToBytes, type Address } from "@ethereumjs/util";
 import { putBatch, type TrieNodeStore } from "./batchTrie.js";
+import { ChainStateManager } from "./ChainStateManager.js";
 import { keccak256 } from "./crypto.js";
 import { TrieReader } from "./TrieReader.js";
 
@@ -24,7 +25,7 @@ const ABSENT = hexToBytes("0x80");
  * slot. The tries are written only at a block's end (above), straight into `nodes`, which is
  * where the reader looks, so it never sees a stale node.
  */
-export class BlockStateManager extends MerkleStateManager {
+export class BlockStateManager extends ChainStateManager {
   private readonly nodes: TrieNodeStore;
   private readonly reader: TrieReader;
 

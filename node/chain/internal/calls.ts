@@ -1,15 +1,16 @@
 import { Block, createBlockHeader } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
-import { Caches, CacheType, MerkleStateManager } from "@ethereumjs/statemanager";
+import { Caches, CacheType } from "@ethereumjs/statemanager";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { createTx, type TypedTransaction } from "@ethereumjs/tx";
 import { Account, Address, bytesToHex, createAddressFromString, createZeroAddress, equalsBytes, hexToBytes, KECCAK256_RLP, setLengthLeft, ValueEncoding } from "@ethereumjs/util";
 import { createVM, runTx, type RunTxResult, type VM } from "@ethereumjs/vm";
 import { NodeError } from "../../NodeError.js";
 import type { BlockRecord } from "./blocks.js";
+import { ChainStateManager } from "./ChainStateManager.js";
 import { ZERO32 } from "./genesis.js";
 import { Mutex } from "./Mutex.js";
-import type { StateDB } from "./store.js";
+import { OverlayDB, type StateDB } from "./store.js";
 
 // State reads, eth_call, eth_createAccessList and eth_estimateGas: all run on the state of a
 // durable block, never on the producer's.
@@ -80,7 +81,13 @@ export interface StateSource {
 
 /** Runs reads and calls against the state after a durable block. */
 export class StateReader {
-  private reader: { hash: Uint8Array; vm: Promise<VM>; lock: Mutex } | undefined;
+  private reader: { hash: Uint8Array; vm: Promise<VM>; db: OverlayDB; lock: Mutex } | undefined;
+  /**
+   * The head's reader VM keeps the trie nodes its calls wrote (they die with it, see OverlayDB);
+   * one that has written this many is replaced, so a head that stays put under a stream of calls
+   * does not hold them without bound (about 0.5 kB each).
+   */
+  static readonly MAX_CALL_NODES = 50_000;
 
   constructor(private readonly chain: StateSource) {}
 
@@ -103,8 +110,9 @@ export class StateReader {
   async withState<T>(number: bigint, fn: (vm: VM, block: Block, parent: BlockRecord) => Promise<T>): Promise<T> {
     const head = this.chain.head();
     if (number >= head.block.header.number) {
-      if (this.reader === undefined || !equalsBytes(this.reader.hash, head.hash)) {
-        this.reader = { hash: head.hash, vm: this.stateVm(head, 20_000), lock: new Mutex() };
+      if (this.reader === undefined || !equalsBytes(this.reader.hash, head.hash) || this.reader.db.size > StateReader.MAX_CALL_NODES) {
+        const db = new OverlayDB(this.chain.stateDb);
+        this.reader = { hash: head.hash, vm: this.stateVm(head, db, 20_000), db, lock: new Mutex() };
       }
       const reader = this.reader;
       const context = this.context(head);
@@ -112,12 +120,13 @@ export class StateReader {
     }
     const record = await this.chain.blockByNumber(number);
     if (record === undefined) throw new NodeError("CHAIN_BLOCK_NOT_FOUND", `block ${number} not found`);
-    return fn(await this.stateVm(record, 0), this.context(record), record);
+    return fn(await this.stateVm(record, new OverlayDB(this.chain.stateDb), 0), this.context(record), record);
   }
 
-  private async stateVm(record: BlockRecord, cacheSize: number): Promise<VM> {
-    const trie = new MerklePatriciaTrie({ db: this.chain.stateDb, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, common: this.chain.common, root: record.block.header.stateRoot, cacheSize });
-    const stateManager = new MerkleStateManager({
+  /** A VM on the state after `record`; what its calls write stays in `db`, never in the chain's state database. */
+  private async stateVm(record: BlockRecord, db: OverlayDB, cacheSize: number): Promise<VM> {
+    const trie = new MerklePatriciaTrie({ db, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, common: this.chain.common, root: record.block.header.stateRoot, cacheSize });
+    const stateManager = new ChainStateManager({
       common: this.chain.common,
       trie,
       caches: cacheSize > 0 ? new Caches({ account: { type: CacheType.LRU, size: 1_000 }, storage: { type: CacheType.LRU, size: 5_000 }, code: { type: CacheType.LRU, size: 100 } }) : undefined,

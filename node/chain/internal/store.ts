@@ -285,6 +285,48 @@ export class StateDB implements DB<string, Uint8Array> {
 }
 
 /**
+ * The trie database of a VM that only reads the chain's state (eth_call, eth_estimateGas,
+ * eth_createAccessList): reads go to the StateDB, writes stay here. ethereumjs writes a call's
+ * storage into the contract's storage trie at each SSTORE (its storage cache does not stop the
+ * write), and those nodes used to land in the StateDB's pending writes, which belong to the block
+ * being produced: sealing a block hands them to disk and keeps only what the new state root
+ * reaches, so a call that was between two SSTOREs of one contract walked on from a root whose
+ * node was gone ("Stack underflow"). The nodes a call writes now live as long as its VM.
+ */
+export class OverlayDB implements DB<string, Uint8Array> {
+  private readonly own = new Map<string, Uint8Array>();
+
+  constructor(private readonly base: DB<string, Uint8Array>) {}
+
+  /** Nodes written so far (the VM is replaced once this grows too large). */
+  get size(): number {
+    return this.own.size;
+  }
+
+  async get(k: string, opts?: EncodingOpts): Promise<Uint8Array | undefined> {
+    return this.own.get(k) ?? (await this.base.get(k, opts));
+  }
+
+  async put(k: string, value: Uint8Array): Promise<void> {
+    this.own.set(k, value);
+  }
+
+  async del(_k: string): Promise<void> {
+    // Content-addressed nodes: another root written here may still reach it.
+  }
+
+  async batch(ops: BatchDBOp<string, Uint8Array>[]): Promise<void> {
+    for (const op of ops) if (op.type === "put") this.own.set(op.key, op.value);
+  }
+
+  shallowCopy(): DB<string, Uint8Array> {
+    return this;
+  }
+
+  async open(): Promise<void> {}
+}
+
+/**
  * The entries of `pending` that the state trie at `root` reaches (through account leaves into
  * storage tries), plus every entry that is not a trie node (contract code, keyed by a prefixed
  * hash). Node layout as in the Yellow Paper: a branch has 17 items, an extension or a leaf 2,
