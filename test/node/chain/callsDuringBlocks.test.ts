@@ -76,7 +76,7 @@ describe("calls while blocks are sealed", () => {
     expect(last.error).toBeUndefined();
   }, 240_000);
 
-  it("a block sealed between two SSTOREs of one call does not take the call's trie nodes (call at the head and at an older block)", async () => {
+  it("a block sealed between two SSTOREs of one call does not take the call's trie nodes (call at the head and at an older block); a trie failure fails the call only", async () => {
     // Under load the producer seals blocks while a call waits on the disk between two SSTOREs; here
     // the call's BLOCKHASH lookup is where the block is sealed, so the interleaving is certain.
     await initHashing();
@@ -91,6 +91,13 @@ describe("calls while blocks are sealed", () => {
       const sm = new MerkleStateManager({ common, trie: new MerklePatriciaTrie({ db: stateDb, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, common }) });
       await sm.putAccount(writer, new Account());
       await sm.putCode(writer, runtime);
+      // The same code over a storage root whose node the database does not hold.
+      const broken = createAddressFromString("0x00000000000000000000000000000000000c0de2");
+      await sm.putAccount(broken, new Account());
+      await sm.putCode(broken, runtime);
+      const account = (await sm.getAccount(broken))!;
+      account.storageRoot = hexToBytes(`0x${"ab".repeat(32)}`);
+      await sm.putAccount(broken, account);
       const stateRoot = await sm.getStateRoot();
       const genesis = stateDb.drain(stateRoot);
       await store.writeSynced(genesis.ops);
@@ -128,6 +135,9 @@ describe("calls while blocks are sealed", () => {
       expect(await answer(reader.call(req, 0n))).toBe("answered");
       expect(await answer(reader.call(req, 1n, new Map([[writer.toString(), { state: [[ZERO32, hexToBytes("0x07")]] as [Uint8Array, Uint8Array][] }]])))).toBe("answered");
       expect(sealed).toBeGreaterThan(3);
+      // A trie that fails under a call fails the call, with an error, and nothing else.
+      const failed = await answer(reader.call({ to: broken.toString() }, 1n));
+      expect(failed).toMatch(/^failed: /);
       expect(unhandled).toEqual([]);
     } finally {
       await store.close();
