@@ -62,7 +62,7 @@ export interface Chain {
   /** Hands transaction permissioning to an AccountRules contract (undefined returns it to the genesis allowlist). */
   setAccountRules(address: string | undefined): void;
   accountRules(): string | undefined;
-  /** Whether the chain can write blocks: not after a failed write (a full disk) until it has recovered by itself. */
+  /** Whether the chain can write blocks: not after a failed write (a full disk) until it has recovered by itself, nor after block production failed (until restarted). */
   storageStatus(): PartStatus;
   /** Where the chain ended if its state moved to a successor network ({@link retireChain}); it then refuses transactions. */
   retiredAt(): RetiredRecord | undefined;

@@ -97,6 +97,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   private arrivedWhileProducing = false;
   private closed = false;
   private failed: Error | undefined;
+  /** Set when block production failed for a reason other than storage (see storageStatus). */
+  private blockFailure: { reason: string; since: number } | undefined;
   /** Set when the chain's state was exported to a successor network: it seals and admits nothing more. */
   private retired: RetiredRecord | undefined;
   /** Block hashes BLOCKHASH has looked up; sealed blocks that never reached disk are dropped from it. */
@@ -156,8 +158,16 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     this.store.onWriteFailure = (cause) => this.storageFailed(cause);
   }
 
-  /** The chain's storage, as readiness reports it. */
+  /**
+   * The chain's part of readiness: not ready while its storage cannot write (it recovers by
+   * itself), nor after block production failed for any other reason. That failure is not
+   * recovered from in the running process: the producer's state may hold half of a block, so
+   * the chain refuses transactions (CHAIN_FAILED) and keeps serving reads of its durable head
+   * until it is restarted, which resumes from the last block on disk.
+   */
   storageStatus(): PartStatus {
+    if (!this.health.ok) return this.health.status();
+    if (this.blockFailure !== undefined) return { part: "chain", ready: false, code: "CHAIN_FAILED", reason: this.blockFailure.reason, since: this.blockFailure.since };
     return this.health.status();
   }
 
@@ -200,7 +210,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     });
     // Outside the lock: admitting a transaction may run the AccountRules contract under it.
     await this.restorePool();
-    this.failed = undefined;
+    // A block that failed to execute is not a storage fault: the chain stays closed for it.
+    if (this.blockFailure === undefined) this.failed = undefined;
     // A batch that failed can still have reached the disk whole (the sync, not the write, failed):
     // then its block is the durable head now, and followers hear of it like of any other.
     for (let n = before + 1n; n <= this.headNumber; n++) {
@@ -506,7 +517,9 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
         this.storageFailed(err);
       } else {
         this.failed = err as Error;
-        this.log.fatal({ event: "chain.block_failed", err }, "block production failed; the node stops accepting transactions");
+        const code = err instanceof NodeError ? err.code : undefined;
+        this.blockFailure = { reason: `block production failed${code !== undefined ? ` (${code})` : ""}: restart the node, it resumes from its last durable block`, since: Date.now() };
+        this.log.fatal({ event: "chain.block_failed", err }, "block production failed; the node refuses transactions until it is restarted");
         this.emit("fatal", err as Error);
       }
     } finally {
