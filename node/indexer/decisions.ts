@@ -17,6 +17,8 @@ export const Decision = {
   CitizenInactive: 10,
   AgencyNotAuthorized: 11,
   GuardianLapsed: 12,
+  /** Never decided from the view: the gateway reads the agency's registration itself (routes/access.ts). */
+  AgencyNotRegisteredFor: 13,
 } as const;
 export type Decision = (typeof Decision)[keyof typeof Decision];
 
@@ -35,6 +37,7 @@ export const DECISION_CODES: Record<Decision, string> = {
   10: "CITIZEN_INACTIVE",
   11: "AGENCY_NOT_AUTHORIZED",
   12: "GUARDIAN_LAPSED",
+  13: "AGENCY_NOT_REGISTERED_FOR",
 };
 
 /** IConsentRegistry.Lapse: why a consent a guardian granted no longer stands. */
