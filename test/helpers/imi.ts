@@ -98,10 +98,12 @@ async function runHere(args: string[], options: ImiOptions): Promise<CliRun> {
   Object.assign(process.env, env);
   if (options.cwd) process.chdir(options.cwd);
   Object.defineProperty(process, "stdin", { configurable: true, enumerable: stdin.enumerable, value: Readable.from([options.input ?? ""]) });
+  const connections = ownConnections();
   try {
     const code = await output.run(into, () => run(args));
     return cliRun(code, into.stdout, into.stderr);
   } finally {
+    connections.end();
     Object.defineProperty(process, "stdin", stdin);
     process.chdir(cwd);
     for (const [k, v] of before) {
@@ -109,6 +111,27 @@ async function runHere(args: string[], options: ImiOptions): Promise<CliRun> {
       else process.env[k] = v;
     }
   }
+}
+
+// fetch's connections are the process's (undici's global dispatcher), and a gateway closes a
+// kept-alive one after 5 s of silence. A command run here could otherwise send its write on a
+// connection an earlier command left idle just as the gateway closed it: the write fails with
+// NETWORK (a write is never sent twice), where a command of its own process always starts with
+// no connection. Each run gets a dispatcher of its own, closed once its requests are answered.
+const GLOBAL_DISPATCHER = Symbol.for("undici.globalDispatcher.1");
+function ownConnections(): { end: () => void } {
+  const slot = globalThis as unknown as Record<symbol, { constructor: new () => { close(): Promise<void> } } | undefined>;
+  const shared = slot[GLOBAL_DISPATCHER];
+  // Before the process's first fetch there is no dispatcher yet, and so no connection to reuse.
+  if (shared === undefined) return { end: () => undefined };
+  const own = new shared.constructor();
+  slot[GLOBAL_DISPATCHER] = own as never;
+  return {
+    end: () => {
+      slot[GLOBAL_DISPATCHER] = shared;
+      void own.close().catch(() => undefined);
+    },
+  };
 }
 
 /** Runs the real `imi` binary (this Node, which is 22+) as its own process and collects its output. */
