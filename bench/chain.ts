@@ -329,6 +329,13 @@ async function runGrants(engine: Engine, d: Deployment, total: number, inflight:
         await rpc<string>(engine.url, "eth_sendRawTransaction", [raw]);
         admission.push(performance.now() - sentAt);
       } catch (err) {
+        // A connection lost after the node admitted the grant ("socket hang up") makes the retry
+        // below send the same bytes again: the node holds it already, so wait for its receipt.
+        if (/already known/.test((err as Error).message)) {
+          hashes.push(hash);
+          latencies.push((await receipt) - sentAt);
+          continue;
+        }
         errors++;
         if (errors < 5) console.error(`${engine.name}: ${(err as Error).message}`);
         c.nonce--;
