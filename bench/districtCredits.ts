@@ -10,31 +10,15 @@
 // starts, the bench builds a tree both ways and stops if the roots or a proof differ. keccak is
 // hash-wasm's WebAssembly one: 4.5 times @noble/hashes' here on 64-byte inputs.
 import { randomBytes } from "node:crypto";
-import { createKeccak } from "hash-wasm";
+import { hashPair, initKeccak, keccak256 } from "../node/accesslog/internal/keccak.js";
 import { Interface, Transaction } from "ethers";
 import { buildCredentialBatch, credentialRegistryAbi } from "@imi-ledger/sdk";
 import type { Hex, ImiClient, LocalAccount } from "@imi-ledger/sdk";
 
 const credentialRegistry = new Interface(credentialRegistryAbi as never);
 const hex = (b: Uint8Array): Hex => `0x${Buffer.from(b).toString("hex")}` as Hex;
-const hasher = await createKeccak(256);
-function keccak_256(data: Uint8Array): Uint8Array {
-  hasher.init();
-  hasher.update(data);
-  return hasher.digest("binary");
-}
-
-/** keccak256 of the two 32-byte nodes in ascending byte order (MerkleProof's commutative hash). */
-function hashPair(a: Uint8Array, b: Uint8Array, scratch: Uint8Array): Uint8Array {
-  if (Buffer.compare(a, b) <= 0) {
-    scratch.set(a, 0);
-    scratch.set(b, 32);
-  } else {
-    scratch.set(b, 0);
-    scratch.set(a, 32);
-  }
-  return keccak_256(scratch);
-}
+// The access log's keccak (hash-wasm) and OpenZeppelin's commutative pair hash, defined once there.
+await initKeccak();
 
 export type ByteTree = { root: Hex; count: number; proof(hashIndex: number): Hex[] };
 
@@ -44,8 +28,7 @@ export type ByteTree = { root: Hex; count: number; proof(hashIndex: number): Hex
  */
 export function byteTree(hashes: Uint8Array, count: number): ByteTree {
   const leaves: Buffer[] = new Array(count);
-  const scratch = new Uint8Array(64);
-  for (let i = 0; i < count; i++) leaves[i] = Buffer.from(keccak_256(keccak_256(hashes.subarray(i * 32, i * 32 + 32))));
+  for (let i = 0; i < count; i++) leaves[i] = Buffer.from(keccak256(keccak256(hashes.subarray(i * 32, i * 32 + 32))));
   const order = Array.from({ length: count }, (_, i) => i).sort((i, j) => Buffer.compare(leaves[i]!, leaves[j]!));
   const size = 2 * count - 1;
   const nodes = new Uint8Array(size * 32);
@@ -55,7 +38,7 @@ export function byteTree(hashes: Uint8Array, count: number): ByteTree {
     nodes.set(leaves[leafIndex]!, at * 32);
     position[leafIndex] = at;
   });
-  for (let i = size - 1 - count; i >= 0; i--) nodes.set(hashPair(nodes.subarray((2 * i + 1) * 32, (2 * i + 2) * 32), nodes.subarray((2 * i + 2) * 32, (2 * i + 3) * 32), scratch), i * 32);
+  for (let i = size - 1 - count; i >= 0; i--) nodes.set(hashPair(nodes.subarray((2 * i + 1) * 32, (2 * i + 2) * 32), nodes.subarray((2 * i + 2) * 32, (2 * i + 3) * 32)), i * 32);
   return {
     root: hex(nodes.subarray(0, 32)),
     count,

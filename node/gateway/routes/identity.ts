@@ -29,6 +29,26 @@ import { GatewayError, badRequest, unavailable } from "../errors.js";
  * not expired or removed). The access is recorded under the enterprise, so its representatives see it
  * in the enterprise's tracker.
  */
+/**
+ * Logs one identity check, allowed or refused, as an `identity` access under its subject (a
+ * citizen, or the enterprise a representative proved she acts for), committing to the answer given.
+ */
+function recordIdentityCheck(ctx: GatewayContext, agency: string, subject: string, answer: { verified: boolean; reason: string }, requestHash: string) {
+  return ctx.record({
+    agency,
+    citizen: subject,
+    kind: "identity",
+    scopes: 0n,
+    purpose: ZeroHash,
+    grantId: ZeroHash,
+    basis: "none",
+    decision: answer.verified ? "allowed" : "denied",
+    reason: answer.reason,
+    requestHash,
+    responseHash: ctx.responseHash(answer),
+  });
+}
+
 export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async (app, { ctx }) => {
   app.post(
     "/v1/identity/challenge",
@@ -78,20 +98,7 @@ export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async
       }
       const verified = reason === "IDENTITY_VERIFIED" || reason === "GUARDIAN_VERIFIED";
       const answer = { verified, reason, citizen: message.citizen.toLowerCase(), ...(signer ? { signer } : {}), asGuardian, level };
-      const r = await ctx.record({
-        agency,
-        citizen: message.citizen.toLowerCase(),
-        kind: "identity",
-        scopes: 0n,
-        purpose: ZeroHash,
-        grantId: ZeroHash,
-        basis: "none",
-        decision: verified ? "allowed" : "denied",
-        reason,
-        requestHash,
-        responseHash: ctx.responseHash(answer),
-      });
-      return { ...answer, receipt: r };
+      return { ...answer, receipt: await recordIdentityCheck(ctx, agency, message.citizen.toLowerCase(), answer, requestHash) };
     },
   );
 
@@ -142,19 +149,6 @@ export const identityRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async
       scopes: scopes.toString(),
       asLegalRepresentative,
     };
-    const r = await ctx.record({
-      agency,
-      citizen: enterprise,
-      kind: "identity",
-      scopes: 0n,
-      purpose: ZeroHash,
-      grantId: ZeroHash,
-      basis: "none",
-      decision: verified ? "allowed" : "denied",
-      reason,
-      requestHash,
-      responseHash: ctx.responseHash(answer),
-    });
-    return { ...answer, receipt: r };
+    return { ...answer, receipt: await recordIdentityCheck(ctx, agency, enterprise, answer, requestHash) };
   }
 };
