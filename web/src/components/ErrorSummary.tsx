@@ -24,3 +24,7 @@ export function ErrorSummary({ errors }: { errors: FieldError[] }) {
 }
 
 export const fieldError = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.text;
+
+/** The summary's lines from a form's errors by field id (a field without an error gives none). */
+export const fieldErrors = (byField: Record<string, string | undefined>): FieldError[] =>
+  Object.entries(byField).flatMap(([field, text]) => (text ? [{ field, text }] : []));

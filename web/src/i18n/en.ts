@@ -681,7 +681,6 @@ export const en = {
     repairStatus_rejected: "Filed {{filed}}, not approved {{decided}} (decision code {{reason}})",
     repairTitle: "Apply for credit repair",
     nothingToRepair: "There is no black-list entry to apply for (an entry already taken off, or with an application under review, cannot be applied for again).",
-    fixThese: "Fix these problems",
     chooseEntry: "The entry to repair",
     chooseOne: "Choose one",
     entryMissing: "Choose the entry to repair.",

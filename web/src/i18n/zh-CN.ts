@@ -682,7 +682,6 @@ export const zhCN: Catalogue = {
     repairStatus_rejected: "{{filed}} 提交，{{decided}} 未获批准（决定代码 {{reason}}）",
     repairTitle: "申请信用修复",
     nothingToRepair: "没有可以申请修复的黑名单记录（已移出的记录，或已有申请在审核中的，不能再申请）。",
-    fixThese: "请更正以下问题",
     chooseEntry: "要修复的记录",
     chooseOne: "请选择",
     entryMissing: "请选择要修复的记录。",

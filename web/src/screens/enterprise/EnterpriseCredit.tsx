@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Hex } from "@imi-ledger/sdk";
 import { errorText, useT } from "../../i18n/index.js";
 import { codeOf } from "../../api/http.js";
@@ -7,6 +7,7 @@ import type { RepresentedEnterprise } from "./acting.js";
 import { applyForRepair, enterpriseCredit, evidenceOf, type EnterpriseCredit as Credit } from "./api.js";
 import { ActingOnly, ErrorLine } from "./ActingOnly.js";
 import { CreditEntryCard, type CreditEntry } from "./CreditEntryCard.js";
+import { ErrorSummary, fieldErrors } from "../../components/ErrorSummary.js";
 
 export function EnterpriseCredit() {
   const { t } = useT();
@@ -27,6 +28,8 @@ function CreditScreen({ me, acting }: { me: SignedIn; acting: RepresentedEnterpr
   const [entryId, setEntryId] = useState<string>("");
   const [evidence, setEvidence] = useState<Evidence>();
   const [fieldError, setFieldError] = useState<{ entry?: string; files?: string }>({});
+  // One array per set of errors: the summary takes the focus when its errors change.
+  const summary = useMemo(() => fieldErrors({ "entry": fieldError.entry, "evidence": fieldError.files }), [fieldError]);
   const [step, setStep] = useState<"form" | "check">("form");
   const [filed, setFiled] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -77,7 +80,6 @@ function CreditScreen({ me, acting }: { me: SignedIn; acting: RepresentedEnterpr
   }
 
   const entryName = (e: CreditEntry) => `${t(`enterprise.kind_${e.kind}`)}: ${e.list}`;
-  const hasErrors = !!(fieldError.entry || fieldError.files);
   return (
     <main id="main" tabIndex={-1}>
       <h1>{t("enterprise.creditTitle")}</h1>
@@ -110,23 +112,7 @@ function CreditScreen({ me, acting }: { me: SignedIn; acting: RepresentedEnterpr
               <p>{t("enterprise.nothingToRepair")}</p>
             ) : step === "form" ? (
               <form onSubmit={check} noValidate>
-                {hasErrors && (
-                  <div class="error-summary" role="alert">
-                    <h3>{t("enterprise.fixThese")}</h3>
-                    <ul>
-                      {fieldError.entry && (
-                        <li>
-                          <a href="#entry">{fieldError.entry}</a>
-                        </li>
-                      )}
-                      {fieldError.files && (
-                        <li>
-                          <a href="#evidence">{fieldError.files}</a>
-                        </li>
-                      )}
-                    </ul>
-                  </div>
-                )}
+                <ErrorSummary errors={summary} />
                 <div class={`field${fieldError.entry ? " has-error" : ""}`}>
                   <label for="entry">{t("enterprise.chooseEntry")}</label>
                   {fieldError.entry && (

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { ENTERPRISE_SCOPES, type EnterpriseScopeName, type Hex } from "@imi-ledger/sdk";
 import { errorText, formatDate, useT } from "../../i18n/index.js";
 import { codeOf } from "../../api/http.js";
@@ -6,6 +6,7 @@ import type { SignedIn } from "../../session.js";
 import type { RepresentedEnterprise } from "./acting.js";
 import { appointStaff, enterpriseStaff, removeStaff, type EnterpriseStaffList } from "./api.js";
 import { ActingOnly, ErrorLine } from "./ActingOnly.js";
+import { ErrorSummary, fieldErrors } from "../../components/ErrorSummary.js";
 
 export function EnterpriseStaff() {
   const { t } = useT();
@@ -28,6 +29,8 @@ function StaffScreen({ me, acting }: { me: SignedIn; acting: RepresentedEnterpri
   const [error, setError] = useState<string>();
   const [form, setForm] = useState<Appointment>({ staff: "" as Hex, scopes: [], until: "" });
   const [fieldError, setFieldError] = useState<{ staff?: string; scopes?: string; until?: string }>({});
+  // One array per set of errors: the summary takes the focus when its errors change.
+  const summary = useMemo(() => fieldErrors({ "staff": fieldError.staff, "scope-consent": fieldError.scopes, "until": fieldError.until }), [fieldError]);
   const [step, setStep] = useState<"form" | "check">("form");
   const [removing, setRemoving] = useState<Hex>();
   const [done, setDone] = useState<string>();
@@ -86,7 +89,6 @@ function StaffScreen({ me, acting }: { me: SignedIn; acting: RepresentedEnterpri
   const scopeText = (names: readonly string[]) => names.map((s) => t(`enterprise.scope_${s}`)).join("、");
   const date = (s: string) => formatDate(Number(s) * 1000, lang);
   const legal = data?.viewer.asLegalRepresentative ?? false;
-  const hasErrors = !!(fieldError.staff || fieldError.scopes || fieldError.until);
   return (
     <main id="main" tabIndex={-1}>
       <h1>{t("enterprise.staffTitle")}</h1>
@@ -152,28 +154,7 @@ function StaffScreen({ me, acting }: { me: SignedIn; acting: RepresentedEnterpri
               <p>{t("enterprise.onlyLegal")}</p>
             ) : step === "form" ? (
               <form onSubmit={check} noValidate>
-                {hasErrors && (
-                  <div class="error-summary" role="alert">
-                    <h3>{t("enterprise.fixThese")}</h3>
-                    <ul>
-                      {fieldError.staff && (
-                        <li>
-                          <a href="#staff">{fieldError.staff}</a>
-                        </li>
-                      )}
-                      {fieldError.scopes && (
-                        <li>
-                          <a href="#scope-consent">{fieldError.scopes}</a>
-                        </li>
-                      )}
-                      {fieldError.until && (
-                        <li>
-                          <a href="#until">{fieldError.until}</a>
-                        </li>
-                      )}
-                    </ul>
-                  </div>
-                )}
+                <ErrorSummary errors={summary} />
                 <div class={`field${fieldError.staff ? " has-error" : ""}`}>
                   <label for="staff">{t("enterprise.staffId")}</label>
                   <p class="hint" id="staff-hint">
