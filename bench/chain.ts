@@ -528,7 +528,7 @@ async function main(): Promise<void> {
     figures.reverted = reverted;
     figures.peak_rss_mb = Math.round(peakRss);
     figures.peak_private_mb = Math.round(peakAnon);
-    log(`embedded: ${sent} transactions in history, ${figures.bytes_per_tx} bytes/tx on disk, peak RSS ${figures.peak_rss_mb} MB (private memory ${figures.peak_private_mb} MB; the rest is mapped database files)`);
+    log(`embedded: ${sent} transactions in history, ${figures.bytes_per_tx !== undefined ? `${figures.bytes_per_tx} bytes/tx on disk` : "disk not measured (--history 0)"}, peak RSS ${figures.peak_rss_mb} MB (private memory ${figures.peak_private_mb} MB; the rest is mapped database files)`);
 
     // --- Hardhat's node: same workload
     if (withHardhat) {
