@@ -370,7 +370,7 @@ async function runGrants(engine: Engine, d: Deployment, total: number, inflight:
 async function startEmbedded(dataDir: string, config: Record<string, unknown>): Promise<Engine & { openMs: number; startedMs: number }> {
   const started = performance.now();
   // The young generation `imi chain start` and `imi up` give the node (cli/bin/imi.js), unless told otherwise.
-  const nodeArgs = process.env.IMI_BENCH_NODE_ARGS?.split(" ").filter((a) => a.length > 0) ?? ["--max-semi-space-size=32", "--max-old-space-size=768"];
+  const nodeArgs = process.env.IMI_BENCH_NODE_ARGS?.split(" ").filter((a) => a.length > 0) ?? ["--max-semi-space-size=32"];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", fileURLToPath(import.meta.url), "--serve", JSON.stringify({ ...config, dataDir, port: 0 })], {
     stdio: ["ignore", "pipe", "inherit"],
   });
