@@ -1,28 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { MemoryDB } from "./memoryTrieDb.js";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { RLP } from "@ethereumjs/rlp";
-import { ValueEncoding, type BatchDBOp, type DB } from "@ethereumjs/util";
+import { ValueEncoding } from "@ethereumjs/util";
 import { TrieReader } from "../../../node/chain/internal/TrieReader.js";
 
-/** A trie database in memory, shared by ethereumjs's trie and the reader. */
-class MemoryDB implements DB<string, Uint8Array> {
-  readonly map = new Map<string, Uint8Array>();
-  async get(k: string) {
-    return this.map.get(k);
-  }
-  async put(k: string, v: Uint8Array) {
-    this.map.set(k, v);
-  }
-  async del() {}
-  async batch(ops: BatchDBOp<string, Uint8Array>[]) {
-    for (const op of ops) if (op.type === "put") this.map.set(op.key, op.value);
-  }
-  shallowCopy() {
-    return this;
-  }
-  async open() {}
-}
 
 /** Keys that share all but their last byte or two, so the trie gets deep paths, extensions and embedded nodes. */
 function crowdedKey(): Uint8Array {
