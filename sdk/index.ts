@@ -79,6 +79,7 @@ export type { CreditPredicateJson, CreditPredicateRequestJson, PublicCreditAnswe
 export type { EnterpriseRelayed, RepairRelayed } from "./gateway/schemas/enterpriseRelay.js";
 export type { CitizenEnterprises, EnterpriseConsents, EnterpriseCredit, EnterpriseRecordBody, EnterpriseRecordStored, EnterpriseStaffList, EnterpriseTracker } from "./gateway/schemas/enterprises.js";
 export type { Authorization, SignedAction } from "./internal/signing.js";
+export type { WriteOptions } from "./internal/contractCall.js";
 
 // Gateway authentication and identity proofs
 export * from "./gateway/agencyRequest.js";

@@ -1,6 +1,6 @@
 import type { ImiBaseClient } from "../clients/ImiBaseClient.js";
 import type { ImiAccount } from "../clients/accounts.js";
-import { eventOf, writeContract } from "./contractCall.js";
+import { eventOf, writeContract, type WriteOptions } from "./contractCall.js";
 import { checkAuthorization, signAction, type Authorization, type SignedAction } from "./signing.js";
 import { toNonZeroBytes32 } from "./validate.js";
 import {
@@ -12,7 +12,7 @@ import {
 } from "../typedData/consentTypedData.js";
 import type { Hex, Numberish } from "../types.js";
 
-export type ConsentChangeParameters = { consentId: Hex; authorization?: Authorization; account?: ImiAccount };
+export type ConsentChangeParameters = WriteOptions & { consentId: Hex; authorization?: Authorization; account?: ImiAccount };
 export type ConsentChangeReturnType = { hash: Hex; blockNumber: number; status: "active" | "paused" | "revoked" };
 export type SignConsentChangeParameters = { consentId: Hex; deadline?: Numberish; account?: ImiAccount };
 
@@ -30,6 +30,7 @@ export async function changeConsent(
   const result = await writeContract(client, {
     action: `${fn}Consent`,
     account: p.account,
+    gas: p.gas,
     contract: "consentRegistry",
     ...(p.authorization
       ? { functionName: `${fn}BySig`, args: [consentId, await checkAuthorization(client, p.authorization)] }

@@ -14,9 +14,10 @@ import { passkeyAccountFactoryAbi } from "../abi/passkeyAccountFactoryAbi.js";
 import { requireAccount, type ImiBaseClient } from "../clients/ImiBaseClient.js";
 import type { ImiAccount } from "../clients/accounts.js";
 import type { ImiContractName } from "../clients/deployment.js";
+import { RpcResponseError } from "../clients/transport.js";
 import { toImiError } from "../errors/decodeError.js";
 import { ImiError } from "../errors/ImiError.js";
-import { InvalidDeploymentError, InvalidInputError, NotFoundError, TimeoutError, UnknownRevertError } from "../errors/errors.js";
+import { InvalidDeploymentError, InvalidInputError, InvalidNumberError, NotFoundError, TimeoutError, UnknownRevertError } from "../errors/errors.js";
 import type { Address, Hex } from "../types.js";
 import { resultToObject } from "./abiValues.js";
 
@@ -147,13 +148,28 @@ export type WriteResult = {
   events: ContractEvent[];
 };
 
+/** What every write action accepts besides its own arguments. */
+export type WriteOptions = {
+  /**
+   * The gas limit to send with instead of an estimate (as viem's `gas`). The call is still run once
+   * first (`eth_call` at this limit), so a revert surfaces as a named error before a nonce is used;
+   * only when that run fails is the limit estimated as without it, and the estimate decides: its
+   * named error, or its limit when the given one was too low. A relayer that sends the same action
+   * many times saves the estimate's repeated runs of the call (at least three on most nodes).
+   * Unused gas is not charged, but a limit counts in full against a block's gas limit on nodes
+   * that pack blocks by limits.
+   */
+  gas?: bigint;
+};
+
 /**
  * Encodes, estimates (a revert surfaces here as a named error, before a nonce is used), signs with
- * a locally managed nonce, sends and waits for the receipt.
+ * a locally managed nonce, sends and waits for the receipt. With {@link WriteOptions.gas}, one
+ * `eth_call` at that limit replaces the estimate.
  */
 export async function writeContract(
   client: ImiBaseClient,
-  call: ContractCall & { account?: ImiAccount; action: string },
+  call: ContractCall & WriteOptions & { account?: ImiAccount; action: string },
 ): Promise<WriteResult> {
   const account = requireAccount(client, call.account, call.action);
   // A passkey signs typed data only; its actions reach the chain through a relayer (the BySig paths).
@@ -164,15 +180,19 @@ export async function writeContract(
   const data = iface.encodeFunctionData(call.functionName, call.args ?? []) as Hex;
   await client.verifyChain();
   const where = { contract: call.contract, functionName: call.functionName };
+  const estimate = async () => {
+    const estimated = BigInt(await client.transport.request<string>("eth_estimateGas", [{ from: account.address, to, data }]));
+    // Headroom: estimates are exact for this state, but another in-flight tx may change it slightly.
+    return (estimated * 13n) / 10n + 10_000n;
+  };
   let gas: bigint;
   let gasPrice: bigint;
   try {
-    const [estimate, price] = await Promise.all([
-      client.transport.request<string>("eth_estimateGas", [{ from: account.address, to, data }]),
+    const [limit, price] = await Promise.all([
+      call.gas === undefined ? estimate() : checkedLimit(client, { from: account.address, to, data }, toGas(call.gas), estimate),
       client.transport.request<string>("eth_gasPrice"),
     ]);
-    // Headroom: estimates are exact for this state, but another in-flight tx may change it slightly.
-    gas = (BigInt(estimate) * 13n) / 10n + 10_000n;
+    gas = limit;
     gasPrice = BigInt(price);
   } catch (error) {
     throw toImiError(error, where);
@@ -209,6 +229,27 @@ export async function writeContract(
     gasUsed: BigInt(receipt.gasUsed),
     events: parseLogs(client, receipt.logs),
   };
+}
+
+function toGas(gas: bigint): bigint {
+  if (typeof gas !== "bigint" || gas <= 0n || gas >= 2n ** 64n) throw new InvalidNumberError("gas", gas, "must be a positive bigint below 2^64");
+  return gas;
+}
+
+/**
+ * `gas` when the call succeeds with it now; otherwise what an estimate says (its error, or its
+ * limit). A failed run at a fixed limit does not say why: an inner call that ran out of gas can
+ * surface as the contract's own error (a smart account's signature check answering "invalid"),
+ * so only the estimate, run with all the gas a block allows, decides a refusal.
+ */
+async function checkedLimit(client: ImiBaseClient, tx: { from: Address; to: Address; data: Hex }, gas: bigint, estimate: () => Promise<bigint>): Promise<bigint> {
+  try {
+    await client.transport.request("eth_call", [{ ...tx, gas: toQuantity(gas) }, "latest"]);
+    return gas;
+  } catch (error) {
+    if (!(error instanceof RpcResponseError)) throw error;
+    return estimate();
+  }
 }
 
 function isNonceError(error: unknown): boolean {

@@ -10,7 +10,7 @@ export type AuthorizationBody = { signer: Hex; deadline: string; signature: Hex 
 
 export const authorizationOf = (a: AuthorizationBody) => ({ signer: a.signer, deadline: BigInt(a.deadline), signature: a.signature });
 
-export async function relaySigned<T extends { hash: string }>(ctx: GatewayContext, send: () => Promise<T>): Promise<T & { blockNumber: number }> {
+export async function relaySigned<T extends { hash: string; blockNumber?: number }>(ctx: GatewayContext, send: () => Promise<T>): Promise<T & { blockNumber: number }> {
   await ctx.catchUp();
   ctx.assertFresh();
   let result: T;
@@ -21,8 +21,13 @@ export async function relaySigned<T extends { hash: string }>(ctx: GatewayContex
     if (error instanceof ImiError && (error.code.startsWith("INVALID") || error.code === "DEADLINE_EXPIRED")) throw new GatewayError(error.code, 400, error.shortMessage);
     throw unavailable("CHAIN_UNAVAILABLE", "The transaction could not be relayed.", error);
   }
-  const receipt = await ctx.relay.request<{ blockNumber: string } | null>("eth_getTransactionReceipt", [result.hash]);
-  const blockNumber = receipt ? Number(BigInt(receipt.blockNumber)) : 0;
+  // The SDK's writes answer with their block; asked for only when an action does not say it.
+  const blockNumber = typeof result.blockNumber === "number" ? result.blockNumber : await receiptBlock(ctx, result.hash);
   await ctx.options.indexer.waitForBlock(blockNumber);
   return { ...result, blockNumber };
+}
+
+async function receiptBlock(ctx: GatewayContext, hash: string): Promise<number> {
+  const receipt = await ctx.relay.request<{ blockNumber: string } | null>("eth_getTransactionReceipt", [hash]);
+  return receipt ? Number(BigInt(receipt.blockNumber)) : 0;
 }

@@ -6,6 +6,7 @@ import { revokeConsent } from "@imi-ledger/sdk";
 import { confirmConsent } from "@imi-ledger/sdk";
 import type { GatewayContext } from "../internal/GatewayContext.js";
 import { relaySigned, authorizationOf, type AuthorizationBody } from "../internal/relaySigned.js";
+import { CONSENT_CHANGE_RELAY_GAS, GRANT_RELAY_GAS } from "../internal/relayGas.js";
 import { gatewayRoutes } from "@imi-ledger/sdk";
 
 
@@ -25,7 +26,7 @@ export const consentRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
     },
     async (request) => {
       const { request: r, authorization: a } = request.body;
-      const out = await relay(() => grantConsent(ctx.relay, { request: { ...r, scopes: BigInt(r.scopes), maxUses: r.maxUses ?? 0 }, authorization: auth(a) }));
+      const out = await relay(() => grantConsent(ctx.relay, { request: { ...r, scopes: BigInt(r.scopes), maxUses: r.maxUses ?? 0 }, authorization: auth(a), gas: GRANT_RELAY_GAS }));
       request.log.info({ event: "consent-relayed", action: "grant", consentId: out.consentId, block: out.blockNumber }, "consent relayed");
       return { txHash: out.hash, blockNumber: out.blockNumber, consentId: out.consentId, status: "active" };
     },
@@ -43,7 +44,7 @@ export const consentRoutes: FastifyPluginAsync<{ ctx: GatewayContext }> = async 
       },
       async (request) => {
         const consentId = request.params.consentId;
-        const out = await relay(() => fn(ctx.relay, { consentId, authorization: auth(request.body.authorization) }));
+        const out = await relay(() => fn(ctx.relay, { consentId, authorization: auth(request.body.authorization), gas: CONSENT_CHANGE_RELAY_GAS }));
         request.log.info({ event: "consent-relayed", action, consentId, block: out.blockNumber }, "consent relayed");
         return { txHash: out.hash, blockNumber: out.blockNumber, consentId, status: out.status };
       },

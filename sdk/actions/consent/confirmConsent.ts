@@ -1,12 +1,12 @@
 import type { ImiBaseClient } from "../../clients/ImiBaseClient.js";
 import type { ImiAccount } from "../../clients/accounts.js";
-import { eventOf, writeContract } from "../../internal/contractCall.js";
+import { eventOf, writeContract, type WriteOptions } from "../../internal/contractCall.js";
 import { signConsentChange, type SignConsentChangeParameters } from "../../internal/consentChange.js";
 import { checkAuthorization, type Authorization, type SignedAction } from "../../internal/signing.js";
 import { toNonZeroBytes32 } from "../../internal/validate.js";
 import type { Hex } from "../../types.js";
 
-export type ConfirmConsentParameters = { consentId: Hex; authorization?: Authorization; account?: ImiAccount };
+export type ConfirmConsentParameters = WriteOptions & { consentId: Hex; authorization?: Authorization; account?: ImiAccount };
 export type ConfirmConsentReturnType = { hash: Hex; blockNumber: number; confirmedBy: Hex };
 
 /**
@@ -18,6 +18,7 @@ export async function confirmConsent(client: ImiBaseClient, p: ConfirmConsentPar
   const result = await writeContract(client, {
     action: "confirmConsent",
     account: p.account,
+    gas: p.gas,
     contract: "consentRegistry",
     ...(p.authorization
       ? { functionName: "confirmBySig", args: [consentId, await checkAuthorization(client, p.authorization)] }

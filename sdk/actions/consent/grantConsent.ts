@@ -1,11 +1,11 @@
 import type { ImiBaseClient } from "../../clients/ImiBaseClient.js";
 import type { ImiAccount } from "../../clients/accounts.js";
-import { eventOf, writeContract } from "../../internal/contractCall.js";
+import { eventOf, writeContract, type WriteOptions } from "../../internal/contractCall.js";
 import { checkAuthorization, signAction, type Authorization, type SignedAction } from "../../internal/signing.js";
 import { grantTypedData, normalizeGrantRequest, type GrantRequest } from "../../typedData/consentTypedData.js";
 import type { Hex, Numberish } from "../../types.js";
 
-export type GrantConsentParameters = {
+export type GrantConsentParameters = WriteOptions & {
   request: GrantRequest;
   /** Relay a citizen's (or guardian's) signature from {@link signGrantConsent} (`grantBySig`). */
   authorization?: Authorization;
@@ -20,6 +20,7 @@ export async function grantConsent(client: ImiBaseClient, p: GrantConsentParamet
   const result = await writeContract(client, {
     action: "grantConsent",
     account: p.account,
+    gas: p.gas,
     contract: "consentRegistry",
     ...(p.authorization
       ? { functionName: "grantBySig", args: [request, await checkAuthorization(client, p.authorization)] }
