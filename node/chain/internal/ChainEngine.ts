@@ -64,9 +64,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   private readonly poolJournal: GroupWriter;
   private readonly stateDb: StateDB;
   private readonly vm: VM;
-  /** The producer's state caches; see the trimming after each block. */
+  /** The producer's state caches (bounded by BlockStateManager at each block's flush). */
   private readonly caches: Caches;
-  private txsSinceTrim = 0;
   private readonly opts: EngineOptions;
   private readonly lock = new Mutex();
   private readonly log: Logger;
@@ -249,7 +248,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     const caches = new Caches({
       account: { type: CacheType.LRU, size: 20_000 },
       // Not an LRU: a block's storage writes live only here until its flush (BlockStateManager),
-      // and an LRU could evict them. The map is cleared after a flush every few thousand txs.
+      // and an LRU could evict them. BlockStateManager bounds its slots at each block's flush.
       storage: { type: CacheType.ORDERED_MAP },
       code: { type: CacheType.LRU, size: 1_000 },
     });
@@ -615,14 +614,6 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       }
       const t1 = performance.now();
       const stateRoot = await sm.getStateRoot();
-      // ethereumjs caches storage per account with no bound on the slots of one account, and a
-      // registry contract gains slots with every transaction: start it afresh now and then (the
-      // trie node cache keeps the reads cheap).
-      this.txsSinceTrim += included.length;
-      if (this.txsSinceTrim > 5_000) {
-        this.caches.storage?.clear();
-        this.txsSinceTrim = 0;
-      }
       const t2 = performance.now();
       const txs = included.map((e) => e.tx);
       const bloom = new Bloom(undefined, this.common);

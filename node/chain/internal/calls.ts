@@ -125,13 +125,18 @@ export class StateReader {
 
   /** A VM on the state after `record`; what its calls write stays in `db`, never in the chain's state database. */
   private async stateVm(record: BlockRecord, db: OverlayDB, cacheSize: number): Promise<VM> {
-    const trie = new MerklePatriciaTrie({ db, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, common: this.chain.common, root: record.block.header.stateRoot, cacheSize });
+    // A Common of its own: ethereumjs's EVM subscribes to its Common's "hardforkChanged" event and
+    // never unsubscribes, so every reader VM built on the chain's shared Common stayed reachable
+    // from it after it was replaced, with its caches (about 650 kB each): a new one for every head
+    // a call reads made the node's live heap grow with the blocks (docs/scale.md, "memory").
+    const common = this.chain.common.copy();
+    const trie = new MerklePatriciaTrie({ db, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, common, root: record.block.header.stateRoot, cacheSize });
     const stateManager = new ChainStateManager({
-      common: this.chain.common,
+      common,
       trie,
       caches: cacheSize > 0 ? new Caches({ account: { type: CacheType.LRU, size: 1_000 }, storage: { type: CacheType.LRU, size: 5_000 }, code: { type: CacheType.LRU, size: 100 } }) : undefined,
     });
-    return createVM({ common: this.chain.common, stateManager, blockchain: this.chain.blockchain });
+    return createVM({ common, stateManager, blockchain: this.chain.blockchain });
   }
 
   async getAccount(address: string, number: bigint): Promise<Account> {

@@ -192,22 +192,41 @@ export class StateDB implements DB<string, Uint8Array> {
   /**
    * Recently used trie nodes. Nodes are content-addressed and never change, so the cache can
    * never be stale; it matters because ethereumjs gives storage tries no node cache of their own
-   * and every miss is an asynchronous LevelDB read. Two generations bound it at 2 × CACHE_NODES.
+   * and every miss is an asynchronous LevelDB read. Two generations bound it at 2 × CACHE_NODES
+   * nodes and about 2 × CACHE_BYTES of heap (a node is its bytes plus about 300 bytes of key,
+   * array and map entry; a branch node about 830 in all).
    */
   private hot = new Map<string, Uint8Array>();
   private cold = new Map<string, Uint8Array>();
-  private static readonly CACHE_NODES = 40_000;
+  private hotBytes = 0;
+  private coldBytes = 0;
+  static readonly CACHE_NODES = 40_000;
+  static readonly CACHE_BYTES = 16 * 1024 * 1024;
 
-  constructor(store: ChainStore) {
+  private readonly maxNodes: number;
+  private readonly maxBytes: number;
+
+  constructor(store: ChainStore, limits: { nodes?: number; bytes?: number } = {}) {
     this.store = store;
+    this.maxNodes = limits.nodes ?? StateDB.CACHE_NODES;
+    this.maxBytes = limits.bytes ?? StateDB.CACHE_BYTES;
+  }
+
+  /** Nodes in the read cache now and their estimated heap size (both generations). */
+  get cached(): { nodes: number; bytes: number } {
+    return { nodes: this.hot.size + this.cold.size, bytes: this.hotBytes + this.coldBytes };
   }
 
   private remember(k: string, value: Uint8Array): void {
-    if (this.hot.size >= StateDB.CACHE_NODES) {
+    const size = 300 + value.length;
+    if (this.hot.size >= this.maxNodes || this.hotBytes + size > this.maxBytes) {
       this.cold = this.hot;
+      this.coldBytes = this.hotBytes;
       this.hot = new Map();
+      this.hotBytes = 0;
     }
     this.hot.set(k, value);
+    this.hotBytes += size;
   }
 
   async get(k: string, _opts?: EncodingOpts): Promise<Uint8Array | undefined> {
