@@ -47,6 +47,16 @@ export interface EngineOptions {
 }
 
 
+/** Gas for one AccountRules.transactionAllowed call. */
+const RULES_CALL_GAS = 5_000_000n;
+
+/** AccountRules' answer: allowed only when the call succeeded and returned true. */
+function rulesAnswer(rules: Address, result: RunTxResult): { ok: boolean; by: string } {
+  const out = result.execResult;
+  const ok = out.exceptionError === undefined && out.returnValue.length >= 32 && bytesToBigInt(out.returnValue.subarray(0, 32)) === 1n;
+  return { ok, by: `AccountRules contract ${rules.toString()}` };
+}
+
 /**
  * The chain: one VM over a Merkle state in LevelDB, a pool, a block producer that seals and
  * persists each block in one synced batch, and the reads the JSON-RPC layer serves.
@@ -78,6 +88,13 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
    * more into a block.
    */
   private rulesVersion = 0;
+  /**
+   * The rules version the durable head's state answers for: `rulesVersion` as it stood when that
+   * block's execution ended. Admission checks permission on the durable head (see admit) and tags
+   * the entry with this; a block sealed or a rule changed since then has bumped `rulesVersion`,
+   * and the producer checks the entry again on its own state before it runs.
+   */
+  private headRulesVersion = 0;
   /** The durable head: the newest block whose batch is synced; everything served stops here. */
   private headRecord: BlockRecord;
   /** The newest sealed block, parent of the next one; it may still be on its way to disk. */
@@ -424,11 +441,11 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     }
     // Admission reads state without the lock: reads never disturb the VM's checkpoints, and a
     // nonce read while a block executes only sees transactions that are already being mined.
-    // Only an AccountRules call runs EVM code, and that must not interleave with a block.
-    // Read first: a change while the check runs leaves the entry on an older version (checked again).
-    const rulesVersion = this.rulesVersion;
-    const rules = await this.activeAccountRules();
-    const allowed = rules === undefined ? { ok: this.allowlist.has(from), by: "genesis allowlist" } : await this.lock.run(() => this.rulesAllow(rules, tx, sender));
+    // The permission check runs on the durable head through the reader VMs, so it does not wait
+    // out the block in progress; what it cannot see (a block sealed since, a rule changed) shows
+    // as a newer rules version, and the producer checks the entry again before it runs.
+    const allowed = await this.permittedAtHead(tx, sender, from);
+    const rulesVersion = allowed.rulesVersion;
     if (!allowed.ok) {
       throw new NodeError("CHAIN_TX_NOT_ALLOWED", `sender account not authorized to send transactions: ${from} is not allowed by the ${allowed.by}`, {
         details: { from, by: allowed.by },
@@ -462,6 +479,25 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
     return rules === undefined ? { ok: this.allowlist.has(from), by: "genesis allowlist" } : this.rulesAllow(rules, tx, sender);
   }
 
+  /**
+   * Whether the account permissioning allows the transaction on the durable head's state, and the
+   * rules version that answer holds for. The version is read before anything else: the check then
+   * runs on that head's state or a newer one with the rules as they are now or newer, so a pooled
+   * entry whose version still equals `rulesVersion` when its block runs was judged on rules and
+   * state that have not changed since (only blocks that touch the rules contract change them).
+   */
+  private async permittedAtHead(tx: TypedTransaction, sender: Address, from: string): Promise<{ ok: boolean; by: string; rulesVersion: number }> {
+    const rulesVersion = this.headRulesVersion;
+    const rules = this.accountRules;
+    const byAllowlist = () => ({ ok: this.allowlist.has(from), by: "genesis allowlist", rulesVersion });
+    if (rules === undefined) return byAllowlist();
+    return this.reads.withState(this.headNumber, async (vm, block) => {
+      if ((await vm.stateManager.getCode(rules)).length === 0) return byAllowlist();
+      const result = await runCallTx(vm, block, this.common, { to: rules.toString(), data: rulesCallData(tx, sender), gas: RULES_CALL_GAS }, this.gasTarget);
+      return { ...rulesAnswer(rules, result), rulesVersion };
+    });
+  }
+
   /** The AccountRules contract when one is set and has code; otherwise the genesis allowlist applies. */
   private async activeAccountRules(): Promise<Address | undefined> {
     const rules = this.accountRules;
@@ -471,9 +507,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
   }
 
   private async rulesAllow(rules: Address, tx: TypedTransaction, sender: Address): Promise<{ ok: boolean; by: string }> {
-    const result = await this.execute({ to: rules.toString(), data: rulesCallData(tx, sender), gas: 5_000_000n });
-    const ok = result.execResult.exceptionError === undefined && result.execResult.returnValue.length >= 32 && bytesToBigInt(result.execResult.returnValue.subarray(0, 32)) === 1n;
-    return { ok, by: `AccountRules contract ${rules.toString()}` };
+    return rulesAnswer(rules, await this.execute({ to: rules.toString(), data: rulesCallData(tx, sender), gas: RULES_CALL_GAS }));
   }
 
   // ---------------------------------------------------------------- block production
@@ -613,6 +647,8 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
         throw err;
       }
       const t1 = performance.now();
+      // What an admission check on this block's state answers for once the block is durable.
+      const rulesVersionAfter = this.rulesVersion;
       const stateRoot = await sm.getStateRoot();
       const t2 = performance.now();
       const txs = included.map((e) => e.tx);
@@ -695,6 +731,7 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
         this.writesInFlight--;
         settle();
         this.headRecord = record;
+        this.headRulesVersion = rulesVersionAfter;
         for (const entry of included) this.sealing.delete(entry.hash);
         if (this.log.isLevelEnabled("debug")) this.log.debug(
           {
