@@ -45,11 +45,25 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv = process.en
     logLevel: options.logLevel as never,
   };
   // Loaded when the command runs, so other commands start fast.
+  const { startPhases } = await import("../../node/runtime/startPhases.js");
+  const phases = startPhases();
   const { loadConfig } = await import("../../node/runtime/config.js");
-  const { startImiNode } = await import("../../node/runtime/startNode.js");
+  const { assertPortsFree } = await import("../../node/runtime/ports.js");
+  const { NODE_KEYS, openKeyRing } = await import("../../node/runtime/keys.js");
   const { NodeError } = await import("../../node/NodeError.js");
+  phases.mark("cli");
   try {
     const config = await loadConfig({ flags, env, configFile: options.config });
+    // The keystores' scrypt runs on libuv's thread pool: started before the node's own modules load
+    // (the chain, gateway and indexer, a few hundred ms on the main thread), the two overlap on a
+    // machine with more than one core. The ports are checked first: a busy port creates nothing.
+    await assertPortsFree(config);
+    const keys = await openKeyRing(config.dataDir, env);
+    const unlocking = Promise.all(NODE_KEYS.map((name) => keys.privateKey(name)));
+    // A key that fails to decrypt is reported by startImiNode, which asks for it again.
+    unlocking.catch(() => undefined);
+    const { startImiNode } = await import("../../node/runtime/startNode.js");
+    phases.mark("modules");
     if (options.demo) {
       // The demo agencies by name in the web app (GET /v1/directory), before the gateway starts.
       const { demoDirectory } = await import("./demo/directory.js");
@@ -63,7 +77,7 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv = process.en
       await mkdir(dirname(logFile), { recursive: true, mode: 0o700 });
       logger = pino({ level: config.logLevel }, pino.destination({ dest: logFile, mkdir: true, sync: false }));
     }
-    const node = await startImiNode(config, { env, logger });
+    const node = await startImiNode(config, { env, logger, keys, phases });
     const summary: UpSummary = {
       webUrl: `${node.info.gatewayUrl}/`,
       gatewayUrl: node.info.gatewayUrl,

@@ -49,6 +49,8 @@ export type GatewayServerConfig = {
   services?: ServicesDesk;
   /** Departments that own data categories at their source (docs/departments.md); the rest stay in `vault`. */
   departments?: DepartmentSettings[];
+  /** Told as each part of the start finishes (indexer, stores, app, indexSync, listening), for the node's start figures. */
+  onPhase?: (phase: string) => void;
   /** After a migration: the retired chain's HTTP JSON-RPC and the deployment's blocks on it (GatewayOptions.history). */
   history?: { rpc: string; fromBlock: number; toBlock: number };
 };
@@ -88,6 +90,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
   if (!accessManager) throw new NodeError("GATEWAY_CONFIG_INVALID", "deployment.contracts.accessManager: missing; the gateway needs it to follow roles.", { details: { setting: "deployment" } });
 
   const opened: Array<{ close(): Promise<void> }> = [];
+  const phase = config.onPhase ?? (() => undefined);
   // Stores log their own write failures and recoveries (a full disk) for the operator.
   const storeLogger = (component: string) => (typeof config.logger === "object" ? config.logger.child({ component }) : undefined);
   try {
@@ -101,6 +104,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       logger: typeof config.logger === "object" ? config.logger.child({ component: "indexer" }) : undefined,
     });
     opened.push(indexer);
+    phase("indexer");
     // The gateway learns of heads apart from the index, so a slow index cannot hide a newer block:
     // it refuses to decide from an index behind any head it has seen (GatewayContext.assertFresh).
     const heads = new HeadWatcher({
@@ -133,6 +137,7 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
     // Approval steps go into the same log; their details live beside it.
     const approvals = await ApprovalBook.open({ dir: join(config.dataDir, "approvals"), accessLog });
     opened.push(approvals);
+    phase("stores");
     const app = await buildApp({
       chainId: config.deployment.chainId,
       audience: config.audience ?? `imi-gateway:${account.address.toLowerCase()}`,
@@ -155,10 +160,13 @@ export async function startGateway(config: GatewayServerConfig): Promise<Running
       logger: config.logger,
     });
     opened.unshift(app);
+    phase("app");
     indexer.start();
     heads.start();
     await indexer.sync().catch(() => undefined); // readiness reports a chain that is not there yet
+    phase("indexSync");
     const url = await app.listen({ host: config.host ?? "127.0.0.1", port: config.port ?? 0 });
+    phase("listening");
     return {
       url,
       app,

@@ -15,6 +15,8 @@ import { NodeError } from "../NodeError.js";
 import { decryptNodeKeystore } from "./nativeKeystore.js";
 
 export type KeyName = string;
+/** The keys a node's start needs (the services' key is node/services' SERVICES_KEY). */
+export const NODE_KEYS = ["deployer", "governor", "gateway", "validator", "vault", "services"] as const;
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 /** scrypt cost for the node's own keystores: 2^15 keeps a start with a handful of keys near a second. */
 const SCRYPT_N = 1 << 15;

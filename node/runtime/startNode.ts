@@ -16,11 +16,12 @@ import { openServices, SERVICES_KEY, type RunningServices } from "../services/st
 import type { ImiConfig } from "./config.js";
 import { erasureRegisterPath } from "./backup.js";
 import { ensureDeployment, readManifest, type DeploymentManifest } from "./deploy.js";
-import { openKeyRing, type KeyRing } from "./keys.js";
+import { NODE_KEYS, openKeyRing, type KeyRing } from "./keys.js";
 import { continueIndexOnSuccessor, openRetiredChain } from "./migration.js";
 import { allowlistSyncOptions, startAllowlistSync, writeAllowlistSyncStatus } from "./allowlistSync.js";
 import { startLogExport } from "./logExport.js";
 import { assertPortsFree } from "./ports.js";
+import { startPhases, type StartPhases } from "./startPhases.js";
 import { removeNodeInfo, writeExternalChain, writeNodeInfo, type NodeInfo } from "./nodeInfo.js";
 
 export type ImiNode = {
@@ -50,15 +51,27 @@ async function exists(path: string): Promise<boolean> {
 
 export async function startImiNode(
   config: ImiConfig,
-  options: { env?: NodeJS.ProcessEnv; logger?: Logger } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    logger?: Logger;
+    /**
+     * The data directory's key ring, when the caller opened it already (after checking the ports):
+     * `imi up` does, to decrypt the keys on the thread pool while the node's modules load.
+     */
+    keys?: KeyRing;
+    /** Where the start's phases are noted (the caller's, to count its own phases before this one). */
+    phases?: StartPhases;
+  } = {},
 ): Promise<ImiNode> {
   const logger = options.logger ?? pino({ level: config.logLevel });
+  const phases = options.phases ?? startPhases();
   // Before anything is created, started or deployed.
   await assertPortsFree(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const keys = await openKeyRing(config.dataDir, options.env);
+  const keys = options.keys ?? (await openKeyRing(config.dataDir, options.env));
   // Every key the start needs, decrypted at once (scrypt on the thread pool, all cores), not one after another as each step asks.
-  await Promise.all(["deployer", "governor", "gateway", "validator", "vault", SERVICES_KEY].map((name) => keys.privateKey(name)));
+  await Promise.all(NODE_KEYS.map((name) => keys.privateKey(name)));
+  phases.mark("keys");
   const deployer = await keys.address("deployer");
   const governor = await keys.address("governor");
   const gatewayAddress = await keys.address("gateway");
@@ -105,6 +118,7 @@ export async function startImiNode(
       });
       const started = chain;
       closers.push(() => started.close());
+      phases.mark("chain");
       const retired = chain.retiredAt();
       if (retired !== undefined) {
         // Its state moved to another network (imi besu-config): nothing may be written here again.
@@ -134,6 +148,7 @@ export async function startImiNode(
       recoveryDelaySeconds: config.recoveryDelaySeconds,
       logger,
     });
+    phases.mark("contracts");
     // From now on the AccountRules contract decides who may send transactions.
     chain?.setAccountRules(manifest.contracts.accountRules);
     // After a migration the events before the move stay on the retired chain, served read-only for
@@ -144,11 +159,13 @@ export async function startImiNode(
       closers.push(() => retired.close());
       history = { rpc: retired.url, fromBlock: manifest.continues.fromBlock, toBlock: manifest.continues.block };
       await continueIndexOnSuccessor({ dataDir: config.dataDir, manifest, rpcUrl, retiredRpcUrl: retired.url, logger: logger.child({ component: "migration" }) });
+      phases.mark("retiredChain");
     }
 
     // The services' store and citizen desk open before the gateway that serves the desk; the engine starts after it.
     const services = await openServices({ dataDir: config.dataDir, logger: logger.child({ component: "services" }) });
     closers.push(() => services.close());
+    phases.mark("servicesStore");
 
     // 3. The gateway (indexer, vault, access log, nonce store), then anchoring of its log.
     const gateway = await startGateway({
@@ -174,6 +191,7 @@ export async function startImiNode(
       services: services.desk,
       ...(config.departments && { departments: config.departments }),
       ...(history ? { history } : {}),
+      onPhase: phases.mark,
     });
     closers.push(() => gateway.close());
 
@@ -220,6 +238,7 @@ export async function startImiNode(
     });
     // Stopped before the gateway it asks and the log it writes (closers run in reverse).
     closers.push(() => services.close());
+    phases.mark("services");
     // `imi audit verify` reads a snapshot of the running node's log through this (logExport.ts).
     const logExport = await startLogExport({ dataDir: config.dataDir, accessLog: gateway.accessLog, logger: logger.child({ component: "log-export" }) });
     closers.push(() => logExport.close());
@@ -243,6 +262,8 @@ export async function startImiNode(
     };
     await writeNodeInfo(config.dataDir, info);
     closers.push(() => removeNodeInfo(config.dataDir));
+    phases.mark("started");
+    logger.info({ event: "node.started", phasesMs: phases.phasesMs() }, "node started (each phase's end, ms since the process started)");
     // Closed in reverse: node.json, anchorer, gateway, chain.
 
     let closing: Promise<void> | undefined;
