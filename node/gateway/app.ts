@@ -6,6 +6,7 @@ import { resolveGatewayOptions, type GatewayOptions } from "./config.js";
 import { GatewayContext } from "./internal/GatewayContext.js";
 import { createMetrics } from "./internal/metrics.js";
 import { initFastCrypto } from "./internal/fastTypedData.js";
+import { lazySchemas, type LazySchemas } from "./internal/lazySchemas.js";
 import { errorHandlerPlugin } from "./plugins/errorHandler.js";
 import { accessRoutes } from "./routes/access.js";
 import { creditRoutes } from "./routes/credit.js";
@@ -36,6 +37,8 @@ import { webAppPlugin } from "./plugins/webApp.js";
 declare module "fastify" {
   interface FastifyInstance {
     imi: GatewayContext;
+    /** The routes' schemas, compiled on first use (internal/lazySchemas.ts). */
+    imiSchemas: LazySchemas;
   }
 }
 
@@ -49,7 +52,9 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   const resolved = resolveGatewayOptions(options);
   await initFastCrypto();
   const { limits } = resolved;
+  const schemas = lazySchemas();
   const app = Fastify({
+    schemaController: { compilersFactory: schemas.compilersFactory },
     logger:
       options.logger === undefined || options.logger === true
         ? {
@@ -89,6 +94,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
   const metrics = createMetrics();
   const ctx = new GatewayContext(resolved, metrics);
   app.decorate("imi", ctx);
+  app.decorate("imiSchemas", schemas);
 
   // Keep the exact body bytes: a signed request covers their hash.
   const parseJson = app.getDefaultJsonParser("error", "error");
