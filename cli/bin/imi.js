@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `imi` command. The CLI is written in TypeScript and runs from source without a build step:
+// The `imi` command. It runs a bundle of itself when one is built and current (bundle.js: the
+// commands start several times faster). Without one, it runs from source without a build step:
 // Node 22 strips the types itself (module.stripTypeScriptTypes), and two in-thread module hooks
 // map the sources' `./x.js` imports to `./x.ts` and add the "imi-source" export condition.
 // In-thread hooks cost next to nothing per module, where an off-thread loader (tsx) made every
@@ -9,6 +10,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import nodeModule from "node:module";
 import { fileURLToPath } from "node:url";
+import { freshBundle } from "./bundle.js";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
@@ -119,4 +121,6 @@ function keepStripped(key, source) {
   }
 }
 
-await import("../cli.ts");
+// The bundle when it is current (bundle.js), else the sources. IMI_BUNDLE=0 always runs the sources.
+const bundled = process.env.IMI_BUNDLE === "0" ? undefined : freshBundle();
+await import(bundled ?? "../cli.ts");
