@@ -251,7 +251,7 @@ try {
     figures.consents = {
       scale: consentScale,
       citizens: target,
-      ...(await runConsentStage({ client, gatewayUrl: node.gatewayUrl, seed, keyedCitizens, consents: consentCount, agency: agencyKey, purpose: "housing-benefit", scopes: "address", inFlight: Number(values["consent-in-flight"]), chunk: Number(values["consent-chunk"]) }).catch((error: unknown) => ({ error: String(error) }))),
+      ...(await runConsentStage({ client, gatewayUrl: node.gatewayUrl, seed, keyedCitizens, consents: consentCount, agency: agencyKey, purpose: "housing-benefit", scopes: "address", inFlight: Number(values["consent-in-flight"]), chunk: Number(values["consent-chunk"]), nodePid: node.proc.pid }).catch((error: unknown) => ({ error: String(error) }))),
     };
     log(`  ${JSON.stringify(figures.consents)}`);
   }

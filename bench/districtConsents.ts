@@ -9,6 +9,7 @@
 //
 // The citizens' keys are derived from a seed (keccak256(seed ‖ i)), so the CSV the onboarding
 // imports and the signatures here name the same keys without holding a million of them.
+import { readFile } from "node:fs/promises";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { createGatewayClient, grantTypedData, normalizeGrantRequest, privateKeyToAccount, purposeCode } from "@imi-ledger/sdk";
 import type { Address, Hex, ImiClient, LocalAccount } from "@imi-ledger/sdk";
@@ -41,6 +42,8 @@ export type ConsentStageOptions = {
   inFlight: number;
   chunk: number;
   onChunk?: (done: number) => void;
+  /** The node's process: its CPU time while relaying is printed per grant (the cores are shared, so wall-clock rates move with other work). */
+  nodePid?: number;
 };
 
 export type ConsentStageResult = {
@@ -57,7 +60,22 @@ export type ConsentStageResult = {
   signing: string;
   p50_ms: number;
   p99_ms: number;
+  /** The node's CPU time (user + system) while relaying, over the grants relayed. */
+  node_cpu_ms_per_grant?: number;
 };
+
+/** A process's CPU time so far (user + system), from /proc; undefined where there is none. */
+async function cpuMs(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+/** USER_HZ: 100 on Linux for every architecture this runs on. */
+const CLOCK_TICKS = 100;
 
 export async function runConsentStage(o: ConsentStageOptions): Promise<ConsentStageResult> {
   const gateway = createGatewayClient({ url: o.gatewayUrl });
@@ -77,6 +95,7 @@ export async function runConsentStage(o: ConsentStageOptions): Promise<ConsentSt
   let granted = 0;
   let signSeconds = 0;
   let relaySeconds = 0;
+  let nodeCpuMs: number | undefined = 0;
 
   for (let from = 0; from < o.consents; from += o.chunk) {
     const to = Math.min(o.consents, from + o.chunk);
@@ -94,6 +113,7 @@ export async function runConsentStage(o: ConsentStageOptions): Promise<ConsentSt
     // Relayed in order with a window: grant c starts only once grant c - inFlight has its answer,
     // so a citizen's next nonce (K grants later, K ≥ inFlight) never overtakes the one before.
     t = performance.now();
+    const cpuBefore = await cpuMs(o.nodePid);
     const window: Array<Promise<void>> = [];
     for (let k = 0; k < signed.length; k++) {
       const c = from + k;
@@ -133,6 +153,8 @@ export async function runConsentStage(o: ConsentStageOptions): Promise<ConsentSt
     }
     await Promise.all(window);
     relaySeconds += (performance.now() - t) / 1000;
+    const cpuAfter = await cpuMs(o.nodePid);
+    nodeCpuMs = nodeCpuMs !== undefined && cpuBefore !== undefined && cpuAfter !== undefined ? nodeCpuMs + cpuAfter - cpuBefore : undefined;
     o.onChunk?.(to);
   }
   const sorted = Array.from(latencies).sort((a, b) => a - b);
@@ -151,5 +173,6 @@ export async function runConsentStage(o: ConsentStageOptions): Promise<ConsentSt
     signing: `ahead of the clock, in chunks of ${o.chunk.toLocaleString("en")}`,
     p50_ms: at(0.5),
     p99_ms: at(0.99),
+    ...(nodeCpuMs !== undefined && o.nodePid !== undefined && granted > 0 ? { node_cpu_ms_per_grant: Number((nodeCpuMs / granted).toFixed(1)) } : {}),
   };
 }

@@ -20,6 +20,12 @@ export type ImiClientConfig = {
   /** How long to wait for a receipt, milliseconds (default 120 000). */
   receiptTimeoutMs?: number;
   /**
+   * Subscribes to new blocks the caller already follows (an index that follows the chain, a
+   * newHeads subscription); returns the unsubscribe. A write waiting for its receipt then asks for
+   * it at each block instead of only on the polling schedule, which stays as the fallback.
+   */
+  onBlock?: (listener: () => void) => () => void;
+  /**
    * Largest block range per `eth_getLogs` call (default 5 000, Besu's default limit); longer
    * histories are read in chunks.
    */
@@ -36,6 +42,7 @@ export type ImiBaseClient = {
   readonly pollingIntervalMs: number;
   readonly receiptTimeoutMs: number;
   readonly maxLogBlockRange: number;
+  readonly onBlock: ((listener: () => void) => () => void) | undefined;
   /** Raw JSON-RPC; failures come back as SDK errors. */
   request<T = unknown>(method: string, params?: unknown[]): Promise<T>;
   /** Checks once that the RPC serves the deployment's chain (CHAIN_MISMATCH otherwise). */
@@ -66,6 +73,7 @@ export function createBaseClient(config: ImiClientConfig, deployment?: ImiDeploy
     pollingIntervalMs: config.pollingIntervalMs ?? 50,
     receiptTimeoutMs: config.receiptTimeoutMs ?? 120_000,
     maxLogBlockRange: Math.max(1, Math.floor(config.maxLogBlockRange ?? 5_000)),
+    onBlock: config.onBlock,
     nonces: new NonceManager(),
     async request<T>(method: string, params: unknown[] = []): Promise<T> {
       try {

@@ -199,6 +199,21 @@ export async function writeContract(
   }
   const fetchNonce = async () =>
     Number(BigInt(await client.request<string>("eth_getTransactionCount", [account.address, "pending"])));
+  // Listening from before the send: a block sealed while the node answers it is not missed.
+  const blocks = client.onBlock ? blockSignal(client.onBlock) : undefined;
+  try {
+    return await sendAndWait(client, account, { to, data, gas, gasPrice, where, fetchNonce, blocks });
+  } finally {
+    blocks?.stop();
+  }
+}
+
+async function sendAndWait(
+  client: ImiBaseClient,
+  account: Exclude<ImiAccount, { type: "passkey" }>,
+  w: { to: Address; data: Hex; gas: bigint; gasPrice: bigint; where: { contract: string; functionName: string }; fetchNonce: () => Promise<number>; blocks: BlockSignal | undefined },
+): Promise<WriteResult> {
+  const { to, data, gas, gasPrice, where, fetchNonce } = w;
   const hash = await client.nonces.send(account.address, fetchNonce, async (nonce) => {
     try {
       if (account.type === "local") {
@@ -213,7 +228,7 @@ export async function writeContract(
       throw toImiError(error, { ...where, sending: true });
     }
   }, isNonceError);
-  const receipt = await waitForReceipt(client, hash);
+  const receipt = await waitForReceipt(client, hash, w.blocks);
   if (receipt.status !== "0x1") {
     // Replay at the failing block to learn why (a receipt carries no revert data).
     try {
@@ -260,14 +275,47 @@ function toQuantity(n: bigint): string {
   return `0x${n.toString(16)}`;
 }
 
-async function waitForReceipt(client: ImiBaseClient, hash: Hex): Promise<RpcReceipt> {
+type BlockSignal = { stop: () => void; next: (ms: number) => Promise<void> };
+
+/** Wakes a waiter at the next block the client hears of (at once if one came since it last woke), or after `ms`. */
+function blockSignal(onBlock: (listener: () => void) => () => void): BlockSignal {
+  let heard = false;
+  let wake: (() => void) | undefined;
+  const stop = onBlock(() => {
+    heard = true;
+    wake?.();
+  });
+  return {
+    stop,
+    next: (ms) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          wake = undefined;
+          heard = false;
+          resolve();
+        };
+        const timer = setTimeout(done, heard ? 0 : ms);
+        wake = done;
+      }),
+  };
+}
+
+/**
+ * Polls for the receipt, backing off from `pollingIntervalMs` to a second. With the client's
+ * `onBlock`, each wait also ends at the next block, so a receipt is asked for about once a block.
+ */
+async function waitForReceipt(client: ImiBaseClient, hash: Hex, blocks: BlockSignal | undefined): Promise<RpcReceipt> {
   const deadline = Date.now() + client.receiptTimeoutMs;
   let interval = client.pollingIntervalMs;
+  const wait = (ms: number) => (blocks ? blocks.next(ms) : new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  // Without a block signal, ask at once: an instant-mining node has sealed the block by now.
+  if (blocks) await wait(interval);
   for (;;) {
     const receipt = await client.request<RpcReceipt | null>("eth_getTransactionReceipt", [hash]);
     if (receipt) return receipt;
     if (Date.now() > deadline) throw new TimeoutError(`No receipt for ${hash} after ${client.receiptTimeoutMs} ms.`);
-    await new Promise((resolve) => setTimeout(resolve, interval));
+    await wait(interval);
     interval = Math.min(interval * 2, 1_000);
   }
 }

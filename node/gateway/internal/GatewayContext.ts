@@ -11,7 +11,7 @@ import { GatewayError, UNAVAILABLE_CODES, badRequest, forbidden, unauthorized, u
 import type { AccessReceipt, AccessRecordInput } from "./accessLog.js";
 import { KeyedMutex } from "./KeyedMutex.js";
 import { assertPartsReady } from "./readiness.js";
-import { fastTypedDataHasher, keccak, keccakHex, recoverSigner, toHex, type FastStructHasher } from "./fastTypedData.js";
+import { fastTypedDataHasher, keccak, keccakHex, nativeSigner, recoverSigner, toHex, type FastStructHasher } from "./fastTypedData.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { SessionStore, type Session, type StaffRole } from "./sessions.js";
 import { AgencyBook } from "./AgencyBook.js";
@@ -85,7 +85,13 @@ export class GatewayContext {
     const domain = chainDomain(GATEWAY_DOMAIN_NAME, options.chainId);
     this.agencyRequestDigest = fastTypedDataHasher(domain, agencyRequestTypes, "AgencyRequest");
     this.identityProofDigest = fastTypedDataHasher(domain, identityProofTypes, "IdentityProof");
-    this.relay = createBaseClient({ rpc: options.rpc, deployment: options.deployment, account: options.account }, options.deployment);
+    // A relayed write asks for its receipt as the index takes each block (which the index follows
+    // by newHeads), not on a backing-off schedule: about once a block, and the index already holds
+    // the block when the receipt is found.
+    this.relay = createBaseClient(
+      { rpc: options.rpc, deployment: options.deployment, account: nativeSigner(options.account), onBlock: (listener) => options.indexer.onIndexed(() => listener()) },
+      options.deployment,
+    );
     const registry = options.deployment.contracts.agencyRegistry;
     if (registry) {
       const book = new AgencyBook(options.rpc, registry, options.deployment.fromBlock ?? 0, undefined, options.history);

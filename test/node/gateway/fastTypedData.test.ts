@@ -6,13 +6,29 @@ import { hashTypedData } from "@imi-ledger/sdk";
 import { GATEWAY_DOMAIN_NAME, chainDomain } from "@imi-ledger/sdk";
 import { privateKeyToAccount } from "@imi-ledger/sdk";
 import type { Hex } from "@imi-ledger/sdk";
-import { fastTypedDataHasher, initFastCrypto, recoverSigner, toHex } from "../../../node/gateway/internal/fastTypedData.js";
+import { fastTypedDataHasher, initFastCrypto, nativeSigner, recoverSigner, toHex } from "../../../node/gateway/internal/fastTypedData.js";
 
 const hex = (n: number) => `0x${randomBytes(n).toString("hex")}` as Hex;
+const native0 = () => nativeSigner(privateKeyToAccount(hex(32)));
 
 // The gateway's fast digests must be exactly the SDK's, or signatures and logged request hashes diverge.
 describe("fast EIP-712 digests and native recovery", () => {
   beforeAll(async () => initFastCrypto());
+
+  it("signs the relay's digests exactly as the SDK's key does, natively", () => {
+    for (let k = 0; k < 5; k++) {
+      const account = privateKeyToAccount(hex(32));
+      const native = nativeSigner(account);
+      expect(native.address).toBe(account.address);
+      for (let i = 0; i < 40; i++) {
+        const digest = hex(32);
+        const signature = native.signDigest(digest);
+        expect(signature).toBe(account.signDigest(digest));
+        expect(recoverSigner(Buffer.from(digest.slice(2), "hex"), signature)).toBe(account.address.toLowerCase());
+      }
+    }
+    expect(() => native0().signDigest("0x1234")).toThrow();
+  });
 
   it("equal the SDK's digests for random agency requests and identity proofs", () => {
     for (const chainId of [1, 7337, 31337]) {
