@@ -47,6 +47,9 @@ export interface EngineOptions {
 }
 
 
+/** Block execution lets other work run at least this often, between two transactions. */
+const YIELD_EVERY_MS = 20;
+
 /** Gas for one AccountRules.transactionAllowed call. */
 const RULES_CALL_GAS = 5_000_000n;
 
@@ -602,12 +605,18 @@ export class ChainEngine extends EventEmitter<{ block: [BlockRecord]; fatal: [Er
       const results: Pick<RunTxResult, "bloom" | "receipt" | "totalGasSpent" | "createdAddress">[] = [];
       const skipSenders = new Set<string>();
       let gasUsed = 0n;
+      let lastYield = performance.now();
       await vm.evm.journal.checkpoint();
       try {
-        for (const [i, entry] of selected.entries()) {
+        for (const entry of selected) {
           // Executing is CPU-bound and would otherwise starve the HTTP server for the whole
-          // block; admission reads state without the lock, so it may run in between.
-          if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+          // block; admission reads state without the lock, so it may run in between. By time, not
+          // by count: one registerBatch of 100 rows runs for 100 ms or more, and a block of a
+          // registrar's batches held acknowledgements and the gateway back for seconds.
+          if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            lastYield = performance.now();
+          }
           if (skipSenders.has(entry.from)) continue;
           if (gasUsed + entry.tx.gasLimit > gasTarget) {
             skipSenders.add(entry.from);
