@@ -49,7 +49,7 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv = process.en
   const phases = startPhases();
   const { loadConfig } = await import("../../node/runtime/config.js");
   const { assertPortsFree } = await import("../../node/runtime/ports.js");
-  const { NODE_KEYS, openKeyRing } = await import("../../node/runtime/keys.js");
+  const { openKeyRing, unlockNodeKeys } = await import("../../node/runtime/keys.js");
   const { NodeError } = await import("../../node/NodeError.js");
   phases.mark("cli");
   try {
@@ -59,9 +59,8 @@ export async function up(options: UpOptions, env: NodeJS.ProcessEnv = process.en
     // machine with more than one core. The ports are checked first: a busy port creates nothing.
     await assertPortsFree(config);
     const keys = await openKeyRing(config.dataDir, env);
-    const unlocking = Promise.all(NODE_KEYS.map((name) => keys.privateKey(name)));
     // A key that fails to decrypt is reported by startImiNode, which asks for it again.
-    unlocking.catch(() => undefined);
+    unlockNodeKeys(keys, "serving").catch(() => undefined);
     const { startImiNode } = await import("../../node/runtime/startNode.js");
     phases.mark("modules");
     if (options.demo) {

@@ -55,10 +55,11 @@ export async function ensureDeployment(options: {
   dataDir: string;
   rpcUrl: string;
   chainId: number;
-  deployerKey: string;
-  governor: string;
+  /** A function is asked only when there is nothing deployed yet: a restart needs neither key. */
+  deployerKey: string | (() => Promise<string>);
+  governor: string | (() => Promise<string>);
   grants: RoleGrant[];
-  allowlist: string[];
+  allowlist: string[] | (() => Promise<string[]>);
   recoveryDelaySeconds: number;
   logger?: Logger;
 }): Promise<{ manifest: DeploymentManifest; deployedNow: boolean }> {
@@ -67,15 +68,17 @@ export async function ensureDeployment(options: {
     // Another chain is refused unless it is the network a migration moved this deployment to.
     return { manifest: await deploymentOnChain(options.dataDir, existing, options.rpcUrl, options.chainId, options.logger), deployedNow: false };
   }
-  const deployer = new Wallet(options.deployerKey);
-  if (deployer.address.toLowerCase() === options.governor.toLowerCase()) {
+  const deployerKey = typeof options.deployerKey === "string" ? options.deployerKey : await options.deployerKey();
+  const governor = typeof options.governor === "string" ? options.governor : await options.governor();
+  const deployer = new Wallet(deployerKey);
+  if (deployer.address.toLowerCase() === governor.toLowerCase()) {
     throw new NodeError("DEPLOY_CONFIG_INVALID", "the governor must not be the deploying account: the deployer renounces every role");
   }
   // Hardhat's http network signs with local accounts, which is what Ignition needs over plain JSON-RPC.
   const { network } = await import("hardhat");
   const connection = await network.create({
     network: "imi",
-    override: { url: options.rpcUrl, accounts: [options.deployerKey] },
+    override: { url: options.rpcUrl, accounts: [deployerKey] },
   });
   const { default: ImiModule } = await import("../../ignition/modules/Imi.js");
   const { deploy } = await import("@nomicfoundation/ignition-core");
@@ -89,10 +92,10 @@ export async function ensureDeployment(options: {
       ignitionModule: ImiModule,
       deploymentParameters: {
         Imi: {
-          governor: options.governor,
+          governor,
           roles: options.grants.map((g) => g.role),
           accounts: options.grants.map((g) => g.account),
-          allowlist: options.allowlist,
+          allowlist: typeof options.allowlist === "function" ? await options.allowlist() : options.allowlist,
           recoveryDelay: options.recoveryDelaySeconds,
         },
       },
@@ -105,7 +108,7 @@ export async function ensureDeployment(options: {
     }
     const contracts = Object.fromEntries(Object.entries(result.contracts).map(([id, c]) => [id, c.address]));
     const deployment = parseDeployment({ chainId: options.chainId, contracts, fromBlock });
-    const manifest: DeploymentManifest = { ...deployment, governor: options.governor, deployedAt: Date.now() };
+    const manifest: DeploymentManifest = { ...deployment, governor, deployedAt: Date.now() };
     const path = join(options.dataDir, "deployment.json");
     await writeFile(path + ".tmp", JSON.stringify(manifest, null, 2) + "\n", { mode: 0o644 });
     await rename(path + ".tmp", path);

@@ -15,8 +15,21 @@ import { NodeError } from "../NodeError.js";
 import { decryptNodeKeystore } from "./nativeKeystore.js";
 
 export type KeyName = string;
-/** The keys a node's start needs (the services' key is node/services' SERVICES_KEY). */
-export const NODE_KEYS = ["deployer", "governor", "gateway", "validator", "vault", "services"] as const;
+/**
+ * The keys a node's start needs, in two groups: the chain's validator, the gateway's own key and
+ * the vault's before it serves; the governor's, the deployer's (a first start's deployment, which
+ * asks for them when it needs them) and the services' (node/services' SERVICES_KEY) once it
+ * serves. Each keystore's scrypt is about 0.1 s of CPU.
+ */
+export const NODE_KEYS = { serving: ["validator", "gateway", "vault"], later: ["governor", "deployer", "services"] } as const;
+
+/**
+ * Starts decrypting a group of the node's keys at once on libuv's thread pool and resolves when
+ * all are done. The key ring keeps each promise: asking again waits for the same work.
+ */
+export function unlockNodeKeys(keys: KeyRing, group: keyof typeof NODE_KEYS): Promise<unknown> {
+  return Promise.all(NODE_KEYS[group].map((name) => keys.privateKey(name)));
+}
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 /** scrypt cost for the node's own keystores: 2^15 keeps a start with a handful of keys near a second. */
 const SCRYPT_N = 1 << 15;

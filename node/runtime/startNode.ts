@@ -16,7 +16,7 @@ import { openServices, SERVICES_KEY, type RunningServices } from "../services/st
 import type { ImiConfig } from "./config.js";
 import { erasureRegisterPath } from "./backup.js";
 import { ensureDeployment, readManifest, type DeploymentManifest } from "./deploy.js";
-import { NODE_KEYS, openKeyRing, type KeyRing } from "./keys.js";
+import { openKeyRing, unlockNodeKeys, type KeyRing } from "./keys.js";
 import { continueIndexOnSuccessor, openRetiredChain } from "./migration.js";
 import { allowlistSyncOptions, startAllowlistSync, writeAllowlistSyncStatus } from "./allowlistSync.js";
 import { startLogExport } from "./logExport.js";
@@ -69,11 +69,11 @@ export async function startImiNode(
   await assertPortsFree(config);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const keys = options.keys ?? (await openKeyRing(config.dataDir, options.env));
-  // Every key the start needs, decrypted at once (scrypt on the thread pool, all cores), not one after another as each step asks.
-  await Promise.all(NODE_KEYS.map((name) => keys.privateKey(name)));
+  // The keys the chain and the gateway need, decrypted at once (scrypt on the thread pool, all
+  // cores); the governor's, the deployer's and the services' once the gateway serves (a first
+  // start's deployment asks for the first two earlier): a restart serves without waiting for them.
+  await unlockNodeKeys(keys, "serving");
   phases.mark("keys");
-  const deployer = await keys.address("deployer");
-  const governor = await keys.address("governor");
   const gatewayAddress = await keys.address("gateway");
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async () => {
@@ -108,7 +108,7 @@ export async function startImiNode(
         // The genesis is written on the first start only; later starts read the stored one. The
         // allowlisted accounts get a fee float so clients' default tips can be paid (docs/chain.md).
         genesis: fresh
-          ? withFeeFloat({ chainId: config.chain.chainId, validator: await keys.address("validator"), allowlist: [deployer, governor, gatewayAddress] })
+          ? withFeeFloat({ chainId: config.chain.chainId, validator: await keys.address("validator"), allowlist: [await keys.address("deployer"), await keys.address("governor"), gatewayAddress] })
           : undefined,
         accountRules: previous?.contracts.accountRules,
         host: config.chain.host,
@@ -141,10 +141,10 @@ export async function startImiNode(
       dataDir: config.dataDir,
       rpcUrl,
       chainId,
-      deployerKey: await keys.privateKey("deployer"),
-      governor,
+      deployerKey: () => keys.privateKey("deployer"),
+      governor: () => keys.address("governor"),
       grants: [{ role: IMI_ROLES.gateway, account: gatewayAddress }],
-      allowlist: [governor, gatewayAddress],
+      allowlist: async () => [await keys.address("governor"), gatewayAddress],
       recoveryDelaySeconds: config.recoveryDelaySeconds,
       logger,
     });
@@ -194,6 +194,8 @@ export async function startImiNode(
       onPhase: phases.mark,
     });
     closers.push(() => gateway.close());
+    // Each is asked for again where it is needed, which reports a keystore that does not decrypt.
+    unlockNodeKeys(keys, "later").catch(() => undefined);
 
     // Anchoring goes through the gateway's own SDK client: one RPC stack, and relays and anchors
     // share one nonce counter.
@@ -256,7 +258,7 @@ export async function startImiNode(
       wsUrl,
       gatewayUrl: gateway.url,
       gateway: gatewayAddress,
-      governor,
+      governor: await keys.address("governor"),
       embeddedChain: chain !== undefined,
       ...(history ? { retiredRpcUrl: history.rpc } : {}),
     };
