@@ -15,6 +15,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
@@ -61,13 +62,41 @@ const log = (line: string) => {
   if (!values.json) console.log(line);
 };
 
-type Up = { proc: ChildProcess; gatewayUrl: string; rpcUrl: string; readyMs: number };
+type Up = { proc: ChildProcess; gatewayUrl: string; rpcUrl: string; readyMs: number; serving?: Promise<number | undefined> };
 
-/** `imi up` as its own process; resolves once it prints that it serves. */
-function up(dataDir: string): Promise<Up> {
-  const started = performance.now();
+/** A port nothing listens on now, for a gateway the bench asks for /readyz before it says where it is. */
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [BIN, "--json", "up", "--data-dir", dataDir, "--chain-port", "0", "--gateway-port", "0", "--log-level", "warn"], { stdio: ["ignore", "pipe", "inherit"] });
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * `imi up` as its own process; resolves once it prints its summary (fully up: services and the
+ * log export started too). With a gateway port, `serving` resolves with when /readyz first answered
+ * 200 (the node serving: chain, index and stores ready), as bench:restart measures it; undefined if
+ * it did not within 5 minutes.
+ */
+function up(dataDir: string, gatewayPort = 0): Promise<Up> {
+  const started = performance.now();
+  const serving =
+    gatewayPort === 0
+      ? undefined
+      : (async () => {
+          while (performance.now() - started < 300_000) {
+            const ok = await fetch(`http://127.0.0.1:${gatewayPort}/readyz`).then((r) => r.status === 200, () => false);
+            if (ok) return performance.now() - started;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          return undefined;
+        })();
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [BIN, "--json", "up", "--data-dir", dataDir, "--chain-port", "0", "--gateway-port", String(gatewayPort), "--log-level", "warn"], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     const onData = (d: Buffer) => {
       out += d.toString();
@@ -78,7 +107,7 @@ function up(dataDir: string): Promise<Up> {
           if (summary.ok) {
             proc.stdout!.off("data", onData);
             proc.stdout!.resume();
-            resolve({ proc, gatewayUrl: summary.gatewayUrl, rpcUrl: summary.rpcUrl, readyMs: performance.now() - started });
+            resolve({ proc, gatewayUrl: summary.gatewayUrl, rpcUrl: summary.rpcUrl, readyMs: performance.now() - started, ...(serving ? { serving } : {}) });
           }
         } catch {
           // a partial line
@@ -274,9 +303,11 @@ try {
   // Restart to serving, at this size.
   await stop(node.proc);
   node = undefined;
-  const again = await up(dataDir);
+  const again = await up(dataDir, await freePort());
   node = again;
-  figures.restart_to_serving_ms = Math.round(again.readyMs);
+  const servingMs = await again.serving;
+  figures.restart_to_serving_ms = servingMs === undefined ? null : Math.round(servingMs);
+  figures.restart_fully_up_ms = Math.round(again.readyMs);
   figures.peak_rss_after_restart_mb = await peakRssMb(again.proc.pid!);
   figures.load_after = loadavg().map((l) => Number(l.toFixed(2)));
 } finally {
@@ -296,7 +327,7 @@ else {
   console.log(`revocation → refusal     ${rv.ms === null ? "no refusal within 60 s" : `${rv.ms} ms`} from the relay's acknowledgement (${"accesses" in rv ? rv.accesses : "no"} accesses; answered before the refusal ${JSON.stringify(rv.answered_before)}); the revocation request itself ${rv.request_ms} ms`);
   console.log(`disk per citizen (bytes) ${JSON.stringify(figures.disk)}`);
   console.log(`node peak RSS            ${figures.peak_rss_mb} MB  (target ≤ 1,024); private memory ${figures.peak_private_mb} MB at most (the rest is mapped database files)`);
-  console.log(`restart to serving       ${figures.restart_to_serving_ms} ms  (target < 2,000; first start ${figures.first_start_ms} ms)`);
+  console.log(`restart to serving       ${figures.restart_to_serving_ms} ms to /readyz 200  (target < 2,000); fully up (its summary) ${figures.restart_fully_up_ms} ms; first start ${figures.first_start_ms} ms`);
   const cr = figures.credits as Record<string, unknown> | undefined;
   if (cr?.error) console.log(`credit hashes            failed: ${cr.error}  [${cr.scale}]`);
   else if (cr) console.log(`credit hashes            ${cr.hashes_per_s} hashes/s, ${cr.hashes} in ${cr.seconds} s, ${cr.transactions} transactions of ${cr.batch_size} (trees ${cr.tree_s} s, chain wait ${cr.chain_wait_s} s, ${cr.gas_per_batch} gas each), sampled proofs valid ${JSON.stringify(cr.checked)}  [${cr.scale}]`);
