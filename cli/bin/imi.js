@@ -24,11 +24,16 @@ if (major < 22 || (major === 22 && minor < 18)) {
 // - Semi-spaces 32 MB: the default 16 MB scavenged so often while blocks execute that collection
 //   was a sixth of the node's CPU; 64 MB halved the time in scavenges but its gain in CPU per
 //   grant was within the machine's noise, and young-generation room counts as memory.
-// - No old-generation limit: a limit of 768 MB held a small node's RSS down, but the node's live
-//   heap reached it at 100,000 citizens (bench:district --quick) and V8 stopped the process. A
-//   node that stops on memory is worse than one that uses more; an operator may still set
-//   --max-old-space-size, and is then held to it.
-const HEAP_FLAGS = [["--max-semi-space-size", 32]];
+// - Old generation 640 MB: without a limit V8 sizes it from the machine's memory (about 4 GB on
+//   24 GB) and lets garbage fill it: bench:district --quick peaked at 5.1 GB of RSS. What grew in
+//   the live heap with the district (reader VMs kept by the chain's Common, the storage-slot
+//   cache) is bounded now, and the rest of the node's caches have fixed bounds, so the live heap
+//   stays a good way under the limit at district size (docs/scale.md, "memory"). An operator's
+//   own --max-old-space-size wins.
+const HEAP_FLAGS = [
+  ["--max-semi-space-size", 32],
+  ["--max-old-space-size", 640],
+];
 const runsChain = (() => {
   const words = process.argv.slice(2).filter((a) => !a.startsWith("-"));
   return words[0] === "up" || (words[0] === "chain" && words[1] === "start");

@@ -1,7 +1,7 @@
 // `imi up` as a person runs it: a real process, a real data directory, stopped with a signal,
 // started again, and killed with SIGKILL.
 import { spawn, type ChildProcess } from "node:child_process";
-import { access, mkdtemp } from "node:fs/promises";
+import { access, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -10,9 +10,10 @@ import { afterEach, describe, expect, it } from "vitest";
 type Up = { child: ChildProcess; summary: Record<string, unknown>; exited: Promise<number | null> };
 const running: ChildProcess[] = [];
 
-async function startUp(dataDir: string, extra: string[] = []): Promise<Up> {
+async function startUp(dataDir: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<Up> {
   const child = spawn(process.execPath, ["cli/bin/imi.js", "--json", "up", "--data-dir", dataDir, "--chain-port", "0", "--gateway-port", "0", ...extra], {
     stdio: ["ignore", "pipe", "pipe"],
+    env,
   });
   running.push(child);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -47,6 +48,9 @@ describe("imi up", () => {
     const dataDir = await mkdtemp(join(tmpdir(), "imi-up-"));
     const first = await startUp(dataDir);
     expect(first.summary).toMatchObject({ ok: true, deployedNow: true, embeddedChain: true, chainId: 7337 });
+    // The launcher replaced its own process (same pid) with the node's heap limits added.
+    const flags = (pid: number | undefined) => readFile(`/proc/${pid}/cmdline`, "utf8").then((c) => c.split("\0"));
+    expect(await flags(first.child.pid)).toEqual(expect.arrayContaining(["--max-old-space-size=640", "--max-semi-space-size=32"]));
     const gatewayUrl = first.summary.gatewayUrl as string;
     const ready = await (await fetch(`${gatewayUrl}/readyz`)).json();
     expect(ready).toMatchObject({ ready: true });
@@ -60,8 +64,11 @@ describe("imi up", () => {
     expect(await present(join(dataDir, "node.json"))).toBe(false);
     expect(await status(dataDir)).toMatchObject({ ok: true, running: false, chainId: 7337, accessLog: { lastSeq: 0 } });
 
-    const second = await startUp(dataDir);
+    // An operator's own old-generation size wins over the launcher's.
+    const second = await startUp(dataDir, [], { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, "--max-old-space-size=700"].filter(Boolean).join(" ") });
     expect(second.summary).toMatchObject({ ok: true, deployedNow: false, contracts: first.summary.contracts, governor: first.summary.governor });
+    expect(await flags(second.child.pid)).not.toContain("--max-old-space-size=640");
+    expect(await flags(second.child.pid)).toContain("--max-semi-space-size=32");
     second.child.kill("SIGKILL");
     await second.exited;
 
