@@ -15,7 +15,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { PerformanceObserver } from "node:perf_hooks";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { Agent, request } from "node:http";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,6 +37,7 @@ import {
 } from "ethers";
 import { readArtifact } from "../test/helpers/artifacts.js";
 import { FIXTURE_PROFILE, registerFixtureAgency } from "../test/helpers/agencies.js";
+import { freePort } from "../test/helpers/hardhatNode.js";
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -49,18 +49,6 @@ const option = (name: string, fallback: number) => {
 // ------------------------------------------------------------------ helpers
 
 const artifact = readArtifact;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const a = server.address();
-      if (a === null || typeof a === "string") return reject(new Error("no port"));
-      server.close(() => resolve(a.port));
-    });
-  });
-}
 
 let rpcId = 0;
 // Plain node:http with keep-alive: the client shares the two cores with the node, and fetch cost

@@ -15,7 +15,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
@@ -26,6 +25,7 @@ import { grantRole } from "../cli/commands/roles/grant.js";
 import { openKeyRing } from "../node/runtime/keys.js";
 import { runCreditStage } from "./districtCredits.js";
 import { keyedCitizen, runConsentStage } from "./districtConsents.js";
+import { freePort } from "../test/helpers/hardhatNode.js";
 
 const { values } = parseArgs({
   options: {
@@ -63,18 +63,6 @@ const log = (line: string) => {
 };
 
 type Up = { proc: ChildProcess; gatewayUrl: string; rpcUrl: string; readyMs: number; serving?: Promise<number | undefined> };
-
-/** A port nothing listens on now, for a gateway the bench asks for /readyz before it says where it is. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * `imi up` as its own process; resolves once it prints its summary (fully up: services and the

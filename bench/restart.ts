@@ -19,11 +19,11 @@
 import { spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { freePort } from "../test/helpers/hardhatNode.js";
 
 const { values } = parseArgs({
   options: {
@@ -39,17 +39,6 @@ const { values } = parseArgs({
 
 const IMI = values.imi ?? fileURLToPath(new URL("../cli/bin/imi.js", import.meta.url));
 const TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** CPU ms a live process has used (utime + stime). */
 async function cpuOf(pid: number): Promise<number> {
