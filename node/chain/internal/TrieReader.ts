@@ -1,6 +1,7 @@
 import { RLP } from "@ethereumjs/rlp";
 import { bytesToUnprefixedHex } from "@ethereumjs/util";
 import type { TrieNodeStore } from "./batchTrie.js";
+import { TwoGenerationCache } from "./TwoGenerationCache.js";
 
 /**
  * Reads one key of a Merkle Patricia trie: the walk from the root down the key's nibbles, with
@@ -20,49 +21,31 @@ type Raw = Uint8Array | Raw[];
 export class TrieReader {
   private readonly db: TrieNodeStore;
   /**
-   * Decoded nodes by hash, in two generations (as StateDB's cache) so the bound costs no
-   * bookkeeping per read. A generation is retired when it holds `maxNodes` nodes or about
-   * `maxBytes` of heap, whichever comes first: a decoded branch is 17 byte arrays of their own,
+   * Decoded nodes by hash, in two generations (as StateDB's), retired at `maxNodes` nodes or about
+   * `maxBytes` of heap, whichever comes first: a decoded branch is 17 byte arrays of its own,
    * about 3 kB on the heap (a heap snapshot at 10,000 citizens: 60.8 MB for 20,000 nodes), a leaf
    * a few hundred bytes, so a count alone bounded the reader only at about 120 MB.
    */
-  private hot = new Map<string, Raw[]>();
-  private cold = new Map<string, Raw[]>();
-  private hotBytes = 0;
-  private coldBytes = 0;
-  private readonly maxNodes: number;
-  private readonly maxBytes: number;
+  private readonly nodes: TwoGenerationCache<Raw[]>;
 
   constructor(db: TrieNodeStore, maxNodes = 20_000, maxBytes = 24 * 1024 * 1024) {
     this.db = db;
-    this.maxNodes = maxNodes;
-    this.maxBytes = maxBytes;
+    this.nodes = new TwoGenerationCache(maxNodes, maxBytes, (node) => ENTRY_BYTES + heapBytes(node));
   }
 
   /** Decoded nodes held now and their estimated heap size (both generations). */
   get cached(): { nodes: number; bytes: number } {
-    return { nodes: this.hot.size + this.cold.size, bytes: this.hotBytes + this.coldBytes };
+    return this.nodes.cached;
   }
 
   private async node(hash: Uint8Array): Promise<Raw[]> {
     const k = bytesToUnprefixedHex(hash);
-    let node = this.hot.get(k);
-    if (node !== undefined) return node;
-    node = this.cold.get(k);
-    if (node === undefined) {
-      const bytes = await this.db.get(k);
-      if (bytes === undefined) throw new Error(`trie node ${k} is missing`);
-      node = RLP.decode(bytes) as Raw[];
-    }
-    const size = ENTRY_BYTES + heapBytes(node);
-    if (this.hot.size >= this.maxNodes || this.hotBytes + size > this.maxBytes) {
-      this.cold = this.hot;
-      this.coldBytes = this.hotBytes;
-      this.hot = new Map();
-      this.hotBytes = 0;
-    }
-    this.hot.set(k, node);
-    this.hotBytes += size;
+    const cached = this.nodes.get(k);
+    if (cached !== undefined) return cached;
+    const bytes = await this.db.get(k);
+    if (bytes === undefined) throw new Error(`trie node ${k} is missing`);
+    const node = RLP.decode(bytes) as Raw[];
+    this.nodes.set(k, node);
     return node;
   }
 

@@ -4,6 +4,7 @@ import { RLP } from "@ethereumjs/rlp";
 import { bytesToHex, bytesToUnprefixedHex, concatBytes, hexToBytes, utf8ToBytes } from "@ethereumjs/util";
 import { NodeError } from "../../NodeError.js";
 import { reopenWhenRoom } from "../../storage/StoreHealth.js";
+import { TwoGenerationCache } from "./TwoGenerationCache.js";
 
 /**
  * Key layout of the chain's single LevelDB. One database (not one per kind) so that a block,
@@ -196,53 +197,29 @@ export class StateDB implements DB<string, Uint8Array> {
    * nodes and about 2 × CACHE_BYTES of heap (a node is its bytes plus about 300 bytes of key,
    * array and map entry; a branch node about 830 in all).
    */
-  private hot = new Map<string, Uint8Array>();
-  private cold = new Map<string, Uint8Array>();
-  private hotBytes = 0;
-  private coldBytes = 0;
+  private readonly nodes: TwoGenerationCache<Uint8Array>;
   static readonly CACHE_NODES = 40_000;
   static readonly CACHE_BYTES = 16 * 1024 * 1024;
 
-  private readonly maxNodes: number;
-  private readonly maxBytes: number;
-
   constructor(store: ChainStore, limits: { nodes?: number; bytes?: number } = {}) {
     this.store = store;
-    this.maxNodes = limits.nodes ?? StateDB.CACHE_NODES;
-    this.maxBytes = limits.bytes ?? StateDB.CACHE_BYTES;
+    this.nodes = new TwoGenerationCache(limits.nodes ?? StateDB.CACHE_NODES, limits.bytes ?? StateDB.CACHE_BYTES, (value) => 300 + value.length);
   }
 
   /** Nodes in the read cache now and their estimated heap size (both generations). */
   get cached(): { nodes: number; bytes: number } {
-    return { nodes: this.hot.size + this.cold.size, bytes: this.hotBytes + this.coldBytes };
-  }
-
-  private remember(k: string, value: Uint8Array): void {
-    const size = 300 + value.length;
-    if (this.hot.size >= this.maxNodes || this.hotBytes + size > this.maxBytes) {
-      this.cold = this.hot;
-      this.coldBytes = this.hotBytes;
-      this.hot = new Map();
-      this.hotBytes = 0;
-    }
-    this.hot.set(k, value);
-    this.hotBytes += size;
+    return this.nodes.cached;
   }
 
   async get(k: string, _opts?: EncodingOpts): Promise<Uint8Array | undefined> {
-    const p = this.pending.get(k) ?? this.hot.get(k);
+    const p = this.pending.get(k) ?? this.nodes.get(k);
     if (p !== undefined) return p;
     for (const generation of this.inFlight) {
       const v = generation.get(k);
       if (v !== undefined) return v;
     }
-    const c = this.cold.get(k);
-    if (c !== undefined) {
-      this.remember(k, c);
-      return c;
-    }
     const value = await this.store.get(keys.state(hexToBytes(`0x${k}`)));
-    if (value !== undefined) this.remember(k, value);
+    if (value !== undefined) this.nodes.set(k, value);
     return value;
   }
 
@@ -286,7 +263,7 @@ export class StateDB implements DB<string, Uint8Array> {
       ops,
       settle: () => {
         this.inFlight.delete(generation);
-        for (const [k, value] of generation) this.remember(k, value);
+        for (const [k, value] of generation) this.nodes.set(k, value);
       },
     };
   }
