@@ -6,11 +6,14 @@
 //
 //   npm run bench:district -- [--quick] [--json] [--citizens N] [--batch 100] [--in-flight 4]
 //     [--hashes N] [--credit-batch 65536] [--consents N] [--consent-in-flight 8]
+//     [--access-seconds 5] [--access-windows 3] [--out figures.json]
 //
 // --quick: 100,000 citizens (steps 1,000 / 100,000), 1,000,000 credit hashes, 10,000 consents.
 // Full: 1,230,000 citizens (steps 1,000 / 100,000 / 1,230,000), 17,000,000 hashes, 1,000,000
 // consents. --hashes 0 or --consents 0 leaves a stage out. The machine's load average is printed
-// with the figures: the cores are shared.
+// with the figures: the cores are shared. Accesses at each size are measured in several windows
+// (the figure is their median, each window is listed). --out writes the figures so far to a file
+// after every stage, so a run stopped part-way still leaves what it measured.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
@@ -35,6 +38,8 @@ const { values } = parseArgs({
     batch: { type: "string", default: "100" },
     "in-flight": { type: "string", default: "4" },
     "access-seconds": { type: "string", default: "5" },
+    "access-windows": { type: "string", default: "3" },
+    out: { type: "string" },
     hashes: { type: "string" },
     "credit-batch": { type: "string", default: String(2 ** 16) },
     "credit-in-flight": { type: "string", default: "4" },
@@ -57,6 +62,7 @@ const keyedCitizens = Math.min(consentCount, target - 1);
 const seed = randomBytes(16);
 const steps = [...new Set([1_000, 100_000, target].filter((n) => n <= target))];
 const accessSeconds = Number(values["access-seconds"]);
+const accessWindows = Math.max(1, Number(values["access-windows"]));
 const BIN = fileURLToPath(new URL("../cli/bin/imi.js", import.meta.url));
 const log = (line: string) => {
   if (!values.json) console.log(line);
@@ -185,6 +191,10 @@ const scratch = await mkdtemp(join(tmpdir(), "imi-bench-district-"));
 const dataDir = join(scratch, "node");
 const figures: Record<string, unknown> = { scale, citizens: target, hashes_scale: hashScale, consents_scale: consentScale, batch: Number(values.batch), in_flight: Number(values["in-flight"]), load_before: loadavg().map((l) => Number(l.toFixed(2))) };
 let node: Up | undefined;
+/** The figures so far, to --out: a run stopped part-way still leaves what it measured. */
+const checkpoint = async (stage: string) => {
+  if (values.out) await writeFile(values.out, `${JSON.stringify({ ...figures, last_stage: stage, at: new Date().toISOString() }, null, 2)}\n`);
+};
 try {
   log(`bench:district — ${scale}; load ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${(await readFile("/proc/cpuinfo", "utf8")).match(/^processor/gm)?.length ?? "?"} cores`);
   // The consent stage relays every grant from this one address, where a district's citizens each
@@ -237,7 +247,11 @@ try {
 
     // Accesses at this size: one agency session, one consent, autocannon on /v1/access/data.
     consent ??= await grantBenchConsent(node, "bench-agency", agencyKey);
-    accesses.push({ citizens: size, ...(await measureAccess(node, consent, accessSeconds)) });
+    accesses.push({ citizens: size, ...(await measureAccess(node, consent, accessSeconds, accessWindows)) });
+    log(`  accesses at ${size.toLocaleString("en")}: ${JSON.stringify(accesses.at(-1))}`);
+    figures.onboarding = onboarding;
+    figures.accesses = accesses;
+    await checkpoint(`onboarding ${size}`);
   }
   figures.onboarding = onboarding;
   const onboardSeconds = onboarding.reduce((s, o) => s + (o.seconds as number), 0);
@@ -258,6 +272,7 @@ try {
     // A stage that fails is reported with its error; the other figures of the run still count.
     figures.credits = { scale: hashScale, ...(await runCreditStage({ client, issuer: account, schemaId, hashes: hashCount, batchSize: Number(values["credit-batch"]), inFlight: Number(values["credit-in-flight"]) }).catch((error: unknown) => ({ error: String(error) }))) };
     log(`  ${JSON.stringify(figures.credits)}`);
+    await checkpoint("credits");
   }
 
   // Consents granted by signature (the keyed citizens' own keys) and relayed by the gateway.
@@ -271,12 +286,14 @@ try {
       ...(await runConsentStage({ client, gatewayUrl: node.gatewayUrl, seed, keyedCitizens, consents: consentCount, agency: agencyKey, purpose: "housing-benefit", scopes: "address", inFlight: Number(values["consent-in-flight"]), chunk: Number(values["consent-chunk"]), nodePid: node.proc.pid }).catch((error: unknown) => ({ error: String(error) }))),
     };
     log(`  ${JSON.stringify(figures.consents)}`);
+    await checkpoint("consents");
   }
 
   // Revocation to refusal at the final size.
   const revocation = await revocationToRefusal(node, consent!);
   figures.revocation_to_refusal_ms = revocation.ms;
   figures.revocation = revocation;
+  log(`  revocation: ${JSON.stringify(revocation)}`);
 
   // Footprint.
   const parts = { chain: join(dataDir, "chain"), index: join(dataDir, "gateway", "index"), vault: join(dataDir, "gateway", "vault"), log: join(dataDir, "gateway", "accesslog") };
@@ -287,6 +304,7 @@ try {
   figures.peak_rss_mb = await peakRssMb(node.proc.pid!);
   anon.stop();
   figures.peak_private_mb = anon.peak();
+  await checkpoint("footprint");
 
   // Restart to serving, at this size.
   await stop(node.proc);
@@ -298,6 +316,7 @@ try {
   figures.restart_fully_up_ms = Math.round(again.readyMs);
   figures.peak_rss_after_restart_mb = await peakRssMb(again.proc.pid!);
   figures.load_after = loadavg().map((l) => Number(l.toFixed(2)));
+  await checkpoint("restart");
 } finally {
   if (node) await stop(node.proc);
   await rm(scratch, { recursive: true, force: true });
@@ -310,7 +329,7 @@ else {
   for (const o of figures.onboarding as Array<Record<string, unknown>>)
     console.log(`onboarding ${String(o.from).padStart(9)} → ${String(o.to).padEnd(9)} ${o.citizens_per_s} citizens/s  ${o.seconds} s (CLI start ${o.cli_start_s} s)  batches ${o.batches}  stages ${JSON.stringify(o.stages_s)}  load ${(o.load as number[]).join(" ")}`);
   console.log(`onboarding total         ${figures.onboarding_total_s} s, ${figures.onboarding_citizens_per_s} citizens/s  (target ≥ 2,050/s)`);
-  for (const a of figures.accesses as Array<Record<string, unknown>>) console.log(`accesses at ${String(a.citizens).padStart(9)}   ${a.per_s}/s  p99 ${a.p99_ms} ms  (non-2xx ${a.non_2xx} ${JSON.stringify(a.refusals)}${a.refused ? `, first refused ${a.refused}` : ""})`);
+  for (const a of figures.accesses as Array<Record<string, unknown>>) console.log(`accesses at ${String(a.citizens).padStart(9)}   ${a.per_s}/s  p99 ${a.p99_ms} ms  (median of ${(a.windows as unknown[]).length} windows of ${accessSeconds} s: ${JSON.stringify(a.windows)}; non-2xx ${a.non_2xx} ${JSON.stringify(a.refusals)}${a.refused ? `, first refused ${a.refused}` : ""})`);
   const rv = figures.revocation as Awaited<ReturnType<typeof revocationToRefusal>>;
   console.log(`revocation → refusal     ${rv.ms === null ? "no refusal within 60 s" : `${rv.ms} ms`} from the relay's acknowledgement (${"accesses" in rv ? rv.accesses : "no"} accesses; answered before the refusal ${JSON.stringify(rv.answered_before)}); the revocation request itself ${rv.request_ms} ms`);
   console.log(`disk per citizen (bytes) ${JSON.stringify(figures.disk)}`);
@@ -344,7 +363,13 @@ async function grantBenchConsent(n: Up, agencyName: string, agency: string) {
 }
 type BenchConsent = Awaited<ReturnType<typeof grantBenchConsent>>;
 
-async function measureAccess(n: Up, c: BenchConsent, seconds: number) {
+/**
+ * Consent-checked accesses at the district's present size: autocannon, 20 connections, on
+ * /v1/access/data. One warm-up second, then `windows` windows of `seconds` each; the figure is the
+ * median window (by accesses/s) with its latencies, and every window is listed, so that two sizes
+ * are compared on more than one reading each.
+ */
+async function measureAccess(n: Up, c: BenchConsent, seconds: number, windows: number) {
   const token = await c.login();
   const prefix = randomBytes(16).toString("hex");
   let counter = 0;
@@ -370,8 +395,13 @@ async function measureAccess(n: Up, c: BenchConsent, seconds: number) {
   const probeCode = probe.ok ? undefined : ((await probe.json().catch(() => ({}))) as { code?: string }).code ?? `HTTP_${probe.status}`;
   await run(1);
   for (const k of Object.keys(refusals)) delete refusals[k];
-  const r = await run(seconds);
-  return { per_s: Math.round(r["2xx"] / seconds), p99_ms: r.latency.p99, p50_ms: r.latency.p50, non_2xx: r.non2xx, refusals: { ...refusals }, ...(probeCode ? { refused: probeCode } : {}) };
+  const readings: Array<{ per_s: number; p50_ms: number; p99_ms: number; non_2xx: number }> = [];
+  for (let w = 0; w < windows; w++) {
+    const r = await run(seconds);
+    readings.push({ per_s: Math.round(r["2xx"] / seconds), p50_ms: r.latency.p50, p99_ms: r.latency.p99, non_2xx: r.non2xx });
+  }
+  const median = [...readings].sort((a, b) => a.per_s - b.per_s)[Math.floor((readings.length - 1) / 2)]!;
+  return { per_s: median.per_s, p99_ms: median.p99_ms, p50_ms: median.p50_ms, windows: readings.map((r) => r.per_s), p99s_ms: readings.map((r) => r.p99_ms), non_2xx: readings.reduce((s, r) => s + r.non_2xx, 0), refusals: { ...refusals }, ...(probeCode ? { refused: probeCode } : {}) };
 }
 
 /**
