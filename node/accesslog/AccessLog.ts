@@ -15,6 +15,7 @@
 import { EventEmitter } from "node:events";
 import { mkdir } from "node:fs/promises";
 import { Level } from "level";
+import { storeOptions } from "../storage/levelOptions.js";
 import { getAddress, hexlify, ZeroHash } from "ethers";
 import type { Logger } from "pino";
 import { NodeError } from "../NodeError.js";
@@ -161,7 +162,7 @@ export class AccessLog {
     // The log only appends: a 16 MiB memtable (LevelDB's default is 4) means a quarter of the
     // table flushes and level-0 compactions, measured about 15% less CPU per record over 150,000
     // appends, for at most two such buffers (32 MiB) of memory.
-    const db = new Level<string, Uint8Array>(options.dir, { ...enc, writeBufferSize: 16 * 2 ** 20 });
+    const db = new Level<string, Uint8Array>(options.dir, storeOptions({ ...enc, writeBufferSize: 16 * 2 ** 20 }));
     try {
       await db.open();
     } catch (cause) {

@@ -17,6 +17,7 @@
 // application's records back from the log).
 import { randomBytes } from "node:crypto";
 import { Level } from "level";
+import { storeOptions } from "../storage/levelOptions.js";
 import { keccak256, toUtf8Bytes, ZeroHash } from "ethers";
 import { canonicalJson, code } from "@imi-ledger/sdk";
 import { NodeError } from "../NodeError.js";
@@ -132,7 +133,7 @@ export class ApprovalBook {
   ) {}
 
   static async open(options: { dir: string; accessLog: AccessLog; now?: () => number }): Promise<ApprovalBook> {
-    const db = new Level<string, string>(options.dir, { valueEncoding: "utf8" });
+    const db = new Level<string, string>(options.dir, storeOptions({ valueEncoding: "utf8" }));
     try {
       await db.open();
     } catch (cause) {

@@ -1,4 +1,5 @@
 import { Level } from "level";
+import { storeOptions } from "../storage/levelOptions.js";
 import type { Logger } from "pino";
 import { WebSocket } from "ws";
 import { NodeError } from "../NodeError.js";
@@ -162,7 +163,7 @@ export class Indexer {
 
   /** Where a closed index stands: the last block it holds, that block's hash, and the chain it continues on after a migration. */
   static async readPosition(dir: string): Promise<IndexPosition> {
-    const db = new Level<string, unknown>(dir, { valueEncoding: "json" });
+    const db = new Level<string, unknown>(dir, storeOptions({ valueEncoding: "json" }));
     try {
       await db.open();
       const [block, hash, successor] = await db.getMany(["m:block", "m:hash", "m:successor"]);
@@ -192,7 +193,7 @@ export class Indexer {
         details: { indexed: at.block, retired: move.retired.block },
       });
     }
-    const db = new Level<string, unknown>(dir, { valueEncoding: "json" });
+    const db = new Level<string, unknown>(dir, storeOptions({ valueEncoding: "json" }));
     await db.open();
     try {
       const ops: Array<{ type: "put"; key: string; value: unknown }> = [
@@ -208,7 +209,7 @@ export class Indexer {
   }
 
   static async open(config: IndexerConfig): Promise<Indexer> {
-    const db = new Level<string, unknown>(config.dir, { valueEncoding: "json" });
+    const db = new Level<string, unknown>(config.dir, storeOptions({ valueEncoding: "json" }));
     try {
       await db.open();
     } catch (cause) {

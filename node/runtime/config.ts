@@ -86,6 +86,17 @@ export const ImiConfigSchema = z
       )
       .max(64)
       .optional(),
+    storage: z
+      .object({
+        /**
+         * Table files each LevelDB store keeps open (and mapped). 74, LevelDB's least, bounds a
+         * store's mapped tables to about 128 MB; more makes random reads of a large store cheaper
+         * and costs memory (docs/scale.md, "Mapped tables").
+         */
+        maxOpenFiles: z.number().int().min(74).max(50_000).optional(),
+      })
+      .strict()
+      .optional(),
     /** Names of agencies, purposes and data categories in zh-CN and en, served at GET /v1/directory for the web app. */
     directory: z
       .object({ agencies: z.record(localizedName).optional(), purposes: z.record(localizedName).optional(), categories: z.record(localizedName).optional() })
@@ -125,6 +136,7 @@ export const ENVIRONMENT: Record<string, { path: string[]; type: "number" | "str
   IMI_GATEWAY_AUDIENCE: { path: ["gateway", "audience"], type: "string" },
   IMI_GATEWAY_WEB_ROOT: { path: ["gateway", "webRoot"], type: "string" },
   IMI_LOG_LEVEL: { path: ["logLevel"], type: "string" },
+  IMI_STORAGE_MAX_OPEN_FILES: { path: ["storage", "maxOpenFiles"], type: "number" },
 };
 
 function settingError(setting: string, problem: string, fix: string): NodeError {

@@ -13,6 +13,7 @@ import { startChain, withFeeFloat, type Chain } from "../chain/index.js";
 import { addReadinessPart, startGateway, type RunningGateway } from "../gateway/index.js";
 import { NodeError } from "../NodeError.js";
 import { openServices, SERVICES_KEY, type RunningServices } from "../services/startServices.js";
+import { setStoreMaxOpenFiles } from "../storage/levelOptions.js";
 import type { ImiConfig } from "./config.js";
 import { erasureRegisterPath } from "./backup.js";
 import { ensureDeployment, readManifest, type DeploymentManifest } from "./deploy.js";
@@ -67,6 +68,7 @@ export async function startImiNode(
   const phases = options.phases ?? startPhases();
   // Before anything is created, started or deployed.
   await assertPortsFree(config);
+  setStoreMaxOpenFiles(config.storage?.maxOpenFiles);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const keys = options.keys ?? (await openKeyRing(config.dataDir, options.env));
   // The keys the chain and the gateway need, decrypted at once (scrypt on the thread pool, all

@@ -7,6 +7,7 @@
 // created again: a replayed or re-read event opens nothing twice. Every state change is synced
 // before it is acted on or reported.
 import { Level } from "level";
+import { storeOptions } from "../storage/levelOptions.js";
 import type { Delivery, PredicateRule } from "./rules.js";
 import { NodeError } from "../NodeError.js";
 
@@ -67,7 +68,7 @@ export class ServicesStore {
   private constructor(private readonly db: Level<string, string>) {}
 
   static async open(dir: string, options: { createIfMissing?: boolean } = {}): Promise<ServicesStore> {
-    const db = new Level<string, string>(dir, { valueEncoding: "utf8" });
+    const db = new Level<string, string>(dir, storeOptions({ valueEncoding: "utf8" }));
     try {
       await db.open({ createIfMissing: options.createIfMissing ?? true });
     } catch (cause) {

@@ -1,6 +1,7 @@
 import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { randomBytes } from "@noble/ciphers/utils.js";
 import { Level } from "level";
+import { storeOptions } from "../storage/levelOptions.js";
 import type { Logger } from "pino";
 import { reopenWhenRoom, StoreHealth, type PartStatus } from "../storage/StoreHealth.js";
 import { appendErasures, keyFingerprint, readErasureRegister } from "./internal/erasureRegister.js";
@@ -88,7 +89,7 @@ export class LevelVault implements Vault {
   static async open(options: LevelVaultOptions): Promise<LevelVault> {
     if (!(options.masterKey instanceof Uint8Array) || options.masterKey.length !== 32)
       throw new VaultError("VAULT_CONFIG_INVALID", "vault.masterKey: must be 32 bytes. Generate one with a CSPRNG and keep it in the keystore.");
-    const db = new Level<string, Uint8Array>(options.dir, { valueEncoding: "view" });
+    const db = new Level<string, Uint8Array>(options.dir, storeOptions({ valueEncoding: "view" }));
     try {
       await db.open();
     } catch (cause) {

@@ -1,4 +1,5 @@
 import { Level } from "level";
+import { storeOptions } from "../../storage/levelOptions.js";
 import type { BatchDBOp, DB, EncodingOpts } from "@ethereumjs/util";
 import { RLP } from "@ethereumjs/rlp";
 import { bytesToHex, bytesToUnprefixedHex, concatBytes, hexToBytes, utf8ToBytes } from "@ethereumjs/util";
@@ -80,7 +81,7 @@ export class ChainStore {
   }
 
   static async open(location: string): Promise<ChainStore> {
-    const level = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: "view", valueEncoding: "view" });
+    const level = new Level<Uint8Array, Uint8Array>(location, storeOptions({ keyEncoding: "view", valueEncoding: "view" }));
     try {
       await level.open();
     } catch (cause) {

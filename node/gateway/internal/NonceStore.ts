@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { Level } from "level";
+import { storeOptions } from "../../storage/levelOptions.js";
 import type { Logger } from "pino";
 import { NodeError } from "../../NodeError.js";
 import { reopenWhenRoom, StoreHealth, type PartStatus } from "../../storage/StoreHealth.js";
@@ -35,7 +36,7 @@ export class NonceStore {
 
   /** A store in its own LevelDB in `dir`. `now` in unix seconds. */
   static async open(dir: string, now: () => number = () => Math.floor(Date.now() / 1000), logger?: Logger): Promise<NonceStore> {
-    const db = new Level<string, string>(dir, { valueEncoding: "utf8" });
+    const db = new Level<string, string>(dir, storeOptions({ valueEncoding: "utf8" }));
     try {
       await db.open();
     } catch (cause) {
@@ -70,7 +71,7 @@ export class NonceStore {
     try {
       await store.load(handle.level.values());
       if (options.legacyDir !== undefined && (await stat(options.legacyDir).catch(() => undefined))) {
-        const legacy = new Level<string, string>(options.legacyDir, { valueEncoding: "utf8" });
+        const legacy = new Level<string, string>(options.legacyDir, storeOptions({ valueEncoding: "utf8" }));
         await legacy.open();
         try {
           const before = new Map(store.seen);

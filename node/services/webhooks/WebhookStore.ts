@@ -15,6 +15,7 @@
 // the same endpoint twice, whatever is replayed. Every change is one synced batch (an event seen
 // and its deliveries together), so a restart resumes from a state that was all written or not at all.
 import { Level } from "level";
+import { storeOptions } from "../../storage/levelOptions.js";
 import { AbiCoder, keccak256 } from "ethers";
 import type { DataRequestKind, WebhookDeliveryState, WebhookEvent, WebhookPayload } from "@imi-ledger/sdk";
 import { NodeError } from "../../NodeError.js";
@@ -69,7 +70,7 @@ export class WebhookStore {
   private constructor(private readonly db: Level<string, string>) {}
 
   static async open(dir: string): Promise<WebhookStore> {
-    const db = new Level<string, string>(dir, { valueEncoding: "utf8" });
+    const db = new Level<string, string>(dir, storeOptions({ valueEncoding: "utf8" }));
     try {
       await db.open();
     } catch (cause) {

@@ -28,6 +28,8 @@ describe("configuration", () => {
     expect(config.chain).toMatchObject({ port: 9200, chainId: 4242, host: "127.0.0.1" });
     expect(config.gateway.port).toBe(9300);
     expect(config.anchoring).toEqual({ maxRecords: 1000, intervalMs: 1000 });
+    expect(config.storage?.maxOpenFiles).toBeUndefined();
+    expect((await loadConfig({ flags: { dataDir: dir }, env: { IMI_STORAGE_MAX_OPEN_FILES: "500" } })).storage).toEqual({ maxOpenFiles: 500 });
   });
 
   it("names the bad setting and the fix", async () => {
@@ -40,6 +42,8 @@ describe("configuration", () => {
     expect(await bad({ flags: { dataDir: dir, chain: { port: 70000 } }, env: {} })).toBe("chain.port");
     expect(await bad({ flags: { dataDir: dir }, env: { IMI_GATEWAY_PORT: "eighty" } })).toBe("IMI_GATEWAY_PORT");
     expect(await bad({ flags: { dataDir: dir, logLevel: "loud" as never }, env: {} })).toBe("logLevel");
+    // LevelDB would quietly raise anything under 74: the setting says so instead.
+    expect(await bad({ flags: { dataDir: dir, storage: { maxOpenFiles: 10 } }, env: {} })).toBe("storage.maxOpenFiles");
     expect(await bad({ flags: { dataDir: dir }, env: {}, configFile: join(dir, "missing.json") })).toBe(join(dir, "missing.json"));
     await writeFile(join(dir, "imi.json"), JSON.stringify({ chian: {} }));
     expect(await bad({ flags: { dataDir: dir }, env: {} })).toBe("(config)");
