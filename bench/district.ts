@@ -6,18 +6,21 @@
 //
 //   npm run bench:district -- [--quick] [--json] [--citizens N] [--batch 100] [--in-flight 4]
 //     [--hashes N] [--credit-batch 65536] [--consents N] [--consent-in-flight 8]
-//     [--access-seconds 5] [--access-windows 3] [--out figures.json]
+//     [--access-seconds 5] [--access-windows 3] [--out figures.json] [--keep] [--store-open-files N]
 //
 // --quick: 100,000 citizens (steps 1,000 / 100,000), 1,000,000 credit hashes, 10,000 consents.
 // Full: 1,230,000 citizens (steps 1,000 / 100,000 / 1,230,000), 17,000,000 hashes, 1,000,000
 // consents. --hashes 0 or --consents 0 leaves a stage out. The machine's load average is printed
 // with the figures: the cores are shared. Accesses at each size are measured in several windows
 // (the figure is their median, each window is listed). --out writes the figures so far to a file
-// after every stage, so a run stopped part-way still leaves what it measured.
+// after every stage, so a run stopped part-way still leaves what it measured. --keep leaves the
+// district's data directory in place (its path is printed) for `imi up --data-dir` and
+// bench:restart to be pointed at afterwards; it is removed otherwise. --store-open-files sets the
+// node's storage.maxOpenFiles (default 74) to weigh memory against reads (docs/scale.md).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
@@ -27,8 +30,9 @@ import autocannon from "autocannon";
 import { grantRole } from "../cli/commands/roles/grant.js";
 import { openKeyRing } from "../node/runtime/keys.js";
 import { runCreditStage } from "./districtCredits.js";
-import { keyedCitizen, runConsentStage } from "./districtConsents.js";
+import { cpuMs, keyedCitizen, runConsentStage } from "./districtConsents.js";
 import { freePort } from "../test/helpers/hardhatNode.js";
+import { STORE_MAX_OPEN_FILES } from "../node/storage/levelOptions.js";
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +44,8 @@ const { values } = parseArgs({
     "access-seconds": { type: "string", default: "5" },
     "access-windows": { type: "string", default: "3" },
     out: { type: "string" },
+    keep: { type: "boolean", default: false },
+    "store-open-files": { type: "string" },
     hashes: { type: "string" },
     "credit-batch": { type: "string", default: String(2 ** 16) },
     "credit-in-flight": { type: "string", default: "4" },
@@ -63,20 +69,22 @@ const seed = randomBytes(16);
 const steps = [...new Set([1_000, 100_000, target].filter((n) => n <= target))];
 const accessSeconds = Number(values["access-seconds"]);
 const accessWindows = Math.max(1, Number(values["access-windows"]));
+const storeOpenFiles = values["store-open-files"] === undefined ? undefined : Number(values["store-open-files"]);
 const BIN = fileURLToPath(new URL("../cli/bin/imi.js", import.meta.url));
 const log = (line: string) => {
   if (!values.json) console.log(line);
 };
 
-type Up = { proc: ChildProcess; gatewayUrl: string; rpcUrl: string; readyMs: number; serving?: Promise<number | undefined> };
+type Up = { proc: ChildProcess; gatewayUrl: string; rpcUrl: string; readyMs: number; serving?: Promise<number | undefined>; phasesMs?: Record<string, number> };
 
 /**
  * `imi up` as its own process; resolves once it prints its summary (fully up: services and the
  * log export started too). With a gateway port, `serving` resolves with when /readyz first answered
  * 200 (the node serving: chain, index and stores ready), as bench:restart measures it; undefined if
- * it did not within 5 minutes.
+ * it did not within 5 minutes. With `phases`, the node logs at level info and `phasesMs` is its
+ * start's phases (`node.started`: each one's end, ms since the process started).
  */
-function up(dataDir: string, gatewayPort = 0): Promise<Up> {
+function up(dataDir: string, gatewayPort = 0, phases = false): Promise<Up> {
   const started = performance.now();
   const serving =
     gatewayPort === 0
@@ -90,23 +98,37 @@ function up(dataDir: string, gatewayPort = 0): Promise<Up> {
           return undefined;
         })();
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [BIN, "--json", "up", "--data-dir", dataDir, "--chain-port", "0", "--gateway-port", String(gatewayPort), "--log-level", "warn"], { stdio: ["ignore", "pipe", "inherit"] });
+    const proc = spawn(process.execPath, [BIN, "--json", "up", "--data-dir", dataDir, "--chain-port", "0", "--gateway-port", String(gatewayPort), "--log-level", phases ? "info" : "warn"], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
+    let phasesMs: Record<string, number> | undefined;
+    let summary: { gatewayUrl: string; rpcUrl: string; readyMs: number } | undefined;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      proc.stdout!.off("data", onData);
+      proc.stdout!.resume();
+      resolve({ proc, gatewayUrl: summary!.gatewayUrl, rpcUrl: summary!.rpcUrl, readyMs: summary!.readyMs, ...(serving ? { serving } : {}), ...(phasesMs ? { phasesMs } : {}) });
+    };
     const onData = (d: Buffer) => {
       out += d.toString();
-      for (const line of out.split("\n")) {
+      const lines = out.split("\n");
+      out = lines.pop()!;
+      for (const line of lines) {
         if (!line.startsWith("{")) continue;
         try {
-          const summary = JSON.parse(line) as { ok: boolean; gatewayUrl: string; rpcUrl: string };
-          if (summary.ok) {
-            proc.stdout!.off("data", onData);
-            proc.stdout!.resume();
-            resolve({ proc, gatewayUrl: summary.gatewayUrl, rpcUrl: summary.rpcUrl, readyMs: performance.now() - started, ...(serving ? { serving } : {}) });
+          const parsed = JSON.parse(line) as { ok?: boolean; gatewayUrl: string; rpcUrl: string; event?: string; phasesMs?: Record<string, number> };
+          if (parsed.event === "node.started") phasesMs = parsed.phasesMs;
+          if (parsed.ok && !summary) {
+            summary = { gatewayUrl: parsed.gatewayUrl, rpcUrl: parsed.rpcUrl, readyMs: performance.now() - started };
+            // The log is written asynchronously: `node.started` may come after the summary.
+            if (phases && !phasesMs) setTimeout(finish, 5_000).unref();
           }
         } catch {
-          // a partial line
+          // not JSON
         }
       }
+      if (summary && (!phases || phasesMs)) finish();
     };
     proc.stdout!.on("data", onData);
     proc.on("exit", (code) => reject(new Error(`imi up exited ${code}`)));
@@ -189,18 +211,18 @@ function runImport(csv: string, dataDir: string): Promise<Record<string, unknown
 
 const scratch = await mkdtemp(join(tmpdir(), "imi-bench-district-"));
 const dataDir = join(scratch, "node");
-const figures: Record<string, unknown> = { scale, citizens: target, hashes_scale: hashScale, consents_scale: consentScale, batch: Number(values.batch), in_flight: Number(values["in-flight"]), load_before: loadavg().map((l) => Number(l.toFixed(2))) };
+const figures: Record<string, unknown> = { scale, citizens: target, hashes_scale: hashScale, consents_scale: consentScale, batch: Number(values.batch), in_flight: Number(values["in-flight"]), store_max_open_files: storeOpenFiles ?? STORE_MAX_OPEN_FILES, load_before: loadavg().map((l) => Number(l.toFixed(2))) };
 let node: Up | undefined;
 /** The figures so far, to --out: a run stopped part-way still leaves what it measured. */
 const checkpoint = async (stage: string) => {
   if (values.out) await writeFile(values.out, `${JSON.stringify({ ...figures, last_stage: stage, at: new Date().toISOString() }, null, 2)}\n`);
 };
 try {
-  log(`bench:district — ${scale}; load ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${(await readFile("/proc/cpuinfo", "utf8")).match(/^processor/gm)?.length ?? "?"} cores`);
+  log(`bench:district — ${scale}; stores keep ${figures.store_max_open_files} files open; load ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${(await readFile("/proc/cpuinfo", "utf8")).match(/^processor/gm)?.length ?? "?"} cores`);
   // The consent stage relays every grant from this one address, where a district's citizens each
   // come from their own: the per-caller limit (gateway.rateLimitPerMinute, 1,200) would pace it.
   await mkdir(dataDir, { recursive: true });
-  await writeFile(join(dataDir, "imi.json"), `${JSON.stringify({ gateway: { rateLimitPerMinute: 10_000_000 } })}\n`);
+  await writeFile(join(dataDir, "imi.json"), `${JSON.stringify({ gateway: { rateLimitPerMinute: 10_000_000 }, ...(storeOpenFiles ? { storage: { maxOpenFiles: storeOpenFiles } } : {}) })}\n`);
   node = await up(dataDir);
   const first = node.proc;
   first.on("exit", (code, signal) => {
@@ -309,17 +331,19 @@ try {
   // Restart to serving, at this size.
   await stop(node.proc);
   node = undefined;
-  const again = await up(dataDir, await freePort());
+  const again = await up(dataDir, await freePort(), true);
   node = again;
   const servingMs = await again.serving;
   figures.restart_to_serving_ms = servingMs === undefined ? null : Math.round(servingMs);
   figures.restart_fully_up_ms = Math.round(again.readyMs);
+  figures.restart_phases_ms = again.phasesMs ?? null;
   figures.peak_rss_after_restart_mb = await peakRssMb(again.proc.pid!);
   figures.load_after = loadavg().map((l) => Number(l.toFixed(2)));
   await checkpoint("restart");
 } finally {
   if (node) await stop(node.proc);
-  await rm(scratch, { recursive: true, force: true });
+  if (values.keep) console.error(`the district's data directory is kept: ${dataDir}`);
+  else await rm(scratch, { recursive: true, force: true });
 }
 
 if (values.json) console.log(JSON.stringify(figures));
@@ -329,12 +353,13 @@ else {
   for (const o of figures.onboarding as Array<Record<string, unknown>>)
     console.log(`onboarding ${String(o.from).padStart(9)} → ${String(o.to).padEnd(9)} ${o.citizens_per_s} citizens/s  ${o.seconds} s (CLI start ${o.cli_start_s} s)  batches ${o.batches}  stages ${JSON.stringify(o.stages_s)}  load ${(o.load as number[]).join(" ")}`);
   console.log(`onboarding total         ${figures.onboarding_total_s} s, ${figures.onboarding_citizens_per_s} citizens/s  (target ≥ 2,050/s)`);
-  for (const a of figures.accesses as Array<Record<string, unknown>>) console.log(`accesses at ${String(a.citizens).padStart(9)}   ${a.per_s}/s  p99 ${a.p99_ms} ms  (median of ${(a.windows as unknown[]).length} windows of ${accessSeconds} s: ${JSON.stringify(a.windows)}; non-2xx ${a.non_2xx} ${JSON.stringify(a.refusals)}${a.refused ? `, first refused ${a.refused}` : ""})`);
+  for (const a of figures.accesses as Array<Record<string, unknown>>) console.log(`accesses at ${String(a.citizens).padStart(9)}   ${a.per_s}/s  p99 ${a.p99_ms} ms  (median of ${(a.windows as unknown[]).length} windows of ${accessSeconds} s: ${JSON.stringify(a.windows)}; node CPU ${a.cpu_ms_per_access} ms an access ${JSON.stringify(a.cpu_ms_per_access_windows)}; disk fsync ${JSON.stringify(a.sync_ms_windows)} ms; non-2xx ${a.non_2xx} ${JSON.stringify(a.refusals)}${a.refused ? `, first refused ${a.refused}` : ""})`);
   const rv = figures.revocation as Awaited<ReturnType<typeof revocationToRefusal>>;
   console.log(`revocation → refusal     ${rv.ms === null ? "no refusal within 60 s" : `${rv.ms} ms`} from the relay's acknowledgement (${"accesses" in rv ? rv.accesses : "no"} accesses; answered before the refusal ${JSON.stringify(rv.answered_before)}); the revocation request itself ${rv.request_ms} ms`);
   console.log(`disk per citizen (bytes) ${JSON.stringify(figures.disk)}`);
   console.log(`node peak RSS            ${figures.peak_rss_mb} MB  (target ≤ 1,024); private memory ${figures.peak_private_mb} MB at most (the rest is mapped database files)`);
   console.log(`restart to serving       ${figures.restart_to_serving_ms} ms to /readyz 200  (target < 2,000); fully up (its summary) ${figures.restart_fully_up_ms} ms; first start ${figures.first_start_ms} ms`);
+  if (figures.restart_phases_ms) console.log(`restart phases           ${Object.entries(figures.restart_phases_ms as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(", ")} (each one's end, ms since the process started)`);
   const cr = figures.credits as Record<string, unknown> | undefined;
   if (cr?.error) console.log(`credit hashes            failed: ${cr.error}  [${cr.scale}]`);
   else if (cr) console.log(`credit hashes            ${cr.hashes_per_s} hashes/s, ${cr.hashes} in ${cr.seconds} s, ${cr.transactions} transactions of ${cr.batch_size} (trees ${cr.tree_s} s, chain wait ${cr.chain_wait_s} s, ${cr.gas_per_batch} gas each), sampled proofs valid ${JSON.stringify(cr.checked)}  [${cr.scale}]`);
@@ -395,13 +420,67 @@ async function measureAccess(n: Up, c: BenchConsent, seconds: number, windows: n
   const probeCode = probe.ok ? undefined : ((await probe.json().catch(() => ({}))) as { code?: string }).code ?? `HTTP_${probe.status}`;
   await run(1);
   for (const k of Object.keys(refusals)) delete refusals[k];
-  const readings: Array<{ per_s: number; p50_ms: number; p99_ms: number; non_2xx: number }> = [];
+  const readings: Array<{ per_s: number; p50_ms: number; p99_ms: number; non_2xx: number; cpu_ms: number | null; sync_ms: number | null }> = [];
   for (let w = 0; w < windows; w++) {
+    const cpuBefore = await cpuMs(n.proc.pid);
+    const probe = syncProbe();
     const r = await run(seconds);
-    readings.push({ per_s: Math.round(r["2xx"] / seconds), p50_ms: r.latency.p50, p99_ms: r.latency.p99, non_2xx: r.non2xx });
+    const syncMs = await probe.stop();
+    const cpuAfter = await cpuMs(n.proc.pid);
+    const cpu = cpuBefore === undefined || cpuAfter === undefined || r["2xx"] === 0 ? null : Number(((cpuAfter - cpuBefore) / r["2xx"]).toFixed(2));
+    readings.push({ per_s: Math.round(r["2xx"] / seconds), p50_ms: r.latency.p50, p99_ms: r.latency.p99, non_2xx: r.non2xx, cpu_ms: cpu, sync_ms: syncMs });
   }
   const median = [...readings].sort((a, b) => a.per_s - b.per_s)[Math.floor((readings.length - 1) / 2)]!;
-  return { per_s: median.per_s, p99_ms: median.p99_ms, p50_ms: median.p50_ms, windows: readings.map((r) => r.per_s), p99s_ms: readings.map((r) => r.p99_ms), non_2xx: readings.reduce((s, r) => s + r.non_2xx, 0), refusals: { ...refusals }, ...(probeCode ? { refused: probeCode } : {}) };
+  const cpus = readings.flatMap((r) => (r.cpu_ms === null ? [] : [r.cpu_ms])).sort((a, b) => a - b);
+  return {
+    per_s: median.per_s,
+    p99_ms: median.p99_ms,
+    p50_ms: median.p50_ms,
+    windows: readings.map((r) => r.per_s),
+    p99s_ms: readings.map((r) => r.p99_ms),
+    // The node's CPU per access in each window, and its median: what the district's size could
+    // change. Accesses/s also moves with the disk: every access waits for the access log's fsync.
+    cpu_ms_per_access: cpus.length ? cpus[Math.floor((cpus.length - 1) / 2)]! : null,
+    cpu_ms_per_access_windows: readings.map((r) => r.cpu_ms),
+    // The disk's synced 4 kB write in each window (median of probes every 100 ms, beside the node's).
+    sync_ms_windows: readings.map((r) => r.sync_ms),
+    non_2xx: readings.reduce((s, r) => s + r.non_2xx, 0),
+    refusals: { ...refusals },
+    ...(probeCode ? { refused: probeCode } : {}),
+  };
+}
+
+/**
+ * The disk's synced-write latency while something else runs: a 4 kB write and fdatasync of a file
+ * in the scratch directory every 100 ms; `stop` gives the median in ms (null if none finished).
+ */
+function syncProbe(): { stop: () => Promise<number | null> } {
+  const times: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    const fh = await open(join(scratch, "sync-probe"), "w");
+    const block = randomBytes(4096);
+    try {
+      while (running) {
+        const t = performance.now();
+        await fh.write(block, 0, block.length, 0);
+        await fh.datasync();
+        times.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await fh.close();
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      if (times.length === 0) return null;
+      times.sort((a, b) => a - b);
+      return Number(times[Math.floor((times.length - 1) / 2)]!.toFixed(1));
+    },
+  };
 }
 
 /**

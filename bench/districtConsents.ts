@@ -65,7 +65,7 @@ export type ConsentStageResult = {
 };
 
 /** A process's CPU time so far (user + system), from /proc; undefined where there is none. */
-async function cpuMs(pid: number | undefined): Promise<number | undefined> {
+export async function cpuMs(pid: number | undefined): Promise<number | undefined> {
   if (pid === undefined) return undefined;
   try {
     const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
