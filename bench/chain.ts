@@ -5,7 +5,8 @@
 // With --json the last line is one JSON object. IMI_BENCH_VERBOSE=1 adds CPU per transaction of
 // node and client and the node's GC time by kind; IMI_BENCH_NODE_ARGS passes flags to the node
 // process (e.g. --cpu-prof, --max-old-space-size=256); IMI_CHAIN_LOG_LEVEL=debug shows each
-// block's timings.
+// block's timings; IMI_STORAGE_MAX_OPEN_FILES sets the chain store's open table files (74 unless
+// set), as it does for `imi up`.
 //
 // Workload: citizens (many accounts, no funds on the embedded chain) each send signed
 // ConsentRegistry.grant transactions over HTTP JSON-RPC, one at a time per citizen, and wait for
@@ -550,6 +551,8 @@ async function main(): Promise<void> {
 
 if (flag("serve")) {
   const { startChain } = await import("../node/chain/index.js");
+  // The stores' open table files, as `imi up` takes them from its environment (docs/scale.md, "Mapped tables").
+  if (process.env.IMI_STORAGE_MAX_OPEN_FILES) (await import("../node/storage/levelOptions.js")).setStoreMaxOpenFiles(Number(process.env.IMI_STORAGE_MAX_OPEN_FILES));
   const config = JSON.parse(argv[argv.indexOf("--serve") + 1]!) as Parameters<typeof startChain>[0];
   const started = performance.now();
   const chain = await startChain({ ...config, logger: pino({ level: process.env.IMI_CHAIN_LOG_LEVEL ?? "warn" }, pino.destination(2)) });
